@@ -1,0 +1,1 @@
+//! Paired benchmarks (being written).

@@ -1,0 +1,131 @@
+//! The one finding type every printer (human, short, JSON, SARIF, GitHub) renders.
+//!
+//! Spans are byte ranges into the original text of a file of the analysed crate; printers turn
+//! them into lines and columns. Nothing here knows about terminals or formats.
+
+use crate::registry::{Level, Lint};
+
+/// A byte range `start..end` in one file's original text (BOM and shebang included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A secondary location shown with a finding, e.g. "the lock is taken here".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Index into the crate's file list.
+    pub file: usize,
+    pub span: Span,
+    pub text: String,
+}
+
+/// How sure a suggestion is, with rustc's names and meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applicability {
+    /// The rewrite is certainly correct and may be applied by `--fix`.
+    MachineApplicable,
+    /// The rewrite is probably what is wanted but may need a human look.
+    MaybeIncorrect,
+    /// The rewrite has placeholders to fill in.
+    HasPlaceholders,
+}
+
+impl Applicability {
+    /// The name rustc's JSON uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "MachineApplicable",
+            Applicability::MaybeIncorrect => "MaybeIncorrect",
+            Applicability::HasPlaceholders => "HasPlaceholders",
+        }
+    }
+}
+
+/// One text replacement in the finding's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A concrete rewrite attached to a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What the rewrite does, e.g. "use an atomic".
+    pub message: String,
+    /// Edits in the finding's file; they never overlap.
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub lint: &'static Lint,
+    /// The level after configuration; lints emit their default level.
+    pub level: Level,
+    /// Index into the crate's file list.
+    pub file: usize,
+    /// The primary span: where a person would edit.
+    pub span: Span,
+    /// Text under the primary span.
+    pub label: String,
+    /// One line, lowercase start, no trailing period.
+    pub message: String,
+    /// Secondary spans, each with its own text.
+    pub labels: Vec<Label>,
+    /// `note:` lines: the mechanism, the call chain that made code hot.
+    pub notes: Vec<String>,
+    /// The `help:` line: what to write instead.
+    pub help: Option<String>,
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Diagnostic {
+    /// A finding at `span` with the lint's default level and nothing else attached yet.
+    pub fn new(lint: &'static Lint, file: usize, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            lint,
+            level: lint.default_level,
+            file,
+            span,
+            label: String::new(),
+            message: message.into(),
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
+
+    pub fn with_label(mut self, text: impl Into<String>) -> Self {
+        self.label = text.into();
+        self
+    }
+
+    pub fn with_secondary(mut self, file: usize, span: Span, text: impl Into<String>) -> Self {
+        self.labels.push(Label {
+            file,
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_suggestion(mut self, suggestion: Suggestion) -> Self {
+        self.suggestion = Some(suggestion);
+        self
+    }
+}

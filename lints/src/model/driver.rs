@@ -1,0 +1,345 @@
+//! Runs the analysis of one crate over a thread pool.
+//!
+//! syn's ASTs are not `Send` and proc-macro2's span locations live in a per-thread source map,
+//! so a file is parsed, studied and dropped on one thread. Phase one: every pool thread takes
+//! files from a shared queue, reads and parses them, follows their `mod` items, extracts the
+//! facts the crate-wide model needs and keeps the AST in thread-local storage. The caller then
+//! builds the crate model from all facts. Phase two: every thread runs the lints over the ASTs
+//! it holds and drops them. Only facts and findings ever cross threads.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+
+use super::parse::{self, ModDecl, Parsed};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::rules::parse_error::PARSE_ERROR;
+use crate::{CrateFiles, SourceFile, SourceLoader};
+
+/// Stack size of the analysis threads: syn's parser and the visitors recurse once per nesting
+/// level, and generated code nests deeply. The memory is reserved, not committed.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+fn pool() -> &'static rayon::ThreadPool {
+    static POOL: OnceLock<rayon::ThreadPool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("contention-{i}"))
+            .stack_size(STACK_SIZE)
+            .build()
+            .expect("the analysis thread pool starts")
+    })
+}
+
+/// A parsed file held by the thread that parsed it, between the two phases.
+pub(crate) struct HeldFile {
+    pub(crate) index: usize,
+    pub(crate) ast: syn::File,
+    /// Offset of syn's spans in the file's text.
+    pub(crate) base: usize,
+}
+
+thread_local! {
+    /// ASTs parsed on this thread, by analysis.
+    static HELD: RefCell<HashMap<u64, Vec<HeldFile>>> = RefCell::new(HashMap::new());
+}
+
+/// Whether a file's child modules live beside it (`lib.rs`, `main.rs`, `mod.rs`, other crate
+/// roots and `#[path]` files) or in a directory named after it (`foo.rs` -> `foo/`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ownership {
+    Beside,
+    OwnDirectory,
+}
+
+struct Job {
+    /// Files to try in order; the first that exists is the module's file.
+    candidates: Vec<PathBuf>,
+    ownership: Ownership,
+    /// The `mod` item that led here: (file index, span, module name).
+    origin: Option<(usize, Span, String)>,
+}
+
+struct Queue {
+    pending: VecDeque<Job>,
+    busy: usize,
+    seen: HashSet<PathBuf>,
+    files: Vec<SourceFile>,
+    findings: Vec<Diagnostic>,
+}
+
+/// What phase one produced.
+pub(crate) struct Discovered<F> {
+    pub(crate) files: Vec<SourceFile>,
+    pub(crate) findings: Vec<Diagnostic>,
+    /// Facts of each parsed file, by file index.
+    pub(crate) facts: Vec<(usize, F)>,
+}
+
+/// A handle on the ASTs held by the pool's threads for one analysis.
+pub(crate) struct Held {
+    id: u64,
+}
+
+/// Phase one: discover, read and parse every file, extracting facts with `extract`.
+pub(crate) fn discover<F: Send>(
+    files: CrateFiles,
+    loader: &dyn SourceLoader,
+    extract: &(dyn Fn(usize, &syn::File, usize) -> F + Sync),
+) -> (Discovered<F>, Held) {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    let (roots, follow) = match files {
+        CrateFiles::ModuleTree(roots) => (roots, true),
+        CrateFiles::List(list) => (list, false),
+    };
+    let queue = Mutex::new(Queue {
+        pending: roots
+            .into_iter()
+            .map(|root| Job {
+                candidates: vec![root],
+                ownership: Ownership::Beside,
+                origin: None,
+            })
+            .collect(),
+        busy: 0,
+        seen: HashSet::new(),
+        files: Vec::new(),
+        findings: Vec::new(),
+    });
+    let wake = Condvar::new();
+    let facts = pool().broadcast(|_| {
+        let mut facts = Vec::new();
+        while let Some(job) = next_job(&queue, &wake) {
+            let extracted = run_job(id, job, follow, loader, &queue, extract);
+            if let Some(fact) = extracted {
+                facts.push(fact);
+            }
+            let mut q = queue.lock().expect("queue lock");
+            q.busy -= 1;
+            wake.notify_all();
+        }
+        facts
+    });
+    let queue = queue.into_inner().expect("queue lock");
+    let mut facts: Vec<(usize, F)> = facts.into_iter().flatten().collect();
+    facts.sort_by_key(|(index, _)| *index);
+    (
+        Discovered {
+            files: queue.files,
+            findings: queue.findings,
+            facts,
+        },
+        Held { id },
+    )
+}
+
+fn next_job(queue: &Mutex<Queue>, wake: &Condvar) -> Option<Job> {
+    let mut q = queue.lock().expect("queue lock");
+    loop {
+        if let Some(job) = q.pending.pop_front() {
+            q.busy += 1;
+            return Some(job);
+        }
+        if q.busy == 0 {
+            return None;
+        }
+        q = wake.wait(q).expect("queue lock");
+    }
+}
+
+/// Reads, parses and studies one file; enqueues its child modules.
+fn run_job<F>(
+    id: u64,
+    job: Job,
+    follow: bool,
+    loader: &dyn SourceLoader,
+    queue: &Mutex<Queue>,
+    extract: &(dyn Fn(usize, &syn::File, usize) -> F + Sync),
+) -> Option<(usize, F)> {
+    let mut read = None;
+    for candidate in &job.candidates {
+        match loader.load(candidate) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && job.origin.is_some() => continue,
+            result => {
+                read = Some((candidate.clone(), result));
+                break;
+            }
+        }
+    }
+    let Some((path, result)) = read else {
+        let (parent, span, name) = job.origin.expect("only module jobs fall through");
+        let tried: Vec<String> = job
+            .candidates
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let finding = Diagnostic::new(
+            &PARSE_ERROR,
+            parent,
+            span,
+            format!("file not found for module `{name}`"),
+        )
+        .with_label("no file for this module")
+        .with_note(format!("looked for {}", tried.join(" and ")));
+        queue.lock().expect("queue lock").findings.push(finding);
+        return None;
+    };
+    let ownership = ownership_of(&path, job.ownership);
+    // Register the file (or find that it was already reached another way).
+    let index = {
+        let mut q = queue.lock().expect("queue lock");
+        if !q.seen.insert(normalise(&path)) {
+            return None;
+        }
+        let index = q.files.len();
+        q.files.push(SourceFile {
+            path: path.clone(),
+            text: String::new(),
+        });
+        index
+    };
+    let mut findings = Vec::new();
+    let mut extracted = None;
+    let mut children = Vec::new();
+    let text = match result {
+        Err(error) => {
+            let reason = match error.kind() {
+                io::ErrorKind::InvalidData => "the file is not valid UTF-8".to_owned(),
+                _ => error.to_string(),
+            };
+            findings.push(
+                Diagnostic::new(
+                    &PARSE_ERROR,
+                    index,
+                    Span { start: 0, end: 0 },
+                    format!("this file could not be read: {reason}"),
+                )
+                .with_label(reason),
+            );
+            String::new()
+        }
+        Ok(text) => {
+            match parse::parse(&text) {
+                (Parsed::Ast(ast), base) => {
+                    if follow {
+                        for decl in parse::module_decls(&ast) {
+                            let span = parse::to_span(decl.span, base);
+                            children.push(child_job(&path, ownership, &decl, index, span));
+                        }
+                    }
+                    extracted = Some((index, extract(index, &ast, base)));
+                    HELD.with(|held| {
+                        held.borrow_mut()
+                            .entry(id)
+                            .or_default()
+                            .push(HeldFile { index, ast, base })
+                    });
+                }
+                (Parsed::ParseError(failure), _) => findings.push(
+                    Diagnostic::new(
+                        &PARSE_ERROR,
+                        index,
+                        failure.span,
+                        format!("this file does not parse: {}", failure.message),
+                    )
+                    .with_label(failure.message)
+                    .with_note("the rest of the crate is still analysed; this file is not"),
+                ),
+            }
+            text
+        }
+    };
+    let mut q = queue.lock().expect("queue lock");
+    q.files[index].text = text;
+    q.findings.extend(findings);
+    q.pending.extend(children);
+    extracted
+}
+
+/// The files a `mod` declaration may live in, per the Rust reference's rules for `mod.rs` and
+/// non-`mod.rs` files, inline modules and `#[path]`.
+fn child_job(parent: &Path, ownership: Ownership, decl: &ModDecl, index: usize, span: Span) -> Job {
+    let dir = parent.parent().unwrap_or(Path::new("")).to_path_buf();
+    let mut base = match ownership {
+        Ownership::Beside => dir.clone(),
+        Ownership::OwnDirectory => {
+            let stem = parent.file_stem().unwrap_or_default();
+            dir.join(stem)
+        }
+    };
+    for (name, path_attr) in &decl.inline_parents {
+        base.push(path_attr.as_deref().unwrap_or(name));
+    }
+    let (candidates, ownership) = match &decl.path_attr {
+        // Outside inline modules a `#[path]` is relative to the declaring file's directory.
+        Some(path) if decl.inline_parents.is_empty() => (vec![dir.join(path)], Ownership::Beside),
+        Some(path) => (vec![base.join(path)], Ownership::Beside),
+        None => (
+            vec![
+                base.join(format!("{}.rs", decl.name)),
+                base.join(&decl.name).join("mod.rs"),
+            ],
+            Ownership::OwnDirectory,
+        ),
+    };
+    Job {
+        candidates,
+        ownership,
+        origin: Some((index, span, decl.name.clone())),
+    }
+}
+
+/// `mod.rs` files own their directory like crate roots do.
+fn ownership_of(path: &Path, declared: Ownership) -> Ownership {
+    if path.file_name().is_some_and(|n| n == "mod.rs") {
+        Ownership::Beside
+    } else {
+        declared
+    }
+}
+
+/// Removes `.` and `a/..` so that one file reached by two paths is seen once.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Phase two: runs `lint` over every held AST on the thread that holds it, then drops them.
+pub(crate) fn lint_held(
+    held: Held,
+    lint: &(dyn Fn(usize, &syn::File, usize) -> Vec<Diagnostic> + Sync),
+) -> Vec<Diagnostic> {
+    let id = held.id;
+    let per_thread = pool().broadcast(|_| {
+        let files = HELD
+            .with(|h| h.borrow_mut().remove(&id))
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for file in &files {
+            out.extend(lint(file.index, &file.ast, file.base));
+        }
+        drop(files);
+        let idle = HELD.with(|h| h.borrow().is_empty());
+        if idle {
+            // Spans of this thread are no longer referenced: free proc-macro2's source map.
+            proc_macro2::extra::invalidate_current_thread_spans();
+        }
+        out
+    });
+    per_thread.into_iter().flatten().collect()
+}
