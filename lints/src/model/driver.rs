@@ -320,10 +320,10 @@ fn normalise(path: &Path) -> PathBuf {
 }
 
 /// Phase two: runs `lint` over every held AST on the thread that holds it, then drops them.
-pub(crate) fn lint_held(
+pub(crate) fn lint_held<T: Send>(
     held: Held,
-    lint: &(dyn Fn(usize, &syn::File, usize) -> Vec<Diagnostic> + Sync),
-) -> Vec<Diagnostic> {
+    lint: &(dyn Fn(usize, &syn::File, usize) -> T + Sync),
+) -> Vec<T> {
     let id = held.id;
     let per_thread = pool().broadcast(|_| {
         let files = HELD
@@ -331,7 +331,7 @@ pub(crate) fn lint_held(
             .unwrap_or_default();
         let mut out = Vec::new();
         for file in &files {
-            out.extend(lint(file.index, &file.ast, file.base));
+            out.push(lint(file.index, &file.ast, file.base));
         }
         drop(files);
         let idle = HELD.with(|h| h.borrow().is_empty());

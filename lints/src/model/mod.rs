@@ -1,15 +1,23 @@
 //! The source model: what the lints know of a crate, computed once and shared by all of them.
 //!
-//! `driver` runs the two phases over a thread pool; `parse` turns text into ASTs; `facts`
-//! extracts, per file, what the crate-wide pass needs; `types` resolves types; `hot` builds the
-//! call graph and the hot set; `body` walks each function once, tracking types, hot context and
-//! live lock guards, and hands every expression to the lints.
+//! `driver` runs the two phases over a thread pool; `parse` turns text into ASTs; `items`
+//! extracts, per file, what the crate-wide type table needs; `types` is that table; `body` walks
+//! each function once with types, hot regions and live guards, and hands expressions to the
+//! lints; `hot` builds the call graph and settles what is hot through callers.
 
+pub(crate) mod body;
 pub(crate) mod driver;
+pub(crate) mod hot;
+pub(crate) mod items;
 pub(crate) mod parse;
+pub(crate) mod ty;
+pub(crate) mod types;
 
 use crate::diagnostic::Diagnostic;
+use crate::rules;
 use crate::{CrateFiles, CrateInfo, SourceFile, SourceLoader};
+use body::BodyOutput;
+use types::TypeTable;
 
 /// The outcome of analysing one crate.
 #[derive(Debug, Clone)]
@@ -20,17 +28,44 @@ pub struct CrateReport {
 }
 
 /// Runs every lint over the crate.
-pub(crate) fn analyse(
-    info: &CrateInfo,
-    files: CrateFiles,
-    loader: &dyn SourceLoader,
-) -> CrateReport {
-    let _ = info;
-    let (discovered, held) = driver::discover(files, loader, &|_, _, _| ());
+pub(crate) fn analyse(info: &CrateInfo, files: CrateFiles, loader: &dyn SourceLoader) -> CrateReport {
+    let (discovered, held) = driver::discover(files, loader, &items::extract);
+    let table = TypeTable::build(discovered.facts.into_iter().map(|(_, facts)| facts));
+    let edition = info.edition;
+    let outputs = driver::lint_held(held, &|index, ast, base| {
+        body::walk_file(index, base, ast, &table, edition)
+    });
+    let mut merged = BodyOutput::default();
+    let mut items = vec![Vec::new(); discovered.files.len()];
+    for mut output in outputs {
+        let offset = merged.regions.len();
+        for region in &mut output.regions {
+            region.parent = region.parent.map(|p| p + offset);
+        }
+        for call in &mut output.calls {
+            call.region = call.region.map(|r| r + offset);
+        }
+        for pending in &mut output.pending {
+            if let body::Condition::Hot { region, .. } = &mut pending.condition {
+                *region = region.map(|r| r + offset);
+            }
+        }
+        merged.regions.extend(output.regions);
+        merged.calls.extend(output.calls);
+        merged.pending.extend(output.pending);
+        merged.diagnostics.extend(output.diagnostics);
+        merged.lock_uses.extend(output.lock_uses);
+        merged.scalar_decls.extend(output.scalar_decls);
+        merged.fn_facts.extend(output.fn_facts);
+        items[output.file] = std::mem::take(&mut output.items);
+    }
     let mut diagnostics = discovered.findings;
-    diagnostics.extend(driver::lint_held(held, &|_, _, _| Vec::new()));
-    let mut diagnostics = crate::suppress::apply(&discovered.files, diagnostics);
+    diagnostics.extend(merged.diagnostics.drain(..));
+    diagnostics.extend(hot::settle(&table, &merged, &discovered.files, &info.config));
+    diagnostics.extend(rules::mutex_scalar::check_crate(&merged.scalar_decls, &merged.lock_uses));
+    let mut diagnostics = crate::suppress::apply(&discovered.files, &items, diagnostics);
     diagnostics.sort_by(|a, b| (a.file, a.span, a.lint.name).cmp(&(b.file, b.span, b.lint.name)));
+    diagnostics.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.lint == b.lint);
     CrateReport {
         files: discovered.files,
         diagnostics,

@@ -197,7 +197,10 @@ impl VisitMut for MacroExpander {
         for stmt in block.stmts.drain(..) {
             match stmt {
                 syn::Stmt::Macro(m) if !is_macro_definition(&m.mac) => {
-                    if let Some(args) = parse_args(m.mac.tokens.clone()) {
+                    if let Some(mut args) = parse_args(m.mac.tokens.clone()) {
+                        for arg in &mut args {
+                            self.visit_expr_mut(arg);
+                        }
                         stmts.push(syn::Stmt::Expr(macro_call(&m.mac, args), m.semi_token));
                     } else if let Some(items) = parse_items(m.mac.tokens.clone()) {
                         stmts.extend(items.into_iter().map(syn::Stmt::Item));
@@ -221,10 +224,22 @@ impl VisitMut for MacroExpander {
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::Call(call) = expr {
+            if matches!(&*call.func, Expr::Macro(_)) {
+                // Already expanded (its arguments were visited when it was built).
+                return;
+            }
+        }
         if let Expr::Macro(m) = expr {
-            if let Some(args) = parse_args(m.mac.tokens.clone()) {
+            if let Some(mut args) = parse_args(m.mac.tokens.clone()) {
+                for arg in &mut args {
+                    self.visit_expr_mut(arg);
+                }
                 *expr = macro_call(&m.mac, args);
             }
+            // The callee of an expanded call is the macro with its tokens removed: never
+            // expanded again.
+            return;
         }
         visit_mut::visit_expr_mut(self, expr);
     }

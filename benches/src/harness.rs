@@ -1,0 +1,128 @@
+//! The timing harness every pair uses: fixed total work split across threads that a barrier
+//! releases together, timed from the release to the end of the last thread.
+
+use std::ops::Range;
+use std::panic;
+use std::sync::Barrier;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Splits the work items `0..total` into `parts` contiguous ranges whose lengths differ by at
+/// most one, in order.
+pub fn split(total: u64, parts: usize) -> Vec<Range<u64>> {
+    let parts = parts.max(1) as u64;
+    let base = total / parts;
+    let extra = total % parts;
+    let mut start = 0;
+    (0..parts)
+        .map(|part| {
+            let len = base + u64::from(part < extra);
+            let range = start..start + len;
+            start += len;
+            range
+        })
+        .collect()
+}
+
+/// Runs `work` once per input, each on a thread of its own; the threads start behind a barrier
+/// so that none begins before all exist. Returns the wall time from the first thread's release
+/// to the last thread's end, and each thread's result in input order.
+///
+/// Each thread reads the clock itself: when there are more threads than cores, the caller may
+/// not be scheduled again until the workers are done, so its own clock would miss their work.
+/// A panic in a worker is resumed on the calling thread once all workers have ended.
+pub fn timed<I, R, F>(inputs: Vec<I>, work: F) -> (Duration, Vec<R>)
+where
+    I: Send,
+    R: Send,
+    F: Fn(I) -> R + Sync,
+{
+    let barrier = Barrier::new(inputs.len());
+    let spans: Vec<(Instant, Instant, R)> = thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .into_iter()
+            .map(|input| {
+                let (barrier, work) = (&barrier, &work);
+                scope.spawn(move || {
+                    barrier.wait();
+                    let start = Instant::now();
+                    let result = work(input);
+                    (start, Instant::now(), result)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|payload| panic::resume_unwind(payload))
+            })
+            .collect()
+    });
+    let first_start = spans.iter().map(|&(start, _, _)| start).min();
+    let last_end = spans.iter().map(|&(_, end, _)| end).max();
+    let elapsed = match (first_start, last_end) {
+        (Some(start), Some(end)) => end.saturating_duration_since(start),
+        _ => Duration::ZERO,
+    };
+    (
+        elapsed,
+        spans.into_iter().map(|(_, _, result)| result).collect(),
+    )
+}
+
+/// [`timed`] over the usual input: `ops` work items split into one contiguous range per
+/// thread, handed to `work` with the thread's index.
+pub fn timed_ranges<R, F>(threads: usize, ops: u64, work: F) -> (Duration, Vec<R>)
+where
+    R: Send,
+    F: Fn(usize, Range<u64>) -> R + Sync,
+{
+    let inputs: Vec<(usize, Range<u64>)> = split(ops, threads).into_iter().enumerate().collect();
+    timed(inputs, |(index, range)| work(index, range))
+}
+
+/// A strong 64-bit mix (the SplitMix64 finaliser), for checksums whose parts are combined by
+/// wrapping addition, so that they do not depend on the order the threads finished in.
+pub fn mix(value: u64) -> u64 {
+    let mut z = value.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_covers_every_item_once_in_balanced_ranges() {
+        for total in [0, 1, 7, 64, 1001] {
+            for parts in 1..=9 {
+                let ranges = split(total, parts);
+                assert_eq!(ranges.len(), parts);
+                assert_eq!(ranges.first().map(|range| range.start), Some(0));
+                assert_eq!(ranges.last().map(|range| range.end), Some(total));
+                for pair in ranges.windows(2) {
+                    assert_eq!(pair[0].end, pair[1].start);
+                }
+                let lens: Vec<u64> = ranges.iter().map(|range| range.end - range.start).collect();
+                let spread = lens.iter().max().unwrap() - lens.iter().min().unwrap();
+                assert!(spread <= 1, "{total} over {parts}: {lens:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn timed_returns_results_in_input_order() {
+        let (_, results) = timed(vec![3u64, 1, 2], |input| input * 10);
+        assert_eq!(results, vec![30, 10, 20]);
+    }
+
+    #[test]
+    fn timed_ranges_hands_each_thread_its_index_and_share() {
+        let (_, results) = timed_ranges(3, 10, |index, range| (index, range));
+        assert_eq!(results, vec![(0, 0..4), (1, 4..7), (2, 7..10)]);
+    }
+}

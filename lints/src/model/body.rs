@@ -1,0 +1,1844 @@
+//! Phase two, per file: one walk over every function body that keeps track of
+//! - the types of locals (annotations, parameters, obvious initialisers, the crate's type table),
+//! - where each value comes from (which field, static or `let` declared the lock it is),
+//! - hot regions (loop bodies, closures handed to iterator adapters) and whether a region only
+//!   starts long-running workers,
+//! - live lock guards: `let`-bound until `drop` or the end of their block, temporaries until the
+//!   end of their statement (`match` scrutinees for the whole `match`, `if let` per edition),
+//! - the calls each function makes, for the crate's call graph,
+//!
+//! and hands every expression, with that context, to the expression lints. What depends on the
+//! whole crate (is this function hot through its callers?) is recorded as a pending finding and
+//! settled once every file has been walked.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span as PmSpan;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Pat};
+
+use super::parse::{expanded_macro_name, to_span};
+use super::ty::{LockKind, Renames, Ty};
+use super::types::{FnId, TypeTable};
+use crate::diagnostic::{Diagnostic, Span};
+use crate::{Edition, rules};
+
+/// Where a value was declared: the key under which lock uses are gathered across the crate.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum DeclKey {
+    Field(String, String),
+    Static(String),
+    /// A `let` in a function body: the file and the start of the declaration's span.
+    Local(usize, usize),
+}
+
+/// Index into [`BodyOutput::regions`] of the file it was produced in; made crate-unique by the
+/// caller.
+pub(crate) type RegionId = usize;
+
+/// A hot region: a loop body or a closure handed to an iterator adapter.
+#[derive(Debug, Clone)]
+pub(crate) struct Region {
+    pub(crate) parent: Option<RegionId>,
+    /// The region spawns a long-running worker (a spawned closure that loops) directly.
+    pub(crate) starts_workers: bool,
+    /// Calls made directly in the region, as candidate lists: a region whose callee starts
+    /// workers is start-up code too.
+    pub(crate) callees: Vec<Vec<FnId>>,
+}
+
+/// A call from one function to crate functions.
+#[derive(Debug, Clone)]
+pub(crate) struct CallEdge {
+    pub(crate) caller: Option<FnId>,
+    pub(crate) region: Option<RegionId>,
+    pub(crate) callee: FnId,
+    pub(crate) file: usize,
+    pub(crate) span: Span,
+}
+
+/// What a finding waits for before it is reported.
+#[derive(Debug, Clone)]
+pub(crate) enum Condition {
+    /// Reported when the code is hot: its region (or an enclosing one) is hot, or its function
+    /// is hot through its callers.
+    Hot {
+        function: Option<FnId>,
+        region: Option<RegionId>,
+    },
+    /// Reported when every candidate callee only slices parameter `param`.
+    OnlySliced { callees: Vec<FnId>, param: usize },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub(crate) condition: Condition,
+    pub(crate) diagnostic: Diagnostic,
+}
+
+/// How a lock is used at one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UseShape {
+    /// Only reads or updates the value: `*m.lock().unwrap() += 1`.
+    Simple(ScalarOp),
+    /// The guard is held across other work.
+    Complex,
+    /// The guard is handed to a `Condvar`.
+    Condvar,
+}
+
+/// The operation a simple use does on the scalar, for the suggested atomic call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScalarOp {
+    Add,
+    Sub,
+    Store,
+    Load,
+    Other,
+}
+
+/// One acquisition of a lock.
+#[derive(Debug, Clone)]
+pub(crate) struct LockUse {
+    /// The declaration the lock comes from, when the source shows it.
+    pub(crate) decl: Option<DeclKey>,
+    /// The locked type, for uses whose declaration is not known.
+    pub(crate) locked: Ty,
+    pub(crate) kind: LockKind,
+    pub(crate) shape: UseShape,
+}
+
+/// A declaration of a lock around a scalar, a `mutex_scalar` candidate.
+#[derive(Debug, Clone)]
+pub(crate) struct ScalarLockDecl {
+    pub(crate) key: DeclKey,
+    pub(crate) file: usize,
+    /// The declared type (or the `Mutex::new(..)` initialiser).
+    pub(crate) span: Span,
+    pub(crate) kind: LockKind,
+    pub(crate) scalar: Ty,
+    /// Edits replacing the lock type by the atomic, when the type is written out.
+    pub(crate) type_edit: Option<Span>,
+    /// Paired with a `Condvar` in the same struct or tuple.
+    pub(crate) with_condvar: bool,
+    /// Declared through a type alias: the alias is the declaration to edit.
+    pub(crate) via_alias: Option<String>,
+}
+
+/// What phase two learns about a function's body.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FnBodyFacts {
+    pub(crate) starts_workers: bool,
+    /// For each parameter (excluding `self`): whether the body only slices it or takes its
+    /// length, never using it whole.
+    pub(crate) only_sliced: Vec<bool>,
+}
+
+/// Everything phase two produces for one file.
+#[derive(Debug, Default)]
+pub(crate) struct BodyOutput {
+    /// The file walked.
+    pub(crate) file: usize,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) pending: Vec<Pending>,
+    pub(crate) regions: Vec<Region>,
+    pub(crate) calls: Vec<CallEdge>,
+    pub(crate) lock_uses: Vec<LockUse>,
+    pub(crate) scalar_decls: Vec<ScalarLockDecl>,
+    pub(crate) fn_facts: Vec<(FnId, FnBodyFacts)>,
+    /// Items, fields and statements, attributes included: a `contention:allow` comment on the
+    /// line above one covers all of it.
+    pub(crate) items: Vec<Span>,
+}
+
+/// A local variable.
+#[derive(Debug, Clone, Default)]
+struct Local {
+    ty: Ty,
+    origin: Option<DeclKey>,
+    /// The variable is this guard.
+    guard: Option<usize>,
+    /// The variable borrows from this guard's data.
+    borrows: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct Guard {
+    id: usize,
+    lock_span: Span,
+    inner: Ty,
+    kind: LockKind,
+    /// Temporaries die with their statement.
+    statement: Option<usize>,
+    /// `let`-bound guards die with their scope.
+    scope: Option<usize>,
+}
+
+/// A live guard as lints see it.
+pub(crate) struct GuardView<'a> {
+    pub(crate) lock_span: Span,
+    pub(crate) inner: &'a Ty,
+}
+
+/// The context lints see with each expression.
+pub(crate) struct Cx<'w, 'a> {
+    walker: &'w Walker<'a>,
+}
+
+impl<'a> Cx<'_, 'a> {
+    pub(crate) fn file(&self) -> usize {
+        self.walker.file
+    }
+
+    pub(crate) fn table(&self) -> &'a TypeTable {
+        self.walker.table
+    }
+
+    pub(crate) fn span(&self, span: PmSpan) -> Span {
+        to_span(span, self.walker.base)
+    }
+
+    pub(crate) fn span_of(&self, node: &impl Spanned) -> Span {
+        self.span(node.span())
+    }
+
+    /// The type of an expression as far as the source shows.
+    pub(crate) fn type_of(&self, expr: &Expr) -> Ty {
+        self.walker.type_of(expr)
+    }
+
+    /// The live guard whose data `expr` borrows (or that `expr` is).
+    pub(crate) fn guard_of(&self, expr: &Expr) -> Option<GuardView<'_>> {
+        let id = self.walker.borrowed_guard(expr)?;
+        let guard = self.walker.guards.iter().find(|g| g.id == id)?;
+        Some(GuardView {
+            lock_span: guard.lock_span,
+            inner: &guard.inner,
+        })
+    }
+
+    /// The condition under which code here is hot; `None` when it cannot be.
+    pub(crate) fn hot(&self) -> Option<Condition> {
+        let w = self.walker;
+        if w.region.is_none() && w.function.is_none() {
+            return None;
+        }
+        Some(Condition::Hot {
+            function: w.function,
+            region: w.region,
+        })
+    }
+
+    /// Crate functions a call may resolve to.
+    pub(crate) fn callees(&self, expr: &Expr) -> Vec<FnId> {
+        self.walker.resolve_call(expr)
+    }
+}
+
+/// Where lints put what they find.
+pub(crate) struct Sink<'o> {
+    out: &'o mut BodyOutput,
+}
+
+impl Sink<'_> {
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.out.diagnostics.push(diagnostic);
+    }
+
+    pub(crate) fn report_if(&mut self, condition: Condition, diagnostic: Diagnostic) {
+        self.out.pending.push(Pending {
+            condition,
+            diagnostic,
+        });
+    }
+}
+
+/// Method names of iterator adapters that only exist on iterators: their closures run once per
+/// item.
+const ITERATOR_ONLY_ADAPTERS: &[&str] = &[
+    "for_each", "try_for_each", "fold", "try_fold", "filter_map", "flat_map", "any", "all",
+    "position", "rposition", "find_map", "map_while", "scan", "take_while", "skip_while",
+    "max_by_key", "min_by_key", "max_by", "min_by", "partition", "reduce", "sum_by", "par_bridge",
+];
+
+/// Adapters that also exist on `Option`/`Result` (where the closure runs once): hot only when the
+/// receiver is visibly an iterator.
+const SHARED_ADAPTERS: &[&str] = &["map", "filter", "inspect", "find", "for_each_init", "map_init"];
+
+/// Methods that make an iterator, so a chain holding one is an iterator chain.
+const ITERATOR_SOURCES: &[&str] = &[
+    "iter", "iter_mut", "into_iter", "par_iter", "par_iter_mut", "into_par_iter", "par_chunks",
+    "par_chunks_mut", "chars", "bytes", "lines", "split", "split_whitespace", "keys", "values",
+    "values_mut", "drain", "chunks", "chunks_mut", "windows", "enumerate", "zip", "rev", "skip",
+    "take", "step_by", "chain", "cloned", "copied", "filter", "filter_map", "flat_map", "flatten",
+    "peekable", "char_indices",
+];
+
+/// Sort and retain closures run once per element too.
+const ELEMENT_CLOSURES: &[&str] = &["retain", "retain_mut", "sort_by", "sort_by_key", "sort_unstable_by", "sort_unstable_by_key", "dedup_by", "dedup_by_key"];
+
+/// Methods whose result borrows from the receiver (so a borrow of guarded data stays one).
+const BORROWING_METHODS: &[&str] = &[
+    "get", "get_mut", "iter", "iter_mut", "values", "values_mut", "keys", "first", "last",
+    "first_mut", "last_mut", "as_ref", "as_mut", "as_slice", "as_str", "as_bytes", "as_deref",
+    "unwrap", "expect", "unwrap_unchecked", "deref", "deref_mut", "borrow", "chunks", "windows",
+    "split_at", "range", "lines", "split", "trim", "entry", "or_insert", "or_insert_with",
+    "or_default", "and_modify", "unwrap_or_default", "filter", "skip", "take", "rev", "enumerate",
+    "peekable", "into_iter",
+];
+
+/// Method names so common on standard types that an unresolved receiver says nothing about which
+/// crate function is meant.
+const COMMON_STD_METHODS: &[&str] = &[
+    "new", "clone", "len", "is_empty", "get", "get_mut", "insert", "remove", "push", "pop",
+    "contains", "contains_key", "iter", "iter_mut", "into_iter", "next", "map", "unwrap",
+    "expect", "as_ref", "as_mut", "to_string", "to_owned", "from", "into", "default", "eq",
+    "cmp", "partial_cmp", "hash", "fmt", "write", "read", "lock", "send", "recv", "take",
+    "replace", "clear", "extend", "drain", "load", "store", "fetch_add", "fetch_sub", "swap",
+    "join", "spawn", "run", "call", "poll", "with", "entry", "set", "add", "sub", "update",
+    "flush", "close", "start", "stop", "reset", "build", "finish", "apply", "handle", "process",
+    "parse", "try_from", "try_into", "drop", "deref", "deref_mut", "index", "borrow",
+    "borrow_mut", "wait", "notify_one", "notify_all", "filter", "find", "position", "sum",
+    "count", "min", "max", "first", "last", "split", "trim", "keys", "values", "as_str",
+    "as_slice", "to_vec", "copied", "cloned", "collect", "for_each", "fold", "any", "all",
+    "resize", "truncate", "reserve", "sort", "append", "retain", "dedup", "chunks", "windows",
+    "with_capacity", "capacity", "is_some", "is_none", "is_ok", "is_err", "ok", "err", "and_then",
+    "or_else", "unwrap_or", "unwrap_or_else", "unwrap_or_default", "map_err", "as_bytes",
+];
+
+/// Scalar methods that compute a value without side effects.
+const PURE_SCALAR_METHODS: &[&str] = &[
+    "checked_add", "checked_sub", "wrapping_add", "wrapping_sub", "saturating_add",
+    "saturating_sub", "max", "min", "clone", "abs", "pow", "unwrap_or", "count_ones",
+];
+
+fn method_is(expr: &Expr, names: &[&str]) -> bool {
+    matches!(expr, Expr::MethodCall(m) if names.contains(&m.method.to_string().as_str()))
+}
+
+/// The last segment of a path expression's path, and the one before it.
+pub(crate) fn path_tail(expr: &Expr) -> Option<(Option<String>, String)> {
+    let Expr::Path(p) = expr else { return None };
+    let segments = &p.path.segments;
+    let last = segments.last()?.ident.to_string();
+    let prev = segments.len().checked_sub(2).map(|i| segments[i].ident.to_string());
+    Some((prev, last))
+}
+
+/// `std::thread::spawn`, `thread::Builder::spawn`, `scope.spawn`, `s.spawn` (scoped threads):
+/// the closure argument of an OS thread spawn, if `expr` is one.
+pub(crate) fn thread_spawn_closure(expr: &Expr) -> Option<&syn::ExprClosure> {
+    let (is_spawn, args) = match expr {
+        Expr::Call(c) => {
+            let Some((prev, last)) = path_tail(&c.func) else { return None };
+            let ok = last == "spawn"
+                && matches!(prev.as_deref(), Some("thread") | None)
+                || last == "spawn_unchecked";
+            (ok, &c.args)
+        }
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            // `Builder::new().spawn(..)` and `scope.spawn(..)`; excludes task spawns like
+            // `tokio::spawn` (a path call) and `runtime.spawn(future)` (no closure).
+            (name == "spawn" || name == "spawn_scoped", &m.args)
+        }
+        _ => return None,
+    };
+    if !is_spawn {
+        return None;
+    }
+    args.iter().find_map(|a| match a {
+        Expr::Closure(c) => Some(c),
+        _ => None,
+    })
+}
+
+/// Whether a closure's body loops: a long-running worker.
+pub(crate) fn closure_loops(closure: &syn::ExprClosure) -> bool {
+    struct FindLoop(bool);
+    impl<'ast> Visit<'ast> for FindLoop {
+        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {
+            self.0 = true;
+        }
+        fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {
+            self.0 = true;
+        }
+        fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {
+            self.0 = true;
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            // `rx.iter().for_each(..)`, `for_each` over a channel: a worker loop too.
+            if matches!(m.method.to_string().as_str(), "for_each" | "try_for_each") {
+                self.0 = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut finder = FindLoop(false);
+    finder.visit_expr(&closure.body);
+    finder.0
+}
+
+/// Walks one file.
+pub(crate) struct Walker<'a> {
+    file: usize,
+    base: usize,
+    edition: Edition,
+    table: &'a TypeTable,
+    renames: Renames,
+    out: BodyOutput,
+    scopes: Vec<HashMap<String, Local>>,
+    guards: Vec<Guard>,
+    next_guard: usize,
+    statement: usize,
+    /// The impl's self type, inside an impl.
+    self_ty: Option<String>,
+    function: Option<FnId>,
+    region: Option<RegionId>,
+    /// The lock call of a guard being bound by a `let`, so it is not also taken as a temporary.
+    binding_lock: Option<Span>,
+    fn_facts: Option<FnBodyFacts>,
+    /// The operation of the statement being walked, when it only reads or updates a
+    /// temporary guard's value.
+    temp_shape: Option<ScalarOp>,
+}
+
+/// Runs phase two over one file.
+pub(crate) fn walk_file(file: usize, base: usize, ast: &syn::File, table: &TypeTable, edition: Edition) -> BodyOutput {
+    let mut walker = Walker {
+        file,
+        base,
+        edition,
+        table,
+        renames: Renames::of_items(&ast.items),
+        out: BodyOutput {
+            file,
+            ..BodyOutput::default()
+        },
+        scopes: vec![HashMap::new()],
+        guards: Vec::new(),
+        next_guard: 0,
+        statement: 0,
+        self_ty: None,
+        function: None,
+        region: None,
+        binding_lock: None,
+        fn_facts: None,
+        temp_shape: None,
+    };
+    walker.visit_file(ast);
+    walker.out
+}
+
+impl<'a> Walker<'a> {
+    fn span(&self, span: PmSpan) -> Span {
+        to_span(span, self.base)
+    }
+
+    // ----- scopes -------------------------------------------------------------------------
+
+    fn lookup(&self, name: &str) -> Option<&Local> {
+        self.scopes.iter().rev().find_map(|s| s.get(name))
+    }
+
+    fn bind(&mut self, name: String, local: Local) {
+        self.scopes.last_mut().expect("a scope").insert(name, local);
+    }
+
+    /// Runs `f` in a new variable scope; `let`-bound guards of the scope die with it.
+    fn with_scope<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.scopes.push(HashMap::new());
+        let depth = self.scopes.len();
+        let result = f(self);
+        self.guards.retain(|g| g.scope.is_none_or(|s| s < depth));
+        self.scopes.pop();
+        result
+    }
+
+    /// Runs `f` as one statement: temporaries created in it die at its end.
+    fn with_statement<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.statement += 1;
+        let id = self.statement;
+        let result = f(self);
+        self.guards.retain(|g| g.statement != Some(id));
+        result
+    }
+
+    /// Runs `f` in a hot region.
+    fn with_region<R>(&mut self, starts_workers: bool, f: impl FnOnce(&mut Self) -> R) -> R {
+        let id = self.out.regions.len();
+        self.out.regions.push(Region {
+            parent: self.region,
+            starts_workers,
+            callees: Vec::new(),
+        });
+        let outer = self.region.replace(id);
+        let result = f(self);
+        self.region = outer;
+        result
+    }
+
+    /// Runs `f` for a function body: a fresh set of guards, no enclosing region.
+    fn with_function<R>(&mut self, function: Option<FnId>, f: impl FnOnce(&mut Self) -> R) -> R {
+        let guards = std::mem::take(&mut self.guards);
+        let outer_fn = std::mem::replace(&mut self.function, function);
+        let outer_region = self.region.take();
+        let outer_facts = self.fn_facts.take();
+        let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
+        let result = f(self);
+        self.scopes = scopes;
+        self.fn_facts = outer_facts;
+        self.region = outer_region;
+        self.function = outer_fn;
+        self.guards = guards;
+        result
+    }
+
+    // ----- types --------------------------------------------------------------------------
+
+    fn ty(&self, ty: &syn::Type) -> Ty {
+        let ty = self.renames.ty(ty);
+        let ty = match (&ty, &self.self_ty) {
+            (Ty::Named(name, _), Some(self_ty)) if name == "Self" => Ty::named(self_ty, vec![]),
+            _ => ty,
+        };
+        self.table.resolve(&ty)
+    }
+
+    /// The type of an expression.
+    pub(crate) fn type_of(&self, expr: &Expr) -> Ty {
+        match expr {
+            Expr::Path(p) => {
+                if p.path.segments.len() == 1 {
+                    let name = p.path.segments[0].ident.to_string();
+                    if let Some(local) = self.lookup(&name) {
+                        return local.ty.clone();
+                    }
+                    if name == "self" {
+                        return self.self_ty.as_ref().map(|t| Ty::named(t, vec![])).unwrap_or_default();
+                    }
+                }
+                let name = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                self.table.static_ty(&name).unwrap_or_default()
+            }
+            Expr::Field(f) => {
+                let owner = self.type_of(&f.base);
+                let member = match &f.member {
+                    syn::Member::Named(i) => i.to_string(),
+                    syn::Member::Unnamed(i) => i.index.to_string(),
+                };
+                self.table.field(&owner, &member)
+            }
+            Expr::Paren(p) => self.type_of(&p.expr),
+            Expr::Group(g) => self.type_of(&g.expr),
+            Expr::Reference(r) => match self.type_of(&r.expr) {
+                Ty::Unknown => Ty::Unknown,
+                t => Ty::Ref(Box::new(t)),
+            },
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.type_of(&u.expr).deref(),
+            Expr::Lit(l) => match &l.lit {
+                syn::Lit::Int(i) if i.suffix().is_empty() => Ty::IntLiteral,
+                syn::Lit::Int(i) => Ty::named(i.suffix(), vec![]),
+                syn::Lit::Bool(_) => Ty::named("bool", vec![]),
+                syn::Lit::Char(_) => Ty::named("char", vec![]),
+                syn::Lit::Str(_) => Ty::Ref(Box::new(Ty::named("str", vec![]))),
+                _ => Ty::Unknown,
+            },
+            Expr::Cast(c) => self.ty(&c.ty),
+            Expr::Struct(s) => self.renames.path(&s.path),
+            Expr::Try(t) => unwrap_ty(&self.type_of(&t.expr)),
+            Expr::Await(a) => self.type_of(&a.base),
+            Expr::Index(i) => {
+                let base = self.type_of(&i.expr);
+                if matches!(&*i.index, Expr::Range(_)) {
+                    match base.auto_deref() {
+                        t if t.is_named("String") || t.is_named("str") => Ty::named("str", vec![]),
+                        t => Ty::Slice(Box::new(t.element())),
+                    }
+                } else {
+                    match base.auto_deref() {
+                        Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => args.get(1).cloned().unwrap_or_default(),
+                        t => t.element(),
+                    }
+                }
+            }
+            Expr::Call(c) => self.call_type(c),
+            Expr::MethodCall(m) => self.method_type(m),
+            Expr::Block(b) => match b.block.stmts.last() {
+                Some(syn::Stmt::Expr(e, None)) => self.type_of(e),
+                _ => Ty::Unknown,
+            },
+            Expr::Range(r) => {
+                let bound = r.start.as_deref().or(r.end.as_deref()).map(|e| self.type_of(e)).unwrap_or(Ty::IntLiteral);
+                Ty::named("Range", vec![bound])
+            }
+            Expr::Closure(_) => Ty::Callable,
+            Expr::Tuple(t) => Ty::Tuple(t.elems.iter().map(|e| self.type_of(e)).collect()),
+            Expr::Array(a) => Ty::named("Vec", vec![a.elems.first().map(|e| self.type_of(e)).unwrap_or_default()]),
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn call_type(&self, call: &syn::ExprCall) -> Ty {
+        if let Some(name) = expanded_macro_name(call) {
+            return match name.as_str() {
+                "format" => Ty::named("String", vec![]),
+                "vec" => Ty::named("Vec", vec![call.args.first().map(|e| self.type_of(e)).unwrap_or_default()]),
+                _ => Ty::Unknown,
+            };
+        }
+        let Expr::Path(p) = &*call.func else { return Ty::Unknown };
+        let segments = &p.path.segments;
+        let Some(last) = segments.last() else { return Ty::Unknown };
+        let func = last.ident.to_string();
+        let owner = segments.len().checked_sub(2).map(|i| &segments[i]);
+        let owner_name = owner.map(|s| {
+            let n = s.ident.to_string();
+            if segments.len() == 2 { self.renames.path(&syn::Path::from(s.ident.clone())).name().unwrap_or(&n).to_owned() } else { n }
+        });
+        let first_arg = || call.args.first().map(|e| self.type_of(e)).unwrap_or_default();
+        match (owner_name.as_deref(), func.as_str()) {
+            (Some(wrapper @ ("Arc" | "Rc" | "Mutex" | "RwLock" | "Box" | "CachePadded")), "new") => {
+                let explicit = owner.and_then(|s| match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                        syn::GenericArgument::Type(t) => Some(self.ty(t)),
+                        _ => None,
+                    }),
+                    _ => None,
+                });
+                Ty::named(wrapper, vec![explicit.unwrap_or_else(first_arg)])
+            }
+            (Some("Arc" | "Rc"), "clone") | (Some("Clone"), "clone") => first_arg().peel_refs().clone(),
+            (Some("Arc"), "from") => Ty::named("Arc", vec![Ty::Unknown]),
+            (Some("String"), "new" | "from" | "with_capacity" | "from_utf8_lossy") => Ty::named("String", vec![]),
+            (Some("Vec"), "new" | "with_capacity") => Ty::named("Vec", vec![Ty::Unknown]),
+            (Some(map @ ("HashMap" | "BTreeMap")), "new" | "with_capacity" | "default") => Ty::named(map, vec![Ty::Unknown, Ty::Unknown]),
+            (Some("fs"), "read") => Ty::named("Vec", vec![Ty::named("u8", vec![])]),
+            (Some("fs"), "read_to_string") => Ty::named("String", vec![]),
+            (Some("Condvar"), "new") => Ty::named("Condvar", vec![]),
+            (Some("Some"), _) | (None, "Some") => Ty::named("Option", vec![first_arg()]),
+            _ => {
+                let ids = self.resolve_call(&Expr::Call(call.clone()));
+                self.unique_return(&ids)
+            }
+        }
+    }
+
+    fn unique_return(&self, ids: &[FnId]) -> Ty {
+        match ids {
+            [id] => self.table.resolve(&self.table.fns[*id].ret),
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn method_type(&self, m: &syn::ExprMethodCall) -> Ty {
+        let recv = self.type_of(&m.receiver);
+        let name = m.method.to_string();
+        let value = recv.auto_deref().clone();
+        // A method of a crate type is that type's, whatever std method shares its name.
+        if value.name().is_some_and(|t| self.table.type_def(t).is_some()) {
+            let ids = self.resolve_call(&Expr::MethodCall(m.clone()));
+            if !ids.is_empty() {
+                return self.unique_return(&ids);
+            }
+        }
+        match name.as_str() {
+            "clone" => match recv.peel_refs() {
+                t if t.is_refcounted() => t.clone(),
+                Ty::Named(n, args) if matches!(n.as_str(), "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard") => args.first().cloned().unwrap_or_default(),
+                t => t.clone(),
+            },
+            "lock" | "try_lock" | "write" | "try_write" | "read" | "try_read" if m.args.is_empty() => match recv.lock() {
+                Some((LockKind::Mutex, inner)) => Ty::named("MutexGuard", vec![inner.clone()]),
+                Some((LockKind::RwLock, inner)) if name.contains("write") => Ty::named("RwLockWriteGuard", vec![inner.clone()]),
+                Some((LockKind::RwLock, inner)) => Ty::named("RwLockReadGuard", vec![inner.clone()]),
+                None => Ty::Unknown,
+            },
+            "unwrap" | "expect" | "unwrap_or_default" | "unwrap_or_else" | "unwrap_or" => unwrap_ty(&recv),
+            "get" | "get_mut" | "first" | "last" | "first_mut" | "last_mut" => {
+                let item = match &value {
+                    Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => args.get(1).cloned().unwrap_or_default(),
+                    t => t.element(),
+                };
+                Ty::named("Option", vec![Ty::Ref(Box::new(item))])
+            }
+            "iter" | "iter_mut" | "par_iter" | "par_iter_mut" => match &value {
+                Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => Ty::named(
+                    "Iter",
+                    vec![Ty::Tuple(vec![
+                        Ty::Ref(Box::new(args.first().cloned().unwrap_or_default())),
+                        Ty::Ref(Box::new(args.get(1).cloned().unwrap_or_default())),
+                    ])],
+                ),
+                Ty::Named(n, args) if n == "Iter" => Ty::named("Iter", args.clone()),
+                t => Ty::named("Iter", vec![Ty::Ref(Box::new(t.element()))]),
+            },
+            "values" | "values_mut" => Ty::named("Iter", vec![Ty::Ref(Box::new(value.arg(1)))]),
+            "keys" => Ty::named("Iter", vec![Ty::Ref(Box::new(value.arg(0)))]),
+            "into_iter" | "drain" | "into_par_iter" => match recv.peel_refs() {
+                Ty::Named(n, args) if n == "Iter" => Ty::named("Iter", args.clone()),
+                _ if matches!(recv, Ty::Ref(_)) => Ty::named("Iter", vec![Ty::Ref(Box::new(value.element()))]),
+                _ => Ty::named("Iter", vec![value.element()]),
+            },
+            "cloned" | "copied" => match &value {
+                Ty::Named(n, args) if n == "Iter" || n == "Option" => Ty::named(n, vec![args.first().map(|t| t.peel_refs().clone()).unwrap_or_default()]),
+                _ => Ty::Unknown,
+            },
+            "filter" | "skip" | "take" | "rev" | "step_by" | "peekable" | "chain" | "inspect" | "skip_while" | "take_while" if value.is_named("Iter") => value.clone(),
+            "enumerate" if value.is_named("Iter") => Ty::named("Iter", vec![Ty::Tuple(vec![Ty::named("usize", vec![]), value.arg(0)])]),
+            "to_vec" => Ty::named("Vec", vec![value.element()]),
+            "to_string" | "to_uppercase" | "to_lowercase" | "repeat" => Ty::named("String", vec![]),
+            "to_owned" => match &value {
+                Ty::Named(n, _) if n == "str" => Ty::named("String", vec![]),
+                Ty::Slice(inner) => Ty::named("Vec", vec![(**inner).clone()]),
+                t => t.clone(),
+            },
+            "len" | "count" | "capacity" => Ty::named("usize", vec![]),
+            "is_empty" | "contains" | "contains_key" | "starts_with" | "ends_with" | "is_some" | "is_none" => Ty::named("bool", vec![]),
+            "as_str" => Ty::Ref(Box::new(Ty::named("str", vec![]))),
+            "as_slice" => Ty::Ref(Box::new(Ty::Slice(Box::new(value.element())))),
+            "load" | "fetch_add" | "fetch_sub" | "swap" => match value.name() {
+                Some("AtomicU64") => Ty::named("u64", vec![]),
+                Some("AtomicUsize") => Ty::named("usize", vec![]),
+                Some("AtomicBool") => Ty::named("bool", vec![]),
+                _ => Ty::Unknown,
+            },
+            _ => {
+                let ids = self.resolve_call(&Expr::MethodCall(m.clone()));
+                self.unique_return(&ids)
+            }
+        }
+    }
+
+    /// Crate functions a call may resolve to: by name and arity, and by the receiver's impl
+    /// when its type is known. An unresolved receiver resolves only to a unique crate method
+    /// whose name is not a common standard one.
+    fn resolve_call(&self, expr: &Expr) -> Vec<FnId> {
+        match expr {
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                let recv = self.type_of(&m.receiver);
+                let recv = self.table.resolve(&recv);
+                match recv.auto_deref().name() {
+                    Some(t) if self.table.type_def(t).is_some() || self.table.candidates(&name, m.args.len(), Some(t), true).len() == 1 => {
+                        self.table.candidates(&name, m.args.len(), Some(t), true)
+                    }
+                    Some(_) => Vec::new(),
+                    None => {
+                        if COMMON_STD_METHODS.contains(&name.as_str()) {
+                            return Vec::new();
+                        }
+                        let ids = self.table.candidates(&name, m.args.len(), None, true);
+                        if ids.len() == 1 { ids } else { Vec::new() }
+                    }
+                }
+            }
+            Expr::Call(c) => {
+                let Expr::Path(p) = &*c.func else { return Vec::new() };
+                if p.qself.is_some() {
+                    return Vec::new();
+                }
+                let segments = &p.path.segments;
+                let Some(last) = segments.last() else { return Vec::new() };
+                let name = last.ident.to_string();
+                let arity = c.args.len();
+                if segments.len() >= 2 {
+                    let owner = segments[segments.len() - 2].ident.to_string();
+                    let owner = if owner == "Self" { self.self_ty.clone().unwrap_or(owner) } else { owner };
+                    let ids: Vec<FnId> = self
+                        .table
+                        .candidates(&name, arity, Some(&owner), false)
+                        .into_iter()
+                        .filter(|&id| !self.table.fns[id].has_self)
+                        .collect();
+                    if !ids.is_empty() {
+                        return ids;
+                    }
+                    // `Type::method(&x, ..)`: the receiver is an argument.
+                    let with_self: Vec<FnId> = arity
+                        .checked_sub(1)
+                        .map(|a| self.table.candidates(&name, a, Some(&owner), true))
+                        .unwrap_or_default();
+                    if !with_self.is_empty() {
+                        return with_self;
+                    }
+                    // A module path: `module::function(..)`.
+                    if owner.chars().next().is_some_and(char::is_lowercase) && !matches!(owner.as_str(), "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io") {
+                        return self.free_functions(&name, arity);
+                    }
+                    return Vec::new();
+                }
+                self.free_functions(&name, arity)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn free_functions(&self, name: &str, arity: usize) -> Vec<FnId> {
+        let ids: Vec<FnId> = self
+            .table
+            .candidates(name, arity, None, false)
+            .into_iter()
+            .filter(|&id| self.table.fns[id].self_ty.is_none())
+            .collect();
+        if ids.len() <= 2 { ids } else { Vec::new() }
+    }
+
+    /// Where a value comes from: the declaration of the lock (or `Arc` of it) it is.
+    fn origin_of(&self, expr: &Expr) -> Option<DeclKey> {
+        match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let name = p.path.segments[0].ident.to_string();
+                match self.lookup(&name) {
+                    Some(local) => local.origin.clone(),
+                    None => self.table.static_ty(&name).map(|_| DeclKey::Static(name)),
+                }
+            }
+            Expr::Path(p) => {
+                let name = p.path.segments.last()?.ident.to_string();
+                self.table.static_ty(&name).map(|_| DeclKey::Static(name))
+            }
+            Expr::Field(f) => {
+                let owner = self.table.resolve(&self.type_of(&f.base));
+                let owner_name = owner.auto_deref().name()?.to_owned();
+                match &f.member {
+                    syn::Member::Named(i) => Some(DeclKey::Field(owner_name, i.to_string())),
+                    syn::Member::Unnamed(_) => self.origin_of(&f.base),
+                }
+            }
+            Expr::Reference(r) => self.origin_of(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.origin_of(&u.expr),
+            Expr::Paren(p) => self.origin_of(&p.expr),
+            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "clone" | "as_ref" | "deref") => self.origin_of(&m.receiver),
+            Expr::Call(c) => match path_tail(&c.func) {
+                Some((Some(owner), f)) if (owner == "Arc" || owner == "Rc") && f == "clone" => c.args.first().and_then(|a| self.origin_of(a)),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    // ----- guards -------------------------------------------------------------------------
+
+    /// If `expr` takes a lock (`m.lock()`, `.read()`, `.write()`, `try_*`, possibly followed by
+    /// `.unwrap()`, `.expect(..)`, `?` or `.await`), the lock call.
+    fn lock_call<'e>(&self, expr: &'e Expr) -> Option<&'e syn::ExprMethodCall> {
+        match expr {
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                match name.as_str() {
+                    "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write" | "upgradable_read" if m.args.is_empty() => {
+                        let recv = self.table.resolve(&self.type_of(&m.receiver));
+                        match recv.lock() {
+                            Some(_) => Some(m),
+                            // An unknown receiver of `.lock()` is a lock unless it is an I/O handle.
+                            None if name == "lock" && !recv.is_known() && !is_std_stream(&m.receiver) => Some(m),
+                            None => None,
+                        }
+                    }
+                    "unwrap" | "expect" | "unwrap_or_else" => self.lock_call(&m.receiver),
+                    _ => None,
+                }
+            }
+            Expr::Try(t) => self.lock_call(&t.expr),
+            Expr::Await(a) => self.lock_call(&a.base),
+            Expr::Paren(p) => self.lock_call(&p.expr),
+            _ => None,
+        }
+    }
+
+    fn new_guard(&mut self, call: &syn::ExprMethodCall, bound: bool) -> usize {
+        let recv = self.table.resolve(&self.type_of(&call.receiver));
+        let (kind, inner) = recv.lock().map(|(k, t)| (k, t.clone())).unwrap_or((LockKind::Mutex, Ty::Unknown));
+        let id = self.next_guard;
+        self.next_guard += 1;
+        self.guards.push(Guard {
+            id,
+            lock_span: self.span(call.method.span()),
+            inner,
+            kind,
+            statement: (!bound).then_some(self.statement),
+            scope: bound.then_some(self.scopes.len()),
+        });
+        id
+    }
+
+    /// The live guard whose data `expr` borrows, or that `expr` is.
+    fn borrowed_guard(&self, expr: &Expr) -> Option<usize> {
+        let live = |id: usize| self.guards.iter().any(|g| g.id == id).then_some(id);
+        match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let local = self.lookup(&p.path.segments[0].ident.to_string())?;
+                local.guard.or(local.borrows).and_then(live)
+            }
+            Expr::MethodCall(m) => {
+                if let Some(call) = self.lock_call(expr) {
+                    let span = self.span(call.method.span());
+                    return self.guards.iter().find(|g| g.lock_span == span).map(|g| g.id);
+                }
+                if BORROWING_METHODS.contains(&m.method.to_string().as_str()) {
+                    self.borrowed_guard(&m.receiver)
+                } else {
+                    None
+                }
+            }
+            Expr::Field(f) => self.borrowed_guard(&f.base),
+            Expr::Index(i) => self.borrowed_guard(&i.expr),
+            Expr::Reference(r) => self.borrowed_guard(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.borrowed_guard(&u.expr),
+            Expr::Paren(p) => self.borrowed_guard(&p.expr),
+            Expr::Try(t) => self.borrowed_guard(&t.expr),
+            Expr::Await(a) => self.borrowed_guard(&a.base),
+            _ => None,
+        }
+    }
+
+    /// Whether binding `init` keeps a borrow of guarded data (a reference, not a copy).
+    fn init_borrows(&self, init: &Expr) -> Option<usize> {
+        let id = self.borrowed_guard(init)?;
+        let borrows = match init {
+            Expr::Reference(_) => true,
+            Expr::MethodCall(m) => BORROWING_METHODS.contains(&m.method.to_string().as_str()),
+            Expr::Try(_) | Expr::Paren(_) => true,
+            _ => false,
+        };
+        borrows.then_some(id)
+    }
+
+    // ----- patterns -----------------------------------------------------------------------
+
+    /// Binds the names of a pattern matched against a value of type `ty`.
+    fn bind_pat(&mut self, pat: &Pat, ty: Ty, origin: Option<DeclKey>, borrows: Option<usize>) {
+        match pat {
+            Pat::Ident(i) => {
+                if let Some((_, sub)) = &i.subpat {
+                    self.bind_pat(sub, ty.clone(), origin.clone(), borrows);
+                }
+                self.bind(i.ident.to_string(), Local { ty, origin, guard: None, borrows });
+            }
+            Pat::Type(t) => {
+                let declared = self.ty(&t.ty);
+                self.bind_pat(&t.pat, declared, origin, borrows);
+            }
+            Pat::Reference(r) => self.bind_pat(&r.pat, ty.deref(), origin, borrows),
+            Pat::Tuple(t) => {
+                let inner = ty.peel_refs().clone();
+                let by_ref = matches!(ty, Ty::Ref(_));
+                for (i, p) in t.elems.iter().enumerate() {
+                    let item = match &inner {
+                        Ty::Tuple(items) => items.get(i).cloned().unwrap_or_default(),
+                        _ => Ty::Unknown,
+                    };
+                    let item = if by_ref && item.is_known() { Ty::Ref(Box::new(item)) } else { item };
+                    self.bind_pat(p, item, origin.clone(), borrows);
+                }
+            }
+            Pat::TupleStruct(ts) => {
+                let variant = ts.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let inner = match (variant.as_str(), ty.peel_refs()) {
+                    ("Some" | "Ok", Ty::Named(_, args)) => args.first().cloned().unwrap_or_default(),
+                    _ => Ty::Unknown,
+                };
+                for p in &ts.elems {
+                    self.bind_pat(p, inner.clone(), origin.clone(), borrows);
+                }
+            }
+            Pat::Struct(s) => {
+                for field in &s.fields {
+                    let member = match &field.member {
+                        syn::Member::Named(i) => i.to_string(),
+                        syn::Member::Unnamed(i) => i.index.to_string(),
+                    };
+                    let field_ty = self.table.field(&self.renames.path(&s.path), &member);
+                    self.bind_pat(&field.pat, field_ty, origin.clone(), borrows);
+                }
+            }
+            Pat::Or(o) => {
+                for case in &o.cases {
+                    self.bind_pat(case, ty.clone(), origin.clone(), borrows);
+                }
+            }
+            Pat::Slice(s) => {
+                for p in &s.elems {
+                    self.bind_pat(p, ty.element(), origin.clone(), borrows);
+                }
+            }
+            Pat::Paren(p) => self.bind_pat(&p.pat, ty, origin, borrows),
+            _ => {}
+        }
+    }
+
+    // ----- lints --------------------------------------------------------------------------
+
+    fn lint_expr(&mut self, expr: &Expr) {
+        let mut out = std::mem::take(&mut self.out);
+        {
+            let cx = Cx { walker: self };
+            let mut sink = Sink { out: &mut out };
+            for check in rules::EXPR_LINTS {
+                check(&cx, expr, &mut sink);
+            }
+        }
+        self.out = out;
+    }
+
+    fn lint_let(&mut self, local: &syn::Local, rest: &[syn::Stmt]) {
+        let mut out = std::mem::take(&mut self.out);
+        {
+            let cx = Cx { walker: self };
+            let mut sink = Sink { out: &mut out };
+            for check in rules::LET_LINTS {
+                check(&cx, local, rest, &mut sink);
+            }
+        }
+        self.out = out;
+    }
+
+    fn record_call(&mut self, expr: &Expr) {
+        let ids = self.resolve_call(expr);
+        if ids.is_empty() {
+            return;
+        }
+        let span = self.span(match expr {
+            Expr::MethodCall(m) => m.method.span(),
+            Expr::Call(c) => c.func.span(),
+            _ => expr.span(),
+        });
+        if let Some(region) = self.region {
+            self.out.regions[region].callees.push(ids.clone());
+        }
+        for callee in ids {
+            self.out.calls.push(CallEdge {
+                caller: self.function,
+                region: self.region,
+                callee,
+                file: self.file,
+                span,
+            });
+        }
+    }
+
+    /// Records how a lock taken by `call` is used, given the region of code its guard lives
+    /// over (`scope`): simple when that code only reads or updates the value.
+    fn record_lock_use(&mut self, call: &syn::ExprMethodCall, shape: UseShape) {
+        let recv = self.table.resolve(&self.type_of(&call.receiver));
+        let Some((kind, locked)) = recv.lock() else { return };
+        if locked.scalar().is_none() {
+            return;
+        }
+        self.out.lock_uses.push(LockUse {
+            decl: self.origin_of(&call.receiver),
+            locked: locked.clone(),
+            kind,
+            shape,
+        });
+    }
+
+    // ----- declarations -------------------------------------------------------------------
+
+    /// Looks for `Mutex<scalar>` / `RwLock<scalar>` in a declared type (aliases in the outer
+    /// type are not expanded: the alias itself is the declaration).
+    fn scalar_lock_in(&self, ty: &syn::Type) -> Option<(LockKind, Ty, Span, bool)> {
+        let syn::Type::Path(p) = ty else {
+            if let syn::Type::Tuple(t) = ty {
+                let condvar = t.elems.iter().any(|e| self.renames.ty(e).is_named("Condvar"));
+                return t.elems.iter().find_map(|e| self.scalar_lock_in(e)).map(|(k, s, sp, _)| (k, s, sp, condvar));
+            }
+            if let syn::Type::Array(a) = ty {
+                return self.scalar_lock_in(&a.elem);
+            }
+            return None;
+        };
+        let last = p.path.segments.last()?;
+        let name = self.renames.path(&syn::Path::from(last.ident.clone()));
+        let args: Vec<&syn::Type> = match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => a
+                .args
+                .iter()
+                .filter_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        match name.name()? {
+            lock @ ("Mutex" | "RwLock") => {
+                let inner = self.table.resolve(&self.renames.ty(args.first()?));
+                inner.scalar()?;
+                let kind = if lock == "Mutex" { LockKind::Mutex } else { LockKind::RwLock };
+                Some((kind, inner, self.span(ty.span()), false))
+            }
+            "Arc" | "Box" | "Vec" | "Option" | "CachePadded" => args.first().and_then(|t| self.scalar_lock_in(t)),
+            _ => None,
+        }
+    }
+
+    fn declare_scalar_lock(&mut self, key: DeclKey, ty: &syn::Type, with_condvar: bool) {
+        if let Some((kind, scalar, span, tuple_condvar)) = self.scalar_lock_in(ty) {
+            self.out.scalar_decls.push(ScalarLockDecl {
+                key,
+                file: self.file,
+                span,
+                kind,
+                scalar,
+                type_edit: Some(span),
+                with_condvar: with_condvar || tuple_condvar,
+                via_alias: None,
+            });
+        }
+    }
+
+    /// `Mutex::new(lit)` inside an initialiser: the declared scalar lock of an unannotated `let`.
+    fn scalar_lock_init(&self, init: &Expr) -> Option<(LockKind, Ty, Span)> {
+        match init {
+            Expr::Call(c) => {
+                let (owner, func) = path_tail(&c.func)?;
+                let owner = owner?;
+                let owner = self.renames.path(&syn::Path::from(syn::Ident::new(&owner, PmSpan::call_site()))).name()?.to_owned();
+                match (owner.as_str(), func.as_str()) {
+                    ("Arc" | "Box", "new") => self.scalar_lock_init(c.args.first()?),
+                    (lock @ ("Mutex" | "RwLock"), "new") => {
+                        let ty = self.table.resolve(&self.type_of(init));
+                        let (kind, inner) = ty.lock()?;
+                        inner.scalar()?;
+                        let _ = lock;
+                        Some((kind, inner.clone(), self.span(init.span())))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    // ----- statements ---------------------------------------------------------------------
+
+    fn visit_local_stmt(&mut self, local: &syn::Local, rest: &[syn::Stmt]) {
+        self.lint_let(local, rest);
+        let Some(init) = &local.init else {
+            if let Pat::Type(t) = &local.pat {
+                let ty = self.ty(&t.ty);
+                self.bind_pat(&local.pat, ty, None, None);
+            } else {
+                self.bind_pat(&local.pat, Ty::Unknown, None, None);
+            }
+            return;
+        };
+        let guard_call = self.lock_call(&init.expr);
+        let bound_ident = match &local.pat {
+            Pat::Ident(i) => Some(i.ident.to_string()),
+            Pat::Type(t) => match &*t.pat {
+                Pat::Ident(i) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        self.with_statement_of(&init.expr, |w| {
+            if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
+                w.binding_lock = Some(w.span(call.method.span()));
+            }
+            w.visit_expr(&init.expr);
+            w.binding_lock = None;
+            if let Some((_, diverge)) = &init.diverge {
+                w.visit_expr(diverge);
+            }
+        });
+        // The declaration: a scalar lock declared by this `let`.
+        let key = DeclKey::Local(self.file, self.span(local.span()).start);
+        let mut origin = self.origin_of(&init.expr);
+        if let Pat::Type(t) = &local.pat {
+            if self.scalar_lock_in(&t.ty).is_some() {
+                self.declare_scalar_lock(key.clone(), &t.ty, false);
+                origin = Some(key.clone());
+            }
+        } else if let Some((kind, scalar, span)) = self.scalar_lock_init(&init.expr) {
+            self.out.scalar_decls.push(ScalarLockDecl {
+                key: key.clone(),
+                file: self.file,
+                span,
+                kind,
+                scalar,
+                type_edit: None,
+                with_condvar: false,
+                via_alias: None,
+            });
+            origin = Some(key.clone());
+        }
+        let ty = match &local.pat {
+            Pat::Type(t) => self.ty(&t.ty),
+            _ => self.type_of(&init.expr),
+        };
+        match (guard_call, bound_ident) {
+            (Some(call), Some(name)) => {
+                let id = self.new_guard(call, true);
+                let shape = self.bound_guard_shape(&name, rest);
+                self.record_lock_use(call, shape);
+                self.bind(name, Local { ty, origin, guard: Some(id), borrows: None });
+            }
+            _ => {
+                let borrows = self.init_borrows(&init.expr);
+                self.bind_pat(&local.pat, ty, origin, borrows);
+            }
+        }
+    }
+
+    /// How a `let`-bound guard is used over the statements after it, up to `drop(name)`.
+    fn bound_guard_shape(&self, name: &str, rest: &[syn::Stmt]) -> UseShape {
+        let mut op = ScalarOp::Other;
+        for stmt in rest {
+            if is_drop_of(stmt, name) {
+                break;
+            }
+            match stmt {
+                syn::Stmt::Expr(e, _) => {
+                    if passes_to_condvar(e, name) {
+                        return UseShape::Condvar;
+                    }
+                    match simple_op(e, &|inner| is_deref_of(inner, name)) {
+                        Some(o) => op = o,
+                        None => return UseShape::Complex,
+                    }
+                }
+                syn::Stmt::Local(l) => {
+                    let Some(init) = &l.init else { return UseShape::Complex };
+                    if !is_deref_of(&init.expr, name) || init.diverge.is_some() {
+                        return UseShape::Complex;
+                    }
+                    op = ScalarOp::Load;
+                }
+                _ => return UseShape::Complex,
+            }
+        }
+        UseShape::Simple(op)
+    }
+
+    fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
+        for (i, stmt) in stmts.iter().enumerate() {
+            let span = self.span(stmt.span());
+            self.out.items.push(span);
+            match stmt {
+                syn::Stmt::Local(local) => self.visit_local_stmt(local, &stmts[i + 1..]),
+                syn::Stmt::Expr(expr, _) => {
+                    if let Some(name) = drop_target(expr) {
+                        let depth_guard = self.lookup(&name).and_then(|l| l.guard);
+                        if let Some(id) = depth_guard {
+                            self.guards.retain(|g| g.id != id);
+                        }
+                    }
+                    self.with_statement_of(expr, |w| w.visit_expr(expr));
+                }
+                syn::Stmt::Item(item) => self.visit_item(item),
+                syn::Stmt::Macro(m) => self.visit_stmt_macro(m),
+            }
+        }
+    }
+
+    /// Visits a function body with its parameters bound.
+    fn visit_fn(&mut self, sig: &syn::Signature, block: &syn::Block) {
+        let id = self.table.fn_at(self.file, self.span(sig.ident.span()).start);
+        self.with_function(id, |w| {
+            w.fn_facts = Some(FnBodyFacts::default());
+            let mut params = Vec::new();
+            for input in &sig.inputs {
+                if let syn::FnArg::Typed(t) = input {
+                    let ty = w.ty(&t.ty);
+                    w.bind_pat(&t.pat, ty.clone(), None, None);
+                    params.push((t, ty));
+                }
+            }
+            w.visit_block(block);
+            let mut facts = w.fn_facts.take().unwrap_or_default();
+            facts.only_sliced = params
+                .iter()
+                .map(|(t, ty)| match &*t.pat {
+                    Pat::Ident(i) if ty.is_std_deep() || ty.is_named("Vec") => only_sliced(&i.ident.to_string(), block),
+                    _ => false,
+                })
+                .collect();
+            if let Some(id) = id {
+                w.out.fn_facts.push((id, facts));
+            }
+        });
+    }
+
+    /// Binds a closure's parameters: annotated types, or the item type of the iterator it is
+    /// handed to.
+    fn bind_closure_params(&mut self, closure: &syn::ExprClosure, item: Ty, borrows: Option<usize>) {
+        for (i, input) in closure.inputs.iter().enumerate() {
+            let ty = if i == 0 { item.clone() } else { Ty::Unknown };
+            self.bind_pat(input, ty, None, borrows);
+        }
+    }
+
+    /// A closure argument of a method call: hot when the method is an iterator adapter.
+    fn visit_method_closure(&mut self, m: &syn::ExprMethodCall, closure: &syn::ExprClosure) {
+        let method = m.method.to_string();
+        let recv_ty = self.type_of(&m.receiver);
+        let iterator = recv_ty.is_named("Iter") || chain_has_iterator(&m.receiver);
+        let hot = ITERATOR_ONLY_ADAPTERS.contains(&method.as_str())
+            || ELEMENT_CLOSURES.contains(&method.as_str())
+            || (SHARED_ADAPTERS.contains(&method.as_str()) && iterator)
+            || (iterator && method == "for_each");
+        let item = match &recv_ty {
+            Ty::Named(n, args) if n == "Iter" => args.first().cloned().unwrap_or_default(),
+            Ty::Named(n, args) if n == "Option" && method == "map" => args.first().cloned().unwrap_or_default(),
+            _ if ELEMENT_CLOSURES.contains(&method.as_str()) => Ty::Ref(Box::new(recv_ty.auto_deref().element())),
+            _ => Ty::Unknown,
+        };
+        let borrows = self.borrowed_guard(&m.receiver);
+        let visit = |w: &mut Self| {
+            w.with_scope(|w| {
+                w.bind_closure_params(closure, item.clone(), borrows);
+                w.with_statement(|w| w.visit_expr(&closure.body));
+            });
+        };
+        if hot {
+            let starts_workers = closure_starts_workers(&closure.body);
+            self.with_region(starts_workers, visit);
+        } else {
+            visit(self);
+        }
+    }
+
+    /// A spawned thread's closure: runs elsewhere, holding none of our guards.
+    fn visit_spawned(&mut self, closure: &syn::ExprClosure) {
+        if closure_loops(closure) {
+            if let Some(facts) = &mut self.fn_facts {
+                facts.starts_workers = true;
+            }
+        }
+        let guards = std::mem::take(&mut self.guards);
+        self.with_scope(|w| {
+            w.bind_closure_params(closure, Ty::Unknown, None);
+            w.with_statement(|w| w.visit_expr(&closure.body));
+        });
+        self.guards = guards;
+    }
+}
+
+impl<'ast> Visit<'ast> for Walker<'_> {
+    fn visit_file(&mut self, file: &'ast syn::File) {
+        for item in &file.items {
+            let span = self.span(item.span());
+            self.out.items.push(span);
+        }
+        visit::visit_file(self, file);
+    }
+
+    fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+        if let Some((_, items)) = &m.content {
+            for item in items {
+                let span = self.span(item.span());
+                self.out.items.push(span);
+            }
+        }
+        visit::visit_item_mod(self, m);
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        let span = self.span(item.span());
+        self.out.items.push(span);
+        visit::visit_impl_item(self, item);
+    }
+
+    fn visit_field(&mut self, field: &'ast syn::Field) {
+        let span = self.span(field.span());
+        self.out.items.push(span);
+    }
+
+    fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
+        let outer = std::mem::replace(&mut self.self_ty, super::items::self_type_name(&imp.self_ty));
+        visit::visit_item_impl(self, imp);
+        self.self_ty = outer;
+    }
+
+    fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
+        let outer = std::mem::replace(&mut self.self_ty, Some(t.ident.to_string()));
+        visit::visit_item_trait(self, t);
+        self.self_ty = outer;
+    }
+
+    fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+        let outer = self.self_ty.take();
+        self.visit_fn(&f.sig, &f.block);
+        self.self_ty = outer;
+    }
+
+    fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.visit_fn(&f.sig, &f.block);
+    }
+
+    fn visit_trait_item_fn(&mut self, f: &'ast syn::TraitItemFn) {
+        if let Some(block) = &f.default {
+            self.visit_fn(&f.sig, block);
+        }
+    }
+
+    fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
+        let name = s.ident.to_string();
+        let has_condvar = s.fields.iter().any(|f| self.renames.ty(&f.ty).is_named("Condvar"));
+        for (i, field) in s.fields.iter().enumerate() {
+            let field_name = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_else(|| i.to_string());
+            self.declare_field(&name, &field_name, &field.ty, has_condvar);
+        }
+    }
+
+    fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
+        self.declare_scalar_lock(DeclKey::Static(s.ident.to_string()), &s.ty, false);
+        self.with_function(None, |w| w.visit_expr(&s.expr));
+    }
+
+    fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
+        self.with_function(None, |w| w.visit_expr(&c.expr));
+    }
+
+    fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+        if let Some((kind, scalar, span, condvar)) = self.scalar_lock_in(&t.ty) {
+            self.out.scalar_decls.push(ScalarLockDecl {
+                key: DeclKey::Static(format!("type {}", t.ident)),
+                file: self.file,
+                span,
+                kind,
+                scalar,
+                type_edit: Some(span),
+                with_condvar: condvar,
+                via_alias: Some(t.ident.to_string()),
+            });
+        }
+    }
+
+    fn visit_item_macro(&mut self, _: &'ast syn::ItemMacro) {
+        // `macro_rules!` definitions and bodies that did not parse as items are not code we
+        // can read.
+    }
+
+    fn visit_stmt_macro(&mut self, _: &'ast syn::StmtMacro) {}
+
+    fn visit_block(&mut self, block: &'ast syn::Block) {
+        self.with_scope(|w| w.visit_stmts(&block.stmts));
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        self.lint_expr(expr);
+        match expr {
+            Expr::ForLoop(f) => {
+                // The iterator expression runs once; its temporaries live for the whole loop.
+                self.visit_expr(&f.expr);
+                let iter_ty = self.type_of(&f.expr);
+                let item = match iter_ty.peel_refs() {
+                    Ty::Named(n, args) if n == "Iter" || n == "Range" => args.first().cloned().unwrap_or(Ty::IntLiteral),
+                    t if matches!(iter_ty, Ty::Ref(_)) => Ty::Ref(Box::new(t.element())),
+                    t => t.element(),
+                };
+                let borrows = self.borrowed_guard(&f.expr);
+                let starts_workers = block_starts_workers(&f.body);
+                self.with_region(starts_workers, |w| {
+                    w.with_scope(|w| {
+                        w.bind_pat(&f.pat, item, None, borrows);
+                        w.visit_block(&f.body);
+                    })
+                });
+            }
+            Expr::While(wh) => {
+                let starts_workers = block_starts_workers(&wh.body);
+                self.with_region(starts_workers, |w| {
+                    w.with_scope(|w| {
+                        if matches!(&*wh.cond, Expr::Let(_)) {
+                            w.visit_expr(&wh.cond);
+                            w.visit_block(&wh.body);
+                        } else {
+                            w.with_statement_of(&wh.cond, |w| w.visit_expr(&wh.cond));
+                            w.visit_block(&wh.body);
+                        }
+                    })
+                });
+            }
+            Expr::Loop(l) => {
+                let starts_workers = block_starts_workers(&l.body);
+                self.with_region(starts_workers, |w| w.visit_block(&l.body));
+            }
+            Expr::Let(l) => {
+                self.visit_expr(&l.expr);
+                let ty = self.type_of(&l.expr);
+                let borrows = self.init_borrows(&l.expr).or_else(|| self.borrowed_guard(&l.expr));
+                if let Some(call) = self.lock_call(&l.expr) {
+                    let id = self.guards.iter().find(|g| g.lock_span == self.span(call.method.span())).map(|g| g.id);
+                    self.bind_pat(&l.pat, unwrap_ty(&ty), None, id);
+                } else {
+                    self.bind_pat(&l.pat, ty, None, borrows);
+                }
+            }
+            Expr::If(i) => self.with_scope(|w| {
+                let is_let = contains_let(&i.cond);
+                let before = w.guards.len();
+                if is_let {
+                    w.visit_expr(&i.cond);
+                } else {
+                    w.with_statement_of(&i.cond, |w| w.visit_expr(&i.cond));
+                }
+                w.visit_block(&i.then_branch);
+                if let Some((_, else_branch)) = &i.else_branch {
+                    // Edition 2024 drops `if let` scrutinee temporaries before `else`.
+                    if is_let && w.edition >= Edition::E2024 {
+                        let held: Vec<Guard> = w.guards.drain(before.min(w.guards.len())..).collect();
+                        w.with_scope(|w| w.visit_expr(else_branch));
+                        w.guards.extend(held);
+                    } else {
+                        w.with_scope(|w| w.visit_expr(else_branch));
+                    }
+                }
+            }),
+            Expr::Match(m) => {
+                // Scrutinee temporaries live until the end of the `match`.
+                self.visit_expr(&m.expr);
+                let ty = self.type_of(&m.expr);
+                let borrows = self.borrowed_guard(&m.expr);
+                let lock = self.lock_call(&m.expr).map(|c| self.span(c.method.span()));
+                let guard = lock.and_then(|s| self.guards.iter().find(|g| g.lock_span == s).map(|g| g.id));
+                for arm in &m.arms {
+                    self.with_scope(|w| {
+                        let arm_ty = if guard.is_some() { unwrap_ty(&ty) } else { ty.clone() };
+                        w.bind_pat(&arm.pat, arm_ty, None, guard.or(borrows));
+                        if let Some((_, g)) = &arm.guard {
+                            w.visit_expr(g);
+                        }
+                        w.with_statement_of(&arm.body, |w| w.visit_expr(&arm.body));
+                    });
+                }
+            }
+            Expr::Closure(c) => {
+                self.with_scope(|w| {
+                    w.bind_closure_params(c, Ty::Unknown, None);
+                    w.with_statement(|w| w.visit_expr(&c.body));
+                });
+            }
+            Expr::Block(b) => self.visit_block(&b.block),
+            Expr::Async(a) => self.visit_block(&a.block),
+            Expr::Unsafe(u) => self.visit_block(&u.block),
+            Expr::MethodCall(m) => {
+                if let Some(call) = self.lock_call(expr) {
+                    let span = self.span(call.method.span());
+                    if std::ptr::eq(call, m) && self.binding_lock != Some(span) {
+                        self.new_guard(call, false);
+                        let shape = match self.temp_shape {
+                            Some(op) => UseShape::Simple(op),
+                            None => UseShape::Complex,
+                        };
+                        self.record_lock_use(call, shape);
+                    }
+                }
+                self.record_call(expr);
+                self.visit_expr(&m.receiver);
+                for arg in &m.args {
+                    match arg {
+                        Expr::Closure(c) if thread_spawn_closure(expr).is_some_and(|s| std::ptr::eq(s, c)) => self.visit_spawned(c),
+                        Expr::Closure(c) => self.visit_method_closure(m, c),
+                        other => self.visit_expr(other),
+                    }
+                }
+            }
+            Expr::Call(c) => {
+                self.record_call(expr);
+                self.visit_expr(&c.func);
+                let spawned = thread_spawn_closure(expr);
+                for arg in &c.args {
+                    match arg {
+                        Expr::Closure(cl) if spawned.is_some_and(|s| std::ptr::eq(s, cl)) => self.visit_spawned(cl),
+                        other => self.visit_expr(other),
+                    }
+                }
+            }
+            _ => visit::visit_expr(self, expr),
+        }
+    }
+
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        // Items nested in a function body are functions of their own.
+        match item {
+            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Struct(_) | syn::Item::Static(_)
+            | syn::Item::Const(_) | syn::Item::Type(_) | syn::Item::Mod(_) | syn::Item::Trait(_) => {
+                self.with_function(None, |w| visit::visit_item(w, item));
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Walker<'_> {
+    fn declare_field(&mut self, owner: &str, field: &str, ty: &syn::Type, has_condvar: bool) {
+        self.declare_scalar_lock(DeclKey::Field(owner.to_owned(), field.to_owned()), ty, has_condvar);
+        // A field typed with an alias of a scalar lock is a use of the alias' declaration.
+        if let syn::Type::Path(p) = ty {
+            if p.path.segments.len() == 1 && p.path.segments[0].arguments.is_empty() {
+                let alias = p.path.segments[0].ident.to_string();
+                self.out.scalar_decls.push(ScalarLockDecl {
+                    key: DeclKey::Field(owner.to_owned(), field.to_owned()),
+                    file: self.file,
+                    span: self.span(ty.span()),
+                    kind: LockKind::Mutex,
+                    scalar: Ty::Unknown,
+                    type_edit: None,
+                    with_condvar: has_condvar,
+                    via_alias: Some(alias),
+                });
+            }
+        }
+    }
+
+    /// Whether `expr` is `*<lock chain>`: a temporary guard dereferenced.
+    fn is_lock_deref(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.lock_call(&u.expr).is_some(),
+            Expr::Paren(p) => self.is_lock_deref(&p.expr),
+            _ => false,
+        }
+    }
+
+    /// Runs `f` as the statement `expr`: temporary guards created in it are simple uses when
+    /// the statement only reads or updates the guarded value.
+    fn with_statement_of<R>(&mut self, expr: &Expr, f: impl FnOnce(&mut Self) -> R) -> R {
+        let shape = simple_op(expr, &|e| self.is_lock_deref(e));
+        let outer = std::mem::replace(&mut self.temp_shape, shape);
+        let result = self.with_statement(f);
+        self.temp_shape = outer;
+        result
+    }
+}
+
+/// Strips `&` and `&mut`.
+fn strip_ref(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Reference(r) => strip_ref(&r.expr),
+        Expr::Paren(p) => strip_ref(&p.expr),
+        other => other,
+    }
+}
+
+/// `Option<T>` / `Result<T, _>` / a guard -> `T` (guards unwrap to themselves).
+fn unwrap_ty(ty: &Ty) -> Ty {
+    match ty {
+        Ty::Named(n, args) if n == "Option" || n == "Result" || n == "LockResult" => args.first().cloned().unwrap_or_default(),
+        Ty::Named(n, _) if n.ends_with("Guard") => ty.clone(),
+        _ => Ty::Unknown,
+    }
+}
+
+fn is_std_stream(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(c) => path_tail(&c.func).is_some_and(|(_, f)| matches!(f.as_str(), "stdout" | "stderr" | "stdin")),
+        Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
+            let n = s.ident.to_string();
+            n.contains("stdout") || n.contains("stderr") || n.contains("stdin")
+        }),
+        _ => false,
+    }
+}
+
+fn contains_let(expr: &Expr) -> bool {
+    match expr {
+        Expr::Let(_) => true,
+        Expr::Binary(b) => contains_let(&b.left) || contains_let(&b.right),
+        Expr::Paren(p) => contains_let(&p.expr),
+        _ => false,
+    }
+}
+
+/// `drop(x)` / `std::mem::drop(x)`: the dropped name.
+fn drop_target(expr: &Expr) -> Option<String> {
+    let Expr::Call(c) = expr else { return None };
+    let (_, func) = path_tail(&c.func)?;
+    if func != "drop" || c.args.len() != 1 {
+        return None;
+    }
+    match &c.args[0] {
+        Expr::Path(p) if p.path.segments.len() == 1 => Some(p.path.segments[0].ident.to_string()),
+        _ => None,
+    }
+}
+
+fn is_drop_of(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Expr(e, _) if drop_target(e).as_deref() == Some(name))
+}
+
+fn is_name(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Path(p) if p.path.is_ident(name))
+}
+
+/// `*g` (or `g` used as a value through auto-deref in arithmetic).
+fn is_deref_of(expr: &Expr, name: &str) -> bool {
+    match expr {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => is_name(&u.expr, name),
+        Expr::Paren(p) => is_deref_of(&p.expr, name),
+        _ => false,
+    }
+}
+
+/// Whether a statement hands guard `name` to a `Condvar` wait.
+fn passes_to_condvar(expr: &Expr, name: &str) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if passes_guard_to_condvar(m) && m.args.first().is_some_and(|a| is_name(strip_ref(a), self.0)) {
+                self.1 = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut find = Find(name, false);
+    find.visit_expr(expr);
+    find.1
+}
+
+fn passes_guard_to_condvar(m: &syn::ExprMethodCall) -> bool {
+    matches!(m.method.to_string().as_str(), "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while" | "wait_for" | "wait_until")
+        && !m.args.is_empty()
+}
+
+/// If `expr` only reads or updates the guarded scalar (`*g += 1`, `*g = x`, `*g`), with no
+/// calls besides pure arithmetic, the operation.
+pub(crate) fn simple_op(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> Option<ScalarOp> {
+    fn call_free(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> (bool, bool) {
+        struct Calls<'g> {
+            calls: bool,
+            guard: bool,
+            is_guard: &'g dyn Fn(&Expr) -> bool,
+        }
+        impl<'ast> Visit<'ast> for Calls<'_> {
+            fn visit_expr(&mut self, e: &'ast Expr) {
+                if (self.is_guard)(e) {
+                    self.guard = true;
+                } else {
+                    visit::visit_expr(self, e);
+                }
+            }
+            fn visit_expr_call(&mut self, _: &'ast syn::ExprCall) {
+                self.calls = true;
+            }
+            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+                if !PURE_SCALAR_METHODS.contains(&m.method.to_string().as_str()) {
+                    self.calls = true;
+                }
+                visit::visit_expr_method_call(self, m);
+            }
+            fn visit_expr_macro(&mut self, _: &'ast syn::ExprMacro) {
+                self.calls = true;
+            }
+            fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {
+                self.calls = true;
+            }
+            fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+                self.calls = true;
+            }
+            fn visit_block(&mut self, _: &'ast syn::Block) {
+                self.calls = true;
+            }
+        }
+        let mut calls = Calls { calls: false, guard: false, is_guard };
+        calls.visit_expr(expr);
+        (!calls.calls, calls.guard)
+    }
+    let free = |e: &Expr| call_free(e, is_guard).0;
+    match expr {
+        Expr::Assign(a) if is_guard(&a.left) && free(&a.right) => Some(ScalarOp::Store),
+        Expr::Binary(b) if is_guard(&b.left) && free(&b.right) => match b.op {
+            syn::BinOp::AddAssign(_) => Some(ScalarOp::Add),
+            syn::BinOp::SubAssign(_) => Some(ScalarOp::Sub),
+            syn::BinOp::BitOrAssign(_) | syn::BinOp::BitAndAssign(_) | syn::BinOp::BitXorAssign(_) => Some(ScalarOp::Other),
+            _ => call_free(expr, is_guard).0.then_some(ScalarOp::Load),
+        },
+        Expr::Return(r) => r.expr.as_deref().and_then(|e| simple_op(e, is_guard)),
+        e => match call_free(e, is_guard) {
+            (true, true) => Some(ScalarOp::Load),
+            _ => None,
+        },
+    }
+}
+
+/// Whether the body only slices parameter `name` or takes its length (and uses it at least
+/// once to slice), never using it whole.
+fn only_sliced(name: &str, block: &syn::Block) -> bool {
+    struct Uses<'n> {
+        name: &'n str,
+        sliced: usize,
+        other: usize,
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Index(i) if is_name(&i.expr, self.name) && matches!(&*i.index, Expr::Range(_)) => {
+                    self.sliced += 1;
+                    self.visit_expr(&i.index);
+                }
+                Expr::MethodCall(m)
+                    if is_name(&m.receiver, self.name)
+                        && matches!(m.method.to_string().as_str(), "len" | "is_empty" | "get" | "first" | "last" | "starts_with" | "ends_with") =>
+                {
+                    if m.method == "get" {
+                        self.sliced += 1;
+                    }
+                    for arg in &m.args {
+                        self.visit_expr(arg);
+                    }
+                }
+                Expr::Path(p) if p.path.is_ident(self.name) => self.other += 1,
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_local(&mut self, local: &'ast syn::Local) {
+            // A shadowing `let` makes later uses another variable: give up.
+            if let Pat::Ident(i) = &local.pat {
+                if i.ident == self.name {
+                    self.other += 1;
+                }
+            }
+            visit::visit_local(self, local);
+        }
+    }
+    let mut uses = Uses { name, sliced: 0, other: 0 };
+    uses.visit_block(block);
+    uses.sliced > 0 && uses.other == 0
+}
+
+/// Whether a method-call chain visibly holds an iterator (`v.iter().map(..)`, `(0..n).map(..)`).
+fn chain_has_iterator(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(m) => ITERATOR_SOURCES.contains(&m.method.to_string().as_str()) || chain_has_iterator(&m.receiver),
+        Expr::Range(_) => true,
+        Expr::Paren(p) => chain_has_iterator(&p.expr),
+        _ => false,
+    }
+}
+
+/// Whether a block spawns a long-running worker at its top level (a start-up loop).
+fn block_starts_workers(block: &syn::Block) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            if let Some(closure) = thread_spawn_closure(expr) {
+                if closure_loops(closure) {
+                    self.0 = true;
+                }
+                return;
+            }
+            // Inner loops and closures are regions of their own.
+            match expr {
+                Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {}
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find(false);
+    find.visit_block(block);
+    find.0
+}
+
+fn closure_starts_workers(body: &Expr) -> bool {
+    block_starts_workers(&syn::Block {
+        brace_token: Default::default(),
+        stmts: vec![syn::Stmt::Expr(body.clone(), None)],
+    })
+}

@@ -1,0 +1,266 @@
+//! Phase one of the analysis, per file: the items the crate-wide model needs (struct fields,
+//! aliases, statics, function signatures, which types are `Clone`/`Copy`), with types already
+//! renamed through the file's `use .. as ..` items. Plain data, so it can leave the AST's thread.
+
+use super::parse::to_span;
+use super::ty::{Renames, Ty};
+use crate::diagnostic::Span;
+
+/// A struct (or enum, whose variants' fields are merged) and its fields.
+#[derive(Debug, Clone)]
+pub(crate) struct TypeDef {
+    pub(crate) name: String,
+    pub(crate) fields: Vec<FieldDef>,
+    pub(crate) is_pub: bool,
+    pub(crate) is_enum: bool,
+    pub(crate) generics: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldDef {
+    /// The field's name, or its index for tuple structs.
+    pub(crate) name: String,
+    pub(crate) ty: Ty,
+    pub(crate) is_pub: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct AliasDef {
+    pub(crate) name: String,
+    pub(crate) params: Vec<String>,
+    pub(crate) ty: Ty,
+}
+
+/// A function or method signature.
+#[derive(Debug, Clone)]
+pub(crate) struct FnSig {
+    pub(crate) name: String,
+    /// The impl's self type for methods and associated functions.
+    pub(crate) self_ty: Option<String>,
+    pub(crate) has_self: bool,
+    /// Parameter types, `self` excluded.
+    pub(crate) params: Vec<Ty>,
+    pub(crate) ret: Ty,
+    pub(crate) file: usize,
+    /// The function's name, where the chain note points.
+    pub(crate) span: Span,
+}
+
+/// Everything phase one learns from one file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ItemFacts {
+    pub(crate) types: Vec<TypeDef>,
+    pub(crate) aliases: Vec<AliasDef>,
+    pub(crate) statics: Vec<(String, Ty)>,
+    pub(crate) fns: Vec<FnSig>,
+    /// Types that derive or implement `Copy`.
+    pub(crate) copy_types: Vec<String>,
+    /// Types that derive or implement `Clone`.
+    pub(crate) clone_types: Vec<String>,
+}
+
+/// The traits named in `#[derive(..)]` attributes.
+pub(crate) fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last() {
+                out.push(last.ident.to_string());
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// The name of an impl's self type (`impl<T> Foo<T>` -> `Foo`).
+pub(crate) fn self_type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn generic_names(generics: &syn::Generics) -> Vec<String> {
+    generics.type_params().map(|p| p.ident.to_string()).collect()
+}
+
+fn fields_of(fields: &syn::Fields, renames: &Renames, out: &mut Vec<FieldDef>) {
+    for (i, field) in fields.iter().enumerate() {
+        out.push(FieldDef {
+            name: field
+                .ident
+                .as_ref()
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| i.to_string()),
+            ty: renames.ty(&field.ty),
+            is_pub: matches!(field.vis, syn::Visibility::Public(_)),
+        });
+    }
+}
+
+/// A signature's parameter types (without `self`) and whether it takes `self`.
+pub(crate) fn signature_params(sig: &syn::Signature, renames: &Renames) -> (bool, Vec<Ty>) {
+    let mut has_self = false;
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Receiver(_) => has_self = true,
+            syn::FnArg::Typed(t) => params.push(renames.ty(&t.ty)),
+        }
+    }
+    (has_self, params)
+}
+
+fn return_ty(sig: &syn::Signature, renames: &Renames) -> Ty {
+    match &sig.output {
+        syn::ReturnType::Default => Ty::Tuple(Vec::new()),
+        syn::ReturnType::Type(_, ty) => renames.ty(ty),
+    }
+}
+
+/// Extracts the item facts of a file.
+pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
+    let renames = Renames::of_items(&ast.items);
+    let mut facts = ItemFacts::default();
+    let mut cx = Extract {
+        file,
+        base,
+        renames: &renames,
+        facts: &mut facts,
+    };
+    cx.items(&ast.items);
+    facts
+}
+
+struct Extract<'a> {
+    file: usize,
+    base: usize,
+    renames: &'a Renames,
+    facts: &'a mut ItemFacts,
+}
+
+impl Extract<'_> {
+    fn items(&mut self, items: &[syn::Item]) {
+        for item in items {
+            self.item(item);
+        }
+    }
+
+    fn fn_sig(&mut self, sig: &syn::Signature, self_ty: Option<String>) {
+        let (has_self, params) = signature_params(sig, self.renames);
+        let mut ret = return_ty(sig, self.renames);
+        if let (Some(self_name), Ty::Named(name, _)) = (&self_ty, &ret) {
+            if name == "Self" {
+                ret = Ty::named(self_name, vec![]);
+            }
+        }
+        self.facts.fns.push(FnSig {
+            name: sig.ident.to_string(),
+            self_ty,
+            has_self,
+            params,
+            ret,
+            file: self.file,
+            span: to_span(sig.ident.span(), self.base),
+        });
+    }
+
+    fn item(&mut self, item: &syn::Item) {
+        match item {
+            syn::Item::Struct(s) => {
+                let mut fields = Vec::new();
+                fields_of(&s.fields, self.renames, &mut fields);
+                self.type_def(&s.ident, &s.attrs, &s.vis, &s.generics, fields, false);
+            }
+            syn::Item::Enum(e) => {
+                let mut fields = Vec::new();
+                for variant in &e.variants {
+                    fields_of(&variant.fields, self.renames, &mut fields);
+                }
+                self.type_def(&e.ident, &e.attrs, &e.vis, &e.generics, fields, true);
+            }
+            syn::Item::Union(u) => {
+                let mut fields = Vec::new();
+                for field in &u.fields.named {
+                    fields.push(FieldDef {
+                        name: field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default(),
+                        ty: self.renames.ty(&field.ty),
+                        is_pub: matches!(field.vis, syn::Visibility::Public(_)),
+                    });
+                }
+                self.type_def(&u.ident, &u.attrs, &u.vis, &u.generics, fields, false);
+            }
+            syn::Item::Type(t) => self.facts.aliases.push(AliasDef {
+                name: t.ident.to_string(),
+                params: generic_names(&t.generics),
+                ty: self.renames.ty(&t.ty),
+            }),
+            syn::Item::Static(s) => self
+                .facts
+                .statics
+                .push((s.ident.to_string(), self.renames.ty(&s.ty))),
+            syn::Item::Const(c) => self
+                .facts
+                .statics
+                .push((c.ident.to_string(), self.renames.ty(&c.ty))),
+            syn::Item::Fn(f) => self.fn_sig(&f.sig, None),
+            syn::Item::Impl(imp) => {
+                let self_name = self_type_name(&imp.self_ty);
+                if let (Some((_, trait_path, _)), Some(name)) = (&imp.trait_, &self_name) {
+                    match trait_path.segments.last().map(|s| s.ident.to_string()).as_deref() {
+                        Some("Copy") => self.facts.copy_types.push(name.clone()),
+                        Some("Clone") => self.facts.clone_types.push(name.clone()),
+                        _ => {}
+                    }
+                }
+                for impl_item in &imp.items {
+                    if let syn::ImplItem::Fn(f) = impl_item {
+                        self.fn_sig(&f.sig, self_name.clone());
+                    }
+                }
+            }
+            syn::Item::Trait(t) => {
+                for trait_item in &t.items {
+                    if let syn::TraitItem::Fn(f) = trait_item {
+                        if f.default.is_some() {
+                            self.fn_sig(&f.sig, Some(t.ident.to_string()));
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    self.items(inner);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn type_def(
+        &mut self,
+        ident: &syn::Ident,
+        attrs: &[syn::Attribute],
+        vis: &syn::Visibility,
+        generics: &syn::Generics,
+        fields: Vec<FieldDef>,
+        is_enum: bool,
+    ) {
+        let name = ident.to_string();
+        let derived = derives(attrs);
+        if derived.iter().any(|d| d == "Copy") {
+            self.facts.copy_types.push(name.clone());
+        }
+        if derived.iter().any(|d| d == "Clone") {
+            self.facts.clone_types.push(name.clone());
+        }
+        self.facts.types.push(TypeDef {
+            name,
+            fields,
+            is_pub: matches!(vis, syn::Visibility::Public(_)),
+            is_enum,
+            generics: generic_names(generics),
+        });
+    }
+}

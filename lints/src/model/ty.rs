@@ -1,0 +1,326 @@
+//! A small type language: enough of Rust's types to tell an `Arc` from an `Rc`, a lock from what
+//! it guards, a buffer from a scalar. Paths keep only their last segment (`std::sync::Arc` and
+//! `Arc` are the same to us), after the file's `use .. as ..` renames.
+
+use std::collections::HashMap;
+
+/// A type as far as the source tells.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub(crate) enum Ty {
+    /// A named type with its generic arguments: `Arc<Mutex<u64>>`, `u64`, `MyStruct`.
+    Named(String, Vec<Ty>),
+    /// `&T` or `&mut T`.
+    Ref(Box<Ty>),
+    /// `*const T` / `*mut T`.
+    Ptr(Box<Ty>),
+    Tuple(Vec<Ty>),
+    /// `[T]` and `[T; N]`.
+    Slice(Box<Ty>),
+    /// Closures, function pointers, `impl Fn..`, `dyn Fn..`.
+    Callable,
+    /// An integer whose width the source leaves to inference (`0`).
+    IntLiteral,
+    #[default]
+    Unknown,
+}
+
+/// Integer, `bool` and `char` names.
+const SCALARS: &[&str] = &[
+    "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "bool", "char",
+];
+
+/// Standard types whose `clone` copies heap data.
+const DEEP_STD: &[&str] = &[
+    "String", "Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "BinaryHeap",
+    "LinkedList", "Box", "PathBuf", "OsString", "CString",
+];
+
+/// Standard types that are `Copy`.
+const COPY_STD: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
+    "f64", "bool", "char", "Duration", "Instant", "SystemTime", "Ordering", "NonZeroU64",
+    "NonZeroUsize", "TypeId",
+];
+
+impl Ty {
+    pub(crate) fn named(name: &str, args: Vec<Ty>) -> Ty {
+        Ty::Named(name.to_owned(), args)
+    }
+
+    pub(crate) fn name(&self) -> Option<&str> {
+        match self {
+            Ty::Named(name, _) => Some(name),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn is_named(&self, name: &str) -> bool {
+        self.name() == Some(name)
+    }
+
+    /// The `i`th generic argument of a named type.
+    pub(crate) fn arg(&self, i: usize) -> Ty {
+        match self {
+            Ty::Named(_, args) => args.get(i).cloned().unwrap_or_default(),
+            _ => Ty::Unknown,
+        }
+    }
+
+    pub(crate) fn is_known(&self) -> bool {
+        !matches!(self, Ty::Unknown)
+    }
+
+    /// Removes references.
+    pub(crate) fn peel_refs(&self) -> &Ty {
+        let mut ty = self;
+        while let Ty::Ref(inner) = ty {
+            ty = inner;
+        }
+        ty
+    }
+
+    /// `Arc<T>` (after references).
+    pub(crate) fn is_arc(&self) -> bool {
+        self.peel_refs().is_named("Arc")
+    }
+
+    /// A reference-counted pointer of any kind: its clone is a count increment, not a copy.
+    pub(crate) fn is_refcounted(&self) -> bool {
+        matches!(self.peel_refs().name(), Some("Arc" | "Rc" | "Weak"))
+    }
+
+    /// What `*x` or auto-deref through one smart pointer or guard gives.
+    pub(crate) fn deref(&self) -> Ty {
+        match self {
+            Ty::Ref(inner) | Ty::Ptr(inner) => (**inner).clone(),
+            Ty::Named(name, args)
+                if matches!(
+                    name.as_str(),
+                    "Arc" | "Rc" | "Box" | "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard"
+                        | "CachePadded" | "ManuallyDrop"
+                ) =>
+            {
+                args.first().cloned().unwrap_or_default()
+            }
+            Ty::Named(name, _) if name == "String" => Ty::named("str", vec![]),
+            Ty::Named(name, args) if name == "Vec" => {
+                Ty::Slice(Box::new(args.first().cloned().unwrap_or_default()))
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Follows references, smart pointers and guards down to the value (for field access and
+    /// method calls, which auto-deref).
+    pub(crate) fn auto_deref(&self) -> &Ty {
+        let mut ty = self.peel_refs();
+        loop {
+            match ty {
+                Ty::Named(name, args)
+                    if matches!(
+                        name.as_str(),
+                        "Arc" | "Rc" | "Box" | "MutexGuard" | "RwLockReadGuard"
+                            | "RwLockWriteGuard" | "CachePadded"
+                    ) && !args.is_empty() =>
+                {
+                    ty = args[0].peel_refs();
+                }
+                _ => return ty,
+            }
+        }
+    }
+
+    /// `Mutex<T>` or `RwLock<T>` behind any references and `Arc`s: the lock kind and `T`.
+    pub(crate) fn lock(&self) -> Option<(LockKind, &Ty)> {
+        let mut ty = self.peel_refs();
+        while let Ty::Named(name, args) = ty {
+            match name.as_str() {
+                "Arc" | "Box" | "Rc" if !args.is_empty() => ty = args[0].peel_refs(),
+                "Mutex" | "FairMutex" | "ReentrantMutex" => {
+                    return args.first().map(|inner| (LockKind::Mutex, inner));
+                }
+                "RwLock" => return args.first().map(|inner| (LockKind::RwLock, inner)),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The integer, `bool` or `char` name, or `IntLiteral`.
+    pub(crate) fn scalar(&self) -> Option<&str> {
+        match self {
+            Ty::Named(name, args) if args.is_empty() && SCALARS.contains(&name.as_str()) => Some(name),
+            Ty::IntLiteral => Some("{integer}"),
+            Ty::Ptr(_) => Some("pointer"),
+            _ => None,
+        }
+    }
+
+    /// A standard `Copy` type, a reference or a tuple/array of them.
+    pub(crate) fn is_std_copy(&self) -> bool {
+        match self {
+            Ty::Named(name, args) => args.is_empty() && COPY_STD.contains(&name.as_str()),
+            Ty::Ref(_) | Ty::Ptr(_) | Ty::IntLiteral => true,
+            Ty::Tuple(items) => items.iter().all(Ty::is_std_copy),
+            _ => false,
+        }
+    }
+
+    /// The element type of a collection or iterator item type; `Unknown` when not one.
+    pub(crate) fn element(&self) -> Ty {
+        match self.auto_deref() {
+            Ty::Slice(inner) => (**inner).clone(),
+            Ty::Named(name, args) => match name.as_str() {
+                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "BinaryHeap" | "LinkedList" | "Iter" => {
+                    args.first().cloned().unwrap_or_default()
+                }
+                "HashMap" | "BTreeMap" => Ty::Tuple(vec![args.first().cloned().unwrap_or_default(), args.get(1).cloned().unwrap_or_default()]),
+                "Range" | "RangeInclusive" => args.first().cloned().unwrap_or(Ty::IntLiteral),
+                _ => Ty::Unknown,
+            },
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Whether values of this standard type are heap buffers copied whole by `clone`.
+    pub(crate) fn is_std_deep(&self) -> bool {
+        matches!(self, Ty::Named(name, _) if DEEP_STD.contains(&name.as_str()))
+    }
+
+    /// Shown in messages: `Arc<Mutex<u64>>`.
+    pub(crate) fn display(&self) -> String {
+        match self {
+            Ty::Named(name, args) if args.is_empty() => name.clone(),
+            Ty::Named(name, args) => format!(
+                "{name}<{}>",
+                args.iter().map(Ty::display).collect::<Vec<_>>().join(", ")
+            ),
+            Ty::Ref(inner) => format!("&{}", inner.display()),
+            Ty::Ptr(inner) => format!("*mut {}", inner.display()),
+            Ty::Tuple(items) => format!(
+                "({})",
+                items.iter().map(Ty::display).collect::<Vec<_>>().join(", ")
+            ),
+            Ty::Slice(inner) => format!("[{}]", inner.display()),
+            Ty::Callable => "impl Fn".into(),
+            Ty::IntLiteral => "{integer}".into(),
+            Ty::Unknown => "_".into(),
+        }
+    }
+}
+
+/// Which kind of lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum LockKind {
+    Mutex,
+    RwLock,
+}
+
+/// The names a file gives to well-known types through `use path::Name as Other;`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Renames(HashMap<String, String>);
+
+/// Names we resolve renames for: the types the lints reason about.
+const WELL_KNOWN: &[&str] = &[
+    "Arc", "Rc", "Weak", "Mutex", "RwLock", "Condvar", "HashMap", "BTreeMap", "HashSet", "Vec",
+    "String", "AtomicPtr", "AtomicU64", "AtomicUsize", "CachePadded", "FairMutex",
+];
+
+impl Renames {
+    /// Collects the renames of a file's `use` items (at any depth of inline modules).
+    pub(crate) fn of_items(items: &[syn::Item]) -> Renames {
+        fn tree(t: &syn::UseTree, out: &mut HashMap<String, String>) {
+            match t {
+                syn::UseTree::Path(p) => tree(&p.tree, out),
+                syn::UseTree::Rename(r) => {
+                    let original = r.ident.to_string();
+                    if WELL_KNOWN.contains(&original.as_str()) {
+                        out.insert(r.rename.to_string(), original);
+                    }
+                }
+                syn::UseTree::Group(g) => g.items.iter().for_each(|t| tree(t, out)),
+                _ => {}
+            }
+        }
+        fn walk(items: &[syn::Item], out: &mut HashMap<String, String>) {
+            for item in items {
+                match item {
+                    syn::Item::Use(u) => tree(&u.tree, out),
+                    syn::Item::Mod(m) => {
+                        if let Some((_, inner)) = &m.content {
+                            walk(inner, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        walk(items, &mut out);
+        Renames(out)
+    }
+
+    fn resolve<'a>(&'a self, name: &'a str) -> &'a str {
+        self.0.get(name).map(String::as_str).unwrap_or(name)
+    }
+
+    /// Converts a syn type.
+    pub(crate) fn ty(&self, ty: &syn::Type) -> Ty {
+        match ty {
+            syn::Type::Path(p) => match &p.qself {
+                Some(_) => Ty::Unknown,
+                None => self.path(&p.path),
+            },
+            syn::Type::Reference(r) => Ty::Ref(Box::new(self.ty(&r.elem))),
+            syn::Type::Ptr(p) => Ty::Ptr(Box::new(self.ty(&p.elem))),
+            syn::Type::Tuple(t) => Ty::Tuple(t.elems.iter().map(|e| self.ty(e)).collect()),
+            syn::Type::Slice(s) => Ty::Slice(Box::new(self.ty(&s.elem))),
+            syn::Type::Array(a) => Ty::Slice(Box::new(self.ty(&a.elem))),
+            syn::Type::Paren(p) => self.ty(&p.elem),
+            syn::Type::Group(g) => self.ty(&g.elem),
+            syn::Type::BareFn(_) => Ty::Callable,
+            syn::Type::ImplTrait(t) => bounds_ty(&t.bounds),
+            syn::Type::TraitObject(t) => bounds_ty(&t.bounds),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// Converts a path used as a type: its last segment, renamed, with its type arguments.
+    pub(crate) fn path(&self, path: &syn::Path) -> Ty {
+        let Some(last) = path.segments.last() else {
+            return Ty::Unknown;
+        };
+        let name = last.ident.to_string();
+        let args = match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => a
+                .args
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::GenericArgument::Type(t) => Some(self.ty(t)),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        // A path of several segments names exactly what it says; renames apply to bare names.
+        let name = if path.segments.len() == 1 {
+            self.resolve(&name).to_owned()
+        } else {
+            name
+        };
+        Ty::Named(name, args)
+    }
+}
+
+/// `impl Fn(..)` / `dyn FnMut(..)` are callables; other trait objects are unknown.
+fn bounds_ty(bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>) -> Ty {
+    let callable = bounds.iter().any(|b| match b {
+        syn::TypeParamBound::Trait(t) => t
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| matches!(s.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")),
+        _ => false,
+    });
+    if callable { Ty::Callable } else { Ty::Unknown }
+}

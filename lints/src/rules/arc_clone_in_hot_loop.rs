@@ -1,0 +1,42 @@
+#![doc = include_str!("arc_clone_in_hot_loop.md")]
+
+use syn::Expr;
+
+use crate::model::body::{Cx, Sink};
+use crate::registry::declare_lint;
+use crate::Diagnostic;
+
+declare_lint!(
+    pub(crate) ARC_CLONE_IN_HOT_LOOP,
+    "arc_clone_in_hot_loop",
+    Warn,
+    "`Arc::clone` in code that runs many times: every clone and drop is an atomic read-modify-write on one shared counter",
+    "arc_clone_in_hot_loop.md"
+);
+
+/// Flags the clone call itself: that is where the atomic increment happens and what a person
+/// replaces with a borrow.
+pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
+    let cloned = match expr {
+        Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => &*m.receiver,
+        // `Arc::clone(&x)`, `Clone::clone(&x)`, a renamed `Arc`: the argument's type decides.
+        Expr::Call(c) if c.args.len() == 1 && crate::model::body::path_tail(&c.func).is_some_and(|(_, f)| f == "clone") => &c.args[0],
+        _ => return,
+    };
+    let ty = cx.type_of(cloned);
+    if !ty.is_arc() {
+        return;
+    }
+    let Some(condition) = cx.hot() else { return };
+    let shown = ty.peel_refs().display();
+    let diagnostic = Diagnostic::new(
+        &ARC_CLONE_IN_HOT_LOOP,
+        cx.file(),
+        cx.span_of(expr),
+        format!("`{shown}` cloned in hot code: every clone and drop is an atomic read-modify-write on its shared reference count"),
+    )
+    .with_label("an atomic increment now, and a decrement when the clone drops")
+    .with_note("when several threads do this, the counter's cache line bounces between their cores and the loop stops scaling")
+    .with_help("borrow the `Arc`'s contents instead (`&*x`, or pass `&T`), or clone once per thread before the loop");
+    sink.report_if(condition, diagnostic);
+}

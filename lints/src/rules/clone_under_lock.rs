@@ -1,0 +1,53 @@
+#![doc = include_str!("clone_under_lock.md")]
+
+use syn::Expr;
+
+use super::method_span;
+use crate::model::body::{Cx, Sink};
+use crate::registry::declare_lint;
+use crate::Diagnostic;
+
+declare_lint!(
+    pub(crate) CLONE_UNDER_LOCK,
+    "clone_under_lock",
+    Warn,
+    "a deep copy of data borrowed from a live lock guard: the critical section grows with the size of the data",
+    "clone_under_lock.md"
+);
+
+/// Flags the copying call; the lock is shown as a secondary label.
+pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
+    let Expr::MethodCall(m) = expr else { return };
+    let method = m.method.to_string();
+    if !m.args.is_empty() || !matches!(method.as_str(), "clone" | "cloned" | "to_vec" | "to_owned" | "to_string") {
+        return;
+    }
+    let Some(guard) = cx.guard_of(&m.receiver) else { return };
+    let table = cx.table();
+    let result = cx.type_of(expr);
+    let copied = match method.as_str() {
+        // `Option<&T>::cloned()` / `Iterator<Item = &T>::cloned()`: the items are what is copied.
+        "cloned" => result.arg(0),
+        // `to_string` of a number formats it: an allocation, not a copy of guarded data.
+        "to_string" if !matches!(cx.type_of(&m.receiver).auto_deref().name(), Some("String" | "str")) => return,
+        _ => result,
+    };
+    if !table.is_deep(&copied) {
+        return;
+    }
+    let shown = copied.display();
+    let locked = guard.inner.display();
+    let diagnostic = Diagnostic::new(
+        &CLONE_UNDER_LOCK,
+        cx.file(),
+        method_span(cx, m),
+        format!("`{shown}` copied while a lock is held: the critical section grows with the size of the data"),
+    )
+    .with_label("deep copy inside the critical section")
+    .with_secondary(cx.file(), guard.lock_span, format!("the lock on `{locked}` is held from here"))
+    .with_note("every other thread that needs this lock waits for the whole copy")
+    .with_help(format!(
+        "store `Arc<{shown}>` values so that a clone is a reference-count increment, or copy only the part you need after the guard is dropped"
+    ));
+    sink.report(diagnostic);
+}

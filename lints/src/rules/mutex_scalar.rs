@@ -1,0 +1,118 @@
+#![doc = include_str!("mutex_scalar.md")]
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::body::{DeclKey, LockUse, ScalarLockDecl, ScalarOp, UseShape};
+use crate::model::ty::{LockKind, Ty};
+use crate::registry::declare_lint;
+use crate::{Applicability, Diagnostic, Edit, Suggestion};
+
+declare_lint!(
+    pub(crate) MUTEX_SCALAR,
+    "mutex_scalar",
+    Warn,
+    "a `Mutex`/`RwLock` around an integer, `bool`, `char` or pointer, where an atomic does the same without blocking",
+    "mutex_scalar.md"
+);
+
+/// The atomic type for a scalar; `None` for an integer whose width inference decides.
+fn atomic_for(scalar: &Ty) -> Option<String> {
+    let name = match scalar {
+        Ty::Ptr(inner) => return Some(format!("AtomicPtr<{}>", inner.display())),
+        Ty::Named(n, _) => n.as_str(),
+        _ => return None,
+    };
+    Some(match name {
+        "bool" => "AtomicBool".to_owned(),
+        "char" => "AtomicU32".to_owned(),
+        int => {
+            let mut chars = int.chars();
+            let first = chars.next()?.to_ascii_uppercase();
+            format!("Atomic{first}{}", chars.as_str())
+        }
+    })
+}
+
+fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
+    match (op, scalar.is_named("bool")) {
+        (ScalarOp::Add, _) => "`fetch_add(n, Ordering::Relaxed)` for `*guard += n`",
+        (ScalarOp::Sub, _) => "`fetch_sub(n, Ordering::Relaxed)` for `*guard -= n`",
+        (ScalarOp::Store, _) => "`store(v, Ordering::Release)` for `*guard = v`",
+        (ScalarOp::Load, true) => "`load(Ordering::Acquire)` to read the flag",
+        (ScalarOp::Load, false) => "`load(Ordering::Relaxed)` to read it",
+        (ScalarOp::Other, _) => "`fetch_or`/`fetch_and`/`fetch_update` for read-modify-write updates",
+    }
+}
+
+/// Decides each declaration once, from every use of it in the crate: we lint the declaration,
+/// not every use of the lock, and only when no use holds the guard across other work and no
+/// `Condvar` waits on it.
+pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
+    // A field typed with an alias is declared by the alias.
+    let alias_of: HashMap<&DeclKey, DeclKey> = decls
+        .iter()
+        .filter(|d| !d.scalar.is_known())
+        .filter_map(|d| d.via_alias.as_ref().map(|a| (&d.key, DeclKey::Static(format!("type {a}")))))
+        .collect();
+    let mut blocked: HashSet<DeclKey> = HashSet::new();
+    let mut ops: HashMap<DeclKey, ScalarOp> = HashMap::new();
+    // Uses whose declaration is unknown (a `&Mutex<u64>` parameter) may belong to any
+    // declaration of the same lock type: a complex one blocks them all.
+    let mut blocked_types: HashSet<(LockKind, Ty)> = HashSet::new();
+    for use_ in uses {
+        match (&use_.decl, use_.shape) {
+            (Some(key), UseShape::Simple(op)) => {
+                let key = alias_of.get(key).cloned().unwrap_or_else(|| key.clone());
+                let entry = ops.entry(key).or_insert(op);
+                if *entry == ScalarOp::Load {
+                    *entry = op;
+                }
+            }
+            (Some(key), _) => {
+                blocked.insert(alias_of.get(key).cloned().unwrap_or_else(|| key.clone()));
+            }
+            (None, UseShape::Simple(_)) => {}
+            (None, _) => {
+                blocked_types.insert((use_.kind, use_.locked.clone()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for decl in decls.iter().filter(|d| d.scalar.is_known()) {
+        if decl.with_condvar
+            || blocked.contains(&decl.key)
+            || blocked_types.contains(&(decl.kind, decl.scalar.clone()))
+            || !seen.insert((decl.file, decl.span))
+        {
+            continue;
+        }
+        let lock = match decl.kind {
+            LockKind::Mutex => "Mutex",
+            LockKind::RwLock => "RwLock",
+        };
+        let scalar = decl.scalar.display();
+        let atomic = atomic_for(&decl.scalar);
+        let op = ops.get(&decl.key).copied().unwrap_or(ScalarOp::Load);
+        let replacement = atomic.clone().unwrap_or_else(|| "the `Atomic*` type of the integer's width".to_owned());
+        let mut d = Diagnostic::new(
+            &MUTEX_SCALAR,
+            decl.file,
+            decl.span,
+            format!("`{lock}<{scalar}>` guards a single scalar: `{replacement}` does the same without blocking"),
+        )
+        .with_label("every access takes and releases a lock")
+        .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
+        .with_help(format!("use `{replacement}` with {}", operation(op, &decl.scalar)));
+        if let (Some(atomic), Some(span)) = (atomic, decl.type_edit) {
+            d = d.with_suggestion(Suggestion {
+                message: format!("declare `{atomic}`"),
+                edits: vec![Edit { span, replacement: atomic }],
+                // The lock's uses need rewriting too.
+                applicability: Applicability::MaybeIncorrect,
+            });
+        }
+        out.push(d);
+    }
+    out
+}

@@ -1,0 +1,89 @@
+//! The run over the discovered units: each is analysed by `contention-lints`, then its findings
+//! get their configured levels (`allow` ones are dropped) and findings in excluded files go.
+
+use std::fs;
+use std::path::Path;
+
+use contention_lints::{CrateInfo, Diagnostic, Level, check_files};
+
+use crate::Error;
+use crate::cli::CheckArgs;
+use crate::discover::{self, Unit};
+use crate::source::{FileTable, SourceFile};
+
+/// The outcome of `check`: every unit with its files and reported findings.
+#[derive(Debug)]
+pub struct Report {
+    pub units: Vec<UnitReport>,
+}
+
+impl Report {
+    /// Whether any reported finding is at `deny` level.
+    pub fn has_denied(&self) -> bool {
+        self.units
+            .iter()
+            .flat_map(|unit| &unit.diagnostics)
+            .any(|d| d.level == Level::Deny)
+    }
+
+    /// How many files were analysed.
+    pub fn file_count(&self) -> usize {
+        self.units.iter().map(|unit| unit.files.len()).sum()
+    }
+}
+
+/// One analysed unit.
+#[derive(Debug)]
+pub struct UnitReport {
+    pub unit: Unit,
+    /// The analysed files; `Diagnostic::file` and `Label::file` index this.
+    pub files: FileTable,
+    /// Findings at their configured level, `allow` and excluded ones removed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Discovers and analyses what `args` names, from the current directory.
+pub fn run(args: &CheckArgs) -> Result<Report, Error> {
+    let cwd = std::env::current_dir().map_err(|error| Error::ReadPath {
+        path: ".".into(),
+        error,
+    })?;
+    let units = discover::units(args, &cwd)?;
+    Ok(Report {
+        units: units.into_iter().map(|unit| check_unit(unit, &cwd)).collect(),
+    })
+}
+
+fn check_unit(unit: Unit, cwd: &Path) -> UnitReport {
+    let info = CrateInfo {
+        name: unit.name.clone(),
+        edition: unit.edition,
+        config: unit.settings.analysis.clone(),
+    };
+    let loader = |path: &Path| fs::read_to_string(path);
+    let report = check_files(&info, unit.files.clone(), &loader);
+    let files = FileTable::new(
+        report
+            .files
+            .into_iter()
+            .map(|file| SourceFile::new(&file.path, file.text, &unit.workspace_root, cwd))
+            .collect(),
+    );
+    let diagnostics = report
+        .diagnostics
+        .into_iter()
+        .filter_map(|mut diagnostic| {
+            let level = unit.settings.levels.level_of(diagnostic.lint);
+            let excluded = unit.settings.is_excluded(&files.get(diagnostic.file).path);
+            (level != Level::Allow && !excluded).then(|| {
+                diagnostic.level = level;
+                diagnostic
+            })
+        })
+        .collect();
+    UnitReport {
+        unit,
+        files,
+        diagnostics,
+    }
+}

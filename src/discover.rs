@@ -1,0 +1,438 @@
+//! What to check: packages found through `cargo metadata --no-deps` (which never builds,
+//! downloads or resolves anything), or plain files and directories walked with walkdir.
+//!
+//! Every package becomes one [`Unit`] whose files are the module trees of all its targets, so
+//! a file reached from two targets is analysed once. Files and directories that are not
+//! packages are gathered into one more unit whose files are analysed as a list.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use cargo_metadata::{Metadata, MetadataCommand, Package};
+use contention_lints::{CrateFiles, Edition};
+use serde::Serialize;
+use walkdir::WalkDir;
+
+use crate::Error;
+use crate::cli::CheckArgs;
+use crate::config::{LintLevels, Section, Settings};
+use crate::source::normalise;
+
+/// A target as cargo's JSON messages describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    pub kind: Vec<String>,
+    pub crate_types: Vec<String>,
+    pub name: String,
+    pub src_path: PathBuf,
+    pub edition: String,
+    pub doc: bool,
+    pub doctest: bool,
+    pub test: bool,
+}
+
+impl Target {
+    fn from_metadata(target: &cargo_metadata::Target) -> Target {
+        Target {
+            kind: target.kind.iter().map(ToString::to_string).collect(),
+            crate_types: target.crate_types.iter().map(ToString::to_string).collect(),
+            name: target.name.clone(),
+            src_path: normalise(target.src_path.as_std_path()),
+            edition: target.edition.as_str().to_owned(),
+            doc: target.doc,
+            doctest: target.doctest,
+            test: target.test,
+        }
+    }
+
+    fn is_lib(&self) -> bool {
+        self.kind
+            .iter()
+            .any(|kind| matches!(kind.as_str(), "lib" | "rlib" | "dylib" | "proc-macro"))
+    }
+}
+
+/// Where a unit came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A package of a cargo workspace.
+    Package,
+    /// Files and directories named on the command line that are not packages. There is no
+    /// manifest: the package id is `path+file://<first path>#<name>@0.0.0`, the manifest path
+    /// is the first path itself, and each file counts as a library target of its own.
+    Paths,
+}
+
+/// One crate to analyse, with what the printers need to say where its findings come from.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub origin: Origin,
+    /// The crate name handed to the analysis.
+    pub name: String,
+    /// cargo's package id.
+    pub package_id: String,
+    pub manifest_path: PathBuf,
+    /// The directory JSON file names are relative to (the current directory in paths mode).
+    pub workspace_root: PathBuf,
+    pub edition: Edition,
+    pub targets: Vec<Target>,
+    pub files: CrateFiles,
+    pub settings: Settings,
+}
+
+impl Unit {
+    /// The target to name in a JSON message about `file`. The analysis does not say which
+    /// target's module tree reached a file, so: the target whose root is `file`; else the
+    /// target whose root's directory is the closest ancestor of `file` (the library first on a
+    /// tie, so `src/x.rs` belongs to `src/lib.rs`, not `src/main.rs`); else the library, else
+    /// the first target.
+    pub fn target_for(&self, file: &Path) -> Target {
+        if self.origin == Origin::Paths {
+            let mut target = self.targets[0].clone();
+            target.src_path = file.to_path_buf();
+            return target;
+        }
+        if let Some(root) = self.targets.iter().find(|t| t.src_path == file) {
+            return root.clone();
+        }
+        let depth_of = |target: &Target| {
+            target
+                .src_path
+                .parent()
+                .filter(|dir| file.starts_with(dir))
+                .map(|dir| dir.components().count())
+        };
+        let closest = self
+            .targets
+            .iter()
+            .filter_map(|t| depth_of(t).map(|depth| (depth, t.is_lib(), t)))
+            .max_by_key(|(depth, is_lib, _)| (*depth, *is_lib));
+        match closest {
+            Some((_, _, target)) => target.clone(),
+            None => self
+                .targets
+                .iter()
+                .find(|t| t.is_lib())
+                .unwrap_or(&self.targets[0])
+                .clone(),
+        }
+    }
+}
+
+/// The units `check` analyses for `args`, run from `cwd`.
+pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
+    let command_line = LintLevels::from_flags(&args.lint_flags)?;
+    let mut manifests = Vec::new();
+    let mut plain = Vec::new();
+    if let Some(manifest) = &args.manifest_path {
+        manifests.push(cwd.join(manifest));
+    }
+    for path in &args.paths {
+        let absolute = normalise(&cwd.join(path));
+        let metadata = fs::metadata(&absolute).map_err(|error| match error.kind() {
+            io::ErrorKind::NotFound => Error::PathNotFound(path.clone()),
+            _ => Error::ReadPath {
+                path: path.clone(),
+                error,
+            },
+        })?;
+        if metadata.is_dir() && absolute.join("Cargo.toml").is_file() {
+            manifests.push(absolute.join("Cargo.toml"));
+        } else if metadata.is_file() && absolute.file_name().is_some_and(|n| n == "Cargo.toml") {
+            manifests.push(absolute);
+        } else {
+            plain.push(absolute);
+        }
+    }
+    if manifests.is_empty() && plain.is_empty() {
+        manifests.push(nearest_manifest(cwd)?);
+    }
+    if manifests.is_empty() && (args.workspace || !args.packages.is_empty()) {
+        return Err(Error::Usage(
+            "`--workspace` and `--package` select packages, but no PATH is a package".into(),
+        ));
+    }
+
+    let mut units = Vec::new();
+    let mut seen = HashSet::new();
+    let mut unmatched: Vec<&String> = args.packages.iter().collect();
+    let mut first_workspace = None;
+    for manifest in &manifests {
+        let manifest = canonical_manifest(manifest)?;
+        let metadata = cargo_metadata(&manifest)?;
+        let root = metadata.workspace_root.clone().into_std_path_buf();
+        first_workspace.get_or_insert_with(|| root.clone());
+        let workspace_section = Section::from_metadata(
+            &metadata.workspace_metadata,
+            "workspace.metadata",
+            &root.join("Cargo.toml"),
+        )?;
+        let selected = select_packages(&metadata, &manifest, args)?;
+        unmatched.retain(|name| !selected.iter().any(|p| p.name.as_str() == name.as_str()));
+        for package in selected {
+            if seen.insert(package.id.repr.clone()) {
+                units.push(package_unit(package, &root, &workspace_section, &command_line)?);
+            }
+        }
+    }
+    if let Some(name) = unmatched.first() {
+        return Err(Error::PackageNotFound {
+            name: (*name).clone(),
+            workspace: first_workspace.unwrap_or_default(),
+        });
+    }
+    if !plain.is_empty() {
+        units.push(paths_unit(&plain, cwd, &command_line)?);
+    }
+    Ok(units)
+}
+
+/// The nearest `Cargo.toml` in `dir` or its parents, as cargo finds it.
+fn nearest_manifest(dir: &Path) -> Result<PathBuf, Error> {
+    dir.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| Error::NoManifest(dir.to_path_buf()))
+}
+
+/// `manifest` made canonical, as the current directory is, so that the paths cargo reports
+/// share its prefix.
+fn canonical_manifest(manifest: &Path) -> Result<PathBuf, Error> {
+    let manifest_error = |reason: String| Error::Manifest {
+        path: manifest.to_path_buf(),
+        reason,
+    };
+    if !manifest.is_file() {
+        return Err(manifest_error("no such file".into()));
+    }
+    fs::canonicalize(manifest).map_err(|e| manifest_error(e.to_string()))
+}
+
+fn cargo_metadata(manifest: &Path) -> Result<Metadata, Error> {
+    MetadataCommand::new()
+        .no_deps()
+        .manifest_path(manifest)
+        .exec()
+        .map_err(|error| Error::Manifest {
+            path: manifest.to_path_buf(),
+            reason: match error {
+                cargo_metadata::Error::CargoMetadata { stderr } => first_meaningful_line(&stderr),
+                cargo_metadata::Error::Io(e) => format!("could not run `cargo metadata`: {e}"),
+                other => other.to_string(),
+            },
+        })
+}
+
+/// cargo's error in one line: its first line, with the innermost cause when it has a
+/// `Caused by:` section (`failed to parse manifest at ..: can't find library ..`).
+fn first_meaningful_line(stderr: &str) -> String {
+    let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("`cargo metadata` failed")
+        .trim_start_matches("error: ")
+        .to_owned();
+    match lines.skip_while(|line| *line != "Caused by:").skip(1).last() {
+        Some(cause) => format!("{first}: {cause}"),
+        None => first,
+    }
+}
+
+/// The packages of `metadata` that `args` selects; `manifest` (canonical) is the one the user
+/// pointed at.
+fn select_packages<'m>(
+    metadata: &'m Metadata,
+    manifest: &Path,
+    args: &CheckArgs,
+) -> Result<Vec<&'m Package>, Error> {
+    let members = metadata.workspace_packages();
+    if args.workspace {
+        return Ok(members);
+    }
+    if !args.packages.is_empty() {
+        return Ok(members
+            .into_iter()
+            .filter(|p| args.packages.iter().any(|name| name == p.name.as_str()))
+            .collect());
+    }
+    if metadata.workspace_root.join("Cargo.toml").as_std_path() == manifest {
+        // What cargo builds at a workspace root: `default-members`, else the root package,
+        // else every member. cargo before 1.71 does not say; then the root package or all.
+        if metadata.workspace_default_members.is_available() {
+            return Ok(metadata.workspace_default_packages());
+        }
+        return Ok(metadata.root_package().map_or(members, |root| vec![root]));
+    }
+    match members.into_iter().find(|p| p.manifest_path.as_std_path() == manifest) {
+        Some(package) => Ok(vec![package]),
+        None => Err(Error::Manifest {
+            path: manifest.to_path_buf(),
+            reason: "the package is not a member of its workspace".into(),
+        }),
+    }
+}
+
+fn package_unit(
+    package: &Package,
+    workspace_root: &Path,
+    workspace_section: &Section,
+    command_line: &LintLevels,
+) -> Result<Unit, Error> {
+    let manifest = package.manifest_path.as_std_path();
+    let package_root = manifest.parent().unwrap_or(workspace_root);
+    let section = Section::from_metadata(&package.metadata, "package.metadata", manifest)?;
+    let settings = Settings::merge(workspace_section, &section, command_line, package_root, manifest)?;
+    let targets: Vec<Target> = package.targets.iter().map(Target::from_metadata).collect();
+    let mut roots: Vec<PathBuf> = Vec::new();
+    for target in &targets {
+        if !roots.contains(&target.src_path) {
+            roots.push(target.src_path.clone());
+        }
+    }
+    let name = targets
+        .iter()
+        .find(|t| t.is_lib())
+        .map_or_else(|| package.name.replace('-', "_"), |lib| lib.name.clone());
+    Ok(Unit {
+        origin: Origin::Package,
+        name,
+        package_id: package.id.repr.clone(),
+        manifest_path: manifest.to_path_buf(),
+        workspace_root: workspace_root.to_path_buf(),
+        edition: Edition::parse(package.edition.as_str()).unwrap_or_default(),
+        targets,
+        files: CrateFiles::ModuleTree(roots),
+        settings,
+    })
+}
+
+/// One unit of every `.rs` file under `paths` (absolute), skipping `target` and hidden
+/// directories and not following symbolic links. A file named explicitly is checked whatever
+/// its extension.
+fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Result<Unit, Error> {
+    let mut files = Vec::new();
+    let mut seen = HashSet::new();
+    for path in paths {
+        let walk = WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                let skipped_dir = entry.depth() > 0
+                    && entry.file_type().is_dir()
+                    && entry
+                        .file_name()
+                        .to_str()
+                        .is_some_and(|name| name.starts_with('.') || name == "target");
+                !skipped_dir
+            });
+        for entry in walk {
+            let entry = entry.map_err(|error| Error::ReadPath {
+                path: error.path().unwrap_or(path).to_path_buf(),
+                error: error.into(),
+            })?;
+            let explicit = entry.depth() == 0;
+            let is_rust = entry.path().extension().is_some_and(|ext| ext == "rs");
+            if entry.file_type().is_file() && (explicit || is_rust) && seen.insert(entry.path().to_path_buf()) {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    let first = &paths[0];
+    let name = first
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().replace(['-', '.'], "_"))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "paths".into());
+    let edition = Edition::default();
+    let target = Target {
+        kind: vec!["lib".into()],
+        crate_types: vec!["lib".into()],
+        name: name.clone(),
+        src_path: first.clone(),
+        edition: edition_name(edition).into(),
+        doc: false,
+        doctest: false,
+        test: false,
+    };
+    Ok(Unit {
+        origin: Origin::Paths,
+        package_id: format!("path+file://{}#{name}@0.0.0", first.display()),
+        name,
+        manifest_path: first.clone(),
+        workspace_root: cwd.to_path_buf(),
+        edition,
+        targets: vec![target],
+        files: CrateFiles::List(files),
+        settings: Settings::command_line_only(command_line, cwd),
+    })
+}
+
+fn edition_name(edition: Edition) -> &'static str {
+    match edition {
+        Edition::E2015 => "2015",
+        Edition::E2018 => "2018",
+        Edition::E2021 => "2021",
+        Edition::E2024 => "2024",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_errors_become_one_line() {
+        assert_eq!(
+            first_meaningful_line("error: manifest path `/x/Cargo.toml` does not exist\n"),
+            "manifest path `/x/Cargo.toml` does not exist"
+        );
+        let nested = "error: failed to parse manifest at `/x/Cargo.toml`\n\nCaused by:\n  \
+                      can't find library `x`, rename file to `src/lib.rs`\n";
+        assert_eq!(
+            first_meaningful_line(nested),
+            "failed to parse manifest at `/x/Cargo.toml`: can't find library `x`, rename file to `src/lib.rs`"
+        );
+    }
+
+    fn target(kind: &str, src: &str) -> Target {
+        Target {
+            kind: vec![kind.into()],
+            crate_types: vec![kind.into()],
+            name: kind.into(),
+            src_path: src.into(),
+            edition: "2021".into(),
+            doc: true,
+            doctest: true,
+            test: true,
+        }
+    }
+
+    #[test]
+    fn files_are_attributed_to_the_closest_target() {
+        let unit = Unit {
+            origin: Origin::Package,
+            name: "p".into(),
+            package_id: "p".into(),
+            manifest_path: "/p/Cargo.toml".into(),
+            workspace_root: "/p".into(),
+            edition: Edition::E2021,
+            targets: vec![
+                target("bin", "/p/src/main.rs"),
+                target("lib", "/p/src/lib.rs"),
+                target("bin", "/p/src/bin/tool/main.rs"),
+                target("test", "/p/tests/it.rs"),
+            ],
+            files: CrateFiles::List(Vec::new()),
+            settings: Settings::command_line_only(&LintLevels::default(), Path::new("/p")),
+        };
+        let kind_of = |file: &str| unit.target_for(Path::new(file)).src_path;
+        assert_eq!(kind_of("/p/src/main.rs"), Path::new("/p/src/main.rs"));
+        assert_eq!(kind_of("/p/src/a/b.rs"), Path::new("/p/src/lib.rs"));
+        assert_eq!(kind_of("/p/src/bin/tool/helper.rs"), Path::new("/p/src/bin/tool/main.rs"));
+        assert_eq!(kind_of("/p/tests/common/mod.rs"), Path::new("/p/tests/it.rs"));
+        assert_eq!(kind_of("/elsewhere/x.rs"), Path::new("/p/src/lib.rs"));
+    }
+}
