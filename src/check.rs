@@ -2,9 +2,9 @@
 //! get their configured levels (`allow` ones are dropped) and findings in excluded files go.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use contention_lints::{CrateInfo, Diagnostic, Level, check_files};
+use contention_lints::{CrateFiles, CrateInfo, Diagnostic, Level, check_files};
 
 use crate::Error;
 use crate::cli::CheckArgs;
@@ -50,7 +50,10 @@ pub fn run(args: &CheckArgs) -> Result<Report, Error> {
     })?;
     let units = discover::units(args, &cwd)?;
     Ok(Report {
-        units: units.into_iter().map(|unit| check_unit(unit, &cwd)).collect(),
+        units: units
+            .into_iter()
+            .map(|unit| check_unit(unit, &cwd))
+            .collect(),
     })
 }
 
@@ -60,13 +63,27 @@ fn check_unit(unit: Unit, cwd: &Path) -> UnitReport {
         edition: unit.edition,
         config: unit.settings.analysis.clone(),
     };
-    let loader = |path: &Path| fs::read_to_string(path);
-    let report = check_files(&info, unit.files.clone(), &loader);
+    // The analysis words some messages with the paths it was given ("looked for src/x.rs"), so
+    // it is given them relative to the current directory, as a person would type them.
+    let relative = |paths: &[PathBuf]| {
+        paths
+            .iter()
+            .map(|path| path.strip_prefix(cwd).unwrap_or(path).to_path_buf())
+            .collect()
+    };
+    let files = match &unit.files {
+        CrateFiles::ModuleTree(roots) => CrateFiles::ModuleTree(relative(roots)),
+        CrateFiles::List(list) => CrateFiles::List(relative(list)),
+    };
+    let loader = |path: &Path| fs::read_to_string(cwd.join(path));
+    let report = check_files(&info, files, &loader);
     let files = FileTable::new(
         report
             .files
             .into_iter()
-            .map(|file| SourceFile::new(&file.path, file.text, &unit.workspace_root, cwd))
+            .map(|file| {
+                SourceFile::new(&cwd.join(&file.path), file.text, &unit.workspace_root, cwd)
+            })
             .collect(),
     );
     let diagnostics = report

@@ -24,8 +24,10 @@ pub enum Command {
 
 /// The arguments of `check`.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Exit status: 0 when no finding is at deny level, 1 when one is, \
-                        2 on a usage or I/O error.")]
+#[command(
+    after_help = "Exit status: 0 when no finding is at deny level, 1 when one is, \
+                        2 on a usage or I/O error."
+)]
 pub struct CheckArgs {
     /// Files or directories to check. A directory holding a `Cargo.toml` is checked as that
     /// package or workspace; other files and directories are checked together as one crate.
@@ -49,7 +51,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "FMT", default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,
 
-    /// When to colour the human output.
+    /// When to colour the human and short output.
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -84,11 +86,11 @@ pub struct LintFlag {
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
-    /// rustc-like diagnostics with source snippets, then a summary.
+    /// Diagnostics as rustc prints them, with source snippets, then a summary.
     Human,
     /// One line per finding: `path:line:column: level[lint]: message`.
     Short,
-    /// cargo's JSON message format, one object per line (for editors and tools).
+    /// Cargo's JSON message format, one object per line (for editors and tools).
     Json,
 }
 
@@ -97,7 +99,9 @@ pub enum MessageFormat {
 pub enum ColorChoice {
     /// Colour when printing to a terminal and `NO_COLOR` is not set.
     Auto,
+    /// Always colour.
     Always,
+    /// Never colour.
     Never,
 }
 
@@ -143,7 +147,11 @@ where
 /// "later flags win" needs their relative order, which clap keeps only as argument indices.
 fn lint_flags_in_order(matches: &ArgMatches) -> Vec<LintFlag> {
     let mut flags = Vec::new();
-    for (id, level) in [("warn", Level::Warn), ("allow", Level::Allow), ("deny", Level::Deny)] {
+    for (id, level) in [
+        ("warn", Level::Warn),
+        ("allow", Level::Allow),
+        ("deny", Level::Deny),
+    ] {
         let (Some(indices), Some(values)) =
             (matches.indices_of(id), matches.get_many::<String>(id))
         else {
@@ -166,6 +174,17 @@ fn lint_flags_in_order(matches: &ArgMatches) -> Vec<LintFlag> {
 /// The one line to print for a clap error that is not `--help` or `--version`: clap's first
 /// line (`error: unexpected argument '--frob' found`), without its usage block.
 pub fn one_line_error(error: &clap::Error) -> String {
+    if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let command = Cli::command();
+        let names: Vec<String> = command
+            .get_subcommands()
+            .map(|sub| format!("`{}`", sub.get_name()))
+            .collect();
+        return format!(
+            "no subcommand given (expected {}; see `cargo contention --help`)",
+            names.join(", ")
+        );
+    }
     let rendered = error.render().to_string();
     let line = rendered
         .lines()

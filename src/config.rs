@@ -102,7 +102,10 @@ impl Section {
             reason,
         };
         let Value::Object(entries) = contention else {
-            return Err(invalid(&prefix, format!("expected a table, found {}", kind(contention))));
+            return Err(invalid(
+                &prefix,
+                format!("expected a table, found {}", kind(contention)),
+            ));
         };
         let mut section = Section::default();
         for (key, value) in entries {
@@ -143,22 +146,22 @@ fn parse_lints(
     invalid: &dyn Fn(&str, String) -> Error,
 ) -> Result<LintLevels, Error> {
     let Value::Object(entries) = value else {
-        return Err(invalid(key, format!("expected a table, found {}", kind(value))));
+        return Err(invalid(
+            key,
+            format!("expected a table, found {}", kind(value)),
+        ));
     };
     let mut rules = Vec::new();
     for (name, level) in entries {
         let lint_key = format!("{key}.{name}");
-        let selector =
-            LintSelector::parse(name).ok_or_else(|| invalid(&lint_key, format!("unknown lint `{name}`")))?;
-        let level = level
-            .as_str()
-            .and_then(Level::parse)
-            .ok_or_else(|| {
-                invalid(
-                    &lint_key,
-                    format!("expected \"allow\", \"warn\" or \"deny\", found {level}"),
-                )
-            })?;
+        let selector = LintSelector::parse(name)
+            .ok_or_else(|| invalid(&lint_key, format!("unknown lint `{name}`")))?;
+        let level = level.as_str().and_then(Level::parse).ok_or_else(|| {
+            invalid(
+                &lint_key,
+                format!("expected \"allow\", \"warn\" or \"deny\", found {level}"),
+            )
+        })?;
         rules.push((selector, level));
     }
     rules.sort_by_key(|(selector, _)| *selector != LintSelector::All);
@@ -271,7 +274,10 @@ mod tests {
     fn no_table_is_the_defaults() {
         let empty = section(Value::Null).unwrap();
         assert!(empty.hot_functions.is_empty() && empty.exclude.is_empty());
-        assert_eq!(empty.levels.level_of(parse_error()), parse_error().default_level);
+        assert_eq!(
+            empty.levels.level_of(parse_error()),
+            parse_error().default_level
+        );
     }
 
     #[test]
@@ -297,11 +303,23 @@ mod tests {
     #[test]
     fn errors_name_the_key() {
         let cases = [
-            (json!({"contention": {"lints": {"no_such_lint": "warn"}}}), "lints.no_such_lint"),
-            (json!({"contention": {"lints": {"parse_error": "loud"}}}), "lints.parse_error"),
-            (json!({"contention": {"hot-functions": "tick"}}), "hot-functions"),
+            (
+                json!({"contention": {"lints": {"no_such_lint": "warn"}}}),
+                "lints.no_such_lint",
+            ),
+            (
+                json!({"contention": {"lints": {"parse_error": "loud"}}}),
+                "lints.parse_error",
+            ),
+            (
+                json!({"contention": {"hot-functions": "tick"}}),
+                "hot-functions",
+            ),
             (json!({"contention": {"exclude": ["a[b"]}}), "exclude"),
-            (json!({"contention": {"hot_functions": []}}), "hot_functions"),
+            (
+                json!({"contention": {"hot_functions": []}}),
+                "hot_functions",
+            ),
             (json!({"contention": 3}), "package.metadata.contention"),
         ];
         for (metadata, key) in cases {
@@ -336,9 +354,18 @@ mod tests {
         };
         assert_eq!(merged(&[]), Level::Allow);
         assert_eq!(merged(&[(Level::Deny, "parse_error")]), Level::Deny);
-        assert_eq!(merged(&[(Level::Deny, "parse_error"), (Level::Warn, "all")]), Level::Warn);
-        let only_workspace = Settings::merge(&workspace, &Section::default(), &LintLevels::default(), root, root)
-            .unwrap();
+        assert_eq!(
+            merged(&[(Level::Deny, "parse_error"), (Level::Warn, "all")]),
+            Level::Warn
+        );
+        let only_workspace = Settings::merge(
+            &workspace,
+            &Section::default(),
+            &LintLevels::default(),
+            root,
+            root,
+        )
+        .unwrap();
         assert_eq!(only_workspace.levels.level_of(parse_error()), Level::Warn);
     }
 
@@ -354,7 +381,8 @@ mod tests {
 
     #[test]
     fn exclusion_matches_files_and_directories() {
-        let s = section(json!({"contention": {"exclude": ["src/generated", "**/*_pb.rs"]}})).unwrap();
+        let s =
+            section(json!({"contention": {"exclude": ["src/generated", "**/*_pb.rs"]}})).unwrap();
         let root = Path::new("/p");
         let settings =
             Settings::merge(&Section::default(), &s, &LintLevels::default(), root, root).unwrap();

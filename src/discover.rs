@@ -124,10 +124,11 @@ impl Unit {
 /// The units `check` analyses for `args`, run from `cwd`.
 pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
     let command_line = LintLevels::from_flags(&args.lint_flags)?;
-    let mut manifests = Vec::new();
+    // Each manifest as the user wrote it (for messages), and absolute.
+    let mut manifests: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut plain = Vec::new();
     if let Some(manifest) = &args.manifest_path {
-        manifests.push(cwd.join(manifest));
+        manifests.push((manifest.clone(), cwd.join(manifest)));
     }
     for path in &args.paths {
         let absolute = normalise(&cwd.join(path));
@@ -139,15 +140,16 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
             },
         })?;
         if metadata.is_dir() && absolute.join("Cargo.toml").is_file() {
-            manifests.push(absolute.join("Cargo.toml"));
+            manifests.push((path.join("Cargo.toml"), absolute.join("Cargo.toml")));
         } else if metadata.is_file() && absolute.file_name().is_some_and(|n| n == "Cargo.toml") {
-            manifests.push(absolute);
+            manifests.push((path.clone(), absolute));
         } else {
             plain.push(absolute);
         }
     }
     if manifests.is_empty() && plain.is_empty() {
-        manifests.push(nearest_manifest(cwd)?);
+        let nearest = nearest_manifest(cwd)?;
+        manifests.push((nearest.clone(), nearest));
     }
     if manifests.is_empty() && (args.workspace || !args.packages.is_empty()) {
         return Err(Error::Usage(
@@ -159,8 +161,8 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
     let mut seen = HashSet::new();
     let mut unmatched: Vec<&String> = args.packages.iter().collect();
     let mut first_workspace = None;
-    for manifest in &manifests {
-        let manifest = canonical_manifest(manifest)?;
+    for (given, manifest) in &manifests {
+        let manifest = canonical_manifest(given, manifest)?;
         let metadata = cargo_metadata(&manifest)?;
         let root = metadata.workspace_root.clone().into_std_path_buf();
         first_workspace.get_or_insert_with(|| root.clone());
@@ -173,7 +175,12 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
         unmatched.retain(|name| !selected.iter().any(|p| p.name.as_str() == name.as_str()));
         for package in selected {
             if seen.insert(package.id.repr.clone()) {
-                units.push(package_unit(package, &root, &workspace_section, &command_line)?);
+                units.push(package_unit(
+                    package,
+                    &root,
+                    &workspace_section,
+                    &command_line,
+                )?);
             }
         }
     }
@@ -197,13 +204,18 @@ fn nearest_manifest(dir: &Path) -> Result<PathBuf, Error> {
         .ok_or_else(|| Error::NoManifest(dir.to_path_buf()))
 }
 
-/// `manifest` made canonical, as the current directory is, so that the paths cargo reports
-/// share its prefix.
-fn canonical_manifest(manifest: &Path) -> Result<PathBuf, Error> {
+/// `manifest` (absolute; `given` is how the user wrote it) made canonical, as the current
+/// directory is, so that the paths cargo reports share its prefix.
+fn canonical_manifest(given: &Path, manifest: &Path) -> Result<PathBuf, Error> {
     let manifest_error = |reason: String| Error::Manifest {
-        path: manifest.to_path_buf(),
+        path: given.to_path_buf(),
         reason,
     };
+    if manifest.is_dir() {
+        return Err(manifest_error(
+            "this is a directory, not a `Cargo.toml`".into(),
+        ));
+    }
     if !manifest.is_file() {
         return Err(manifest_error("no such file".into()));
     }
@@ -234,7 +246,11 @@ fn first_meaningful_line(stderr: &str) -> String {
         .unwrap_or("`cargo metadata` failed")
         .trim_start_matches("error: ")
         .to_owned();
-    match lines.skip_while(|line| *line != "Caused by:").skip(1).last() {
+    match lines
+        .skip_while(|line| *line != "Caused by:")
+        .skip(1)
+        .last()
+    {
         Some(cause) => format!("{first}: {cause}"),
         None => first,
     }
@@ -265,7 +281,10 @@ fn select_packages<'m>(
         }
         return Ok(metadata.root_package().map_or(members, |root| vec![root]));
     }
-    match members.into_iter().find(|p| p.manifest_path.as_std_path() == manifest) {
+    match members
+        .into_iter()
+        .find(|p| p.manifest_path.as_std_path() == manifest)
+    {
         Some(package) => Ok(vec![package]),
         None => Err(Error::Manifest {
             path: manifest.to_path_buf(),
@@ -283,7 +302,13 @@ fn package_unit(
     let manifest = package.manifest_path.as_std_path();
     let package_root = manifest.parent().unwrap_or(workspace_root);
     let section = Section::from_metadata(&package.metadata, "package.metadata", manifest)?;
-    let settings = Settings::merge(workspace_section, &section, command_line, package_root, manifest)?;
+    let settings = Settings::merge(
+        workspace_section,
+        &section,
+        command_line,
+        package_root,
+        manifest,
+    )?;
     let targets: Vec<Target> = package.targets.iter().map(Target::from_metadata).collect();
     let mut roots: Vec<PathBuf> = Vec::new();
     for target in &targets {
@@ -335,7 +360,10 @@ fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Resul
             })?;
             let explicit = entry.depth() == 0;
             let is_rust = entry.path().extension().is_some_and(|ext| ext == "rs");
-            if entry.file_type().is_file() && (explicit || is_rust) && seen.insert(entry.path().to_path_buf()) {
+            if entry.file_type().is_file()
+                && (explicit || is_rust)
+                && seen.insert(entry.path().to_path_buf())
+            {
                 files.push(entry.into_path());
             }
         }
@@ -431,8 +459,14 @@ mod tests {
         let kind_of = |file: &str| unit.target_for(Path::new(file)).src_path;
         assert_eq!(kind_of("/p/src/main.rs"), Path::new("/p/src/main.rs"));
         assert_eq!(kind_of("/p/src/a/b.rs"), Path::new("/p/src/lib.rs"));
-        assert_eq!(kind_of("/p/src/bin/tool/helper.rs"), Path::new("/p/src/bin/tool/main.rs"));
-        assert_eq!(kind_of("/p/tests/common/mod.rs"), Path::new("/p/tests/it.rs"));
+        assert_eq!(
+            kind_of("/p/src/bin/tool/helper.rs"),
+            Path::new("/p/src/bin/tool/main.rs")
+        );
+        assert_eq!(
+            kind_of("/p/tests/common/mod.rs"),
+            Path::new("/p/tests/it.rs")
+        );
         assert_eq!(kind_of("/elsewhere/x.rs"), Path::new("/p/src/lib.rs"));
     }
 }

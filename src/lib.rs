@@ -41,7 +41,11 @@ pub const ERROR_EXIT_CODE: u8 = 2;
 
 /// Runs a parsed command, writing its report to `out`. `out_is_terminal` decides whether
 /// `--color auto` colours the output.
-pub fn run(command: cli::Command, out: &mut dyn Write, out_is_terminal: bool) -> Result<Status, Error> {
+pub fn run(
+    command: cli::Command,
+    out: &mut dyn Write,
+    out_is_terminal: bool,
+) -> Result<Status, Error> {
     match command {
         cli::Command::Check(args) => {
             output::validate(&args)?;

@@ -14,7 +14,12 @@ fn main() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             let message = format!("{error:#}");
-            let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            let one_line: Vec<&str> = message
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .collect();
+            let one_line = one_line.join(" ");
             let _ = writeln!(io::stderr(), "error: {one_line}");
             ExitCode::from(ERROR_EXIT_CODE)
         }

@@ -154,6 +154,38 @@ impl<'a> Files<'a> for FileTable {
     }
 }
 
+/// The same files named as JSON messages name them (relative to the workspace root), for the
+/// `rendered` text of a JSON diagnostic.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonNamed<'t>(pub &'t FileTable);
+
+impl<'a> Files<'a> for JsonNamed<'_> {
+    type FileId = usize;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, files::Error> {
+        Ok(&self
+            .0
+            .files
+            .get(id)
+            .ok_or(files::Error::FileMissing)?
+            .json_name)
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, files::Error> {
+        self.0.source(id)
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, files::Error> {
+        self.0.line_index(id, byte_index)
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, files::Error> {
+        self.0.line_range(id, line_index)
+    }
+}
+
 /// Removes `.` components and resolves `a/..` without touching the file system, so a file
 /// reached as `src/x/../y.rs` is shown as `src/y.rs`.
 pub fn normalise(path: &Path) -> PathBuf {
@@ -187,7 +219,12 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile::new(Path::new("/ws/src/lib.rs"), text.into(), Path::new("/ws"), Path::new("/"))
+        SourceFile::new(
+            Path::new("/ws/src/lib.rs"),
+            text.into(),
+            Path::new("/ws"),
+            Path::new("/"),
+        )
     }
 
     #[test]
@@ -226,7 +263,12 @@ mod tests {
         assert_eq!(f.path, Path::new("/ws/crates/a/src/lib.rs"));
         assert_eq!(f.json_name, "crates/a/src/lib.rs");
         assert_eq!(f.display, "a/src/lib.rs");
-        let outside = SourceFile::new(Path::new("/x/y.rs"), String::new(), Path::new("/ws"), Path::new("/ws"));
+        let outside = SourceFile::new(
+            Path::new("/x/y.rs"),
+            String::new(),
+            Path::new("/ws"),
+            Path::new("/ws"),
+        );
         assert_eq!(outside.json_name, "/x/y.rs");
     }
 }

@@ -49,7 +49,7 @@ impl Printer for Human<'_> {
         self.out.set_color(Styles::default().header(severity))?;
         write!(self.out, "{word}")?;
         self.out.reset()?;
-        let denied = if denied > 0 {
+        let denied = if denied > 0 && denied < total {
             format!(", {denied} at deny level")
         } else {
             String::new()

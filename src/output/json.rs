@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::{Finding, Printer, Summary, human};
 use crate::discover::Target;
-use crate::source::SourceFile;
+use crate::source::{JsonNamed, SourceFile};
 
 /// Prints one JSON object per line.
 pub(super) struct Json<W> {
@@ -114,17 +114,24 @@ fn diagnostic(finding: &Finding<'_>) -> io::Result<JsonDiagnostic> {
     let d = finding.diagnostic;
     let files = &finding.unit.files;
     let mut spans = vec![span(files.get(d.file), d.span, true, non_empty(&d.label))];
-    spans.extend(
-        d.labels
-            .iter()
-            .map(|label| span(files.get(label.file), label.span, false, non_empty(&label.text))),
-    );
+    spans.extend(d.labels.iter().map(|label| {
+        span(
+            files.get(label.file),
+            label.span,
+            false,
+            non_empty(&label.text),
+        )
+    }));
     let mut children: Vec<JsonDiagnostic> = d
         .notes
         .iter()
         .map(|note| child("note", note.clone(), Vec::new()))
         .collect();
-    children.extend(d.help.iter().map(|help| child("help", help.clone(), Vec::new())));
+    children.extend(
+        d.help
+            .iter()
+            .map(|help| child("help", help.clone(), Vec::new())),
+    );
     if let Some(suggestion) = &d.suggestion {
         let spans = suggestion
             .edits
@@ -137,8 +144,12 @@ fn diagnostic(finding: &Finding<'_>) -> io::Result<JsonDiagnostic> {
             .collect();
         children.push(child("help", suggestion.message.clone(), spans));
     }
-    let rendered = term::emit_into_string(&human::config(), files, &human::to_codespan(finding))
-        .map_err(human::to_io)?;
+    let rendered = term::emit_into_string(
+        &human::config(),
+        &JsonNamed(files),
+        &human::to_codespan(finding),
+    )
+    .map_err(human::to_io)?;
     Ok(JsonDiagnostic {
         message_type: Some("diagnostic"),
         message: d.message.clone(),
@@ -213,5 +224,34 @@ fn span(file: &SourceFile, span: Span, is_primary: bool, label: Option<String>) 
         suggested_replacement: None,
         suggestion_applicability: None,
         expansion: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn multi_line_spans_highlight_each_line() {
+        let root = Path::new("/ws");
+        let text = "let x = f(\n    é,\n);\n";
+        let file = SourceFile::new(&root.join("src/lib.rs"), text.into(), root, root);
+        let start = text.find('f').unwrap();
+        let end = text.rfind(')').unwrap() + 1;
+        let json = span(&file, Span { start, end }, true, None);
+        assert_eq!((json.line_start, json.column_start), (1, 9));
+        assert_eq!((json.line_end, json.column_end), (3, 2));
+        let highlights: Vec<(&str, usize, usize)> = json
+            .text
+            .iter()
+            .map(|line| (line.text.as_str(), line.highlight_start, line.highlight_end))
+            .collect();
+        assert_eq!(
+            highlights,
+            [("let x = f(", 9, 11), ("    é,", 1, 7), (");", 1, 2)]
+        );
+        assert_eq!(json.file_name, "src/lib.rs");
     }
 }

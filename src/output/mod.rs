@@ -15,7 +15,7 @@ use contention_lints::{Diagnostic, Level};
 use crate::Error;
 use crate::check::{Report, UnitReport};
 use crate::cli::{CheckArgs, MessageFormat};
-use crate::source::{Position, SourceFile};
+use crate::source::SourceFile;
 
 /// One finding with the unit it belongs to (its files, package and target).
 #[derive(Debug, Clone, Copy)]
@@ -28,11 +28,6 @@ impl Finding<'_> {
     /// The file of the primary span.
     pub fn file(&self) -> &SourceFile {
         self.unit.files.get(self.diagnostic.file)
-    }
-
-    /// Where the primary span starts.
-    pub fn start(&self) -> Position {
-        self.file().position(self.diagnostic.span.start)
     }
 }
 
@@ -50,7 +45,9 @@ impl Summary {
     fn of(report: &Report) -> Summary {
         let mut counts = BTreeMap::new();
         for diagnostic in report.units.iter().flat_map(|unit| &unit.diagnostics) {
-            *counts.entry((diagnostic.lint.name, diagnostic.level)).or_default() += 1;
+            *counts
+                .entry((diagnostic.lint.name, diagnostic.level))
+                .or_default() += 1;
         }
         Summary {
             counts,
@@ -103,7 +100,12 @@ pub fn validate(args: &CheckArgs) -> Result<(), Error> {
 }
 
 /// Prints `report` as `args` asks, to `out`, with colour if `color`.
-pub fn print(report: &Report, args: &CheckArgs, color: bool, out: &mut dyn Write) -> Result<(), Error> {
+pub fn print(
+    report: &Report,
+    args: &CheckArgs,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let writer: Box<dyn WriteColor + '_> = if color {
         Box::new(Ansi::new(out))
     } else {
@@ -151,5 +153,160 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 
 /// What the human and statistics outputs say when there is nothing to report.
 fn no_findings(summary: &Summary) -> String {
-    format!("no findings ({} checked)", plural(summary.files, "file", "files"))
+    format!(
+        "no findings ({} checked)",
+        plural(summary.files, "file", "files")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use contention_lints::{Applicability, CrateFiles, Edit, Edition, Span, Suggestion, registry};
+    use serde_json::Value;
+
+    use super::*;
+    use crate::check::UnitReport;
+    use crate::config::{LintLevels, Settings};
+    use crate::discover::{Origin, Target, Unit};
+    use crate::source::{FileTable, SourceFile};
+
+    const TEXT: &str = "static HITS: Mutex<u64> = Mutex::new(0);\n\nfn hit() {\n    *HITS.lock().unwrap() += 1;\n}\n";
+
+    fn span_of(needle: &str) -> Span {
+        let start = TEXT.find(needle).expect("needle in text");
+        Span {
+            start,
+            end: start + needle.len(),
+        }
+    }
+
+    /// A report with one finding that has every part a finding can have.
+    fn report() -> Report {
+        let root = Path::new("/ws");
+        let lint = registry::all()[0];
+        let mut diagnostic = Diagnostic::new(lint, 0, span_of("Mutex<u64>"), "a synthetic finding")
+            .with_label("the primary label")
+            .with_secondary(0, span_of("HITS.lock()"), "a secondary label")
+            .with_note("a note")
+            .with_help("a help")
+            .with_suggestion(Suggestion {
+                message: "a suggestion".into(),
+                edits: vec![
+                    Edit {
+                        span: span_of("Mutex<u64>"),
+                        replacement: "AtomicU64".into(),
+                    },
+                    Edit {
+                        span: span_of("Mutex::new(0)"),
+                        replacement: "AtomicU64::new(0)".into(),
+                    },
+                ],
+                applicability: Applicability::MachineApplicable,
+            });
+        diagnostic.level = Level::Warn;
+        let target = Target {
+            kind: vec!["lib".into()],
+            crate_types: vec!["lib".into()],
+            name: "p".into(),
+            src_path: root.join("src/lib.rs"),
+            edition: "2021".into(),
+            doc: true,
+            doctest: true,
+            test: true,
+        };
+        let unit = Unit {
+            origin: Origin::Package,
+            name: "p".into(),
+            package_id: "path+file:///ws#p@0.1.0".into(),
+            manifest_path: root.join("Cargo.toml"),
+            workspace_root: root.to_path_buf(),
+            edition: Edition::E2021,
+            targets: vec![target],
+            files: CrateFiles::ModuleTree(vec![root.join("src/lib.rs")]),
+            settings: Settings::command_line_only(&LintLevels::default(), root),
+        };
+        let file = SourceFile::new(&root.join("src/lib.rs"), TEXT.into(), root, root);
+        Report {
+            units: vec![UnitReport {
+                unit,
+                files: FileTable::new(vec![file]),
+                diagnostics: vec![diagnostic],
+            }],
+        }
+    }
+
+    fn printed(format: &str) -> String {
+        let command = crate::cli::parse(["cargo-contention", "check", "--message-format", format])
+            .expect("arguments parse");
+        let crate::cli::Command::Check(args) = command;
+        let mut out = Vec::new();
+        print(&report(), &args, false, &mut out).expect("printing to memory succeeds");
+        String::from_utf8(out).expect("UTF-8 output")
+    }
+
+    #[test]
+    fn human_output_shows_every_part_of_a_finding() {
+        let lint = registry::all()[0].name;
+        insta::assert_snapshot!(printed("human").replace(lint, "LINT"));
+    }
+
+    #[test]
+    fn json_children_carry_notes_help_and_the_suggestion() {
+        let output = printed("json");
+        let lines: Vec<Value> = output
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("JSON line"))
+            .collect();
+        let message = &lines[0]["message"];
+        let spans = message["spans"].as_array().unwrap();
+        assert_eq!(spans.len(), 2);
+        assert_eq!(spans[0]["is_primary"], true);
+        assert_eq!(spans[0]["label"], "the primary label");
+        assert_eq!(spans[1]["is_primary"], false);
+        assert_eq!(spans[1]["label"], "a secondary label");
+        assert_eq!(spans[1]["line_start"], 4);
+        assert_eq!(spans[1]["column_start"], 6);
+        let children = message["children"].as_array().unwrap();
+        let levels: Vec<&str> = children
+            .iter()
+            .map(|c| c["level"].as_str().unwrap())
+            .collect();
+        assert_eq!(levels, ["note", "help", "help"]);
+        assert_eq!(children[0]["message"], "a note");
+        assert!(children[0]["spans"].as_array().unwrap().is_empty());
+        let suggestion = &children[2];
+        assert_eq!(suggestion["message"], "a suggestion");
+        let edits = suggestion["spans"].as_array().unwrap();
+        assert_eq!(edits.len(), 2);
+        assert_eq!(edits[0]["suggested_replacement"], "AtomicU64");
+        assert_eq!(edits[1]["suggested_replacement"], "AtomicU64::new(0)");
+        assert!(
+            edits
+                .iter()
+                .all(|e| e["suggestion_applicability"] == "MachineApplicable")
+        );
+        assert!(children.iter().all(|c| c.get("$message_type").is_none()));
+        assert_eq!(
+            lines[1],
+            serde_json::json!({"reason": "build-finished", "success": true})
+        );
+        let parsed: Vec<_> = cargo_metadata::Message::parse_stream(output.as_bytes())
+            .collect::<Result<_, _>>()
+            .expect("cargo_metadata reads the stream");
+        assert!(matches!(
+            parsed[0],
+            cargo_metadata::Message::CompilerMessage(_)
+        ));
+    }
+
+    #[test]
+    fn short_output_is_one_line() {
+        let lint = registry::all()[0].name;
+        assert_eq!(
+            printed("short"),
+            format!("src/lib.rs:1:14: warning[{lint}]: a synthetic finding\n")
+        );
+    }
 }

@@ -29,7 +29,9 @@ impl Printer for Statistics<'_> {
             return writeln!(self.out, "{}", no_findings(summary));
         }
         let mut rows: Vec<_> = summary.counts.iter().collect();
-        rows.sort_by(|(a_key, a_count), (b_key, b_count)| b_count.cmp(a_count).then(a_key.cmp(b_key)));
+        rows.sort_by(|(a_key, a_count), (b_key, b_count)| {
+            b_count.cmp(a_count).then(a_key.cmp(b_key))
+        });
         let width = total.to_string().len();
         for ((lint, level), count) in rows {
             writeln!(self.out, "{count:>width$}  {:<5}  {lint}", level.as_str())?;

@@ -619,10 +619,7 @@ impl<'a> Walker<'a> {
             (Some("fs"), "read_to_string") => Ty::named("String", vec![]),
             (Some("Condvar"), "new") => Ty::named("Condvar", vec![]),
             (Some("Some"), _) | (None, "Some") => Ty::named("Option", vec![first_arg()]),
-            _ => {
-                let ids = self.resolve_call(&Expr::Call(call.clone()));
-                self.unique_return(&ids)
-            }
+            _ => self.unique_return(&self.resolve_path_call(call)),
         }
     }
 
@@ -639,7 +636,7 @@ impl<'a> Walker<'a> {
         let value = recv.auto_deref().clone();
         // A method of a crate type is that type's, whatever std method shares its name.
         if value.name().is_some_and(|t| self.table.type_def(t).is_some()) {
-            let ids = self.resolve_call(&Expr::MethodCall(m.clone()));
+            let ids = self.resolve_method(&recv, m);
             if !ids.is_empty() {
                 return self.unique_return(&ids);
             }
@@ -705,10 +702,7 @@ impl<'a> Walker<'a> {
                 Some("AtomicBool") => Ty::named("bool", vec![]),
                 _ => Ty::Unknown,
             },
-            _ => {
-                let ids = self.resolve_call(&Expr::MethodCall(m.clone()));
-                self.unique_return(&ids)
-            }
+            _ => self.unique_return(&self.resolve_method(&recv, m)),
         }
     }
 
@@ -717,63 +711,67 @@ impl<'a> Walker<'a> {
     /// whose name is not a common standard one.
     fn resolve_call(&self, expr: &Expr) -> Vec<FnId> {
         match expr {
-            Expr::MethodCall(m) => {
-                let name = m.method.to_string();
-                let recv = self.type_of(&m.receiver);
-                let recv = self.table.resolve(&recv);
-                match recv.auto_deref().name() {
-                    Some(t) if self.table.type_def(t).is_some() || self.table.candidates(&name, m.args.len(), Some(t), true).len() == 1 => {
-                        self.table.candidates(&name, m.args.len(), Some(t), true)
-                    }
-                    Some(_) => Vec::new(),
-                    None => {
-                        if COMMON_STD_METHODS.contains(&name.as_str()) {
-                            return Vec::new();
-                        }
-                        let ids = self.table.candidates(&name, m.args.len(), None, true);
-                        if ids.len() == 1 { ids } else { Vec::new() }
-                    }
-                }
-            }
-            Expr::Call(c) => {
-                let Expr::Path(p) = &*c.func else { return Vec::new() };
-                if p.qself.is_some() {
-                    return Vec::new();
-                }
-                let segments = &p.path.segments;
-                let Some(last) = segments.last() else { return Vec::new() };
-                let name = last.ident.to_string();
-                let arity = c.args.len();
-                if segments.len() >= 2 {
-                    let owner = segments[segments.len() - 2].ident.to_string();
-                    let owner = if owner == "Self" { self.self_ty.clone().unwrap_or(owner) } else { owner };
-                    let ids: Vec<FnId> = self
-                        .table
-                        .candidates(&name, arity, Some(&owner), false)
-                        .into_iter()
-                        .filter(|&id| !self.table.fns[id].has_self)
-                        .collect();
-                    if !ids.is_empty() {
-                        return ids;
-                    }
-                    // `Type::method(&x, ..)`: the receiver is an argument.
-                    let with_self: Vec<FnId> = arity
-                        .checked_sub(1)
-                        .map(|a| self.table.candidates(&name, a, Some(&owner), true))
-                        .unwrap_or_default();
-                    if !with_self.is_empty() {
-                        return with_self;
-                    }
-                    // A module path: `module::function(..)`.
-                    if owner.chars().next().is_some_and(char::is_lowercase) && !matches!(owner.as_str(), "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io") {
-                        return self.free_functions(&name, arity);
-                    }
-                    return Vec::new();
-                }
-                self.free_functions(&name, arity)
-            }
+            Expr::MethodCall(m) => self.resolve_method(&self.type_of(&m.receiver), m),
+            Expr::Call(c) => self.resolve_path_call(c),
             _ => Vec::new(),
         }
+    }
+
+    fn resolve_method(&self, recv: &Ty, m: &syn::ExprMethodCall) -> Vec<FnId> {
+        let name = m.method.to_string();
+        let recv = self.table.resolve(recv);
+        match recv.auto_deref().name() {
+            Some(t) if self.table.type_def(t).is_some() || self.table.candidates(&name, m.args.len(), Some(t), true).len() == 1 => {
+                self.table.candidates(&name, m.args.len(), Some(t), true)
+            }
+            Some(_) => Vec::new(),
+            None => {
+                if COMMON_STD_METHODS.contains(&name.as_str()) {
+                    return Vec::new();
+                }
+                let ids = self.table.candidates(&name, m.args.len(), None, true);
+                if ids.len() == 1 { ids } else { Vec::new() }
+            }
+        }
+    }
+
+    fn resolve_path_call(&self, c: &syn::ExprCall) -> Vec<FnId> {
+        let Expr::Path(p) = &*c.func else { return Vec::new() };
+        if p.qself.is_some() {
+            return Vec::new();
+        }
+        let segments = &p.path.segments;
+        let Some(last) = segments.last() else { return Vec::new() };
+        let name = last.ident.to_string();
+        let arity = c.args.len();
+        if segments.len() >= 2 {
+            let owner = segments[segments.len() - 2].ident.to_string();
+            let owner = if owner == "Self" { self.self_ty.clone().unwrap_or(owner) } else { owner };
+            let ids: Vec<FnId> = self
+                .table
+                .candidates(&name, arity, Some(&owner), false)
+                .into_iter()
+                .filter(|&id| !self.table.fns[id].has_self)
+                .collect();
+            if !ids.is_empty() {
+                return ids;
+            }
+            // `Type::method(&x, ..)`: the receiver is an argument.
+            let with_self: Vec<FnId> = arity
+                .checked_sub(1)
+                .map(|a| self.table.candidates(&name, a, Some(&owner), true))
+                .unwrap_or_default();
+            if !with_self.is_empty() {
+                return with_self;
+            }
+            // A module path: `module::function(..)`.
+            let std_module = matches!(owner.as_str(), "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io");
+            if owner.chars().next().is_some_and(char::is_lowercase) && !std_module {
+                return self.free_functions(&name, arity);
+            }
+            return Vec::new();
+        }
+        self.free_functions(&name, arity)
     }
 
     fn free_functions(&self, name: &str, arity: usize) -> Vec<FnId> {

@@ -1,0 +1,78 @@
+//! Helpers shared by the integration tests: fixture paths, running `check` through the library
+//! and through the binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use cargo_contention::check::{self, Report};
+use cargo_contention::cli::{self, CheckArgs};
+
+/// The repository root, which is also the tests' current directory.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture crate's directory, relative to the repository root (as a user would type it).
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new("test-fixtures").join(name)
+}
+
+/// Parses `cargo-contention <args>`, which must be a `check` command.
+pub fn check_args(args: &[&str]) -> CheckArgs {
+    let argv = std::iter::once("cargo-contention").chain(args.iter().copied());
+    match cli::parse(argv).expect("test arguments parse") {
+        cli::Command::Check(check) => check,
+    }
+}
+
+/// Runs `check` through the library.
+pub fn check(args: &[&str]) -> Result<Report, cargo_contention::Error> {
+    check::run(&check_args(args))
+}
+
+/// Runs the whole command through the library, returning its status and output.
+pub fn run(args: &[&str]) -> (cargo_contention::Status, String) {
+    let argv = std::iter::once("cargo-contention").chain(args.iter().copied());
+    let command = cli::parse(argv).expect("test arguments parse");
+    let mut out = Vec::new();
+    let status = cargo_contention::run(command, &mut out, false).expect("the run succeeds");
+    (status, String::from_utf8(out).expect("output is UTF-8"))
+}
+
+/// The built binary, run from `dir`.
+pub fn binary_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-contention"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs")
+}
+
+/// The built binary, run from the repository root.
+pub fn binary(args: &[&str]) -> Output {
+    binary_in(repo(), args)
+}
+
+/// Every analysed file of `report`, relative to `base`, with `/` separators.
+pub fn analysed_files(report: &Report, base: &Path) -> Vec<String> {
+    let base = repo().join(base);
+    let mut files: Vec<String> = report
+        .units
+        .iter()
+        .flat_map(|unit| unit.files.iter())
+        .map(|file| relative(&file.path, &base))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `path` relative to `base`, with `/` separators.
+pub fn relative(path: &Path, base: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,10 @@
+//! Integration tests of `cargo contention`: the fixture crates under `test-fixtures/` checked
+//! through the library and through the built binary.
+
+mod common;
+mod config;
+mod discovery;
+mod exit;
+mod fixtures;
+mod json;
+mod output;

@@ -1,0 +1,3 @@
+//~ parse_error
+// The next line is Latin-1, not UTF-8: café
+pub fn unreadable() {}

@@ -1,0 +1,4 @@
+pub fn relaxed() -> u32 {
+    let value = ; //~ parse_error
+    value
+}

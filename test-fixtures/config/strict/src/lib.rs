@@ -1,0 +1,4 @@
+//! The package's own level (`deny`) beats the workspace's (`warn`).
+
+mod broken;
+mod vendored;

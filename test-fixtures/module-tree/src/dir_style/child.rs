@@ -1,0 +1,1 @@
+pub fn in_dir_style() {}

@@ -1,0 +1,5 @@
+mod common;
+
+fn main() {
+    println!("{}", common::answer());
+}

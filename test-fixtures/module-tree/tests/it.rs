@@ -1,0 +1,4 @@
+#[test]
+fn answers() {
+    assert_eq!(module_tree::common::answer(), 42);
+}

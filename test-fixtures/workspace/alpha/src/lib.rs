@@ -1,0 +1,3 @@
+//! The first member: a library with one child module.
+
+pub mod counter;

@@ -1,0 +1,5 @@
+//! The second member: a binary.
+
+fn main() {
+    println!("beta");
+}
