@@ -1419,8 +1419,27 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.with_scope(|w| w.visit_stmts(&block.stmts));
     }
 
+    fn visit_item(&mut self, item: &'ast syn::Item) {
+        // Items nested in a function body are functions of their own.
+        match item {
+            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Struct(_) | syn::Item::Static(_)
+            | syn::Item::Const(_) | syn::Item::Type(_) | syn::Item::Mod(_) | syn::Item::Trait(_) => {
+                self.with_function(None, |w| visit::visit_item(w, item));
+            }
+            _ => {}
+        }
+    }
+
     fn visit_expr(&mut self, expr: &'ast Expr) {
+        self.visit_expr_inner(expr);
+        // After the operands, as they are evaluated: a temporary guard taken in a receiver
+        // chain is live when the outer call runs.
         self.lint_expr(expr);
+    }
+}
+
+impl<'ast> Walker<'_> {
+    fn visit_expr_inner(&mut self, expr: &'ast Expr) {
         match expr {
             Expr::ForLoop(f) => {
                 // The iterator expression runs once; its temporaries live for the whole loop.
@@ -1550,17 +1569,6 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 }
             }
             _ => visit::visit_expr(self, expr),
-        }
-    }
-
-    fn visit_item(&mut self, item: &'ast syn::Item) {
-        // Items nested in a function body are functions of their own.
-        match item {
-            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Struct(_) | syn::Item::Static(_)
-            | syn::Item::Const(_) | syn::Item::Type(_) | syn::Item::Mod(_) | syn::Item::Trait(_) => {
-                self.with_function(None, |w| visit::visit_item(w, item));
-            }
-            _ => {}
         }
     }
 }

@@ -1,0 +1,107 @@
+//! `Arc` clones in code that runs many times, and look-alikes that must stay silent.
+
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+mod script;
+
+pub struct Context {
+    pub name: String,
+}
+
+/// A clone per item of a loop.
+pub fn per_item(shared: &Arc<Context>, jobs: &[u32]) -> usize {
+    let mut total = 0;
+    for job in jobs {
+        let ctx = Arc::clone(shared); //~ arc_clone_in_hot_loop
+        total += ctx.name.len() + *job as usize;
+    }
+    total
+}
+
+/// `.clone()` on a field typed `Arc`, in a `while` loop.
+pub struct Service {
+    ctx: Arc<Context>,
+}
+
+impl Service {
+    pub fn serve(&self, mut n: u32) {
+        while n > 0 {
+            let ctx = self.ctx.clone(); //~ arc_clone_in_hot_loop
+            drop(ctx);
+            n -= 1;
+        }
+    }
+}
+
+/// A closure handed to an iterator adapter runs once per item.
+pub fn adapter(shared: Arc<Context>, n: usize) -> Vec<Arc<Context>> {
+    (0..n).map(|_| Arc::clone(&shared)).collect() //~ arc_clone_in_hot_loop
+}
+
+/// A thousand threads, each spawned in the loop to add one: the loop is hot.
+pub fn thousand_threads() {
+    let counter = Arc::new(Mutex::new(0u64)); //~ mutex_scalar
+    let mut handles = Vec::new();
+    for _ in 0..1000 {
+        let c = Arc::clone(&counter); //~ arc_clone_in_hot_loop
+        handles.push(thread::spawn(move || {
+            *c.lock().unwrap() += 1;
+        }));
+    }
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+// ---- look-alikes that must stay silent ----
+
+/// One clone per long-running worker at start-up.
+pub fn start_workers(shared: Arc<Context>) {
+    for _ in 0..4 {
+        let ctx = Arc::clone(&shared);
+        thread::spawn(move || loop {
+            if ctx.name.is_empty() {
+                break;
+            }
+        });
+    }
+}
+
+/// `Rc` clones are not atomic.
+pub fn rc_clones(shared: Rc<Context>) -> usize {
+    let mut n = 0;
+    for _ in 0..10 {
+        let c = Rc::clone(&shared);
+        n += c.name.len();
+    }
+    n
+}
+
+/// A clone of something that is not an `Arc`.
+pub fn string_clones(name: &String) -> Vec<String> {
+    let mut names = Vec::new();
+    for _ in 0..10 {
+        names.push(name.clone());
+    }
+    names
+}
+
+/// A clone outside hot code.
+pub fn once(shared: &Arc<Context>) -> Arc<Context> {
+    Arc::clone(shared)
+}
+
+/// `Option::map` runs its closure once.
+pub fn option_map(shared: Option<&Arc<Context>>) -> Option<Arc<Context>> {
+    shared.map(|s| Arc::clone(s))
+}
+
+/// A suppressed finding.
+pub fn allowed(shared: &Arc<Context>) {
+    for _ in 0..3 {
+        // contention:allow(arc_clone_in_hot_loop) three iterations at start-up
+        let _c = Arc::clone(shared);
+    }
+}

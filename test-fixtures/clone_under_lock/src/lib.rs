@@ -1,0 +1,82 @@
+//! Deep copies made while a lock is held, and copies that are fine.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+/// The RAM chunk cache: 10 MB chunks copied under the read lock.
+pub struct ChunkCache {
+    chunks: Arc<RwLock<HashMap<String, Vec<u8>>>>,
+}
+
+impl ChunkCache {
+    pub fn get(&self, name: &str) -> Option<Vec<u8>> {
+        match self.chunks.read().unwrap().get(name) {
+            Some(c) => Some(c.clone()), //~ clone_under_lock
+            None => None,
+        }
+    }
+
+    pub fn get_cloned(&self, name: &str) -> Option<Vec<u8>> {
+        self.chunks.read().unwrap().get(name).cloned() //~ clone_under_lock
+    }
+
+    pub fn snapshot(&self) -> HashMap<String, Vec<u8>> {
+        let guard = self.chunks.read().unwrap();
+        let copy = guard.clone(); //~ clone_under_lock
+        drop(guard);
+        copy
+    }
+
+    pub fn first_name(&self) -> Option<String> {
+        let guard = self.chunks.read().unwrap();
+        let names: Vec<String> = guard.keys().map(|k| k.to_string()).collect(); //~ clone_under_lock
+        names.into_iter().next()
+    }
+}
+
+pub struct Config {
+    pub name: String,
+    pub tags: Vec<String>,
+}
+
+pub fn config_tags(config: &Mutex<Config>) -> Vec<String> {
+    let guard = config.lock().unwrap();
+    guard.tags.to_vec() //~ clone_under_lock
+}
+
+// ---- look-alikes that must stay silent ----
+
+/// `Arc` values in the map: a clone is a reference-count increment (the fix).
+pub struct SharedChunks {
+    chunks: RwLock<HashMap<String, Arc<[u8]>>>,
+}
+
+impl SharedChunks {
+    pub fn get(&self, name: &str) -> Option<Arc<[u8]>> {
+        self.chunks.read().unwrap().get(name).cloned()
+    }
+}
+
+/// Copies of `Copy` scalars.
+pub fn count(map: &Mutex<HashMap<String, u64>>, key: &str) -> u64 {
+    map.lock().unwrap().get(key).copied().unwrap_or(0)
+}
+
+pub fn read_scalar(value: &Mutex<u64>) -> u64 {
+    *value.lock().unwrap()
+}
+
+/// The copy is made after the guard is dropped.
+pub fn after_drop(config: &Mutex<Config>) -> Vec<String> {
+    let guard = config.lock().unwrap();
+    let tags = &guard.tags;
+    let n = tags.len();
+    drop(guard);
+    let names = vec![String::new(); n];
+    names.clone()
+}
+
+/// A value whose type the source does not show.
+pub fn unknown(cache: &Mutex<external::Cache>) -> external::Entry {
+    cache.lock().unwrap().entry().clone()
+}

@@ -1,0 +1,6 @@
+//! Small programs in the shapes of real performance reports. Every finding is marked `//~`.
+
+pub mod cache;
+pub mod generated;
+pub mod metrics;
+pub mod script;
