@@ -332,9 +332,7 @@ pub(crate) fn thread_spawn_closure(expr: &Expr) -> Option<&syn::ExprClosure> {
     let (is_spawn, args) = match expr {
         Expr::Call(c) => {
             let Some((prev, last)) = path_tail(&c.func) else { return None };
-            let ok = last == "spawn"
-                && matches!(prev.as_deref(), Some("thread") | None)
-                || last == "spawn_unchecked";
+            let ok = (last == "spawn" && matches!(prev.as_deref(), Some("thread") | None)) || last == "spawn_unchecked";
             (ok, &c.args)
         }
         Expr::MethodCall(m) => {
@@ -349,9 +347,31 @@ pub(crate) fn thread_spawn_closure(expr: &Expr) -> Option<&syn::ExprClosure> {
         return None;
     }
     args.iter().find_map(|a| match a {
-        Expr::Closure(c) => Some(c),
+        Expr::Closure(c) if c.asyncness.is_none() => Some(c),
         _ => None,
     })
+}
+
+/// A spawn of an async task or a blocking-pool task (`tokio::spawn(fut)`, `task::spawn(async
+/// move {..})`, `set.spawn(fut)`, `spawn_blocking(..)`): fan-out, not per-item work.
+pub(crate) fn is_task_spawn(expr: &Expr) -> bool {
+    let (name, prev, args) = match expr {
+        Expr::Call(c) => match path_tail(&c.func) {
+            Some((prev, last)) => (last, prev, &c.args),
+            None => return false,
+        },
+        Expr::MethodCall(m) => (m.method.to_string(), None, &m.args),
+        _ => return false,
+    };
+    if !matches!(name.as_str(), "spawn" | "spawn_local" | "spawn_blocking" | "spawn_ok" | "spawn_on" | "spawn_detached") {
+        return false;
+    }
+    if name == "spawn_blocking" {
+        return true;
+    }
+    let thread_closure = args.iter().any(|a| matches!(a, Expr::Closure(c) if c.asyncness.is_none()))
+        && !matches!(prev.as_deref(), Some("tokio" | "task" | "async_std" | "smol" | "rt" | "runtime" | "executor"));
+    !thread_closure
 }
 
 /// Whether a closure's body loops: a long-running worker.
@@ -1558,6 +1578,11 @@ impl<'ast> Walker<'_> {
                 }
             }
             Expr::Call(c) => {
+                if is_task_spawn(expr) {
+                    if let Some(facts) = &mut self.fn_facts {
+                        facts.starts_workers = true;
+                    }
+                }
                 self.record_call(expr);
                 self.visit_expr(&c.func);
                 let spawned = thread_spawn_closure(expr);
@@ -1823,6 +1848,10 @@ fn block_starts_workers(block: &syn::Block) -> bool {
     struct Find(bool);
     impl<'ast> Visit<'ast> for Find {
         fn visit_expr(&mut self, expr: &'ast Expr) {
+            if is_task_spawn(expr) {
+                self.0 = true;
+                return;
+            }
             if let Some(closure) = thread_spawn_closure(expr) {
                 if closure_loops(closure) {
                     self.0 = true;

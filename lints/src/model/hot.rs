@@ -70,6 +70,20 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
         out,
         facts: out.fn_facts.iter().map(|(id, f)| (*id, f)).collect(),
     };
+    // Functions that start workers or tasks are start-up code, and a type's own `clone` is where
+    // a handle is duplicated by design: neither is hot through its callers, nor passes hotness on.
+    let mut startup: Vec<bool> = (0..table.fns.len())
+        .map(|id| graph.facts.get(&id).is_some_and(|f| f.starts_workers) || table.fns[id].name == "clone")
+        .collect();
+    for call in &out.calls {
+        if let Some(caller) = call.caller {
+            if graph.facts.get(&call.callee).is_some_and(|f| f.starts_workers) {
+                startup[caller] = true;
+            }
+        }
+    }
+    // Code called in a loop only by tests is not hot in production.
+    let test_caller = |caller: Option<FnId>| caller.is_some_and(|c| table.fns[c].is_test || files[table.fns[c].file].path.components().any(|p| p.as_os_str() == "tests"));
     let mut hot: HashMap<FnId, HotReason> = HashMap::new();
     let mut queue = VecDeque::new();
     for id in 0..table.fns.len() {
@@ -79,6 +93,9 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
         }
     }
     for call in &out.calls {
+        if startup[call.callee] || test_caller(call.caller) {
+            continue;
+        }
         if graph.region_hot(call.region) && !hot.contains_key(&call.callee) {
             let mut chain: Vec<FnId> = call.caller.into_iter().collect();
             chain.push(call.callee);
@@ -95,7 +112,7 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
     while let Some(id) = queue.pop_front() {
         let reason = hot[&id].clone();
         for &callee in by_caller.get(&id).into_iter().flatten() {
-            if hot.contains_key(&callee) {
+            if hot.contains_key(&callee) || startup[callee] {
                 continue;
             }
             let mut chain = reason.chain.clone();
@@ -108,6 +125,9 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
     for pending in &out.pending {
         match &pending.condition {
             Condition::Hot { function, region } => {
+                if function.is_some_and(|f| table.fns[f].name == "clone") {
+                    continue;
+                }
                 if graph.region_hot(*region) {
                     settled.push(pending.diagnostic.clone());
                 } else if let Some(reason) = function.and_then(|f| hot.get(&f)) {

@@ -41,6 +41,8 @@ pub(crate) struct FnSig {
     /// Parameter types, `self` excluded.
     pub(crate) params: Vec<Ty>,
     pub(crate) ret: Ty,
+    /// A test function, or a function in a `#[cfg(test)]` module or under `tests/`.
+    pub(crate) is_test: bool,
     pub(crate) file: usize,
     /// The function's name, where the chain note points.
     pub(crate) span: Span,
@@ -71,6 +73,13 @@ pub(crate) fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
         });
     }
     out
+}
+
+/// `#[cfg(test)]`.
+fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
+    })
 }
 
 /// The name of an impl's self type (`impl<T> Foo<T>` -> `Foo`).
@@ -125,6 +134,7 @@ pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
     let mut facts = ItemFacts::default();
     let mut cx = Extract {
         file,
+        in_test: is_cfg_test(&ast.attrs),
         base,
         renames: &renames,
         facts: &mut facts,
@@ -135,6 +145,7 @@ pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
 
 struct Extract<'a> {
     file: usize,
+    in_test: bool,
     base: usize,
     renames: &'a Renames,
     facts: &'a mut ItemFacts,
@@ -147,7 +158,8 @@ impl Extract<'_> {
         }
     }
 
-    fn fn_sig(&mut self, sig: &syn::Signature, self_ty: Option<String>) {
+    fn fn_sig(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], self_ty: Option<String>) {
+        let is_test = self.in_test || attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"));
         let (has_self, params) = signature_params(sig, self.renames);
         let mut ret = return_ty(sig, self.renames);
         if let (Some(self_name), Ty::Named(name, _)) = (&self_ty, &ret) {
@@ -161,6 +173,7 @@ impl Extract<'_> {
             has_self,
             params,
             ret,
+            is_test,
             file: self.file,
             span: to_span(sig.ident.span(), self.base),
         });
@@ -204,7 +217,7 @@ impl Extract<'_> {
                 .facts
                 .statics
                 .push((c.ident.to_string(), self.renames.ty(&c.ty))),
-            syn::Item::Fn(f) => self.fn_sig(&f.sig, None),
+            syn::Item::Fn(f) => self.fn_sig(&f.sig, &f.attrs, None),
             syn::Item::Impl(imp) => {
                 let self_name = self_type_name(&imp.self_ty);
                 if let (Some((_, trait_path, _)), Some(name)) = (&imp.trait_, &self_name) {
@@ -216,7 +229,7 @@ impl Extract<'_> {
                 }
                 for impl_item in &imp.items {
                     if let syn::ImplItem::Fn(f) = impl_item {
-                        self.fn_sig(&f.sig, self_name.clone());
+                        self.fn_sig(&f.sig, &f.attrs, self_name.clone());
                     }
                 }
             }
@@ -224,14 +237,17 @@ impl Extract<'_> {
                 for trait_item in &t.items {
                     if let syn::TraitItem::Fn(f) = trait_item {
                         if f.default.is_some() {
-                            self.fn_sig(&f.sig, Some(t.ident.to_string()));
+                            self.fn_sig(&f.sig, &f.attrs, Some(t.ident.to_string()));
                         }
                     }
                 }
             }
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
+                    let outer = self.in_test;
+                    self.in_test |= is_cfg_test(&m.attrs);
                     self.items(inner);
+                    self.in_test = outer;
                 }
             }
             _ => {}
