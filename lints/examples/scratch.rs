@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use contention_lints::{CrateFiles, CrateInfo, check_files};
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name();
@@ -22,11 +24,20 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let arg = PathBuf::from(std::env::args().nth(1).expect("a file or a folder of crates"));
+    let arg = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("a file or a folder of crates"),
+    );
     let units: Vec<Vec<PathBuf>> = if arg.is_file() {
         vec![vec![arg]]
     } else {
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&arg).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&arg)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
         dirs.sort();
         dirs.iter()
             .map(|d| {
@@ -42,11 +53,24 @@ fn main() {
     for unit in units {
         let report = check_files(&CrateInfo::default(), CrateFiles::List(unit), &loader);
         files += report.files.len();
-        lines += report.files.iter().map(|f| f.text.lines().count()).sum::<usize>();
+        lines += report
+            .files
+            .iter()
+            .map(|f| f.text.lines().count())
+            .sum::<usize>();
         for d in &report.diagnostics {
             let file = &report.files[d.file];
-            let line = file.text[..d.span.start.min(file.text.len())].matches('\n').count() + 1;
-            println!("{}:{line}: {}: {} | {}", file.path.display(), d.lint.name, d.message, d.notes.last().cloned().unwrap_or_default());
+            let line = file.text[..d.span.start.min(file.text.len())]
+                .matches('\n')
+                .count()
+                + 1;
+            println!(
+                "{}:{line}: {}: {} | {}",
+                file.path.display(),
+                d.lint.name,
+                d.message,
+                d.notes.last().cloned().unwrap_or_default()
+            );
         }
     }
     eprintln!("{files} files, {lines} lines");

@@ -10,16 +10,30 @@ use crate::diagnostic::{Diagnostic, Span};
 
 const MARKER: &str = "contention:allow(";
 
+/// A file's allow comments and line starts, computed once per file.
+struct FileComments {
+    allows: HashMap<usize, Vec<String>>,
+    line_starts: Vec<usize>,
+}
+
 /// The lints allowed by comments, by 0-based line.
 fn allow_comments(text: &str) -> HashMap<usize, Vec<String>> {
     let mut out = HashMap::new();
     for (line, content) in text.lines().enumerate() {
-        let Some(comment) = content.find("//") else { continue };
+        let Some(comment) = content.find("//") else {
+            continue;
+        };
         let comment = &content[comment..];
-        let Some(start) = comment.find(MARKER) else { continue };
+        let Some(start) = comment.find(MARKER) else {
+            continue;
+        };
         let rest = &comment[start + MARKER.len()..];
         let Some(end) = rest.find(')') else { continue };
-        let names = rest[..end].split(',').map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).collect();
+        let names = rest[..end]
+            .split(',')
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .collect();
         out.insert(line, names);
     }
     out
@@ -27,7 +41,9 @@ fn allow_comments(text: &str) -> HashMap<usize, Vec<String>> {
 
 /// Byte offset of the start of each line.
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 fn line_of(starts: &[usize], offset: usize) -> usize {
@@ -36,15 +52,25 @@ fn line_of(starts: &[usize], offset: usize) -> usize {
 
 /// Drops the findings a comment allows. `items` holds, per file, the spans of its items, fields
 /// and statements.
-pub(crate) fn apply(files: &[SourceFile], items: &[Vec<Span>], diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let mut cache: HashMap<usize, (HashMap<usize, Vec<String>>, Vec<usize>)> = HashMap::new();
+pub(crate) fn apply(
+    files: &[SourceFile],
+    items: &[Vec<Span>],
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut cache: HashMap<usize, FileComments> = HashMap::new();
     diagnostics
         .into_iter()
         .filter(|d| {
-            let Some(file) = files.get(d.file) else { return true };
-            let (comments, starts) = cache
-                .entry(d.file)
-                .or_insert_with(|| (allow_comments(&file.text), line_starts(&file.text)));
+            let Some(file) = files.get(d.file) else {
+                return true;
+            };
+            let FileComments {
+                allows: comments,
+                line_starts: starts,
+            } = cache.entry(d.file).or_insert_with(|| FileComments {
+                allows: allow_comments(&file.text),
+                line_starts: line_starts(&file.text),
+            });
             if comments.is_empty() {
                 return true;
             }
@@ -57,7 +83,11 @@ pub(crate) fn apply(files: &[SourceFile], items: &[Vec<Span>], diagnostics: Vec<
             if allows(line) || (line > 0 && allows(line - 1)) {
                 return false;
             }
-            let covering = items.get(d.file).into_iter().flatten().filter(|s| s.start <= d.span.start && d.span.end <= s.end);
+            let covering = items
+                .get(d.file)
+                .into_iter()
+                .flatten()
+                .filter(|s| s.start <= d.span.start && d.span.end <= s.end);
             !covering.into_iter().any(|s| {
                 let first = line_of(starts, s.start);
                 first > 0 && allows(first - 1)

@@ -168,7 +168,6 @@ struct Guard {
     id: usize,
     lock_span: Span,
     inner: Ty,
-    kind: LockKind,
     /// Temporaries die with their statement.
     statement: Option<usize>,
     /// `let`-bound guards die with their scope.
@@ -257,72 +256,297 @@ impl Sink<'_> {
 /// Method names of iterator adapters that only exist on iterators: their closures run once per
 /// item.
 const ITERATOR_ONLY_ADAPTERS: &[&str] = &[
-    "for_each", "try_for_each", "fold", "try_fold", "filter_map", "flat_map", "any", "all",
-    "position", "rposition", "find_map", "map_while", "scan", "take_while", "skip_while",
-    "max_by_key", "min_by_key", "max_by", "min_by", "partition", "reduce", "sum_by", "par_bridge",
+    "for_each",
+    "try_for_each",
+    "fold",
+    "try_fold",
+    "filter_map",
+    "flat_map",
+    "any",
+    "all",
+    "position",
+    "rposition",
+    "find_map",
+    "map_while",
+    "scan",
+    "take_while",
+    "skip_while",
+    "max_by_key",
+    "min_by_key",
+    "max_by",
+    "min_by",
+    "partition",
+    "reduce",
+    "sum_by",
+    "par_bridge",
 ];
 
 /// Adapters that also exist on `Option`/`Result` (where the closure runs once): hot only when the
 /// receiver is visibly an iterator.
-const SHARED_ADAPTERS: &[&str] = &["map", "filter", "inspect", "find", "for_each_init", "map_init"];
+const SHARED_ADAPTERS: &[&str] = &[
+    "map",
+    "filter",
+    "inspect",
+    "find",
+    "for_each_init",
+    "map_init",
+];
 
 /// Methods that make an iterator, so a chain holding one is an iterator chain.
 const ITERATOR_SOURCES: &[&str] = &[
-    "iter", "iter_mut", "into_iter", "par_iter", "par_iter_mut", "into_par_iter", "par_chunks",
-    "par_chunks_mut", "chars", "bytes", "lines", "split", "split_whitespace", "keys", "values",
-    "values_mut", "drain", "chunks", "chunks_mut", "windows", "enumerate", "zip", "rev", "skip",
-    "take", "step_by", "chain", "cloned", "copied", "filter", "filter_map", "flat_map", "flatten",
-    "peekable", "char_indices",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "par_iter",
+    "par_iter_mut",
+    "into_par_iter",
+    "par_chunks",
+    "par_chunks_mut",
+    "chars",
+    "bytes",
+    "lines",
+    "split",
+    "split_whitespace",
+    "keys",
+    "values",
+    "values_mut",
+    "drain",
+    "chunks",
+    "chunks_mut",
+    "windows",
+    "enumerate",
+    "zip",
+    "rev",
+    "skip",
+    "take",
+    "step_by",
+    "chain",
+    "cloned",
+    "copied",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "flatten",
+    "peekable",
+    "char_indices",
 ];
 
 /// Sort and retain closures run once per element too.
-const ELEMENT_CLOSURES: &[&str] = &["retain", "retain_mut", "sort_by", "sort_by_key", "sort_unstable_by", "sort_unstable_by_key", "dedup_by", "dedup_by_key"];
+const ELEMENT_CLOSURES: &[&str] = &[
+    "retain",
+    "retain_mut",
+    "sort_by",
+    "sort_by_key",
+    "sort_unstable_by",
+    "sort_unstable_by_key",
+    "dedup_by",
+    "dedup_by_key",
+];
 
 /// Methods whose result borrows from the receiver (so a borrow of guarded data stays one).
 const BORROWING_METHODS: &[&str] = &[
-    "get", "get_mut", "iter", "iter_mut", "values", "values_mut", "keys", "first", "last",
-    "first_mut", "last_mut", "as_ref", "as_mut", "as_slice", "as_str", "as_bytes", "as_deref",
-    "unwrap", "expect", "unwrap_unchecked", "deref", "deref_mut", "borrow", "chunks", "windows",
-    "split_at", "range", "lines", "split", "trim", "entry", "or_insert", "or_insert_with",
-    "or_default", "and_modify", "unwrap_or_default", "filter", "skip", "take", "rev", "enumerate",
-    "peekable", "into_iter",
+    "get",
+    "get_mut",
+    "iter",
+    "iter_mut",
+    "values",
+    "values_mut",
+    "keys",
+    "first",
+    "last",
+    "first_mut",
+    "last_mut",
+    "as_ref",
+    "as_mut",
+    "as_slice",
+    "as_str",
+    "as_bytes",
+    "as_deref",
+    "unwrap",
+    "expect",
+    "unwrap_unchecked",
+    "deref",
+    "deref_mut",
+    "borrow",
+    "chunks",
+    "windows",
+    "split_at",
+    "range",
+    "lines",
+    "split",
+    "trim",
+    "entry",
+    "or_insert",
+    "or_insert_with",
+    "or_default",
+    "and_modify",
+    "unwrap_or_default",
+    "filter",
+    "skip",
+    "take",
+    "rev",
+    "enumerate",
+    "peekable",
+    "into_iter",
 ];
 
 /// Method names so common on standard types that an unresolved receiver says nothing about which
 /// crate function is meant.
 const COMMON_STD_METHODS: &[&str] = &[
-    "new", "clone", "len", "is_empty", "get", "get_mut", "insert", "remove", "push", "pop",
-    "contains", "contains_key", "iter", "iter_mut", "into_iter", "next", "map", "unwrap",
-    "expect", "as_ref", "as_mut", "to_string", "to_owned", "from", "into", "default", "eq",
-    "cmp", "partial_cmp", "hash", "fmt", "write", "read", "lock", "send", "recv", "take",
-    "replace", "clear", "extend", "drain", "load", "store", "fetch_add", "fetch_sub", "swap",
-    "join", "spawn", "run", "call", "poll", "with", "entry", "set", "add", "sub", "update",
-    "flush", "close", "start", "stop", "reset", "build", "finish", "apply", "handle", "process",
-    "parse", "try_from", "try_into", "drop", "deref", "deref_mut", "index", "borrow",
-    "borrow_mut", "wait", "notify_one", "notify_all", "filter", "find", "position", "sum",
-    "count", "min", "max", "first", "last", "split", "trim", "keys", "values", "as_str",
-    "as_slice", "to_vec", "copied", "cloned", "collect", "for_each", "fold", "any", "all",
-    "resize", "truncate", "reserve", "sort", "append", "retain", "dedup", "chunks", "windows",
-    "with_capacity", "capacity", "is_some", "is_none", "is_ok", "is_err", "ok", "err", "and_then",
-    "or_else", "unwrap_or", "unwrap_or_else", "unwrap_or_default", "map_err", "as_bytes",
+    "new",
+    "clone",
+    "len",
+    "is_empty",
+    "get",
+    "get_mut",
+    "insert",
+    "remove",
+    "push",
+    "pop",
+    "contains",
+    "contains_key",
+    "iter",
+    "iter_mut",
+    "into_iter",
+    "next",
+    "map",
+    "unwrap",
+    "expect",
+    "as_ref",
+    "as_mut",
+    "to_string",
+    "to_owned",
+    "from",
+    "into",
+    "default",
+    "eq",
+    "cmp",
+    "partial_cmp",
+    "hash",
+    "fmt",
+    "write",
+    "read",
+    "lock",
+    "send",
+    "recv",
+    "take",
+    "replace",
+    "clear",
+    "extend",
+    "drain",
+    "load",
+    "store",
+    "fetch_add",
+    "fetch_sub",
+    "swap",
+    "join",
+    "spawn",
+    "run",
+    "call",
+    "poll",
+    "with",
+    "entry",
+    "set",
+    "add",
+    "sub",
+    "update",
+    "flush",
+    "close",
+    "start",
+    "stop",
+    "reset",
+    "build",
+    "finish",
+    "apply",
+    "handle",
+    "process",
+    "parse",
+    "try_from",
+    "try_into",
+    "drop",
+    "deref",
+    "deref_mut",
+    "index",
+    "borrow",
+    "borrow_mut",
+    "wait",
+    "notify_one",
+    "notify_all",
+    "filter",
+    "find",
+    "position",
+    "sum",
+    "count",
+    "min",
+    "max",
+    "first",
+    "last",
+    "split",
+    "trim",
+    "keys",
+    "values",
+    "as_str",
+    "as_slice",
+    "to_vec",
+    "copied",
+    "cloned",
+    "collect",
+    "for_each",
+    "fold",
+    "any",
+    "all",
+    "resize",
+    "truncate",
+    "reserve",
+    "sort",
+    "append",
+    "retain",
+    "dedup",
+    "chunks",
+    "windows",
+    "with_capacity",
+    "capacity",
+    "is_some",
+    "is_none",
+    "is_ok",
+    "is_err",
+    "ok",
+    "err",
+    "and_then",
+    "or_else",
+    "unwrap_or",
+    "unwrap_or_else",
+    "unwrap_or_default",
+    "map_err",
+    "as_bytes",
 ];
 
 /// Scalar methods that compute a value without side effects.
 const PURE_SCALAR_METHODS: &[&str] = &[
-    "checked_add", "checked_sub", "wrapping_add", "wrapping_sub", "saturating_add",
-    "saturating_sub", "max", "min", "clone", "abs", "pow", "unwrap_or", "count_ones",
+    "checked_add",
+    "checked_sub",
+    "wrapping_add",
+    "wrapping_sub",
+    "saturating_add",
+    "saturating_sub",
+    "max",
+    "min",
+    "clone",
+    "abs",
+    "pow",
+    "unwrap_or",
+    "count_ones",
 ];
-
-fn method_is(expr: &Expr, names: &[&str]) -> bool {
-    matches!(expr, Expr::MethodCall(m) if names.contains(&m.method.to_string().as_str()))
-}
 
 /// The last segment of a path expression's path, and the one before it.
 pub(crate) fn path_tail(expr: &Expr) -> Option<(Option<String>, String)> {
     let Expr::Path(p) = expr else { return None };
     let segments = &p.path.segments;
     let last = segments.last()?.ident.to_string();
-    let prev = segments.len().checked_sub(2).map(|i| segments[i].ident.to_string());
+    let prev = segments
+        .len()
+        .checked_sub(2)
+        .map(|i| segments[i].ident.to_string());
     Some((prev, last))
 }
 
@@ -331,8 +555,9 @@ pub(crate) fn path_tail(expr: &Expr) -> Option<(Option<String>, String)> {
 pub(crate) fn thread_spawn_closure(expr: &Expr) -> Option<&syn::ExprClosure> {
     let (is_spawn, args) = match expr {
         Expr::Call(c) => {
-            let Some((prev, last)) = path_tail(&c.func) else { return None };
-            let ok = (last == "spawn" && matches!(prev.as_deref(), Some("thread") | None)) || last == "spawn_unchecked";
+            let (prev, last) = path_tail(&c.func)?;
+            let ok = (last == "spawn" && matches!(prev.as_deref(), Some("thread") | None))
+                || last == "spawn_unchecked";
             (ok, &c.args)
         }
         Expr::MethodCall(m) => {
@@ -363,14 +588,22 @@ pub(crate) fn is_task_spawn(expr: &Expr) -> bool {
         Expr::MethodCall(m) => (m.method.to_string(), None, &m.args),
         _ => return false,
     };
-    if !matches!(name.as_str(), "spawn" | "spawn_local" | "spawn_blocking" | "spawn_ok" | "spawn_on" | "spawn_detached") {
+    if !matches!(
+        name.as_str(),
+        "spawn" | "spawn_local" | "spawn_blocking" | "spawn_ok" | "spawn_on" | "spawn_detached"
+    ) {
         return false;
     }
     if name == "spawn_blocking" {
         return true;
     }
-    let thread_closure = args.iter().any(|a| matches!(a, Expr::Closure(c) if c.asyncness.is_none()))
-        && !matches!(prev.as_deref(), Some("tokio" | "task" | "async_std" | "smol" | "rt" | "runtime" | "executor"));
+    let thread_closure = args
+        .iter()
+        .any(|a| matches!(a, Expr::Closure(c) if c.asyncness.is_none()))
+        && !matches!(
+            prev.as_deref(),
+            Some("tokio" | "task" | "async_std" | "smol" | "rt" | "runtime" | "executor")
+        );
     !thread_closure
 }
 
@@ -426,7 +659,13 @@ pub(crate) struct Walker<'a> {
 }
 
 /// Runs phase two over one file.
-pub(crate) fn walk_file(file: usize, base: usize, ast: &syn::File, table: &TypeTable, edition: Edition) -> BodyOutput {
+pub(crate) fn walk_file(
+    file: usize,
+    base: usize,
+    ast: &syn::File,
+    table: &TypeTable,
+    edition: Edition,
+) -> BodyOutput {
     let mut walker = Walker {
         file,
         base,
@@ -537,10 +776,19 @@ impl<'a> Walker<'a> {
                         return local.ty.clone();
                     }
                     if name == "self" {
-                        return self.self_ty.as_ref().map(|t| Ty::named(t, vec![])).unwrap_or_default();
+                        return self
+                            .self_ty
+                            .as_ref()
+                            .map(|t| Ty::named(t, vec![]))
+                            .unwrap_or_default();
                     }
                 }
-                let name = p.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let name = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 self.table.static_ty(&name).unwrap_or_default()
             }
             Expr::Field(f) => {
@@ -579,7 +827,9 @@ impl<'a> Walker<'a> {
                     }
                 } else {
                     match base.auto_deref() {
-                        Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => args.get(1).cloned().unwrap_or_default(),
+                        Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => {
+                            args.get(1).cloned().unwrap_or_default()
+                        }
                         t => t.element(),
                     }
                 }
@@ -591,12 +841,20 @@ impl<'a> Walker<'a> {
                 _ => Ty::Unknown,
             },
             Expr::Range(r) => {
-                let bound = r.start.as_deref().or(r.end.as_deref()).map(|e| self.type_of(e)).unwrap_or(Ty::IntLiteral);
+                let bound = r
+                    .start
+                    .as_deref()
+                    .or(r.end.as_deref())
+                    .map(|e| self.type_of(e))
+                    .unwrap_or(Ty::IntLiteral);
                 Ty::named("Range", vec![bound])
             }
             Expr::Closure(_) => Ty::Callable,
             Expr::Tuple(t) => Ty::Tuple(t.elems.iter().map(|e| self.type_of(e)).collect()),
-            Expr::Array(a) => Ty::named("Vec", vec![a.elems.first().map(|e| self.type_of(e)).unwrap_or_default()]),
+            Expr::Array(a) => Ty::named(
+                "Vec",
+                vec![a.elems.first().map(|e| self.type_of(e)).unwrap_or_default()],
+            ),
             _ => Ty::Unknown,
         }
     }
@@ -605,22 +863,50 @@ impl<'a> Walker<'a> {
         if let Some(name) = expanded_macro_name(call) {
             return match name.as_str() {
                 "format" => Ty::named("String", vec![]),
-                "vec" => Ty::named("Vec", vec![call.args.first().map(|e| self.type_of(e)).unwrap_or_default()]),
+                "vec" => Ty::named(
+                    "Vec",
+                    vec![
+                        call.args
+                            .first()
+                            .map(|e| self.type_of(e))
+                            .unwrap_or_default(),
+                    ],
+                ),
                 _ => Ty::Unknown,
             };
         }
-        let Expr::Path(p) = &*call.func else { return Ty::Unknown };
+        let Expr::Path(p) = &*call.func else {
+            return Ty::Unknown;
+        };
         let segments = &p.path.segments;
-        let Some(last) = segments.last() else { return Ty::Unknown };
+        let Some(last) = segments.last() else {
+            return Ty::Unknown;
+        };
         let func = last.ident.to_string();
         let owner = segments.len().checked_sub(2).map(|i| &segments[i]);
         let owner_name = owner.map(|s| {
             let n = s.ident.to_string();
-            if segments.len() == 2 { self.renames.path(&syn::Path::from(s.ident.clone())).name().unwrap_or(&n).to_owned() } else { n }
+            if segments.len() == 2 {
+                self.renames
+                    .path(&syn::Path::from(s.ident.clone()))
+                    .name()
+                    .unwrap_or(&n)
+                    .to_owned()
+            } else {
+                n
+            }
         });
-        let first_arg = || call.args.first().map(|e| self.type_of(e)).unwrap_or_default();
+        let first_arg = || {
+            call.args
+                .first()
+                .map(|e| self.type_of(e))
+                .unwrap_or_default()
+        };
         match (owner_name.as_deref(), func.as_str()) {
-            (Some(wrapper @ ("Arc" | "Rc" | "Mutex" | "RwLock" | "Box" | "CachePadded")), "new") => {
+            (
+                Some(wrapper @ ("Arc" | "Rc" | "Mutex" | "RwLock" | "Box" | "CachePadded")),
+                "new",
+            ) => {
                 let explicit = owner.and_then(|s| match &s.arguments {
                     syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
                         syn::GenericArgument::Type(t) => Some(self.ty(t)),
@@ -630,11 +916,17 @@ impl<'a> Walker<'a> {
                 });
                 Ty::named(wrapper, vec![explicit.unwrap_or_else(first_arg)])
             }
-            (Some("Arc" | "Rc"), "clone") | (Some("Clone"), "clone") => first_arg().peel_refs().clone(),
+            (Some("Arc" | "Rc"), "clone") | (Some("Clone"), "clone") => {
+                first_arg().peel_refs().clone()
+            }
             (Some("Arc"), "from") => Ty::named("Arc", vec![Ty::Unknown]),
-            (Some("String"), "new" | "from" | "with_capacity" | "from_utf8_lossy") => Ty::named("String", vec![]),
+            (Some("String"), "new" | "from" | "with_capacity" | "from_utf8_lossy") => {
+                Ty::named("String", vec![])
+            }
             (Some("Vec"), "new" | "with_capacity") => Ty::named("Vec", vec![Ty::Unknown]),
-            (Some(map @ ("HashMap" | "BTreeMap")), "new" | "with_capacity" | "default") => Ty::named(map, vec![Ty::Unknown, Ty::Unknown]),
+            (Some(map @ ("HashMap" | "BTreeMap")), "new" | "with_capacity" | "default") => {
+                Ty::named(map, vec![Ty::Unknown, Ty::Unknown])
+            }
             (Some("fs"), "read") => Ty::named("Vec", vec![Ty::named("u8", vec![])]),
             (Some("fs"), "read_to_string") => Ty::named("String", vec![]),
             (Some("Condvar"), "new") => Ty::named("Condvar", vec![]),
@@ -655,7 +947,10 @@ impl<'a> Walker<'a> {
         let name = m.method.to_string();
         let value = recv.auto_deref().clone();
         // A method of a crate type is that type's, whatever std method shares its name.
-        if value.name().is_some_and(|t| self.table.type_def(t).is_some()) {
+        if value
+            .name()
+            .is_some_and(|t| self.table.type_def(t).is_some())
+        {
             let ids = self.resolve_method(&recv, m);
             if !ids.is_empty() {
                 return self.unique_return(&ids);
@@ -664,19 +959,38 @@ impl<'a> Walker<'a> {
         match name.as_str() {
             "clone" => match recv.peel_refs() {
                 t if t.is_refcounted() => t.clone(),
-                Ty::Named(n, args) if matches!(n.as_str(), "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard") => args.first().cloned().unwrap_or_default(),
+                Ty::Named(n, args)
+                    if matches!(
+                        n.as_str(),
+                        "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard"
+                    ) =>
+                {
+                    args.first().cloned().unwrap_or_default()
+                }
                 t => t.clone(),
             },
-            "lock" | "try_lock" | "write" | "try_write" | "read" | "try_read" if m.args.is_empty() => match recv.lock() {
-                Some((LockKind::Mutex, inner)) => Ty::named("MutexGuard", vec![inner.clone()]),
-                Some((LockKind::RwLock, inner)) if name.contains("write") => Ty::named("RwLockWriteGuard", vec![inner.clone()]),
-                Some((LockKind::RwLock, inner)) => Ty::named("RwLockReadGuard", vec![inner.clone()]),
-                None => Ty::Unknown,
-            },
-            "unwrap" | "expect" | "unwrap_or_default" | "unwrap_or_else" | "unwrap_or" => unwrap_ty(&recv),
+            "lock" | "try_lock" | "write" | "try_write" | "read" | "try_read"
+                if m.args.is_empty() =>
+            {
+                match recv.lock() {
+                    Some((LockKind::Mutex, inner)) => Ty::named("MutexGuard", vec![inner.clone()]),
+                    Some((LockKind::RwLock, inner)) if name.contains("write") => {
+                        Ty::named("RwLockWriteGuard", vec![inner.clone()])
+                    }
+                    Some((LockKind::RwLock, inner)) => {
+                        Ty::named("RwLockReadGuard", vec![inner.clone()])
+                    }
+                    None => Ty::Unknown,
+                }
+            }
+            "unwrap" | "expect" | "unwrap_or_default" | "unwrap_or_else" | "unwrap_or" => {
+                unwrap_ty(&recv)
+            }
             "get" | "get_mut" | "first" | "last" | "first_mut" | "last_mut" => {
                 let item = match &value {
-                    Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => args.get(1).cloned().unwrap_or_default(),
+                    Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => {
+                        args.get(1).cloned().unwrap_or_default()
+                    }
                     t => t.element(),
                 };
                 Ty::named("Option", vec![Ty::Ref(Box::new(item))])
@@ -696,15 +1010,32 @@ impl<'a> Walker<'a> {
             "keys" => Ty::named("Iter", vec![Ty::Ref(Box::new(value.arg(0)))]),
             "into_iter" | "drain" | "into_par_iter" => match recv.peel_refs() {
                 Ty::Named(n, args) if n == "Iter" => Ty::named("Iter", args.clone()),
-                _ if matches!(recv, Ty::Ref(_)) => Ty::named("Iter", vec![Ty::Ref(Box::new(value.element()))]),
+                _ if matches!(recv, Ty::Ref(_)) => {
+                    Ty::named("Iter", vec![Ty::Ref(Box::new(value.element()))])
+                }
                 _ => Ty::named("Iter", vec![value.element()]),
             },
             "cloned" | "copied" => match &value {
-                Ty::Named(n, args) if n == "Iter" || n == "Option" => Ty::named(n, vec![args.first().map(|t| t.peel_refs().clone()).unwrap_or_default()]),
+                Ty::Named(n, args) if n == "Iter" || n == "Option" => Ty::named(
+                    n,
+                    vec![
+                        args.first()
+                            .map(|t| t.peel_refs().clone())
+                            .unwrap_or_default(),
+                    ],
+                ),
                 _ => Ty::Unknown,
             },
-            "filter" | "skip" | "take" | "rev" | "step_by" | "peekable" | "chain" | "inspect" | "skip_while" | "take_while" if value.is_named("Iter") => value.clone(),
-            "enumerate" if value.is_named("Iter") => Ty::named("Iter", vec![Ty::Tuple(vec![Ty::named("usize", vec![]), value.arg(0)])]),
+            "filter" | "skip" | "take" | "rev" | "step_by" | "peekable" | "chain" | "inspect"
+            | "skip_while" | "take_while"
+                if value.is_named("Iter") =>
+            {
+                value.clone()
+            }
+            "enumerate" if value.is_named("Iter") => Ty::named(
+                "Iter",
+                vec![Ty::Tuple(vec![Ty::named("usize", vec![]), value.arg(0)])],
+            ),
             "to_vec" => Ty::named("Vec", vec![value.element()]),
             "to_string" | "to_uppercase" | "to_lowercase" | "repeat" => Ty::named("String", vec![]),
             "to_owned" => match &value {
@@ -713,7 +1044,8 @@ impl<'a> Walker<'a> {
                 t => t.clone(),
             },
             "len" | "count" | "capacity" => Ty::named("usize", vec![]),
-            "is_empty" | "contains" | "contains_key" | "starts_with" | "ends_with" | "is_some" | "is_none" => Ty::named("bool", vec![]),
+            "is_empty" | "contains" | "contains_key" | "starts_with" | "ends_with" | "is_some"
+            | "is_none" => Ty::named("bool", vec![]),
             "as_str" => Ty::Ref(Box::new(Ty::named("str", vec![]))),
             "as_slice" => Ty::Ref(Box::new(Ty::Slice(Box::new(value.element())))),
             "load" | "fetch_add" | "fetch_sub" | "swap" => match value.name() {
@@ -741,7 +1073,14 @@ impl<'a> Walker<'a> {
         let name = m.method.to_string();
         let recv = self.table.resolve(recv);
         match recv.auto_deref().name() {
-            Some(t) if self.table.type_def(t).is_some() || self.table.candidates(&name, m.args.len(), Some(t), true).len() == 1 => {
+            Some(t)
+                if self.table.type_def(t).is_some()
+                    || self
+                        .table
+                        .candidates(&name, m.args.len(), Some(t), true)
+                        .len()
+                        == 1 =>
+            {
                 self.table.candidates(&name, m.args.len(), Some(t), true)
             }
             Some(_) => Vec::new(),
@@ -756,17 +1095,25 @@ impl<'a> Walker<'a> {
     }
 
     fn resolve_path_call(&self, c: &syn::ExprCall) -> Vec<FnId> {
-        let Expr::Path(p) = &*c.func else { return Vec::new() };
+        let Expr::Path(p) = &*c.func else {
+            return Vec::new();
+        };
         if p.qself.is_some() {
             return Vec::new();
         }
         let segments = &p.path.segments;
-        let Some(last) = segments.last() else { return Vec::new() };
+        let Some(last) = segments.last() else {
+            return Vec::new();
+        };
         let name = last.ident.to_string();
         let arity = c.args.len();
         if segments.len() >= 2 {
             let owner = segments[segments.len() - 2].ident.to_string();
-            let owner = if owner == "Self" { self.self_ty.clone().unwrap_or(owner) } else { owner };
+            let owner = if owner == "Self" {
+                self.self_ty.clone().unwrap_or(owner)
+            } else {
+                owner
+            };
             let ids: Vec<FnId> = self
                 .table
                 .candidates(&name, arity, Some(&owner), false)
@@ -785,7 +1132,10 @@ impl<'a> Walker<'a> {
                 return with_self;
             }
             // A module path: `module::function(..)`.
-            let std_module = matches!(owner.as_str(), "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io");
+            let std_module = matches!(
+                owner.as_str(),
+                "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io"
+            );
             if owner.chars().next().is_some_and(char::is_lowercase) && !std_module {
                 return self.free_functions(&name, arity);
             }
@@ -829,9 +1179,15 @@ impl<'a> Walker<'a> {
             Expr::Reference(r) => self.origin_of(&r.expr),
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.origin_of(&u.expr),
             Expr::Paren(p) => self.origin_of(&p.expr),
-            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "clone" | "as_ref" | "deref") => self.origin_of(&m.receiver),
+            Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "clone" | "as_ref" | "deref") =>
+            {
+                self.origin_of(&m.receiver)
+            }
             Expr::Call(c) => match path_tail(&c.func) {
-                Some((Some(owner), f)) if (owner == "Arc" || owner == "Rc") && f == "clone" => c.args.first().and_then(|a| self.origin_of(a)),
+                Some((Some(owner), f)) if (owner == "Arc" || owner == "Rc") && f == "clone" => {
+                    c.args.first().and_then(|a| self.origin_of(a))
+                }
                 _ => None,
             },
             _ => None,
@@ -847,12 +1203,20 @@ impl<'a> Walker<'a> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 match name.as_str() {
-                    "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write" | "upgradable_read" if m.args.is_empty() => {
+                    "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
+                    | "upgradable_read"
+                        if m.args.is_empty() =>
+                    {
                         let recv = self.table.resolve(&self.type_of(&m.receiver));
                         match recv.lock() {
                             Some(_) => Some(m),
                             // An unknown receiver of `.lock()` is a lock unless it is an I/O handle.
-                            None if name == "lock" && !recv.is_known() && !is_std_stream(&m.receiver) => Some(m),
+                            None if name == "lock"
+                                && !recv.is_known()
+                                && !is_std_stream(&m.receiver) =>
+                            {
+                                Some(m)
+                            }
                             None => None,
                         }
                     }
@@ -869,14 +1233,13 @@ impl<'a> Walker<'a> {
 
     fn new_guard(&mut self, call: &syn::ExprMethodCall, bound: bool) -> usize {
         let recv = self.table.resolve(&self.type_of(&call.receiver));
-        let (kind, inner) = recv.lock().map(|(k, t)| (k, t.clone())).unwrap_or((LockKind::Mutex, Ty::Unknown));
+        let inner = recv.lock().map(|(_, t)| t.clone()).unwrap_or_default();
         let id = self.next_guard;
         self.next_guard += 1;
         self.guards.push(Guard {
             id,
             lock_span: self.span(call.method.span()),
             inner,
-            kind,
             statement: (!bound).then_some(self.statement),
             scope: bound.then_some(self.scopes.len()),
         });
@@ -894,7 +1257,11 @@ impl<'a> Walker<'a> {
             Expr::MethodCall(m) => {
                 if let Some(call) = self.lock_call(expr) {
                     let span = self.span(call.method.span());
-                    return self.guards.iter().find(|g| g.lock_span == span).map(|g| g.id);
+                    return self
+                        .guards
+                        .iter()
+                        .find(|g| g.lock_span == span)
+                        .map(|g| g.id);
                 }
                 if BORROWING_METHODS.contains(&m.method.to_string().as_str()) {
                     self.borrowed_guard(&m.receiver)
@@ -934,7 +1301,15 @@ impl<'a> Walker<'a> {
                 if let Some((_, sub)) = &i.subpat {
                     self.bind_pat(sub, ty.clone(), origin.clone(), borrows);
                 }
-                self.bind(i.ident.to_string(), Local { ty, origin, guard: None, borrows });
+                self.bind(
+                    i.ident.to_string(),
+                    Local {
+                        ty,
+                        origin,
+                        guard: None,
+                        borrows,
+                    },
+                );
             }
             Pat::Type(t) => {
                 let declared = self.ty(&t.ty);
@@ -949,14 +1324,25 @@ impl<'a> Walker<'a> {
                         Ty::Tuple(items) => items.get(i).cloned().unwrap_or_default(),
                         _ => Ty::Unknown,
                     };
-                    let item = if by_ref && item.is_known() { Ty::Ref(Box::new(item)) } else { item };
+                    let item = if by_ref && item.is_known() {
+                        Ty::Ref(Box::new(item))
+                    } else {
+                        item
+                    };
                     self.bind_pat(p, item, origin.clone(), borrows);
                 }
             }
             Pat::TupleStruct(ts) => {
-                let variant = ts.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let variant = ts
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 let inner = match (variant.as_str(), ty.peel_refs()) {
-                    ("Some" | "Ok", Ty::Named(_, args)) => args.first().cloned().unwrap_or_default(),
+                    ("Some" | "Ok", Ty::Named(_, args)) => {
+                        args.first().cloned().unwrap_or_default()
+                    }
                     _ => Ty::Unknown,
                 };
                 for p in &ts.elems {
@@ -1042,7 +1428,9 @@ impl<'a> Walker<'a> {
     /// over (`scope`): simple when that code only reads or updates the value.
     fn record_lock_use(&mut self, call: &syn::ExprMethodCall, shape: UseShape) {
         let recv = self.table.resolve(&self.type_of(&call.receiver));
-        let Some((kind, locked)) = recv.lock() else { return };
+        let Some((kind, locked)) = recv.lock() else {
+            return;
+        };
         if locked.scalar().is_none() {
             return;
         }
@@ -1061,8 +1449,15 @@ impl<'a> Walker<'a> {
     fn scalar_lock_in(&self, ty: &syn::Type) -> Option<(LockKind, Ty, Span, bool)> {
         let syn::Type::Path(p) = ty else {
             if let syn::Type::Tuple(t) = ty {
-                let condvar = t.elems.iter().any(|e| self.renames.ty(e).is_named("Condvar"));
-                return t.elems.iter().find_map(|e| self.scalar_lock_in(e)).map(|(k, s, sp, _)| (k, s, sp, condvar));
+                let condvar = t
+                    .elems
+                    .iter()
+                    .any(|e| self.renames.ty(e).is_named("Condvar"));
+                return t
+                    .elems
+                    .iter()
+                    .find_map(|e| self.scalar_lock_in(e))
+                    .map(|(k, s, sp, _)| (k, s, sp, condvar));
             }
             if let syn::Type::Array(a) = ty {
                 return self.scalar_lock_in(&a.elem);
@@ -1086,10 +1481,16 @@ impl<'a> Walker<'a> {
             lock @ ("Mutex" | "RwLock") => {
                 let inner = self.table.resolve(&self.renames.ty(args.first()?));
                 inner.scalar()?;
-                let kind = if lock == "Mutex" { LockKind::Mutex } else { LockKind::RwLock };
+                let kind = if lock == "Mutex" {
+                    LockKind::Mutex
+                } else {
+                    LockKind::RwLock
+                };
                 Some((kind, inner, self.span(ty.span()), false))
             }
-            "Arc" | "Box" | "Vec" | "Option" | "CachePadded" => args.first().and_then(|t| self.scalar_lock_in(t)),
+            "Arc" | "Box" | "Vec" | "Option" | "CachePadded" => {
+                args.first().and_then(|t| self.scalar_lock_in(t))
+            }
             _ => None,
         }
     }
@@ -1115,7 +1516,14 @@ impl<'a> Walker<'a> {
             Expr::Call(c) => {
                 let (owner, func) = path_tail(&c.func)?;
                 let owner = owner?;
-                let owner = self.renames.path(&syn::Path::from(syn::Ident::new(&owner, PmSpan::call_site()))).name()?.to_owned();
+                let owner = self
+                    .renames
+                    .path(&syn::Path::from(syn::Ident::new(
+                        &owner,
+                        PmSpan::call_site(),
+                    )))
+                    .name()?
+                    .to_owned();
                 match (owner.as_str(), func.as_str()) {
                     ("Arc" | "Box", "new") => self.scalar_lock_init(c.args.first()?),
                     (lock @ ("Mutex" | "RwLock"), "new") => {
@@ -1194,7 +1602,15 @@ impl<'a> Walker<'a> {
                 let id = self.new_guard(call, true);
                 let shape = self.bound_guard_shape(&name, rest);
                 self.record_lock_use(call, shape);
-                self.bind(name, Local { ty, origin, guard: Some(id), borrows: None });
+                self.bind(
+                    name,
+                    Local {
+                        ty,
+                        origin,
+                        guard: Some(id),
+                        borrows: None,
+                    },
+                );
             }
             _ => {
                 let borrows = self.init_borrows(&init.expr);
@@ -1221,7 +1637,9 @@ impl<'a> Walker<'a> {
                     }
                 }
                 syn::Stmt::Local(l) => {
-                    let Some(init) = &l.init else { return UseShape::Complex };
+                    let Some(init) = &l.init else {
+                        return UseShape::Complex;
+                    };
                     if !is_deref_of(&init.expr, name) || init.diverge.is_some() {
                         return UseShape::Complex;
                     }
@@ -1256,7 +1674,9 @@ impl<'a> Walker<'a> {
 
     /// Visits a function body with its parameters bound.
     fn visit_fn(&mut self, sig: &syn::Signature, block: &syn::Block) {
-        let id = self.table.fn_at(self.file, self.span(sig.ident.span()).start);
+        let id = self
+            .table
+            .fn_at(self.file, self.span(sig.ident.span()).start);
         self.with_function(id, |w| {
             w.fn_facts = Some(FnBodyFacts::default());
             let mut params = Vec::new();
@@ -1272,7 +1692,9 @@ impl<'a> Walker<'a> {
             facts.only_sliced = params
                 .iter()
                 .map(|(t, ty)| match &*t.pat {
-                    Pat::Ident(i) if ty.is_std_deep() || ty.is_named("Vec") => only_sliced(&i.ident.to_string(), block),
+                    Pat::Ident(i) if ty.is_std_deep() || ty.is_named("Vec") => {
+                        only_sliced(&i.ident.to_string(), block)
+                    }
                     _ => false,
                 })
                 .collect();
@@ -1284,7 +1706,12 @@ impl<'a> Walker<'a> {
 
     /// Binds a closure's parameters: annotated types, or the item type of the iterator it is
     /// handed to.
-    fn bind_closure_params(&mut self, closure: &syn::ExprClosure, item: Ty, borrows: Option<usize>) {
+    fn bind_closure_params(
+        &mut self,
+        closure: &syn::ExprClosure,
+        item: Ty,
+        borrows: Option<usize>,
+    ) {
         for (i, input) in closure.inputs.iter().enumerate() {
             let ty = if i == 0 { item.clone() } else { Ty::Unknown };
             self.bind_pat(input, ty, None, borrows);
@@ -1302,8 +1729,12 @@ impl<'a> Walker<'a> {
             || (iterator && method == "for_each");
         let item = match &recv_ty {
             Ty::Named(n, args) if n == "Iter" => args.first().cloned().unwrap_or_default(),
-            Ty::Named(n, args) if n == "Option" && method == "map" => args.first().cloned().unwrap_or_default(),
-            _ if ELEMENT_CLOSURES.contains(&method.as_str()) => Ty::Ref(Box::new(recv_ty.auto_deref().element())),
+            Ty::Named(n, args) if n == "Option" && method == "map" => {
+                args.first().cloned().unwrap_or_default()
+            }
+            _ if ELEMENT_CLOSURES.contains(&method.as_str()) => {
+                Ty::Ref(Box::new(recv_ty.auto_deref().element()))
+            }
             _ => Ty::Unknown,
         };
         let borrows = self.borrowed_guard(&m.receiver);
@@ -1368,13 +1799,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
-        let outer = std::mem::replace(&mut self.self_ty, super::items::self_type_name(&imp.self_ty));
+        let outer = std::mem::replace(
+            &mut self.self_ty,
+            super::items::self_type_name(&imp.self_ty),
+        );
         visit::visit_item_impl(self, imp);
         self.self_ty = outer;
     }
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
-        let outer = std::mem::replace(&mut self.self_ty, Some(t.ident.to_string()));
+        let outer = self.self_ty.replace(t.ident.to_string());
         visit::visit_item_trait(self, t);
         self.self_ty = outer;
     }
@@ -1397,9 +1831,16 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
         let name = s.ident.to_string();
-        let has_condvar = s.fields.iter().any(|f| self.renames.ty(&f.ty).is_named("Condvar"));
+        let has_condvar = s
+            .fields
+            .iter()
+            .any(|f| self.renames.ty(&f.ty).is_named("Condvar"));
         for (i, field) in s.fields.iter().enumerate() {
-            let field_name = field.ident.as_ref().map(|i| i.to_string()).unwrap_or_else(|| i.to_string());
+            let field_name = field
+                .ident
+                .as_ref()
+                .map(|i| i.to_string())
+                .unwrap_or_else(|| i.to_string());
             self.declare_field(&name, &field_name, &field.ty, has_condvar);
         }
     }
@@ -1442,8 +1883,14 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item(&mut self, item: &'ast syn::Item) {
         // Items nested in a function body are functions of their own.
         match item {
-            syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Struct(_) | syn::Item::Static(_)
-            | syn::Item::Const(_) | syn::Item::Type(_) | syn::Item::Mod(_) | syn::Item::Trait(_) => {
+            syn::Item::Fn(_)
+            | syn::Item::Impl(_)
+            | syn::Item::Struct(_)
+            | syn::Item::Static(_)
+            | syn::Item::Const(_)
+            | syn::Item::Type(_)
+            | syn::Item::Mod(_)
+            | syn::Item::Trait(_) => {
                 self.with_function(None, |w| visit::visit_item(w, item));
             }
             _ => {}
@@ -1466,7 +1913,9 @@ impl<'ast> Walker<'_> {
                 self.visit_expr(&f.expr);
                 let iter_ty = self.type_of(&f.expr);
                 let item = match iter_ty.peel_refs() {
-                    Ty::Named(n, args) if n == "Iter" || n == "Range" => args.first().cloned().unwrap_or(Ty::IntLiteral),
+                    Ty::Named(n, args) if n == "Iter" || n == "Range" => {
+                        args.first().cloned().unwrap_or(Ty::IntLiteral)
+                    }
                     t if matches!(iter_ty, Ty::Ref(_)) => Ty::Ref(Box::new(t.element())),
                     t => t.element(),
                 };
@@ -1500,9 +1949,15 @@ impl<'ast> Walker<'_> {
             Expr::Let(l) => {
                 self.visit_expr(&l.expr);
                 let ty = self.type_of(&l.expr);
-                let borrows = self.init_borrows(&l.expr).or_else(|| self.borrowed_guard(&l.expr));
+                let borrows = self
+                    .init_borrows(&l.expr)
+                    .or_else(|| self.borrowed_guard(&l.expr));
                 if let Some(call) = self.lock_call(&l.expr) {
-                    let id = self.guards.iter().find(|g| g.lock_span == self.span(call.method.span())).map(|g| g.id);
+                    let id = self
+                        .guards
+                        .iter()
+                        .find(|g| g.lock_span == self.span(call.method.span()))
+                        .map(|g| g.id);
                     self.bind_pat(&l.pat, unwrap_ty(&ty), None, id);
                 } else {
                     self.bind_pat(&l.pat, ty, None, borrows);
@@ -1520,7 +1975,8 @@ impl<'ast> Walker<'_> {
                 if let Some((_, else_branch)) = &i.else_branch {
                     // Edition 2024 drops `if let` scrutinee temporaries before `else`.
                     if is_let && w.edition >= Edition::E2024 {
-                        let held: Vec<Guard> = w.guards.drain(before.min(w.guards.len())..).collect();
+                        let held: Vec<Guard> =
+                            w.guards.drain(before.min(w.guards.len())..).collect();
                         w.with_scope(|w| w.visit_expr(else_branch));
                         w.guards.extend(held);
                     } else {
@@ -1534,10 +1990,15 @@ impl<'ast> Walker<'_> {
                 let ty = self.type_of(&m.expr);
                 let borrows = self.borrowed_guard(&m.expr);
                 let lock = self.lock_call(&m.expr).map(|c| self.span(c.method.span()));
-                let guard = lock.and_then(|s| self.guards.iter().find(|g| g.lock_span == s).map(|g| g.id));
+                let guard =
+                    lock.and_then(|s| self.guards.iter().find(|g| g.lock_span == s).map(|g| g.id));
                 for arm in &m.arms {
                     self.with_scope(|w| {
-                        let arm_ty = if guard.is_some() { unwrap_ty(&ty) } else { ty.clone() };
+                        let arm_ty = if guard.is_some() {
+                            unwrap_ty(&ty)
+                        } else {
+                            ty.clone()
+                        };
                         w.bind_pat(&arm.pat, arm_ty, None, guard.or(borrows));
                         if let Some((_, g)) = &arm.guard {
                             w.visit_expr(g);
@@ -1571,7 +2032,11 @@ impl<'ast> Walker<'_> {
                 self.visit_expr(&m.receiver);
                 for arg in &m.args {
                     match arg {
-                        Expr::Closure(c) if thread_spawn_closure(expr).is_some_and(|s| std::ptr::eq(s, c)) => self.visit_spawned(c),
+                        Expr::Closure(c)
+                            if thread_spawn_closure(expr).is_some_and(|s| std::ptr::eq(s, c)) =>
+                        {
+                            self.visit_spawned(c)
+                        }
                         Expr::Closure(c) => self.visit_method_closure(m, c),
                         other => self.visit_expr(other),
                     }
@@ -1588,7 +2053,9 @@ impl<'ast> Walker<'_> {
                 let spawned = thread_spawn_closure(expr);
                 for arg in &c.args {
                     match arg {
-                        Expr::Closure(cl) if spawned.is_some_and(|s| std::ptr::eq(s, cl)) => self.visit_spawned(cl),
+                        Expr::Closure(cl) if spawned.is_some_and(|s| std::ptr::eq(s, cl)) => {
+                            self.visit_spawned(cl)
+                        }
                         other => self.visit_expr(other),
                     }
                 }
@@ -1600,7 +2067,11 @@ impl<'ast> Walker<'_> {
 
 impl Walker<'_> {
     fn declare_field(&mut self, owner: &str, field: &str, ty: &syn::Type, has_condvar: bool) {
-        self.declare_scalar_lock(DeclKey::Field(owner.to_owned(), field.to_owned()), ty, has_condvar);
+        self.declare_scalar_lock(
+            DeclKey::Field(owner.to_owned(), field.to_owned()),
+            ty,
+            has_condvar,
+        );
         // A field typed with an alias of a scalar lock is a use of the alias' declaration.
         if let syn::Type::Path(p) = ty {
             if p.path.segments.len() == 1 && p.path.segments[0].arguments.is_empty() {
@@ -1622,7 +2093,9 @@ impl Walker<'_> {
     /// Whether `expr` is `*<lock chain>`: a temporary guard dereferenced.
     fn is_lock_deref(&self, expr: &Expr) -> bool {
         match expr {
-            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.lock_call(&u.expr).is_some(),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.lock_call(&u.expr).is_some()
+            }
             Expr::Paren(p) => self.is_lock_deref(&p.expr),
             _ => false,
         }
@@ -1651,7 +2124,9 @@ fn strip_ref(expr: &Expr) -> &Expr {
 /// `Option<T>` / `Result<T, _>` / a guard -> `T` (guards unwrap to themselves).
 fn unwrap_ty(ty: &Ty) -> Ty {
     match ty {
-        Ty::Named(n, args) if n == "Option" || n == "Result" || n == "LockResult" => args.first().cloned().unwrap_or_default(),
+        Ty::Named(n, args) if n == "Option" || n == "Result" || n == "LockResult" => {
+            args.first().cloned().unwrap_or_default()
+        }
         Ty::Named(n, _) if n.ends_with("Guard") => ty.clone(),
         _ => Ty::Unknown,
     }
@@ -1659,7 +2134,8 @@ fn unwrap_ty(ty: &Ty) -> Ty {
 
 fn is_std_stream(expr: &Expr) -> bool {
     match expr {
-        Expr::Call(c) => path_tail(&c.func).is_some_and(|(_, f)| matches!(f.as_str(), "stdout" | "stderr" | "stdin")),
+        Expr::Call(c) => path_tail(&c.func)
+            .is_some_and(|(_, f)| matches!(f.as_str(), "stdout" | "stderr" | "stdin")),
         Expr::Path(p) => p.path.segments.last().is_some_and(|s| {
             let n = s.ident.to_string();
             n.contains("stdout") || n.contains("stderr") || n.contains("stdin")
@@ -1712,7 +2188,11 @@ fn passes_to_condvar(expr: &Expr, name: &str) -> bool {
     struct Find<'n>(&'n str, bool);
     impl<'ast> Visit<'ast> for Find<'_> {
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            if passes_guard_to_condvar(m) && m.args.first().is_some_and(|a| is_name(strip_ref(a), self.0)) {
+            if passes_guard_to_condvar(m)
+                && m.args
+                    .first()
+                    .is_some_and(|a| is_name(strip_ref(a), self.0))
+            {
                 self.1 = true;
             }
             visit::visit_expr_method_call(self, m);
@@ -1724,8 +2204,10 @@ fn passes_to_condvar(expr: &Expr, name: &str) -> bool {
 }
 
 fn passes_guard_to_condvar(m: &syn::ExprMethodCall) -> bool {
-    matches!(m.method.to_string().as_str(), "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while" | "wait_for" | "wait_until")
-        && !m.args.is_empty()
+    matches!(
+        m.method.to_string().as_str(),
+        "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while" | "wait_for" | "wait_until"
+    ) && !m.args.is_empty()
 }
 
 /// If `expr` only reads or updates the guarded scalar (`*g += 1`, `*g = x`, `*g`), with no
@@ -1767,7 +2249,11 @@ pub(crate) fn simple_op(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> Option
                 self.calls = true;
             }
         }
-        let mut calls = Calls { calls: false, guard: false, is_guard };
+        let mut calls = Calls {
+            calls: false,
+            guard: false,
+            is_guard,
+        };
         calls.visit_expr(expr);
         (!calls.calls, calls.guard)
     }
@@ -1777,7 +2263,9 @@ pub(crate) fn simple_op(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> Option
         Expr::Binary(b) if is_guard(&b.left) && free(&b.right) => match b.op {
             syn::BinOp::AddAssign(_) => Some(ScalarOp::Add),
             syn::BinOp::SubAssign(_) => Some(ScalarOp::Sub),
-            syn::BinOp::BitOrAssign(_) | syn::BinOp::BitAndAssign(_) | syn::BinOp::BitXorAssign(_) => Some(ScalarOp::Other),
+            syn::BinOp::BitOrAssign(_)
+            | syn::BinOp::BitAndAssign(_)
+            | syn::BinOp::BitXorAssign(_) => Some(ScalarOp::Other),
             _ => call_free(expr, is_guard).0.then_some(ScalarOp::Load),
         },
         Expr::Return(r) => r.expr.as_deref().and_then(|e| simple_op(e, is_guard)),
@@ -1799,13 +2287,25 @@ fn only_sliced(name: &str, block: &syn::Block) -> bool {
     impl<'ast> Visit<'ast> for Uses<'_> {
         fn visit_expr(&mut self, expr: &'ast Expr) {
             match expr {
-                Expr::Index(i) if is_name(&i.expr, self.name) && matches!(&*i.index, Expr::Range(_)) => {
+                Expr::Index(i)
+                    if is_name(&i.expr, self.name)
+                        && crate::rules::over_copy::is_partial_range(&i.index) =>
+                {
                     self.sliced += 1;
                     self.visit_expr(&i.index);
                 }
                 Expr::MethodCall(m)
                     if is_name(&m.receiver, self.name)
-                        && matches!(m.method.to_string().as_str(), "len" | "is_empty" | "get" | "first" | "last" | "starts_with" | "ends_with") =>
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "len"
+                                | "is_empty"
+                                | "get"
+                                | "first"
+                                | "last"
+                                | "starts_with"
+                                | "ends_with"
+                        ) =>
                 {
                     if m.method == "get" {
                         self.sliced += 1;
@@ -1828,7 +2328,11 @@ fn only_sliced(name: &str, block: &syn::Block) -> bool {
             visit::visit_local(self, local);
         }
     }
-    let mut uses = Uses { name, sliced: 0, other: 0 };
+    let mut uses = Uses {
+        name,
+        sliced: 0,
+        other: 0,
+    };
     uses.visit_block(block);
     uses.sliced > 0 && uses.other == 0
 }
@@ -1836,7 +2340,10 @@ fn only_sliced(name: &str, block: &syn::Block) -> bool {
 /// Whether a method-call chain visibly holds an iterator (`v.iter().map(..)`, `(0..n).map(..)`).
 fn chain_has_iterator(expr: &Expr) -> bool {
     match expr {
-        Expr::MethodCall(m) => ITERATOR_SOURCES.contains(&m.method.to_string().as_str()) || chain_has_iterator(&m.receiver),
+        Expr::MethodCall(m) => {
+            ITERATOR_SOURCES.contains(&m.method.to_string().as_str())
+                || chain_has_iterator(&m.receiver)
+        }
         Expr::Range(_) => true,
         Expr::Paren(p) => chain_has_iterator(&p.expr),
         _ => false,

@@ -30,7 +30,10 @@ impl Graph<'_> {
         let r = &self.out.regions[region];
         r.starts_workers
             || r.callees.iter().any(|ids| {
-                !ids.is_empty() && ids.iter().all(|id| self.facts.get(id).is_some_and(|f| f.starts_workers))
+                !ids.is_empty()
+                    && ids
+                        .iter()
+                        .all(|id| self.facts.get(id).is_some_and(|f| f.starts_workers))
             })
     }
 
@@ -65,7 +68,12 @@ fn configured(table: &TypeTable, id: FnId, names: &[String]) -> bool {
 
 /// Reports the pending findings whose condition holds, adding the call chain where a function
 /// is hot only through its callers.
-pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], config: &AnalysisConfig) -> Vec<Diagnostic> {
+pub(crate) fn settle(
+    table: &TypeTable,
+    out: &BodyOutput,
+    files: &[SourceFile],
+    config: &AnalysisConfig,
+) -> Vec<Diagnostic> {
     let graph = Graph {
         out,
         facts: out.fn_facts.iter().map(|(id, f)| (*id, f)).collect(),
@@ -73,22 +81,42 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
     // Functions that start workers or tasks are start-up code, and a type's own `clone` is where
     // a handle is duplicated by design: neither is hot through its callers, nor passes hotness on.
     let mut startup: Vec<bool> = (0..table.fns.len())
-        .map(|id| graph.facts.get(&id).is_some_and(|f| f.starts_workers) || table.fns[id].name == "clone")
+        .map(|id| {
+            graph.facts.get(&id).is_some_and(|f| f.starts_workers) || table.fns[id].name == "clone"
+        })
         .collect();
     for call in &out.calls {
         if let Some(caller) = call.caller {
-            if graph.facts.get(&call.callee).is_some_and(|f| f.starts_workers) {
+            if graph
+                .facts
+                .get(&call.callee)
+                .is_some_and(|f| f.starts_workers)
+            {
                 startup[caller] = true;
             }
         }
     }
     // Code called in a loop only by tests is not hot in production.
-    let test_caller = |caller: Option<FnId>| caller.is_some_and(|c| table.fns[c].is_test || files[table.fns[c].file].path.components().any(|p| p.as_os_str() == "tests"));
+    let test_caller = |caller: Option<FnId>| {
+        caller.is_some_and(|c| {
+            table.fns[c].is_test
+                || files[table.fns[c].file]
+                    .path
+                    .components()
+                    .any(|p| p.as_os_str() == "tests")
+        })
+    };
     let mut hot: HashMap<FnId, HotReason> = HashMap::new();
     let mut queue = VecDeque::new();
     for id in 0..table.fns.len() {
         if configured(table, id, &config.hot_functions) {
-            hot.insert(id, HotReason { site: None, chain: vec![id] });
+            hot.insert(
+                id,
+                HotReason {
+                    site: None,
+                    chain: vec![id],
+                },
+            );
             queue.push_back(id);
         }
     }
@@ -99,7 +127,13 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
         if graph.region_hot(call.region) && !hot.contains_key(&call.callee) {
             let mut chain: Vec<FnId> = call.caller.into_iter().collect();
             chain.push(call.callee);
-            hot.insert(call.callee, HotReason { site: Some((call.file, call.span)), chain });
+            hot.insert(
+                call.callee,
+                HotReason {
+                    site: Some((call.file, call.span)),
+                    chain,
+                },
+            );
             queue.push_back(call.callee);
         }
     }
@@ -117,7 +151,13 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
             }
             let mut chain = reason.chain.clone();
             chain.push(callee);
-            hot.insert(callee, HotReason { site: reason.site, chain });
+            hot.insert(
+                callee,
+                HotReason {
+                    site: reason.site,
+                    chain,
+                },
+            );
             queue.push_back(callee);
         }
     }
@@ -131,7 +171,11 @@ pub(crate) fn settle(table: &TypeTable, out: &BodyOutput, files: &[SourceFile], 
                 if graph.region_hot(*region) {
                     settled.push(pending.diagnostic.clone());
                 } else if let Some(reason) = function.and_then(|f| hot.get(&f)) {
-                    let names: Vec<&str> = reason.chain.iter().map(|&id| table.fns[id].name.as_str()).collect();
+                    let names: Vec<&str> = reason
+                        .chain
+                        .iter()
+                        .map(|&id| table.fns[id].name.as_str())
+                        .collect();
                     let note = match reason.site {
                         Some((file, span)) => {
                             let (line, col) = line_col(&files[file].text, span.start);

@@ -11,7 +11,6 @@ use crate::diagnostic::Span;
 pub(crate) struct TypeDef {
     pub(crate) name: String,
     pub(crate) fields: Vec<FieldDef>,
-    pub(crate) is_pub: bool,
     pub(crate) is_enum: bool,
     pub(crate) generics: Vec<String>,
 }
@@ -21,7 +20,6 @@ pub(crate) struct FieldDef {
     /// The field's name, or its index for tuple structs.
     pub(crate) name: String,
     pub(crate) ty: Ty,
-    pub(crate) is_pub: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -57,8 +55,6 @@ pub(crate) struct ItemFacts {
     pub(crate) fns: Vec<FnSig>,
     /// Types that derive or implement `Copy`.
     pub(crate) copy_types: Vec<String>,
-    /// Types that derive or implement `Clone`.
-    pub(crate) clone_types: Vec<String>,
 }
 
 /// The traits named in `#[derive(..)]` attributes.
@@ -91,7 +87,10 @@ pub(crate) fn self_type_name(ty: &syn::Type) -> Option<String> {
 }
 
 fn generic_names(generics: &syn::Generics) -> Vec<String> {
-    generics.type_params().map(|p| p.ident.to_string()).collect()
+    generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect()
 }
 
 fn fields_of(fields: &syn::Fields, renames: &Renames, out: &mut Vec<FieldDef>) {
@@ -103,7 +102,6 @@ fn fields_of(fields: &syn::Fields, renames: &Renames, out: &mut Vec<FieldDef>) {
                 .map(|i| i.to_string())
                 .unwrap_or_else(|| i.to_string()),
             ty: renames.ty(&field.ty),
-            is_pub: matches!(field.vis, syn::Visibility::Public(_)),
         });
     }
 }
@@ -159,7 +157,10 @@ impl Extract<'_> {
     }
 
     fn fn_sig(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], self_ty: Option<String>) {
-        let is_test = self.in_test || attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"));
+        let is_test = self.in_test
+            || attrs
+                .iter()
+                .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"));
         let (has_self, params) = signature_params(sig, self.renames);
         let mut ret = return_ty(sig, self.renames);
         if let (Some(self_name), Ty::Named(name, _)) = (&self_ty, &ret) {
@@ -184,25 +185,28 @@ impl Extract<'_> {
             syn::Item::Struct(s) => {
                 let mut fields = Vec::new();
                 fields_of(&s.fields, self.renames, &mut fields);
-                self.type_def(&s.ident, &s.attrs, &s.vis, &s.generics, fields, false);
+                self.type_def(&s.ident, &s.attrs, &s.generics, fields, false);
             }
             syn::Item::Enum(e) => {
                 let mut fields = Vec::new();
                 for variant in &e.variants {
                     fields_of(&variant.fields, self.renames, &mut fields);
                 }
-                self.type_def(&e.ident, &e.attrs, &e.vis, &e.generics, fields, true);
+                self.type_def(&e.ident, &e.attrs, &e.generics, fields, true);
             }
             syn::Item::Union(u) => {
                 let mut fields = Vec::new();
                 for field in &u.fields.named {
                     fields.push(FieldDef {
-                        name: field.ident.as_ref().map(|i| i.to_string()).unwrap_or_default(),
+                        name: field
+                            .ident
+                            .as_ref()
+                            .map(|i| i.to_string())
+                            .unwrap_or_default(),
                         ty: self.renames.ty(&field.ty),
-                        is_pub: matches!(field.vis, syn::Visibility::Public(_)),
                     });
                 }
-                self.type_def(&u.ident, &u.attrs, &u.vis, &u.generics, fields, false);
+                self.type_def(&u.ident, &u.attrs, &u.generics, fields, false);
             }
             syn::Item::Type(t) => self.facts.aliases.push(AliasDef {
                 name: t.ident.to_string(),
@@ -221,10 +225,12 @@ impl Extract<'_> {
             syn::Item::Impl(imp) => {
                 let self_name = self_type_name(&imp.self_ty);
                 if let (Some((_, trait_path, _)), Some(name)) = (&imp.trait_, &self_name) {
-                    match trait_path.segments.last().map(|s| s.ident.to_string()).as_deref() {
-                        Some("Copy") => self.facts.copy_types.push(name.clone()),
-                        Some("Clone") => self.facts.clone_types.push(name.clone()),
-                        _ => {}
+                    if trait_path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "Copy")
+                    {
+                        self.facts.copy_types.push(name.clone());
                     }
                 }
                 for impl_item in &imp.items {
@@ -258,7 +264,6 @@ impl Extract<'_> {
         &mut self,
         ident: &syn::Ident,
         attrs: &[syn::Attribute],
-        vis: &syn::Visibility,
         generics: &syn::Generics,
         fields: Vec<FieldDef>,
         is_enum: bool,
@@ -268,13 +273,9 @@ impl Extract<'_> {
         if derived.iter().any(|d| d == "Copy") {
             self.facts.copy_types.push(name.clone());
         }
-        if derived.iter().any(|d| d == "Clone") {
-            self.facts.clone_types.push(name.clone());
-        }
         self.facts.types.push(TypeDef {
             name,
             fields,
-            is_pub: matches!(vis, syn::Visibility::Public(_)),
             is_enum,
             generics: generic_names(generics),
         });

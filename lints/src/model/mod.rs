@@ -28,7 +28,11 @@ pub struct CrateReport {
 }
 
 /// Runs every lint over the crate.
-pub(crate) fn analyse(info: &CrateInfo, files: CrateFiles, loader: &dyn SourceLoader) -> CrateReport {
+pub(crate) fn analyse(
+    info: &CrateInfo,
+    files: CrateFiles,
+    loader: &dyn SourceLoader,
+) -> CrateReport {
     let (discovered, held) = driver::discover(files, loader, &items::extract);
     let table = TypeTable::build(discovered.facts.into_iter().map(|(_, facts)| facts));
     let edition = info.edition;
@@ -60,9 +64,20 @@ pub(crate) fn analyse(info: &CrateInfo, files: CrateFiles, loader: &dyn SourceLo
         items[output.file] = std::mem::take(&mut output.items);
     }
     let mut diagnostics = discovered.findings;
-    diagnostics.extend(merged.diagnostics.drain(..));
-    diagnostics.extend(hot::settle(&table, &merged, &discovered.files, &info.config));
-    diagnostics.extend(rules::mutex_scalar::check_crate(&merged.scalar_decls, &merged.lock_uses));
+    diagnostics.append(&mut merged.diagnostics);
+    diagnostics.extend(hot::settle(
+        &table,
+        &merged,
+        &discovered.files,
+        &info.config,
+    ));
+    // A crate that defines its own `Mutex` (a lock implementation) may mean that type.
+    if !table.defines("Mutex") && !table.defines("RwLock") {
+        diagnostics.extend(rules::mutex_scalar::check_crate(
+            &merged.scalar_decls,
+            &merged.lock_uses,
+        ));
+    }
     let mut diagnostics = crate::suppress::apply(&discovered.files, &items, diagnostics);
     diagnostics.sort_by(|a, b| (a.file, a.span, a.lint.name).cmp(&(b.file, b.span, b.lint.name)));
     diagnostics.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.lint == b.lint);

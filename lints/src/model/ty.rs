@@ -31,15 +31,19 @@ const SCALARS: &[&str] = &[
 
 /// Standard types whose `clone` copies heap data.
 const DEEP_STD: &[&str] = &[
-    "String", "Vec", "VecDeque", "HashMap", "HashSet", "BTreeMap", "BTreeSet", "BinaryHeap",
-    "LinkedList", "Box", "PathBuf", "OsString", "CString",
-];
-
-/// Standard types that are `Copy`.
-const COPY_STD: &[&str] = &[
-    "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32",
-    "f64", "bool", "char", "Duration", "Instant", "SystemTime", "Ordering", "NonZeroU64",
-    "NonZeroUsize", "TypeId",
+    "String",
+    "Vec",
+    "VecDeque",
+    "HashMap",
+    "HashSet",
+    "BTreeMap",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+    "Box",
+    "PathBuf",
+    "OsString",
+    "CString",
 ];
 
 impl Ty {
@@ -96,8 +100,14 @@ impl Ty {
             Ty::Named(name, args)
                 if matches!(
                     name.as_str(),
-                    "Arc" | "Rc" | "Box" | "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard"
-                        | "CachePadded" | "ManuallyDrop"
+                    "Arc"
+                        | "Rc"
+                        | "Box"
+                        | "MutexGuard"
+                        | "RwLockReadGuard"
+                        | "RwLockWriteGuard"
+                        | "CachePadded"
+                        | "ManuallyDrop"
                 ) =>
             {
                 args.first().cloned().unwrap_or_default()
@@ -119,8 +129,13 @@ impl Ty {
                 Ty::Named(name, args)
                     if matches!(
                         name.as_str(),
-                        "Arc" | "Rc" | "Box" | "MutexGuard" | "RwLockReadGuard"
-                            | "RwLockWriteGuard" | "CachePadded"
+                        "Arc"
+                            | "Rc"
+                            | "Box"
+                            | "MutexGuard"
+                            | "RwLockReadGuard"
+                            | "RwLockWriteGuard"
+                            | "CachePadded"
                     ) && !args.is_empty() =>
                 {
                     ty = args[0].peel_refs();
@@ -149,20 +164,12 @@ impl Ty {
     /// The integer, `bool` or `char` name, or `IntLiteral`.
     pub(crate) fn scalar(&self) -> Option<&str> {
         match self {
-            Ty::Named(name, args) if args.is_empty() && SCALARS.contains(&name.as_str()) => Some(name),
+            Ty::Named(name, args) if args.is_empty() && SCALARS.contains(&name.as_str()) => {
+                Some(name)
+            }
             Ty::IntLiteral => Some("{integer}"),
             Ty::Ptr(_) => Some("pointer"),
             _ => None,
-        }
-    }
-
-    /// A standard `Copy` type, a reference or a tuple/array of them.
-    pub(crate) fn is_std_copy(&self) -> bool {
-        match self {
-            Ty::Named(name, args) => args.is_empty() && COPY_STD.contains(&name.as_str()),
-            Ty::Ref(_) | Ty::Ptr(_) | Ty::IntLiteral => true,
-            Ty::Tuple(items) => items.iter().all(Ty::is_std_copy),
-            _ => false,
         }
     }
 
@@ -171,10 +178,12 @@ impl Ty {
         match self.auto_deref() {
             Ty::Slice(inner) => (**inner).clone(),
             Ty::Named(name, args) => match name.as_str() {
-                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "BinaryHeap" | "LinkedList" | "Iter" => {
-                    args.first().cloned().unwrap_or_default()
-                }
-                "HashMap" | "BTreeMap" => Ty::Tuple(vec![args.first().cloned().unwrap_or_default(), args.get(1).cloned().unwrap_or_default()]),
+                "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "BinaryHeap" | "LinkedList"
+                | "Iter" => args.first().cloned().unwrap_or_default(),
+                "HashMap" | "BTreeMap" => Ty::Tuple(vec![
+                    args.first().cloned().unwrap_or_default(),
+                    args.get(1).cloned().unwrap_or_default(),
+                ]),
                 "Range" | "RangeInclusive" => args.first().cloned().unwrap_or(Ty::IntLiteral),
                 _ => Ty::Unknown,
             },
@@ -222,8 +231,22 @@ pub(crate) struct Renames(HashMap<String, String>);
 
 /// Names we resolve renames for: the types the lints reason about.
 const WELL_KNOWN: &[&str] = &[
-    "Arc", "Rc", "Weak", "Mutex", "RwLock", "Condvar", "HashMap", "BTreeMap", "HashSet", "Vec",
-    "String", "AtomicPtr", "AtomicU64", "AtomicUsize", "CachePadded", "FairMutex",
+    "Arc",
+    "Rc",
+    "Weak",
+    "Mutex",
+    "RwLock",
+    "Condvar",
+    "HashMap",
+    "BTreeMap",
+    "HashSet",
+    "Vec",
+    "String",
+    "AtomicPtr",
+    "AtomicU64",
+    "AtomicUsize",
+    "CachePadded",
+    "FairMutex",
 ];
 
 impl Renames {

@@ -18,7 +18,6 @@ pub(crate) struct TypeTable {
     pub(crate) fns: Vec<FnSig>,
     fns_by_name: HashMap<String, Vec<FnId>>,
     copy: HashSet<String>,
-    clone: HashSet<String>,
     /// Functions by (file, start of name): how a body finds its own signature.
     fn_at: HashMap<(usize, usize), FnId>,
 }
@@ -31,7 +30,11 @@ impl TypeTable {
             for def in file.types {
                 if let Some(existing) = table.types.get(&def.name) {
                     let same = existing.fields.len() == def.fields.len()
-                        && existing.fields.iter().zip(&def.fields).all(|(a, b)| a.name == b.name && a.ty == b.ty);
+                        && existing
+                            .fields
+                            .iter()
+                            .zip(&def.fields)
+                            .all(|(a, b)| a.name == b.name && a.ty == b.ty);
                     if !same {
                         ambiguous.insert(def.name.clone());
                     }
@@ -50,12 +53,15 @@ impl TypeTable {
             }
             for sig in file.fns {
                 let id = table.fns.len();
-                table.fns_by_name.entry(sig.name.clone()).or_default().push(id);
+                table
+                    .fns_by_name
+                    .entry(sig.name.clone())
+                    .or_default()
+                    .push(id);
                 table.fn_at.insert((sig.file, sig.span.start), id);
                 table.fns.push(sig);
             }
             table.copy.extend(file.copy_types);
-            table.clone.extend(file.clone_types);
         }
         for name in ambiguous {
             match name.strip_prefix("type ") {
@@ -77,7 +83,10 @@ impl TypeTable {
         }
         match ty {
             Ty::Named(name, args) => {
-                let args: Vec<Ty> = args.iter().map(|a| self.resolve_depth(a, depth + 1)).collect();
+                let args: Vec<Ty> = args
+                    .iter()
+                    .map(|a| self.resolve_depth(a, depth + 1))
+                    .collect();
                 match self.aliases.get(name) {
                     Some(alias) => {
                         let substituted = substitute(&alias.ty, &alias.params, &args);
@@ -89,7 +98,12 @@ impl TypeTable {
             Ty::Ref(inner) => Ty::Ref(Box::new(self.resolve_depth(inner, depth + 1))),
             Ty::Ptr(inner) => Ty::Ptr(Box::new(self.resolve_depth(inner, depth + 1))),
             Ty::Slice(inner) => Ty::Slice(Box::new(self.resolve_depth(inner, depth + 1))),
-            Ty::Tuple(items) => Ty::Tuple(items.iter().map(|t| self.resolve_depth(t, depth + 1)).collect()),
+            Ty::Tuple(items) => Ty::Tuple(
+                items
+                    .iter()
+                    .map(|t| self.resolve_depth(t, depth + 1))
+                    .collect(),
+            ),
             other => other.clone(),
         }
     }
@@ -138,7 +152,13 @@ impl TypeTable {
 
     /// Functions named `name` taking `arity` arguments besides `self`, filtered by impl type
     /// when known. `method` says whether the call was `x.name(..)` (needs a `self`).
-    pub(crate) fn candidates(&self, name: &str, arity: usize, self_ty: Option<&str>, method: bool) -> Vec<FnId> {
+    pub(crate) fn candidates(
+        &self,
+        name: &str,
+        arity: usize,
+        self_ty: Option<&str>,
+        method: bool,
+    ) -> Vec<FnId> {
         let Some(ids) = self.fns_by_name.get(name) else {
             return Vec::new();
         };
@@ -156,15 +176,33 @@ impl TypeTable {
             .collect()
     }
 
-    /// Whether a value of this type is `Copy` as far as the source shows.
-    pub(crate) fn is_copy(&self, ty: &Ty) -> bool {
-        let ty = self.resolve(ty);
-        ty.is_std_copy() || ty.name().is_some_and(|n| self.copy.contains(n))
+    /// Whether the crate defines a type of this name (then a path to it may mean the crate's
+    /// own type, whatever the standard library has by that name).
+    pub(crate) fn defines(&self, name: &str) -> bool {
+        self.types.contains_key(name)
     }
 
-    /// Whether a type derives or implements `Clone` in the crate.
-    pub(crate) fn is_clone_type(&self, name: &str) -> bool {
-        self.clone.contains(name)
+    /// Whether copying this type copies a collection or buffer: like [`Self::is_deep`] but a
+    /// lone string (a name, a host) does not count.
+    pub(crate) fn is_bulk(&self, ty: &Ty) -> bool {
+        let ty = self.resolve(ty);
+        let stringy = |t: &Ty| {
+            matches!(
+                t.name(),
+                Some("String" | "PathBuf" | "OsString" | "CString")
+            )
+        };
+        match &ty {
+            t if stringy(t) => false,
+            Ty::Named(n, args) if n == "Option" || n == "Result" || n == "Cow" => {
+                args.first().is_some_and(|a| self.is_bulk(a))
+            }
+            Ty::Named(n, _) if self.types.contains_key(n) => self.types[n].fields.iter().any(|f| {
+                let field = self.resolve(&f.ty);
+                !stringy(&field) && self.is_deep(&field)
+            }),
+            t => self.is_deep(t),
+        }
     }
 
     /// Whether `clone` of this type copies heap data that grows with its size: strings and
@@ -187,7 +225,9 @@ impl TypeTable {
                     return true;
                 }
                 match name.as_str() {
-                    "Option" | "Result" | "Cow" => args.iter().any(|a| self.is_deep_depth(a, depth + 1)),
+                    "Option" | "Result" | "Cow" => {
+                        args.iter().any(|a| self.is_deep_depth(a, depth + 1))
+                    }
                     _ => self.types.get(name).is_some_and(|def| {
                         def.fields
                             .iter()
@@ -212,7 +252,10 @@ fn substitute(ty: &Ty, params: &[String], args: &[Ty]) -> Ty {
             Some(i) => args.get(i).cloned().unwrap_or_default(),
             None => ty.clone(),
         },
-        Ty::Named(name, inner) => Ty::Named(name.clone(), inner.iter().map(|t| substitute(t, params, args)).collect()),
+        Ty::Named(name, inner) => Ty::Named(
+            name.clone(),
+            inner.iter().map(|t| substitute(t, params, args)).collect(),
+        ),
         Ty::Ref(inner) => Ty::Ref(Box::new(substitute(inner, params, args))),
         Ty::Ptr(inner) => Ty::Ptr(Box::new(substitute(inner, params, args))),
         Ty::Slice(inner) => Ty::Slice(Box::new(substitute(inner, params, args))),

@@ -2,9 +2,9 @@
 
 use syn::Expr;
 
+use crate::Diagnostic;
 use crate::model::body::{Cx, Sink};
 use crate::registry::declare_lint;
-use crate::Diagnostic;
 
 declare_lint!(
     pub(crate) ARC_CLONE_IN_HOT_LOOP,
@@ -20,7 +20,12 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     let cloned = match expr {
         Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => &*m.receiver,
         // `Arc::clone(&x)`, `Clone::clone(&x)`, a renamed `Arc`: the argument's type decides.
-        Expr::Call(c) if c.args.len() == 1 && crate::model::body::path_tail(&c.func).is_some_and(|(_, f)| f == "clone") => &c.args[0],
+        Expr::Call(c)
+            if c.args.len() == 1
+                && crate::model::body::path_tail(&c.func).is_some_and(|(_, f)| f == "clone") =>
+        {
+            &c.args[0]
+        }
         _ => return,
     };
     let ty = cx.type_of(cloned);

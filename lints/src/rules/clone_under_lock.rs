@@ -3,9 +3,9 @@
 use syn::Expr;
 
 use super::method_span;
+use crate::Diagnostic;
 use crate::model::body::{Cx, Sink};
 use crate::registry::declare_lint;
-use crate::Diagnostic;
 
 declare_lint!(
     pub(crate) CLONE_UNDER_LOCK,
@@ -19,20 +19,28 @@ declare_lint!(
 pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     let Expr::MethodCall(m) = expr else { return };
     let method = m.method.to_string();
-    if !m.args.is_empty() || !matches!(method.as_str(), "clone" | "cloned" | "to_vec" | "to_owned" | "to_string") {
+    if !m.args.is_empty()
+        || !matches!(
+            method.as_str(),
+            "clone" | "cloned" | "to_vec" | "to_owned" | "to_string"
+        )
+    {
         return;
     }
-    let Some(guard) = cx.guard_of(&m.receiver) else { return };
+    let Some(guard) = cx.guard_of(&m.receiver) else {
+        return;
+    };
     let table = cx.table();
     let result = cx.type_of(expr);
     let copied = match method.as_str() {
         // `Option<&T>::cloned()` / `Iterator<Item = &T>::cloned()`: the items are what is copied.
         "cloned" => result.arg(0),
-        // `to_string` of a number formats it: an allocation, not a copy of guarded data.
-        "to_string" if !matches!(cx.type_of(&m.receiver).auto_deref().name(), Some("String" | "str")) => return,
+        // A string copy is small (`alloc_under_lock` covers allocating under a lock).
+        "to_string" => return,
         _ => result,
     };
-    if !table.is_deep(&copied) {
+    // A lone string (a name, a host) is small; collections and buffers grow without bound.
+    if !table.is_bulk(&copied) {
         return;
     }
     let shown = copied.display();

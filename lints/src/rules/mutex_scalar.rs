@@ -40,7 +40,9 @@ fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
         (ScalarOp::Store, _) => "`store(v, Ordering::Release)` for `*guard = v`",
         (ScalarOp::Load, true) => "`load(Ordering::Acquire)` to read the flag",
         (ScalarOp::Load, false) => "`load(Ordering::Relaxed)` to read it",
-        (ScalarOp::Other, _) => "`fetch_or`/`fetch_and`/`fetch_update` for read-modify-write updates",
+        (ScalarOp::Other, _) => {
+            "`fetch_or`/`fetch_and`/`fetch_update` for read-modify-write updates"
+        }
     }
 }
 
@@ -52,7 +54,11 @@ pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Dia
     let alias_of: HashMap<&DeclKey, DeclKey> = decls
         .iter()
         .filter(|d| !d.scalar.is_known())
-        .filter_map(|d| d.via_alias.as_ref().map(|a| (&d.key, DeclKey::Static(format!("type {a}")))))
+        .filter_map(|d| {
+            d.via_alias
+                .as_ref()
+                .map(|a| (&d.key, DeclKey::Static(format!("type {a}"))))
+        })
         .collect();
     let mut blocked: HashSet<DeclKey> = HashSet::new();
     let mut ops: HashMap<DeclKey, ScalarOp> = HashMap::new();
@@ -94,7 +100,9 @@ pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Dia
         let scalar = decl.scalar.display();
         let atomic = atomic_for(&decl.scalar);
         let op = ops.get(&decl.key).copied().unwrap_or(ScalarOp::Load);
-        let replacement = atomic.clone().unwrap_or_else(|| "the `Atomic*` type of the integer's width".to_owned());
+        let replacement = atomic
+            .clone()
+            .unwrap_or_else(|| "the `Atomic*` type of the integer's width".to_owned());
         let mut d = Diagnostic::new(
             &MUTEX_SCALAR,
             decl.file,
@@ -107,7 +115,10 @@ pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Dia
         if let (Some(atomic), Some(span)) = (atomic, decl.type_edit) {
             d = d.with_suggestion(Suggestion {
                 message: format!("declare `{atomic}`"),
-                edits: vec![Edit { span, replacement: atomic }],
+                edits: vec![Edit {
+                    span,
+                    replacement: atomic,
+                }],
                 // The lock's uses need rewriting too.
                 applicability: Applicability::MaybeIncorrect,
             });

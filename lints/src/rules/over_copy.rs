@@ -1,7 +1,7 @@
 #![doc = include_str!("over_copy.md")]
 
-use syn::{Expr, Pat};
 use syn::visit::{self, Visit};
+use syn::{Expr, Pat};
 
 use super::method_span;
 use crate::model::body::{Condition, Cx, Sink};
@@ -18,13 +18,27 @@ declare_lint!(
 
 /// Read-only views: calling one of these on a fresh copy needs no copy at all.
 const VIEW_METHODS: &[&str] = &[
-    "len", "is_empty", "iter", "contains", "first", "last", "get", "starts_with", "ends_with",
-    "as_slice", "as_str", "as_bytes", "chunks", "windows",
+    "len",
+    "is_empty",
+    "iter",
+    "contains",
+    "first",
+    "last",
+    "get",
+    "starts_with",
+    "ends_with",
+    "as_slice",
+    "as_str",
+    "as_bytes",
+    "chunks",
+    "windows",
 ];
 
 /// If `expr` is a deep copy of a buffer (`x.clone()`, `x.to_vec()`, `x.to_owned()`), the call.
 fn copy_call<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<&'e syn::ExprMethodCall> {
-    let Expr::MethodCall(m) = strip_paren(expr) else { return None };
+    let Expr::MethodCall(m) = strip_paren(expr) else {
+        return None;
+    };
     if !m.args.is_empty() {
         return None;
     }
@@ -32,7 +46,28 @@ fn copy_call<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<&'e syn::ExprMethodC
     match m.method.to_string().as_str() {
         // `to_vec` always copies a slice, even through an `Arc<[T]>`.
         "to_vec" => Some(m),
-        "clone" | "to_owned" if !recv.is_refcounted() && cx.table().is_deep(&cx.type_of(expr)) => Some(m),
+        "clone" | "to_owned" if !recv.is_refcounted() && cx.table().is_deep(&cx.type_of(expr)) => {
+            Some(m)
+        }
+        _ => None,
+    }
+}
+
+/// `a..b`, `a..`, `..b`: part of the buffer (`..` is all of it).
+pub(crate) fn is_partial_range(index: &Expr) -> bool {
+    matches!(index, Expr::Range(r) if r.start.is_some() || r.end.is_some())
+}
+
+/// The variable a receiver chain starts from (`v` in `v.data.clone()`).
+fn root_var(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Path(p) if p.path.segments.len() == 1 => Some(p.path.segments[0].ident.to_string()),
+        Expr::Field(f) => root_var(&f.base),
+        Expr::MethodCall(m) => root_var(&m.receiver),
+        Expr::Reference(r) => root_var(&r.expr),
+        Expr::Unary(u) => root_var(&u.expr),
+        Expr::Paren(p) => root_var(&p.expr),
+        Expr::Index(i) => root_var(&i.expr),
         _ => None,
     }
 }
@@ -70,8 +105,10 @@ fn diagnostic(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall, use_: &str) -> Diagno
 pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     match expr {
         // `v.clone()[a..b]`
-        Expr::Index(i) if matches!(&*i.index, Expr::Range(_)) => {
-            let Some(call) = copy_call(cx, &i.expr) else { return };
+        Expr::Index(i) if is_partial_range(&i.index) => {
+            let Some(call) = copy_call(cx, &i.expr) else {
+                return;
+            };
             let d = diagnostic(cx, call, "a slice of it")
                 .with_note("the copy costs time and memory in proportion to the whole buffer, not the slice")
                 .with_help("slice the original instead, and copy only the slice if you need to own it: `v[a..b].to_vec()`")
@@ -84,7 +121,9 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
         }
         // `v.clone().len()`, `v.to_vec().iter()`
         Expr::MethodCall(m) if VIEW_METHODS.contains(&m.method.to_string().as_str()) => {
-            let Some(call) = copy_call(cx, &m.receiver) else { return };
+            let Some(call) = copy_call(cx, &m.receiver) else {
+                return;
+            };
             let view = format!("`{}`", m.method);
             let d = diagnostic(cx, call, &format!("{view} of the copy"))
                 .with_note("the copy is dropped right after; the original answers the same call")
@@ -107,15 +146,26 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
             if callees.is_empty() {
                 return;
             }
-            let shift = usize::from(matches!(expr, Expr::Call(_)) && cx.table().fns[callees[0]].has_self);
+            let shift =
+                usize::from(matches!(expr, Expr::Call(_)) && cx.table().fns[callees[0]].has_self);
             for (i, arg) in args.iter().enumerate() {
-                let Some(call) = copy_call(cx, arg) else { continue };
-                let Some(param) = i.checked_sub(shift) else { continue };
+                let Some(call) = copy_call(cx, arg) else {
+                    continue;
+                };
+                let Some(param) = i.checked_sub(shift) else {
+                    continue;
+                };
                 let callee = &cx.table().fns[callees[0]].name;
                 let d = diagnostic(cx, call, &format!("a slice of it inside `{callee}`"))
                     .with_note(format!("`{callee}` only slices this parameter or takes its length; it never needs its own copy"))
                     .with_help(format!("make `{callee}` take a slice (`&[T]` / `&str`) and pass a borrow, or pass only the part it uses"));
-                sink.report_if(Condition::OnlySliced { callees: callees.clone(), param }, d);
+                sink.report_if(
+                    Condition::OnlySliced {
+                        callees: callees.clone(),
+                        param,
+                    },
+                    d,
+                );
             }
         }
         _ => {}
@@ -123,24 +173,55 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
 }
 
 /// `let c = v.clone();` whose later uses only slice `c` or take its length.
-pub(crate) fn check_let(cx: &Cx<'_, '_>, local: &syn::Local, rest: &[syn::Stmt], sink: &mut Sink<'_>) {
+pub(crate) fn check_let(
+    cx: &Cx<'_, '_>,
+    local: &syn::Local,
+    rest: &[syn::Stmt],
+    sink: &mut Sink<'_>,
+) {
     let Some(init) = &local.init else { return };
     if init.diverge.is_some() {
         return;
     }
-    let Pat::Ident(ident) = &local.pat else { return };
-    let Some(call) = copy_call(cx, &init.expr) else { return };
+    let Pat::Ident(ident) = &local.pat else {
+        return;
+    };
+    let Some(call) = copy_call(cx, &init.expr) else {
+        return;
+    };
     let name = ident.ident.to_string();
-    let mut uses = Uses { name: &name, sliced: 0, whole: 0 };
+    let mut uses = Uses {
+        name: &name,
+        sliced: 0,
+        whole: 0,
+    };
     for stmt in rest {
         uses.visit_stmt(stmt);
     }
     if uses.sliced == 0 || uses.whole > 0 {
         return;
     }
+    // The original used again later may change in between: the copy is then a snapshot.
+    if let Some(original) = root_var(&call.receiver) {
+        let mut later = Uses {
+            name: &original,
+            sliced: 0,
+            whole: 0,
+        };
+        for stmt in rest {
+            later.visit_stmt(stmt);
+        }
+        if later.sliced + later.whole > 0 {
+            return;
+        }
+    }
     let d = diagnostic(cx, call, "slices of it (and its length)")
-        .with_note(format!("`{name}` is only sliced after this; the copy of the rest is wasted"))
-        .with_help("slice the original and copy only the part you keep (`v[a..b].to_vec()`), or borrow it");
+        .with_note(format!(
+            "`{name}` is only sliced after this; the copy of the rest is wasted"
+        ))
+        .with_help(
+            "slice the original and copy only the part you keep (`v[a..b].to_vec()`), or borrow it",
+        );
     sink.report(d);
 }
 
@@ -158,11 +239,14 @@ fn is_var(expr: &Expr, name: &str) -> bool {
 impl<'ast> Visit<'ast> for Uses<'_> {
     fn visit_expr(&mut self, expr: &'ast Expr) {
         match expr {
-            Expr::Index(i) if is_var(&i.expr, self.name) && matches!(&*i.index, Expr::Range(_)) => {
+            Expr::Index(i) if is_var(&i.expr, self.name) && is_partial_range(&i.index) => {
                 self.sliced += 1;
                 self.visit_expr(&i.index);
             }
-            Expr::MethodCall(m) if is_var(&m.receiver, self.name) && matches!(m.method.to_string().as_str(), "len" | "is_empty") => {
+            Expr::MethodCall(m)
+                if is_var(&m.receiver, self.name)
+                    && matches!(m.method.to_string().as_str(), "len" | "is_empty") =>
+            {
                 for arg in &m.args {
                     self.visit_expr(arg);
                 }

@@ -27,10 +27,9 @@ impl ChunkCache {
         copy
     }
 
-    pub fn first_name(&self) -> Option<String> {
+    pub fn all_chunks(&self) -> Vec<Vec<u8>> {
         let guard = self.chunks.read().unwrap();
-        let names: Vec<String> = guard.keys().map(|k| k.to_string()).collect(); //~ clone_under_lock
-        names.into_iter().next()
+        guard.values().cloned().collect() //~ clone_under_lock
     }
 }
 
@@ -55,6 +54,11 @@ impl SharedChunks {
     pub fn get(&self, name: &str) -> Option<Arc<[u8]>> {
         self.chunks.read().unwrap().get(name).cloned()
     }
+}
+
+/// A lone string (a name, a host) is a small copy.
+pub fn host(config: &Mutex<Config>) -> String {
+    config.lock().unwrap().name.clone()
 }
 
 /// Copies of `Copy` scalars.
