@@ -1,5 +1,6 @@
-//! Development aid: runs the analysis over one file, or over every crate directory below a
-//! folder (each crate's `.rs` files as one unit), printing `path:line: lint: message`.
+//! Development aid for corpus runs: analyses one file, or every crate directory below a folder
+//! (each crate's `.rs` files as one unit), printing `path:line: lint: message`. With
+//! `--tree ROOT.rs` it follows the module tree from one root and lists the files it reached.
 
 use std::path::{Path, PathBuf};
 
@@ -24,11 +25,19 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let arg = PathBuf::from(
-        std::env::args()
-            .nth(1)
-            .expect("a file or a folder of crates"),
-    );
+    let loader = |p: &Path| std::fs::read_to_string(p);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, root] = args.as_slice() {
+        if flag == "--tree" {
+            let roots = CrateFiles::ModuleTree(vec![PathBuf::from(root)]);
+            let report = check_files(&CrateInfo::default(), roots, &loader);
+            for file in &report.files {
+                println!("{}", file.path.display());
+            }
+            return;
+        }
+    }
+    let arg = PathBuf::from(args.first().expect("a file or a folder of crates"));
     let units: Vec<Vec<PathBuf>> = if arg.is_file() {
         vec![vec![arg]]
     } else {
@@ -48,7 +57,6 @@ fn main() {
             })
             .collect()
     };
-    let loader = |p: &Path| std::fs::read_to_string(p);
     let (mut files, mut lines) = (0, 0);
     for unit in units {
         let report = check_files(&CrateInfo::default(), CrateFiles::List(unit), &loader);

@@ -9,6 +9,9 @@ use super::types::{FnId, TypeTable};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::{AnalysisConfig, SourceFile};
 
+/// The longest call chain, loop holder included, through which hotness is followed.
+const MAX_CHAIN: usize = 4;
+
 /// Why a function is hot: the hot call site that started it and the functions in between.
 #[derive(Debug, Clone)]
 struct HotReason {
@@ -37,15 +40,11 @@ impl Graph<'_> {
             })
     }
 
-    /// Code in `region` (or a region enclosing it) runs many times.
-    fn region_hot(&self, mut region: Option<RegionId>) -> bool {
-        while let Some(r) = region {
-            if !self.starts_workers(r) {
-                return true;
-            }
-            region = self.out.regions[r].parent;
-        }
-        false
+    /// Code in `region` runs many times: the innermost loop or adapter closure around it decides.
+    /// A fan-out loop inside a hot loop hands each clone to the worker or task it spawns; what
+    /// runs many times there is the spawn.
+    fn region_hot(&self, region: Option<RegionId>) -> bool {
+        region.is_some_and(|r| !self.starts_workers(r))
     }
 }
 
@@ -145,6 +144,10 @@ pub(crate) fn settle(
     }
     while let Some(id) = queue.pop_front() {
         let reason = hot[&id].clone();
+        // Calls are resolved by name: beyond a few calls from the loop the chain is a guess.
+        if reason.chain.len() >= MAX_CHAIN {
+            continue;
+        }
         for &callee in by_caller.get(&id).into_iter().flatten() {
             if hot.contains_key(&callee) || startup[callee] {
                 continue;

@@ -18,6 +18,8 @@ pub(crate) struct TypeTable {
     pub(crate) fns: Vec<FnSig>,
     fns_by_name: HashMap<String, Vec<FnId>>,
     copy: HashSet<String>,
+    /// Every type name the crate defines, ambiguous ones included.
+    defined: HashSet<String>,
     /// Functions by (file, start of name): how a body finds its own signature.
     fn_at: HashMap<(usize, usize), FnId>,
 }
@@ -28,6 +30,7 @@ impl TypeTable {
         let mut ambiguous = HashSet::new();
         for file in facts {
             for def in file.types {
+                table.defined.insert(def.name.clone());
                 if let Some(existing) = table.types.get(&def.name) {
                     let same = existing.fields.len() == def.fields.len()
                         && existing
@@ -179,7 +182,7 @@ impl TypeTable {
     /// Whether the crate defines a type of this name (then a path to it may mean the crate's
     /// own type, whatever the standard library has by that name).
     pub(crate) fn defines(&self, name: &str) -> bool {
-        self.types.contains_key(name)
+        self.defined.contains(name)
     }
 
     /// Whether copying this type copies a collection or buffer: like [`Self::is_deep`] but a
