@@ -7,4 +7,5 @@ mod discovery;
 mod exit;
 mod fixtures;
 mod json;
+mod meta;
 mod output;

@@ -12,6 +12,13 @@ fn human_output_of_unparseable_files() {
 }
 
 #[test]
+fn human_output_of_the_showcase() {
+    let (status, out) = run(&["check", "test-fixtures/showcase", "--color", "never"]);
+    assert_eq!(status, Status::Denied);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
 fn human_output_with_configured_levels() {
     let (status, out) = run(&["check", "test-fixtures/config"]);
     assert_eq!(status, Status::Denied);
