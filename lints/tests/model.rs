@@ -208,3 +208,41 @@ fn deep_nesting_is_reported_not_a_crash() {
     // Whether syn accepts it or not, the analysis returns.
     let _ = check_source(&text);
 }
+
+#[test]
+fn a_block_that_leaves_the_loop_runs_once() {
+    let text = "use std::sync::Arc;
+pub fn first(x: &Arc<String>, items: &[u32]) -> Option<Arc<String>> {
+    for i in items {
+        if *i == 0 {
+            let found = Arc::clone(x);
+            return Some(found);
+        }
+    }
+    None
+}";
+    assert!(findings(text).is_empty(), "{:?}", findings(text));
+}
+
+#[test]
+fn an_arc_just_made_is_split_not_shared() {
+    let text = "use std::sync::Arc;
+pub struct Pair(Arc<u8>, Arc<u8>);
+fn pair() -> Pair { let a = Arc::new(0u8); Pair(a.clone(), a) }
+pub fn many() { for _ in 0..10 { pair(); } }";
+    assert!(findings(text).is_empty(), "{:?}", findings(text));
+}
+
+#[test]
+fn a_lazy_adapter_closure_does_not_run_under_the_guard() {
+    let text = format!(
+        "{CACHE}impl C {{ fn f(&self) -> Vec<Vec<u8>> {{
+    let g = self.m.lock().unwrap();
+    let lazy: Vec<Vec<u8>> = g.values().map(|v| v.to_vec()).collect();
+    lazy
+}} }}"
+    );
+    // `map` then `collect` in one statement does run under the guard, but the closure alone
+    // cannot tell; only consuming adapters and `cloned()` are trusted.
+    assert!(findings(&text).is_empty(), "{:?}", findings(&text));
+}

@@ -161,6 +161,8 @@ struct Local {
     guard: Option<usize>,
     /// The variable borrows from this guard's data.
     borrows: Option<usize>,
+    /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
+    fresh_arc: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -215,6 +217,23 @@ impl<'a> Cx<'_, 'a> {
             lock_span: guard.lock_span,
             inner: &guard.inner,
         })
+    }
+
+    /// Whether `expr` names an `Arc` made by `Arc::new` in this function.
+    pub(crate) fn is_fresh_arc(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Reference(r) => self.is_fresh_arc(&r.expr),
+            Expr::Path(p) if p.path.segments.len() == 1 => self
+                .walker
+                .lookup(&p.path.segments[0].ident.to_string())
+                .is_some_and(|l| l.fresh_arc),
+            _ => false,
+        }
+    }
+
+    /// Whether code here is in a loop or adapter closure of its own function.
+    pub(crate) fn in_local_region(&self) -> bool {
+        self.walker.region.is_some()
     }
 
     /// The condition under which code here is hot; `None` when it cannot be.
@@ -1308,6 +1327,7 @@ impl<'a> Walker<'a> {
                         origin,
                         guard: None,
                         borrows,
+                        fresh_arc: false,
                     },
                 );
             }
@@ -1609,12 +1629,21 @@ impl<'a> Walker<'a> {
                         origin,
                         guard: Some(id),
                         borrows: None,
+                        fresh_arc: false,
                     },
                 );
             }
             _ => {
                 let borrows = self.init_borrows(&init.expr);
                 self.bind_pat(&local.pat, ty, origin, borrows);
+                let fresh_arc = matches!(&*init.expr, Expr::Call(c)
+                    if path_tail(&c.func).is_some_and(|(o, f)| o.as_deref() == Some("Arc") && f == "new"));
+                if let (true, Pat::Ident(i)) = (fresh_arc, &local.pat) {
+                    let name = i.ident.to_string();
+                    if let Some(local) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                        local.fresh_arc = true;
+                    }
+                }
             }
         }
     }
@@ -1737,7 +1766,25 @@ impl<'a> Walker<'a> {
             }
             _ => Ty::Unknown,
         };
-        let borrows = self.borrowed_guard(&m.receiver);
+        // A lazy adapter's closure runs when the iterator is consumed, maybe after the guard is
+        // gone; only consuming adapters run while it is held.
+        let lazy = matches!(
+            method.as_str(),
+            "map"
+                | "filter"
+                | "filter_map"
+                | "flat_map"
+                | "inspect"
+                | "take_while"
+                | "skip_while"
+                | "scan"
+                | "map_while"
+        );
+        let borrows = if lazy {
+            None
+        } else {
+            self.borrowed_guard(&m.receiver)
+        };
         let visit = |w: &mut Self| {
             w.with_scope(|w| {
                 w.bind_closure_params(closure, item.clone(), borrows);
@@ -1877,7 +1924,18 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_stmt_macro(&mut self, _: &'ast syn::StmtMacro) {}
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
+        // A block that leaves the loop (`return`, `break`) runs once per entry into the loop.
+        let exits = block
+            .stmts
+            .iter()
+            .any(|s| matches!(s, syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_), _)));
+        let region = if exits {
+            self.region.take()
+        } else {
+            self.region
+        };
         self.with_scope(|w| w.visit_stmts(&block.stmts));
+        self.region = region;
     }
 
     fn visit_item(&mut self, item: &'ast syn::Item) {

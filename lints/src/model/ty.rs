@@ -179,7 +179,7 @@ impl Ty {
             Ty::Slice(inner) => (**inner).clone(),
             Ty::Named(name, args) => match name.as_str() {
                 "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "BinaryHeap" | "LinkedList"
-                | "Iter" => args.first().cloned().unwrap_or_default(),
+                | "Iter" | "Array" => args.first().cloned().unwrap_or_default(),
                 "HashMap" | "BTreeMap" => Ty::Tuple(vec![
                     args.first().cloned().unwrap_or_default(),
                     args.get(1).cloned().unwrap_or_default(),
@@ -298,7 +298,8 @@ impl Renames {
             syn::Type::Ptr(p) => Ty::Ptr(Box::new(self.ty(&p.elem))),
             syn::Type::Tuple(t) => Ty::Tuple(t.elems.iter().map(|e| self.ty(e)).collect()),
             syn::Type::Slice(s) => Ty::Slice(Box::new(self.ty(&s.elem))),
-            syn::Type::Array(a) => Ty::Slice(Box::new(self.ty(&a.elem))),
+            // A fixed-size array is inline data, not a buffer that grows.
+            syn::Type::Array(a) => Ty::Named("Array".into(), vec![self.ty(&a.elem)]),
             syn::Type::Paren(p) => self.ty(&p.elem),
             syn::Type::Group(g) => self.ty(&g.elem),
             syn::Type::BareFn(_) => Ty::Callable,

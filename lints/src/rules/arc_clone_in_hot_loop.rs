@@ -32,6 +32,11 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     if !ty.is_arc() {
         return;
     }
+    // An `Arc` this function just made is split into its owners, not shared yet: hot callers
+    // make the `Arc::new` the cost, not the clone.
+    if !cx.in_local_region() && cx.is_fresh_arc(cloned) {
+        return;
+    }
     let Some(condition) = cx.hot() else { return };
     let shown = ty.peel_refs().display();
     let diagnostic = Diagnostic::new(
