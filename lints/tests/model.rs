@@ -246,3 +246,18 @@ fn a_lazy_adapter_closure_does_not_run_under_the_guard() {
     // cannot tell; only consuming adapters and `cloned()` are trusted.
     assert!(findings(&text).is_empty(), "{:?}", findings(&text));
 }
+
+#[test]
+fn a_different_arc_each_iteration_is_not_one_counter() {
+    let text = "use std::sync::Arc;
+pub struct Entry { key: Arc<String> }
+pub fn keys(entries: &[Entry], shared: &Arc<String>) -> Vec<Arc<String>> {
+    let mut out = Vec::new();
+    for entry in entries {
+        out.push(entry.key.clone());
+        out.push(Arc::clone(shared));
+    }
+    out
+}";
+    assert_eq!(findings(text), vec![(7, "arc_clone_in_hot_loop")]);
+}

@@ -163,6 +163,8 @@ struct Local {
     borrows: Option<usize>,
     /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
     fresh_arc: bool,
+    /// The hot region the variable was bound in: a new value each iteration.
+    region: Option<RegionId>,
 }
 
 #[derive(Debug, Clone)]
@@ -229,6 +231,23 @@ impl<'a> Cx<'_, 'a> {
                 .is_some_and(|l| l.fresh_arc),
             _ => false,
         }
+    }
+
+    /// Whether the value `expr` starts from is bound anew in the innermost hot region (a loop
+    /// variable, a `let` in the loop body): then it is a different value each iteration.
+    pub(crate) fn varies_per_iteration(&self, expr: &Expr) -> bool {
+        let root = match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => p.path.segments[0].ident.to_string(),
+            Expr::Field(f) => return self.varies_per_iteration(&f.base),
+            Expr::MethodCall(m) => return self.varies_per_iteration(&m.receiver),
+            Expr::Reference(r) => return self.varies_per_iteration(&r.expr),
+            Expr::Unary(u) => return self.varies_per_iteration(&u.expr),
+            Expr::Paren(p) => return self.varies_per_iteration(&p.expr),
+            Expr::Index(i) => return self.varies_per_iteration(&i.expr),
+            _ => return false,
+        };
+        let w = self.walker;
+        w.region.is_some() && w.lookup(&root).is_some_and(|l| l.region == w.region)
     }
 
     /// Whether code here is in a loop or adapter closure of its own function.
@@ -721,7 +740,8 @@ impl<'a> Walker<'a> {
         self.scopes.iter().rev().find_map(|s| s.get(name))
     }
 
-    fn bind(&mut self, name: String, local: Local) {
+    fn bind(&mut self, name: String, mut local: Local) {
+        local.region = self.region;
         self.scopes.last_mut().expect("a scope").insert(name, local);
     }
 
@@ -1328,6 +1348,7 @@ impl<'a> Walker<'a> {
                         guard: None,
                         borrows,
                         fresh_arc: false,
+                        region: None,
                     },
                 );
             }
@@ -1630,6 +1651,7 @@ impl<'a> Walker<'a> {
                         guard: Some(id),
                         borrows: None,
                         fresh_arc: false,
+                        region: None,
                     },
                 );
             }

@@ -37,6 +37,11 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     if !cx.in_local_region() && cx.is_fresh_arc(cloned) {
         return;
     }
+    // The cost is one counter bounced between cores: a different `Arc` each iteration (the
+    // loop's item, a value made in the body) is not one counter.
+    if cx.varies_per_iteration(cloned) {
+        return;
+    }
     let Some(condition) = cx.hot() else { return };
     let shown = ty.peel_refs().display();
     let diagnostic = Diagnostic::new(
