@@ -20,6 +20,8 @@ struct Cli {
 pub enum Command {
     /// Check crates (or files) for contention-prone code.
     Check(CheckArgs),
+    /// Run each lint's paired benchmark (the flagged shape against its fix) over thread counts.
+    Bench(contention_bench::BenchArgs),
 }
 
 /// The arguments of `check`.
@@ -139,6 +141,7 @@ where
             let (_, sub) = matches.subcommand().expect("clap requires the subcommand");
             check.lint_flags = lint_flags_in_order(sub);
         }
+        Command::Bench(_) => {}
     }
     Ok(cli.command)
 }
@@ -204,6 +207,7 @@ mod tests {
         all.extend_from_slice(args);
         match parse(all).expect("arguments parse") {
             Command::Check(check) => check,
+            other => panic!("expected `check`, got {other:?}"),
         }
     }
 

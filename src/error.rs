@@ -10,6 +10,10 @@ use std::path::PathBuf;
 /// A usage, manifest, configuration or I/O error.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// The paired benchmarks failed (an unknown lint, a result that differs, an I/O error).
+    #[error(transparent)]
+    Bench(anyhow::Error),
+
     /// A lint name on the command line that the registry does not know.
     #[error("unknown lint `{0}`")]
     UnknownLint(String),

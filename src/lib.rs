@@ -58,5 +58,9 @@ pub fn run(
                 Status::Clean
             })
         }
+        cli::Command::Bench(args) => {
+            contention_bench::run(&args).map_err(Error::Bench)?;
+            Ok(Status::Clean)
+        }
     }
 }

@@ -123,10 +123,11 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     let mut reports = Vec::with_capacity(selected.len());
     for pair in selected {
         progress.set_message(format!("{}: sizing the work", pair.lint()));
-        let ops = calibrate(pair, settings.target)?;
         progress.inc(1);
+        let ops = calibrate(pair, settings.target)?;
         let report = measure(pair, ops, &settings, |threads| {
-            progress.set_message(format!("{}: {threads} threads done", pair.lint()));
+            let plural = if threads == 1 { "" } else { "s" };
+            progress.set_message(format!("{}: {threads} thread{plural}", pair.lint()));
             progress.inc(1);
         })?;
         progress.suspend(|| -> io::Result<()> {

@@ -67,7 +67,11 @@ pub fn format_rate(per_sec: f64) -> String {
     } else {
         (per_sec, "")
     };
-    let digits = if value >= 100.0 { 0 } else { 1 };
+    let digits = if value >= 100.0 || unit.is_empty() {
+        0
+    } else {
+        1
+    };
     format!("{value:.digits$}{unit}/s")
 }
 
@@ -78,6 +82,7 @@ mod tests {
 
     #[test]
     fn rates_get_si_prefixes() {
+        assert_eq!(format_rate(0.0), "0/s");
         assert_eq!(format_rate(950.0), "950/s");
         assert_eq!(format_rate(12_345.0), "12.3k/s");
         assert_eq!(format_rate(95_200_000.0), "95.2M/s");

@@ -22,21 +22,21 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The full measurement: 11 repetitions of runs sized to 100 ms.
+    /// The full measurement: 11 repetitions of runs sized to 150 ms.
     pub fn full(threads: Vec<usize>) -> Settings {
         Settings {
             threads,
             reps: 11,
-            target: Duration::from_millis(100),
+            target: Duration::from_millis(150),
         }
     }
 
-    /// A quick look: 5 repetitions of runs sized to 20 ms, enough to see each fix's effect.
+    /// A quick look: 5 repetitions of runs sized to 30 ms, enough to see each fix's effect.
     pub fn quick(threads: Vec<usize>) -> Settings {
         Settings {
             threads,
             reps: 5,
-            target: Duration::from_millis(20),
+            target: Duration::from_millis(30),
         }
     }
 }
@@ -105,7 +105,8 @@ pub fn calibrate(pair: &Pair, target: Duration) -> Result<u64> {
 }
 
 /// Measures `pair` with `ops` work items at every thread count of `settings`, calling
-/// `progress` after each thread count. Fails if any run's result differs from the expected one.
+/// `progress` with each thread count as its measurement begins. Fails if any run's result
+/// differs from the expected one.
 pub fn measure(
     pair: &Pair,
     ops: u64,
@@ -116,6 +117,7 @@ pub fn measure(
     let expected = pair.expected(ops);
     let mut results = Vec::with_capacity(settings.threads.len());
     for &threads in &settings.threads {
+        progress(threads);
         for side in Side::BOTH {
             check(
                 pair,
@@ -146,7 +148,6 @@ pub fn measure(
             }
         }
         results.push(summarise(threads, &before, &after));
-        progress(threads);
     }
     Ok(PairReport {
         lint: pair.lint().to_owned(),

@@ -240,7 +240,9 @@ mod tests {
     fn printed(format: &str) -> String {
         let command = crate::cli::parse(["cargo-contention", "check", "--message-format", format])
             .expect("arguments parse");
-        let crate::cli::Command::Check(args) = command;
+        let crate::cli::Command::Check(args) = command else {
+            panic!("expected `check`");
+        };
         let mut out = Vec::new();
         print(&report(), &args, false, &mut out).expect("printing to memory succeeds");
         String::from_utf8(out).expect("UTF-8 output")

@@ -22,6 +22,7 @@ pub fn check_args(args: &[&str]) -> CheckArgs {
     let argv = std::iter::once("cargo-contention").chain(args.iter().copied());
     match cli::parse(argv).expect("test arguments parse") {
         cli::Command::Check(check) => check,
+        other => panic!("expected `check`, got {other:?}"),
     }
 }
 

@@ -9,3 +9,4 @@ mod fixtures;
 mod json;
 mod meta;
 mod output;
+mod pairs;

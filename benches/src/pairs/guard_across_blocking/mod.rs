@@ -11,7 +11,7 @@ mod after;
 mod before;
 
 pub const WORKLOAD: &str =
-    "handlers append to a shared Mutex<Vec> journal, then block 50 us on a backend call: guard held across it vs dropped first";
+    "handlers append to a shared Mutex<Vec> journal, then block 50 µs on a backend call: guard held across it vs dropped first";
 pub const GRANULE: u64 = 1;
 
 /// An order-independent checksum of the journal.

@@ -1,33 +1,35 @@
 //! `single_lock_map`, the fix: the counts live in a sharded map (dashmap), one lock per shard,
-//! so workers counting different words rarely wait for each other.
+//! and the path is hashed before any lock is taken, so workers counting different routes
+//! rarely wait for each other.
 
 use std::ops::Range;
 
 use dashmap::DashMap;
 
-/// How often each word of a vocabulary has been seen.
-pub struct WordCounts {
+/// How many requests each route has served.
+pub struct RouteCounts {
     counts: DashMap<String, u64>,
 }
 
-impl WordCounts {
-    /// Counts at zero for every word of `vocabulary`.
-    pub fn new(vocabulary: &[String]) -> WordCounts {
-        let counts = vocabulary.iter().map(|word| (word.clone(), 0)).collect();
-        WordCounts { counts }
+impl RouteCounts {
+    /// Counts at zero for every path of `routes`.
+    pub fn new(routes: &[String]) -> RouteCounts {
+        let counts = routes.iter().map(|path| (path.clone(), 0)).collect();
+        RouteCounts { counts }
     }
 
-    /// Counts word `text[at % text.len()]` for every `at` in `positions`.
-    pub fn count(&self, text: &[String], positions: Range<u64>) {
-        for at in positions {
-            let word = &text[(at % text.len() as u64) as usize];
-            if let Some(mut count) = self.counts.get_mut(word) {
+    /// Counts request `at` of the traffic log `traffic` (its path is `traffic[at % len]`) for
+    /// every `at` in `requests`.
+    pub fn count(&self, traffic: &[String], requests: Range<u64>) {
+        for at in requests {
+            let path = &traffic[(at % traffic.len() as u64) as usize];
+            if let Some(mut count) = self.counts.get_mut(path) {
                 *count += 1;
             }
         }
     }
 
-    /// Every word with its count.
+    /// Every path with its count.
     pub fn into_counts(self) -> Vec<(String, u64)> {
         self.counts.into_iter().collect()
     }

@@ -1,5 +1,6 @@
-//! Glue for `single_lock_map`: every thread counts the words of one shared text into one shared
-//! table, a `Mutex<HashMap<String, u64>>` (before) or a sharded `DashMap` (after).
+//! Glue for `single_lock_map`: every thread counts the requests of one shared traffic log per
+//! route into one shared table, a `Mutex<HashMap<String, u64>>` (before) or a sharded `DashMap`
+//! (after).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
@@ -9,45 +10,44 @@ use crate::harness::{self, mix};
 mod after;
 mod before;
 
-pub const WORKLOAD: &str =
-    "workers count words of a 4096-word text into a 1000-word table: one Mutex<HashMap> vs a sharded DashMap";
+pub const WORKLOAD: &str = "workers count requests per route (1000 URL paths of ~40 bytes) into a shared table: one Mutex<HashMap> vs a sharded DashMap";
 pub const GRANULE: u64 = 1;
 
-const VOCABULARY: u64 = 1000;
-const TEXT_WORDS: u64 = 4096;
+const ROUTES: u64 = 1000;
+const TRAFFIC: u64 = 4096;
 
-fn vocabulary() -> Vec<String> {
-    (0..VOCABULARY).map(|word| format!("word{word:03}")).collect()
+fn route(id: u64) -> String {
+    format!("/api/v2/customers/{id:05}/orders/recent")
 }
 
-fn text() -> Vec<String> {
-    (0..TEXT_WORDS)
-        .map(|at| format!("word{:03}", mix(at) % VOCABULARY))
-        .collect()
+/// The requests' paths, in the order they arrived.
+fn traffic() -> Vec<String> {
+    (0..TRAFFIC).map(|at| route(mix(at) % ROUTES)).collect()
 }
 
-/// An order-independent checksum of a word table.
+/// An order-independent checksum of a count table.
 fn digest(counts: impl IntoIterator<Item = (String, u64)>) -> u64 {
-    counts.into_iter().fold(0, |total: u64, (word, count)| {
+    counts.into_iter().fold(0, |total: u64, (path, count)| {
         let mut hasher = DefaultHasher::new();
-        word.hash(&mut hasher);
+        path.hash(&mut hasher);
         total.wrapping_add(mix(hasher.finish() ^ count))
     })
 }
 
 pub fn run(side: Side, threads: usize, ops: u64) -> Run {
-    let (vocabulary, text) = (vocabulary(), text());
+    let routes: Vec<String> = (0..ROUTES).map(route).collect();
+    let traffic = traffic();
     let (elapsed, counts) = match side {
         Side::Before => {
-            let counts = before::WordCounts::new(&vocabulary);
+            let counts = before::RouteCounts::new(&routes);
             let (elapsed, _) =
-                harness::timed_ranges(threads, ops, |_, positions| counts.count(&text, positions));
+                harness::timed_ranges(threads, ops, |_, requests| counts.count(&traffic, requests));
             (elapsed, counts.into_counts())
         }
         Side::After => {
-            let counts = after::WordCounts::new(&vocabulary);
+            let counts = after::RouteCounts::new(&routes);
             let (elapsed, _) =
-                harness::timed_ranges(threads, ops, |_, positions| counts.count(&text, positions));
+                harness::timed_ranges(threads, ops, |_, requests| counts.count(&traffic, requests));
             (elapsed, counts.into_counts())
         }
     };
@@ -58,14 +58,14 @@ pub fn run(side: Side, threads: usize, ops: u64) -> Run {
 }
 
 pub fn expected(ops: u64) -> u64 {
-    let mut counts = vec![0u64; VOCABULARY as usize];
+    let mut counts = vec![0u64; ROUTES as usize];
     for at in 0..ops {
-        counts[(mix(at % TEXT_WORDS) % VOCABULARY) as usize] += 1;
+        counts[(mix(at % TRAFFIC) % ROUTES) as usize] += 1;
     }
     digest(
         counts
             .into_iter()
             .enumerate()
-            .map(|(word, count)| (format!("word{word:03}"), count)),
+            .map(|(id, count)| (route(id as u64), count)),
     )
 }

@@ -11,7 +11,7 @@ mod after;
 mod before;
 
 pub const WORKLOAD: &str =
-    "checksum jobs of ~4 us each: a std::thread::spawn per job vs scoped workers looping over their share";
+    "checksum jobs of about 8 µs each: a std::thread::spawn per job vs scoped workers looping over their share";
 pub const GRANULE: u64 = 1;
 
 /// Words per job; a few microseconds of work, shorter than creating a thread.
