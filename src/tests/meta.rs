@@ -16,6 +16,9 @@ const SECTIONS: &[&str] = &[
     "References",
 ];
 
+/// Every lint with a paired benchmark quotes its figures.
+const MEASURED: &str = "Measured";
+
 #[test]
 fn every_lint_has_a_readme_row_matching_the_registry() {
     let readme = fs::read_to_string("README.md").expect("README.md");
@@ -40,6 +43,13 @@ fn every_lint_page_has_every_section() {
             assert!(
                 !lint.doc_section(section).is_empty(),
                 "{}: no `## {section}`",
+                lint.name
+            );
+        }
+        if contention_bench::pair(lint.name).is_some() {
+            assert!(
+                !lint.doc_section(MEASURED).is_empty(),
+                "{}: no `## {MEASURED}`",
                 lint.name
             );
         }
