@@ -2,7 +2,7 @@
 //! offsets turned into 1-based lines and character columns (as rustc counts them).
 
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use codespan_reporting::files::{self, Files};
 
@@ -186,23 +186,7 @@ impl<'a> Files<'a> for JsonNamed<'_> {
     }
 }
 
-/// Removes `.` components and resolves `a/..` without touching the file system, so a file
-/// reached as `src/x/../y.rs` is shown as `src/y.rs`.
-pub fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub use contention_lints::normalise;
 
 /// `path` relative to `base` when it lies under it, otherwise `path` itself.
 fn relative_display(path: &Path, base: &Path) -> String {

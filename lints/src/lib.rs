@@ -12,6 +12,7 @@ mod suppress;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Span, Suggestion};
 pub use model::CrateReport;
+pub use model::driver::normalise;
 
 pub use registry::{Level, Lint};
 use std::io;

@@ -302,8 +302,9 @@ fn ownership_of(path: &Path, declared: Ownership) -> Ownership {
     }
 }
 
-/// Removes `.` and `a/..` so that one file reached by two paths is seen once.
-fn normalise(path: &Path) -> PathBuf {
+/// Removes `.` and `a/..` without touching the file system, so that one file reached by two
+/// paths is seen once (and shown as `src/y.rs`, not `src/x/../y.rs`).
+pub fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -29,6 +29,18 @@ const SCALARS: &[&str] = &[
     "u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "bool", "char",
 ];
 
+/// Smart pointers and guards that dereference to their first type argument.
+const DEREFS_TO_FIRST_ARG: &[&str] = &[
+    "Arc",
+    "Rc",
+    "Box",
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "CachePadded",
+    "ManuallyDrop",
+];
+
 /// Standard types whose `clone` copies heap data.
 const DEEP_STD: &[&str] = &[
     "String",
@@ -97,19 +109,7 @@ impl Ty {
     pub(crate) fn deref(&self) -> Ty {
         match self {
             Ty::Ref(inner) | Ty::Ptr(inner) => (**inner).clone(),
-            Ty::Named(name, args)
-                if matches!(
-                    name.as_str(),
-                    "Arc"
-                        | "Rc"
-                        | "Box"
-                        | "MutexGuard"
-                        | "RwLockReadGuard"
-                        | "RwLockWriteGuard"
-                        | "CachePadded"
-                        | "ManuallyDrop"
-                ) =>
-            {
+            Ty::Named(name, args) if DEREFS_TO_FIRST_ARG.contains(&name.as_str()) => {
                 args.first().cloned().unwrap_or_default()
             }
             Ty::Named(name, _) if name == "String" => Ty::named("str", vec![]),
@@ -127,16 +127,7 @@ impl Ty {
         loop {
             match ty {
                 Ty::Named(name, args)
-                    if matches!(
-                        name.as_str(),
-                        "Arc"
-                            | "Rc"
-                            | "Box"
-                            | "MutexGuard"
-                            | "RwLockReadGuard"
-                            | "RwLockWriteGuard"
-                            | "CachePadded"
-                    ) && !args.is_empty() =>
+                    if DEREFS_TO_FIRST_ARG.contains(&name.as_str()) && !args.is_empty() =>
                 {
                     ty = args[0].peel_refs();
                 }

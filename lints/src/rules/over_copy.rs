@@ -190,27 +190,13 @@ pub(crate) fn check_let(
         return;
     };
     let name = ident.ident.to_string();
-    let mut uses = Uses {
-        name: &name,
-        sliced: 0,
-        whole: 0,
-    };
-    for stmt in rest {
-        uses.visit_stmt(stmt);
-    }
+    let uses = Uses::count(&name, rest);
     if uses.sliced == 0 || uses.whole > 0 {
         return;
     }
     // The original used again later may change in between: the copy is then a snapshot.
     if let Some(original) = root_var(&call.receiver) {
-        let mut later = Uses {
-            name: &original,
-            sliced: 0,
-            whole: 0,
-        };
-        for stmt in rest {
-            later.visit_stmt(stmt);
-        }
+        let later = Uses::count(&original, rest);
         if later.sliced + later.whole > 0 {
             return;
         }
@@ -230,6 +216,21 @@ struct Uses<'n> {
     name: &'n str,
     sliced: usize,
     whole: usize,
+}
+
+impl<'n> Uses<'n> {
+    /// How `name` is used in `stmts`.
+    fn count(name: &'n str, stmts: &[syn::Stmt]) -> Self {
+        let mut uses = Uses {
+            name,
+            sliced: 0,
+            whole: 0,
+        };
+        for stmt in stmts {
+            uses.visit_stmt(stmt);
+        }
+        uses
+    }
 }
 
 fn is_var(expr: &Expr, name: &str) -> bool {
