@@ -2432,35 +2432,41 @@ fn chain_has_iterator(expr: &Expr) -> bool {
 
 /// Whether a block spawns a long-running worker at its top level (a start-up loop).
 fn block_starts_workers(block: &syn::Block) -> bool {
-    struct Find(bool);
-    impl<'ast> Visit<'ast> for Find {
-        fn visit_expr(&mut self, expr: &'ast Expr) {
-            if is_task_spawn(expr) {
-                self.0 = true;
-                return;
-            }
-            if let Some(closure) = thread_spawn_closure(expr) {
-                if closure_loops(closure) {
-                    self.0 = true;
-                }
-                return;
-            }
-            // Inner loops and closures are regions of their own.
-            match expr {
-                Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {}
-                _ => visit::visit_expr(self, expr),
-            }
+    starts_workers_in(|find| find.visit_block(block))
+}
+
+/// Finds a worker or task spawn outside inner loops and items.
+struct SpawnFinder(bool);
+
+impl<'ast> Visit<'ast> for SpawnFinder {
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        if is_task_spawn(expr) {
+            self.0 = true;
+            return;
         }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        if let Some(closure) = thread_spawn_closure(expr) {
+            if closure_loops(closure) {
+                self.0 = true;
+            }
+            return;
+        }
+        // Inner loops are regions of their own.
+        match expr {
+            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {}
+            _ => visit::visit_expr(self, expr),
+        }
     }
-    let mut find = Find(false);
-    find.visit_block(block);
-    find.0
+
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
+}
+
+/// Runs `walk` with a spawn finder and says whether it found one.
+fn starts_workers_in(walk: impl FnOnce(&mut SpawnFinder)) -> bool {
+    let mut finder = SpawnFinder(false);
+    walk(&mut finder);
+    finder.0
 }
 
 fn closure_starts_workers(body: &Expr) -> bool {
-    block_starts_workers(&syn::Block {
-        brace_token: Default::default(),
-        stmts: vec![syn::Stmt::Expr(body.clone(), None)],
-    })
+    starts_workers_in(|find| find.visit_expr(body))
 }
