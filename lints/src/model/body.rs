@@ -14,9 +14,10 @@
 use std::collections::HashMap;
 
 use proc_macro2::Span as PmSpan;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
-use syn::{Expr, Pat};
+use syn::{Expr, Pat, Token};
 
 use super::parse::{expanded_macro_name, to_span};
 use super::ty::{LockKind, Renames, Ty};
@@ -41,10 +42,36 @@ pub(crate) type RegionId = usize;
 #[derive(Debug, Clone)]
 pub(crate) struct Region {
     pub(crate) parent: Option<RegionId>,
-    /// The region spawns a long-running worker (a spawned closure that loops) directly.
-    pub(crate) starts_workers: bool,
+    /// The loop runs a few times, or once per thread: its bound is a small constant or counts
+    /// threads or cores (`0..4`, `0..num_threads`). Its body is as hot as the code around it,
+    /// and a thread spawned in it is fan-out.
+    pub(crate) few: bool,
     /// Calls made directly in the region, as candidate lists: a region whose callee starts
     /// workers is start-up code too.
+    pub(crate) callees: Vec<Vec<FnId>>,
+}
+
+/// What a spawn starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SpawnKind {
+    /// An operating-system thread running a closure (`thread::spawn`, `Builder::spawn`,
+    /// `scope.spawn`).
+    Thread,
+    /// A task: a future on an executor, or a closure handed to a pool (`tokio::spawn`,
+    /// `spawn_blocking`, `rayon::spawn`, `pool.execute`).
+    Task,
+}
+
+/// A place where work is handed to another thread.
+#[derive(Debug, Clone)]
+pub(crate) struct SpawnSite {
+    pub(crate) kind: SpawnKind,
+    pub(crate) function: Option<FnId>,
+    pub(crate) region: Option<RegionId>,
+    /// The spawned closure loops itself (a loop, or an iterator it consumes).
+    pub(crate) loops: bool,
+    /// Crate functions the spawned closure calls, as candidate lists: a closure that calls a
+    /// function that loops is a worker too.
     pub(crate) callees: Vec<Vec<FnId>>,
 }
 
@@ -56,6 +83,22 @@ pub(crate) struct CallEdge {
     pub(crate) callee: FnId,
     pub(crate) file: usize,
     pub(crate) span: Span,
+    /// A path call (`Type::f(a, b)`): when the callee takes `self`, the first argument is it.
+    pub(crate) path_call: bool,
+    /// Where each argument's value comes from.
+    pub(crate) args: Vec<ArgRoot>,
+}
+
+/// Where an argument's value comes from, as far as the caller shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ArgRoot {
+    /// A variable bound anew in the innermost loop around the call: a different value each
+    /// iteration.
+    Varies,
+    /// The caller's own parameter of this index (`self` not counted).
+    Param(usize),
+    /// Anything else: taken to be the same value each time.
+    Other,
 }
 
 /// What a finding waits for before it is reported.
@@ -66,6 +109,9 @@ pub(crate) enum Condition {
     Hot {
         function: Option<FnId>,
         region: Option<RegionId>,
+        /// The finding is about a value taken from this parameter (`self` not counted): hot
+        /// through callers only when some caller passes the same value on every iteration.
+        param: Option<usize>,
     },
     /// Reported when every candidate callee only slices parameter `param`.
     OnlySliced { callees: Vec<FnId>, param: usize },
@@ -129,7 +175,8 @@ pub(crate) struct ScalarLockDecl {
 /// What phase two learns about a function's body.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FnBodyFacts {
-    pub(crate) starts_workers: bool,
+    /// The body loops (a loop, or an iterator it consumes).
+    pub(crate) loops: bool,
     /// For each parameter (excluding `self`): whether the body only slices it or takes its
     /// length, never using it whole.
     pub(crate) only_sliced: Vec<bool>,
@@ -144,6 +191,7 @@ pub(crate) struct BodyOutput {
     pub(crate) pending: Vec<Pending>,
     pub(crate) regions: Vec<Region>,
     pub(crate) calls: Vec<CallEdge>,
+    pub(crate) spawns: Vec<SpawnSite>,
     pub(crate) lock_uses: Vec<LockUse>,
     pub(crate) scalar_decls: Vec<ScalarLockDecl>,
     pub(crate) fn_facts: Vec<(FnId, FnBodyFacts)>,
@@ -163,6 +211,8 @@ struct Local {
     borrows: Option<usize>,
     /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
     fresh_arc: bool,
+    /// The variable is the function's parameter of this index (`self` not counted).
+    param: Option<usize>,
     /// The hot region the variable was bound in: a new value each iteration.
     region: Option<RegionId>,
 }
@@ -233,6 +283,19 @@ impl<'a> Cx<'_, 'a> {
         }
     }
 
+    /// Whether `expr` names a variable bound inside a hot region (an enclosing one included):
+    /// a new value each time that region's loop goes round.
+    pub(crate) fn is_made_per_iteration(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Reference(r) => self.is_made_per_iteration(&r.expr),
+            Expr::Path(p) if p.path.segments.len() == 1 => self
+                .walker
+                .lookup(&p.path.segments[0].ident.to_string())
+                .is_some_and(|l| l.region.is_some()),
+            _ => false,
+        }
+    }
+
     /// Whether the value `expr` starts from is bound anew in the innermost hot region (a loop
     /// variable, a `let` in the loop body): then it is a different value each iteration.
     pub(crate) fn varies_per_iteration(&self, expr: &Expr) -> bool {
@@ -250,13 +313,23 @@ impl<'a> Cx<'_, 'a> {
         w.region.is_some() && w.lookup(&root).is_some_and(|l| l.region == w.region)
     }
 
+    /// Whether the value of the expression being linted is stored beyond its statement: an
+    /// argument of `push`/`insert`/`send`/`set`/`into_raw`, the right side of an assignment to a
+    /// field or an outer variable, or a part of a value that is (`v.push(Some(x.clone()))`),
+    /// or bound to a variable that later is. A new owner, not a copy dropped in the iteration.
+    pub(crate) fn is_stored(&self) -> bool {
+        self.walker.storing
+    }
+
     /// Whether code here is in a loop or adapter closure of its own function.
     pub(crate) fn in_local_region(&self) -> bool {
         self.walker.region.is_some()
     }
 
-    /// The condition under which code here is hot; `None` when it cannot be.
-    pub(crate) fn hot(&self) -> Option<Condition> {
+    /// The condition under which code here is hot; `None` when it cannot be. `about` is the
+    /// value the finding is about: when it comes from a parameter, the finding holds only if a
+    /// hot caller passes the same value each time.
+    pub(crate) fn hot(&self, about: &Expr) -> Option<Condition> {
         let w = self.walker;
         if w.region.is_none() && w.function.is_none() {
             return None;
@@ -264,6 +337,7 @@ impl<'a> Cx<'_, 'a> {
         Some(Condition::Hot {
             function: w.function,
             region: w.region,
+            param: w.param_root(about),
         })
     }
 
@@ -317,6 +391,13 @@ const ITERATOR_ONLY_ADAPTERS: &[&str] = &[
     "reduce",
     "sum_by",
     "par_bridge",
+    // rayon's parallel adapters.
+    "flat_map_iter",
+    "map_with",
+    "for_each_with",
+    "try_for_each_with",
+    "try_for_each_init",
+    "fold_with",
 ];
 
 /// Adapters that also exist on `Option`/`Result` (where the closure runs once): hot only when the
@@ -328,6 +409,61 @@ const SHARED_ADAPTERS: &[&str] = &[
     "find",
     "for_each_init",
     "map_init",
+];
+
+/// Methods that call their closure before they return, at most a few times: `Option` and
+/// `Result` combinators, the entry API, `with` accessors, once-cells. The closure runs where the
+/// call is, under the same guards and as often. A closure handed to any other method (a
+/// callback it registers, a factory it stores) runs at a time the source does not show.
+const IMMEDIATE_METHODS: &[&str] = &[
+    "map",
+    "map_err",
+    "map_or",
+    "map_or_else",
+    "and_then",
+    "or_else",
+    "unwrap_or_else",
+    "ok_or_else",
+    "filter",
+    "is_some_and",
+    "is_none_or",
+    "is_ok_and",
+    "is_err_and",
+    "inspect",
+    "inspect_err",
+    "take_if",
+    "get_or_insert_with",
+    "or_insert_with",
+    "or_insert_with_key",
+    "and_modify",
+    "with",
+    "with_borrow",
+    "with_borrow_mut",
+    "try_with",
+    "get_or_init",
+    "get_or_try_init",
+    "call_once",
+    "call_once_force",
+    "then",
+    "then_with",
+    "fetch_update",
+    "binary_search_by",
+    "binary_search_by_key",
+    "partition_point",
+    "scope",
+    "in_place_scope",
+    "install",
+];
+
+/// Path calls that run their closure before they return (`thread::scope(|s| ..)`,
+/// `rayon::join(|| a, || b)`, `catch_unwind(|| ..)`).
+const IMMEDIATE_PATH_CALLS: &[&str] = &[
+    "scope",
+    "in_place_scope",
+    "join",
+    "catch_unwind",
+    "block_in_place",
+    "scope_fifo",
 ];
 
 /// Methods that make an iterator, so a chain holding one is an iterator chain.
@@ -588,88 +724,110 @@ pub(crate) fn path_tail(expr: &Expr) -> Option<(Option<String>, String)> {
     Some((prev, last))
 }
 
-/// `std::thread::spawn`, `thread::Builder::spawn`, `scope.spawn`, `s.spawn` (scoped threads):
-/// the closure argument of an OS thread spawn, if `expr` is one.
-pub(crate) fn thread_spawn_closure(expr: &Expr) -> Option<&syn::ExprClosure> {
-    let (is_spawn, args) = match expr {
+/// If `expr` hands work to another thread, what it starts and the closure it hands over.
+///
+/// An OS thread: `std::thread::spawn(|| ..)`, `Builder::new().spawn(|| ..)`, `scope.spawn(|| ..)`.
+/// A task: `tokio::spawn(fut)`, `set.spawn(fut)`, `spawn_blocking(|| ..)`, `rayon::spawn(|| ..)`,
+/// `threadpool::spawn(|| ..)`, `pool.execute(|| ..)`. `Command::spawn()` takes no argument and
+/// starts a process, not work of ours.
+pub(crate) fn spawn_of(expr: &Expr) -> Option<(SpawnKind, Option<&syn::ExprClosure>)> {
+    let (name, prev, args, method) = match expr {
         Expr::Call(c) => {
             let (prev, last) = path_tail(&c.func)?;
-            let ok = (last == "spawn" && matches!(prev.as_deref(), Some("thread") | None))
-                || last == "spawn_unchecked";
-            (ok, &c.args)
+            (last, prev, &c.args, false)
         }
-        Expr::MethodCall(m) => {
-            let name = m.method.to_string();
-            // `Builder::new().spawn(..)` and `scope.spawn(..)`; excludes task spawns like
-            // `tokio::spawn` (a path call) and `runtime.spawn(future)` (no closure).
-            (name == "spawn" || name == "spawn_scoped", &m.args)
-        }
+        Expr::MethodCall(m) => (m.method.to_string(), None, &m.args, true),
         _ => return None,
     };
-    if !is_spawn {
+    if args.is_empty() {
         return None;
     }
-    args.iter().find_map(|a| match a {
+    let closure = args.iter().find_map(|a| match a {
         Expr::Closure(c) if c.asyncness.is_none() => Some(c),
         _ => None,
-    })
-}
-
-/// A spawn of an async task or a blocking-pool task (`tokio::spawn(fut)`, `task::spawn(async
-/// move {..})`, `set.spawn(fut)`, `spawn_blocking(..)`): fan-out, not per-item work.
-pub(crate) fn is_task_spawn(expr: &Expr) -> bool {
-    let (name, prev, args) = match expr {
-        Expr::Call(c) => match path_tail(&c.func) {
-            Some((prev, last)) => (last, prev, &c.args),
-            None => return false,
-        },
-        Expr::MethodCall(m) => (m.method.to_string(), None, &m.args),
-        _ => return false,
-    };
-    if !matches!(
-        name.as_str(),
+    });
+    let thread_path = matches!(prev.as_deref(), None | Some("thread"));
+    match name.as_str() {
+        "spawn" | "spawn_scoped" | "spawn_unchecked"
+            if closure.is_some() && (method || thread_path) =>
+        {
+            Some((SpawnKind::Thread, closure))
+        }
         "spawn" | "spawn_local" | "spawn_blocking" | "spawn_ok" | "spawn_on" | "spawn_detached"
-    ) {
-        return false;
+        | "spawn_fifo" => Some((SpawnKind::Task, closure)),
+        "execute" if closure.is_some() => Some((SpawnKind::Task, closure)),
+        _ => None,
     }
-    if name == "spawn_blocking" {
-        return true;
-    }
-    let thread_closure = args
-        .iter()
-        .any(|a| matches!(a, Expr::Closure(c) if c.asyncness.is_none()))
-        && !matches!(
-            prev.as_deref(),
-            Some("tokio" | "task" | "async_std" | "smol" | "rt" | "runtime" | "executor")
-        );
-    !thread_closure
 }
 
-/// Whether a closure's body loops: a long-running worker.
+/// Methods that run an iterator to its end (or until they find what they look for).
+const ITERATOR_CONSUMERS: &[&str] = &[
+    "sum",
+    "product",
+    "count",
+    "collect",
+    "fold",
+    "try_fold",
+    "reduce",
+    "max",
+    "min",
+    "max_by",
+    "min_by",
+    "max_by_key",
+    "min_by_key",
+    "last",
+    "any",
+    "all",
+    "find",
+    "position",
+    "partition",
+    "unzip",
+];
+
+/// Whether a closure's body loops: a long-running worker, or one with a share of a loop's work.
 pub(crate) fn closure_loops(closure: &syn::ExprClosure) -> bool {
-    struct FindLoop(bool);
-    impl<'ast> Visit<'ast> for FindLoop {
-        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {
-            self.0 = true;
-        }
-        fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {
-            self.0 = true;
-        }
-        fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {
-            self.0 = true;
-        }
-        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            // `rx.iter().for_each(..)`, `for_each` over a channel: a worker loop too.
-            if matches!(m.method.to_string().as_str(), "for_each" | "try_for_each") {
-                self.0 = true;
-            }
-            visit::visit_expr_method_call(self, m);
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-    }
+    expr_loops(&closure.body)
+}
+
+/// Whether code loops: a `for`/`while`/`loop`, or a consumed iterator chain. Nested items are
+/// functions of their own.
+pub(crate) fn expr_loops(body: &Expr) -> bool {
     let mut finder = FindLoop(false);
-    finder.visit_expr(&closure.body);
+    finder.visit_expr(body);
     finder.0
+}
+
+/// Whether a function body loops (see [`expr_loops`]).
+fn block_loops(block: &syn::Block) -> bool {
+    let mut finder = FindLoop(false);
+    finder.visit_block(block);
+    finder.0
+}
+
+/// Finds a loop outside nested items.
+struct FindLoop(bool);
+
+impl<'ast> Visit<'ast> for FindLoop {
+    fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {
+        self.0 = true;
+    }
+    fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {
+        self.0 = true;
+    }
+    fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {
+        self.0 = true;
+    }
+    fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        // `rx.iter().for_each(..)`, `chunk.iter().sum()`: consuming an iterator loops too.
+        let name = m.method.to_string();
+        if matches!(name.as_str(), "for_each" | "try_for_each")
+            || (ITERATOR_CONSUMERS.contains(&name.as_str()) && chain_has_iterator(&m.receiver))
+        {
+            self.0 = true;
+        }
+        visit::visit_expr_method_call(self, m);
+    }
+    fn visit_item(&mut self, _: &'ast syn::Item) {}
 }
 
 /// Walks one file.
@@ -694,6 +852,11 @@ pub(crate) struct Walker<'a> {
     /// The operation of the statement being walked, when it only reads or updates a
     /// temporary guard's value.
     temp_shape: Option<ScalarOp>,
+    /// Spawn sites (indices into `out.spawns`) whose closures are being walked, innermost last.
+    spawn_stack: Vec<usize>,
+    /// The expression being walked is stored beyond the statement: pushed into a collection,
+    /// assigned to a field, turned into a raw pointer (see [`Cx::is_stored`]).
+    storing: bool,
 }
 
 /// Runs phase two over one file.
@@ -724,6 +887,8 @@ pub(crate) fn walk_file(
         binding_lock: None,
         fn_facts: None,
         temp_shape: None,
+        spawn_stack: Vec::new(),
+        storing: false,
     };
     walker.visit_file(ast);
     walker.out
@@ -765,11 +930,11 @@ impl<'a> Walker<'a> {
     }
 
     /// Runs `f` in a hot region.
-    fn with_region<R>(&mut self, starts_workers: bool, f: impl FnOnce(&mut Self) -> R) -> R {
+    fn with_region<R>(&mut self, few: bool, f: impl FnOnce(&mut Self) -> R) -> R {
         let id = self.out.regions.len();
         self.out.regions.push(Region {
             parent: self.region,
-            starts_workers,
+            few,
             callees: Vec::new(),
         });
         let outer = self.region.replace(id);
@@ -1176,21 +1341,38 @@ impl<'a> Walker<'a> {
                 "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io"
             );
             if owner.chars().next().is_some_and(char::is_lowercase) && !std_module {
-                return self.free_functions(&name, arity);
+                let ids = self.free_candidates(&name, arity);
+                let in_module: Vec<FnId> = match owner.as_str() {
+                    // `self::f` and `super::f` name a module relative to this one.
+                    "self" | "super" => ids,
+                    "crate" => ids
+                        .into_iter()
+                        .filter(|&id| self.table.module_of(id).is_none())
+                        .collect(),
+                    // `pool::run(..)` is a `run` of a module named `pool`, not any `run`.
+                    module => ids
+                        .into_iter()
+                        .filter(|&id| self.table.module_of(id) == Some(module))
+                        .collect(),
+                };
+                return few(in_module);
             }
             return Vec::new();
         }
         self.free_functions(&name, arity)
     }
 
-    fn free_functions(&self, name: &str, arity: usize) -> Vec<FnId> {
-        let ids: Vec<FnId> = self
-            .table
+    /// Free functions of this name and arity anywhere in the crate.
+    fn free_candidates(&self, name: &str, arity: usize) -> Vec<FnId> {
+        self.table
             .candidates(name, arity, None, false)
             .into_iter()
             .filter(|&id| self.table.fns[id].self_ty.is_none())
-            .collect();
-        if ids.len() <= 2 { ids } else { Vec::new() }
+            .collect()
+    }
+
+    fn free_functions(&self, name: &str, arity: usize) -> Vec<FnId> {
+        few(self.free_candidates(name, arity))
     }
 
     /// Where a value comes from: the declaration of the lock (or `Arc` of it) it is.
@@ -1348,6 +1530,7 @@ impl<'a> Walker<'a> {
                         guard: None,
                         borrows,
                         fresh_arc: false,
+                        param: None,
                         region: None,
                     },
                 );
@@ -1454,6 +1637,15 @@ impl<'a> Walker<'a> {
         if let Some(region) = self.region {
             self.out.regions[region].callees.push(ids.clone());
         }
+        if let Some(&site) = self.spawn_stack.last() {
+            self.out.spawns[site].callees.push(ids.clone());
+        }
+        let (path_call, args): (bool, Vec<&Expr>) = match expr {
+            Expr::Call(c) => (true, c.args.iter().collect()),
+            Expr::MethodCall(m) => (false, m.args.iter().collect()),
+            _ => (false, Vec::new()),
+        };
+        let args: Vec<ArgRoot> = args.into_iter().map(|a| self.arg_root(a)).collect();
         for callee in ids {
             self.out.calls.push(CallEdge {
                 caller: self.function,
@@ -1461,6 +1653,8 @@ impl<'a> Walker<'a> {
                 callee,
                 file: self.file,
                 span,
+                path_call,
+                args: args.clone(),
             });
         }
     }
@@ -1603,11 +1797,14 @@ impl<'a> Walker<'a> {
             },
             _ => None,
         };
+        let stored = bound_ident
+            .as_deref()
+            .is_some_and(|name| is_stored_later(name, rest));
         self.with_statement_of(&init.expr, |w| {
             if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
                 w.binding_lock = Some(w.span(call.method.span()));
             }
-            w.visit_expr(&init.expr);
+            w.visit_stored(&init.expr, stored);
             w.binding_lock = None;
             if let Some((_, diverge)) = &init.diverge {
                 w.visit_expr(diverge);
@@ -1651,6 +1848,7 @@ impl<'a> Walker<'a> {
                         guard: Some(id),
                         borrows: None,
                         fresh_arc: false,
+                        param: None,
                         region: None,
                     },
                 );
@@ -1735,11 +1933,18 @@ impl<'a> Walker<'a> {
                 if let syn::FnArg::Typed(t) = input {
                     let ty = w.ty(&t.ty);
                     w.bind_pat(&t.pat, ty.clone(), None, None);
+                    if let Pat::Ident(i) = &*t.pat {
+                        let name = i.ident.to_string();
+                        if let Some(local) = w.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                            local.param = Some(params.len());
+                        }
+                    }
                     params.push((t, ty));
                 }
             }
             w.visit_block(block);
             let mut facts = w.fn_facts.take().unwrap_or_default();
+            facts.loops = block_loops(block);
             facts.only_sliced = params
                 .iter()
                 .map(|(t, ty)| match &*t.pat {
@@ -1814,25 +2019,84 @@ impl<'a> Walker<'a> {
             });
         };
         if hot {
-            let starts_workers = closure_starts_workers(&closure.body);
-            self.with_region(starts_workers, visit);
-        } else {
+            let few = self.counts_few(&m.receiver);
+            self.with_region(few, visit);
+        } else if IMMEDIATE_METHODS.contains(&method.as_str()) {
             visit(self);
+        } else {
+            self.visit_deferred(closure);
         }
     }
 
-    /// A spawned thread's closure: runs elsewhere, holding none of our guards.
-    fn visit_spawned(&mut self, closure: &syn::ExprClosure) {
-        if closure_loops(closure) {
-            if let Some(facts) = &mut self.fn_facts {
-                facts.starts_workers = true;
-            }
-        }
+    /// A closure whose body runs at a time the source does not show (a callback registered,
+    /// a factory stored, a closure bound to a name): not in this function's loops, not hot
+    /// through its callers, and holding none of its guards.
+    fn visit_deferred(&mut self, closure: &syn::ExprClosure) {
         let guards = std::mem::take(&mut self.guards);
+        let region = self.region.take();
+        let function = self.function.take();
+        let spawns = std::mem::take(&mut self.spawn_stack);
         self.with_scope(|w| {
             w.bind_closure_params(closure, Ty::Unknown, None);
             w.with_statement(|w| w.visit_expr(&closure.body));
         });
+        self.spawn_stack = spawns;
+        self.function = function;
+        self.region = region;
+        self.guards = guards;
+    }
+
+    /// Whether an iterated expression counts a few things or threads: `0..4`, `0..WORKERS`
+    /// with a small constant, `0..num_threads`, `(0..n_cpus).map(..)`.
+    fn counts_few(&self, iter: &Expr) -> bool {
+        match iter {
+            Expr::Range(r) => r.end.as_deref().is_some_and(|end| {
+                names_thread_count(end) || self.small_count(end).is_some_and(|n| n <= MAX_FEW)
+            }),
+            Expr::Paren(p) => self.counts_few(&p.expr),
+            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "into_iter" | "map") => {
+                self.counts_few(&m.receiver)
+            }
+            _ => false,
+        }
+    }
+
+    /// The value of a constant count: a literal, a crate constant, or one of them minus a
+    /// literal.
+    fn small_count(&self, expr: &Expr) -> Option<u128> {
+        if let Some(n) = super::items::int_literal(expr) {
+            return Some(n);
+        }
+        match expr {
+            Expr::Path(p) => self
+                .table
+                .int_const(&p.path.segments.last()?.ident.to_string()),
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Sub(_)) => self.small_count(&b.left),
+            Expr::Paren(p) => self.small_count(&p.expr),
+            _ => None,
+        }
+    }
+
+    /// Records a spawn site; its closure (if any) runs on another thread, holding none of our
+    /// guards, once per spawn: still in this region.
+    fn visit_spawn(&mut self, kind: SpawnKind, span: Span, closure: Option<&syn::ExprClosure>) {
+        let site = self.out.spawns.len();
+        let _ = span;
+        self.out.spawns.push(SpawnSite {
+            kind,
+            function: self.function,
+            region: self.region,
+            loops: closure.is_some_and(closure_loops),
+            callees: Vec::new(),
+        });
+        let Some(closure) = closure else { return };
+        let guards = std::mem::take(&mut self.guards);
+        self.spawn_stack.push(site);
+        self.with_scope(|w| {
+            w.bind_closure_params(closure, Ty::Unknown, None);
+            w.with_statement(|w| w.visit_expr(&closure.body));
+        });
+        self.spawn_stack.pop();
         self.guards = guards;
     }
 }
@@ -1978,15 +2242,20 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
-        self.visit_expr_inner(expr);
+        let stored = std::mem::take(&mut self.storing);
+        self.visit_expr_inner(expr, stored);
         // After the operands, as they are evaluated: a temporary guard taken in a receiver
         // chain is live when the outer call runs.
+        self.storing = stored;
         self.lint_expr(expr);
+        self.storing = false;
     }
 }
 
 impl<'ast> Walker<'_> {
-    fn visit_expr_inner(&mut self, expr: &'ast Expr) {
+    /// Walks `expr`'s operands; `stored` says whether `expr`'s value is stored (see
+    /// [`Cx::is_stored`]).
+    fn visit_expr_inner(&mut self, expr: &'ast Expr, stored: bool) {
         match expr {
             Expr::ForLoop(f) => {
                 // The iterator expression runs once; its temporaries live for the whole loop.
@@ -2000,8 +2269,8 @@ impl<'ast> Walker<'_> {
                     t => t.element(),
                 };
                 let borrows = self.borrowed_guard(&f.expr);
-                let starts_workers = block_starts_workers(&f.body);
-                self.with_region(starts_workers, |w| {
+                let few = self.counts_few(&f.expr);
+                self.with_region(few, |w| {
                     w.with_scope(|w| {
                         w.bind_pat(&f.pat, item, None, borrows);
                         w.visit_block(&f.body);
@@ -2009,8 +2278,7 @@ impl<'ast> Walker<'_> {
                 });
             }
             Expr::While(wh) => {
-                let starts_workers = block_starts_workers(&wh.body);
-                self.with_region(starts_workers, |w| {
+                self.with_region(false, |w| {
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
                             w.visit_expr(&wh.cond);
@@ -2022,10 +2290,7 @@ impl<'ast> Walker<'_> {
                     })
                 });
             }
-            Expr::Loop(l) => {
-                let starts_workers = block_starts_workers(&l.body);
-                self.with_region(starts_workers, |w| w.visit_block(&l.body));
-            }
+            Expr::Loop(l) => self.with_region(false, |w| w.visit_block(&l.body)),
             Expr::Let(l) => {
                 self.visit_expr(&l.expr);
                 let ty = self.type_of(&l.expr);
@@ -2087,12 +2352,7 @@ impl<'ast> Walker<'_> {
                     });
                 }
             }
-            Expr::Closure(c) => {
-                self.with_scope(|w| {
-                    w.bind_closure_params(c, Ty::Unknown, None);
-                    w.with_statement(|w| w.visit_expr(&c.body));
-                });
-            }
+            Expr::Closure(c) => self.visit_deferred(c),
             Expr::Block(b) => self.visit_block(&b.block),
             Expr::Async(a) => self.visit_block(&a.block),
             Expr::Unsafe(u) => self.visit_block(&u.block),
@@ -2109,36 +2369,75 @@ impl<'ast> Walker<'_> {
                     }
                 }
                 self.record_call(expr);
-                self.visit_expr(&m.receiver);
+                // `x.clone().into_future()` stored: the method took the clone by value and what
+                // it returns owns it.
+                self.visit_stored(&m.receiver, stored && is_clone_call(&m.receiver));
+                let spawn = spawn_of(expr);
+                let store = STORING_METHODS.contains(&m.method.to_string().as_str());
                 for arg in &m.args {
                     match arg {
-                        Expr::Closure(c)
-                            if thread_spawn_closure(expr).is_some_and(|s| std::ptr::eq(s, c)) =>
-                        {
-                            self.visit_spawned(c)
+                        Expr::Closure(c) if spawned(spawn, c) => {
+                            let kind = spawn.map_or(SpawnKind::Thread, |(k, _)| k);
+                            self.visit_spawn(kind, self.span(m.method.span()), Some(c));
                         }
                         Expr::Closure(c) => self.visit_method_closure(m, c),
-                        other => self.visit_expr(other),
+                        other => self.visit_stored(other, store),
                     }
+                }
+                if let Some((kind, None)) = spawn {
+                    self.visit_spawn(kind, self.span(m.method.span()), None);
                 }
             }
             Expr::Call(c) => {
-                if is_task_spawn(expr) {
-                    if let Some(facts) = &mut self.fn_facts {
-                        facts.starts_workers = true;
-                    }
-                }
                 self.record_call(expr);
                 self.visit_expr(&c.func);
-                let spawned = thread_spawn_closure(expr);
+                let spawn = spawn_of(expr);
+                let immediate = path_tail(&c.func)
+                    .is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()));
+                let store = stores_arguments(c) || (stored && is_constructor(c));
                 for arg in &c.args {
                     match arg {
-                        Expr::Closure(cl) if spawned.is_some_and(|s| std::ptr::eq(s, cl)) => {
-                            self.visit_spawned(cl)
+                        Expr::Closure(cl) if spawned(spawn, cl) => {
+                            let kind = spawn.map_or(SpawnKind::Thread, |(k, _)| k);
+                            self.visit_spawn(kind, self.span(c.func.span()), Some(cl));
                         }
-                        other => self.visit_expr(other),
+                        Expr::Closure(cl) if immediate => self.with_scope(|w| {
+                            w.bind_closure_params(cl, Ty::Unknown, None);
+                            w.with_statement(|w| w.visit_expr(&cl.body));
+                        }),
+                        Expr::Closure(cl) => self.visit_deferred(cl),
+                        other => self.visit_stored(other, store),
                     }
                 }
+                if let Some((kind, None)) = spawn {
+                    self.visit_spawn(kind, self.span(c.func.span()), None);
+                }
+            }
+            // A value built from parts keeps its parts where it goes.
+            Expr::Struct(st) => {
+                for field in &st.fields {
+                    self.visit_stored(&field.expr, stored);
+                }
+                if let Some(rest) = &st.rest {
+                    self.visit_expr(rest);
+                }
+            }
+            Expr::Tuple(t) => {
+                for elem in &t.elems {
+                    self.visit_stored(elem, stored);
+                }
+            }
+            Expr::Array(a) => {
+                for elem in &a.elems {
+                    self.visit_stored(elem, stored);
+                }
+            }
+            Expr::Paren(p) => self.visit_stored(&p.expr, stored),
+            Expr::Group(g) => self.visit_stored(&g.expr, stored),
+            Expr::Assign(a) => {
+                self.visit_expr(&a.left);
+                let place = !self.is_region_local(&a.left);
+                self.visit_stored(&a.right, place);
             }
             _ => visit::visit_expr(self, expr),
         }
@@ -2146,6 +2445,55 @@ impl<'ast> Walker<'_> {
 }
 
 impl Walker<'_> {
+    /// The variable a value is reached from: `x`, `&x`, `x.field`, `*x`, `x.method()`.
+    fn root_var(expr: &Expr) -> Option<&syn::Ident> {
+        match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => Some(&p.path.segments[0].ident),
+            Expr::Field(f) => Self::root_var(&f.base),
+            Expr::MethodCall(m) => Self::root_var(&m.receiver),
+            Expr::Reference(r) => Self::root_var(&r.expr),
+            Expr::Unary(u) => Self::root_var(&u.expr),
+            Expr::Paren(p) => Self::root_var(&p.expr),
+            Expr::Index(i) => Self::root_var(&i.expr),
+            _ => None,
+        }
+    }
+
+    /// The parameter (index, `self` not counted) a value is reached from.
+    fn param_root(&self, expr: &Expr) -> Option<usize> {
+        let root = Self::root_var(expr)?;
+        self.lookup(&root.to_string())?.param
+    }
+
+    /// Where an argument's value comes from.
+    fn arg_root(&self, expr: &Expr) -> ArgRoot {
+        let Some(root) = Self::root_var(expr) else {
+            return ArgRoot::Other;
+        };
+        match self.lookup(&root.to_string()) {
+            Some(l) if self.region.is_some() && l.region == self.region => ArgRoot::Varies,
+            Some(l) => l.param.map_or(ArgRoot::Other, ArgRoot::Param),
+            None => ArgRoot::Other,
+        }
+    }
+
+    /// Walks `expr` as an operand whose value is stored (or not).
+    fn visit_stored(&mut self, expr: &Expr, stored: bool) {
+        self.storing = stored;
+        self.visit_expr(expr);
+    }
+
+    /// Whether `expr` names a local variable bound in the current hot region (a new one each
+    /// iteration), so assigning to it keeps nothing beyond the iteration.
+    fn is_region_local(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => self
+                .lookup(&p.path.segments[0].ident.to_string())
+                .is_some_and(|l| l.region == self.region),
+            _ => false,
+        }
+    }
+
     fn declare_field(&mut self, owner: &str, field: &str, ty: &syn::Type, has_condvar: bool) {
         self.declare_scalar_lock(
             DeclKey::Field(owner.to_owned(), field.to_owned()),
@@ -2190,6 +2538,12 @@ impl Walker<'_> {
         self.temp_shape = outer;
         result
     }
+}
+
+/// A call resolved by name alone is a guess among many same-named functions: keep it only when
+/// it names one or two.
+fn few(ids: Vec<FnId>) -> Vec<FnId> {
+    if ids.len() <= 2 { ids } else { Vec::new() }
 }
 
 /// Strips `&` and `&mut`.
@@ -2430,43 +2784,201 @@ fn chain_has_iterator(expr: &Expr) -> bool {
     }
 }
 
-/// Whether a block spawns a long-running worker at its top level (a start-up loop).
-fn block_starts_workers(block: &syn::Block) -> bool {
-    starts_workers_in(|find| find.visit_block(block))
+/// `x.clone()` or `Arc::clone(&x)`.
+fn is_clone_call(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(m) => m.method == "clone" && m.args.is_empty(),
+        Expr::Call(c) => c.args.len() == 1 && path_tail(&c.func).is_some_and(|(_, f)| f == "clone"),
+        _ => false,
+    }
 }
 
-/// Finds a worker or task spawn outside inner loops and items.
-struct SpawnFinder(bool);
-
-impl<'ast> Visit<'ast> for SpawnFinder {
-    fn visit_expr(&mut self, expr: &'ast Expr) {
-        if is_task_spawn(expr) {
-            self.0 = true;
-            return;
+/// Whether `closure`, an argument of `call`, runs at a time the source does not show: neither an
+/// iterator adapter's or combinator's closure (run during the call) nor a spawned thread's.
+fn runs_later(call: &Expr, closure: &syn::ExprClosure) -> bool {
+    if spawned(spawn_of(call), closure) {
+        return false;
+    }
+    match call {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            let name = name.as_str();
+            !(ITERATOR_ONLY_ADAPTERS.contains(&name)
+                || ELEMENT_CLOSURES.contains(&name)
+                || SHARED_ADAPTERS.contains(&name)
+                || IMMEDIATE_METHODS.contains(&name))
         }
-        if let Some(closure) = thread_spawn_closure(expr) {
-            if closure_loops(closure) {
+        Expr::Call(c) => {
+            !path_tail(&c.func).is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()))
+        }
+        _ => true,
+    }
+}
+
+/// Whether the closure `c` is the one `spawn` hands over.
+fn spawned(spawn: Option<(SpawnKind, Option<&syn::ExprClosure>)>, c: &syn::ExprClosure) -> bool {
+    spawn.is_some_and(|(_, closure)| closure.is_some_and(|s| std::ptr::eq(s, c)))
+}
+
+/// The largest constant loop count that is still "a few times" (one iteration per thread at
+/// most) rather than work that runs many times.
+const MAX_FEW: u128 = 64;
+
+/// Whether an expression names a count of threads or cores (`num_threads`, `workers`,
+/// `available_parallelism()`, `num_cpus::get()`).
+fn names_thread_count(expr: &Expr) -> bool {
+    struct Names(bool);
+    impl Names {
+        fn check(&mut self, ident: &syn::Ident) {
+            let name = ident.to_string().to_ascii_lowercase();
+            if name.split('_').any(|word| {
+                matches!(
+                    word,
+                    "thread"
+                        | "threads"
+                        | "worker"
+                        | "workers"
+                        | "cpu"
+                        | "cpus"
+                        | "core"
+                        | "cores"
+                        | "parallelism"
+                        | "concurrency"
+                )
+            }) {
                 self.0 = true;
             }
-            return;
-        }
-        // Inner loops are regions of their own.
-        match expr {
-            Expr::ForLoop(_) | Expr::While(_) | Expr::Loop(_) => {}
-            _ => visit::visit_expr(self, expr),
         }
     }
-
-    fn visit_item(&mut self, _: &'ast syn::Item) {}
+    impl<'ast> Visit<'ast> for Names {
+        fn visit_ident(&mut self, ident: &'ast syn::Ident) {
+            self.check(ident);
+        }
+    }
+    let mut names = Names(false);
+    names.visit_expr(expr);
+    names.0
 }
 
-/// Runs `walk` with a spawn finder and says whether it found one.
-fn starts_workers_in(walk: impl FnOnce(&mut SpawnFinder)) -> bool {
-    let mut finder = SpawnFinder(false);
-    walk(&mut finder);
-    finder.0
+/// Methods that keep their arguments beyond the call: into a collection, a cell, a channel.
+const STORING_METHODS: &[&str] = &[
+    "push",
+    "push_back",
+    "push_front",
+    "insert",
+    "extend",
+    "send",
+    "try_send",
+    "blocking_send",
+    "set",
+    "replace",
+    "get_or_insert",
+];
+
+/// Whether a path call keeps its arguments beyond the call (`Arc::into_raw(x)`,
+/// `mem::forget(x)`, `Box::leak(x)`).
+fn stores_arguments(call: &syn::ExprCall) -> bool {
+    path_tail(&call.func).is_some_and(|(_, f)| {
+        matches!(
+            f.as_str(),
+            "into_raw" | "forget" | "leak" | "into_raw_parts" | "from_raw"
+        )
+    })
 }
 
-fn closure_starts_workers(body: &Expr) -> bool {
-    starts_workers_in(|find| find.visit_expr(body))
+/// Whether a call builds a value from its arguments: a tuple struct or enum variant
+/// (`Some(x)`, `Data(x)`), or `Type::new(x)` / `Type::from(x)`.
+fn is_constructor(call: &syn::ExprCall) -> bool {
+    let Some((owner, f)) = path_tail(&call.func) else {
+        return false;
+    };
+    let capitalised = |s: &str| s.chars().next().is_some_and(char::is_uppercase);
+    capitalised(&f)
+        || (matches!(f.as_str(), "new" | "from") && owner.as_deref().is_some_and(capitalised))
+}
+
+/// Whether the value of `expr` is, or holds, the variable `name`: `name`, `Some(name)`,
+/// `Worker { ctx: name }`, `(name, 1)`, or a closure that captures it.
+fn holds(expr: &Expr, name: &str) -> bool {
+    match expr {
+        Expr::Path(p) => p.path.is_ident(name),
+        Expr::Struct(s) => s.fields.iter().any(|f| holds(&f.expr, name)),
+        Expr::Tuple(t) => t.elems.iter().any(|e| holds(e, name)),
+        Expr::Array(a) => a.elems.iter().any(|e| holds(e, name)),
+        Expr::Paren(p) => holds(&p.expr, name),
+        Expr::Group(g) => holds(&g.expr, name),
+        Expr::Call(c) => is_constructor(c) && c.args.iter().any(|a| holds(a, name)),
+        Expr::Closure(c) => mentions(&c.body, name),
+        _ => false,
+    }
+}
+
+/// Whether `name` occurs in `expr` as a path.
+fn mentions(expr: &Expr, name: &str) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.is_ident(self.0) {
+                self.1 = true;
+            }
+            visit::visit_path(self, p);
+        }
+    }
+    let mut find = Find(name, false);
+    find.visit_expr(expr);
+    find.1
+}
+
+/// Whether the variable `name` is stored beyond its statement by one of `stmts`: pushed,
+/// inserted, sent, assigned to a field or an outer variable, turned into a raw pointer, or
+/// captured by a closure that is.
+fn is_stored_later(name: &str, stmts: &[syn::Stmt]) -> bool {
+    struct Find<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Find<'_> {
+        /// A closure that captures the variable and runs later keeps it.
+        fn captured_by_deferred(&mut self, call: &Expr, args: &Punctuated<Expr, Token![,]>) {
+            if args.iter().any(|a| {
+                matches!(a, Expr::Closure(c) if runs_later(call, c) && mentions(&c.body, self.name))
+            }) {
+                self.found = true;
+            }
+        }
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::MethodCall(m) => {
+                    if STORING_METHODS.contains(&m.method.to_string().as_str())
+                        && m.args.iter().any(|a| holds(a, self.name))
+                    {
+                        self.found = true;
+                    }
+                    self.captured_by_deferred(expr, &m.args);
+                }
+                Expr::Call(c) => {
+                    if stores_arguments(c) && c.args.iter().any(|a| holds(a, self.name)) {
+                        self.found = true;
+                    }
+                    self.captured_by_deferred(expr, &c.args);
+                }
+                _ => {}
+            }
+            visit::visit_expr(self, expr);
+        }
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            if holds(&a.right, self.name) {
+                self.found = true;
+            }
+            visit::visit_expr_assign(self, a);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find { name, found: false };
+    for stmt in stmts {
+        find.visit_stmt(stmt);
+    }
+    find.found
 }

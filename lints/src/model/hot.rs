@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::body::{BodyOutput, Condition, FnBodyFacts, RegionId};
+use super::body::{ArgRoot, BodyOutput, Condition, FnBodyFacts, RegionId, SpawnKind, SpawnSite};
 use super::types::{FnId, TypeTable};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::{AnalysisConfig, SourceFile};
@@ -22,29 +22,73 @@ struct HotReason {
     chain: Vec<FnId>,
 }
 
-struct Graph<'a> {
+pub(crate) struct Graph<'a> {
     out: &'a BodyOutput,
     facts: HashMap<FnId, &'a FnBodyFacts>,
+    /// Functions that start long-running workers or tasks.
+    starts_workers: Vec<bool>,
+    /// Regions that start them directly.
+    region_starts_workers: Vec<bool>,
 }
 
-impl Graph<'_> {
-    /// A region only starts long-running workers, directly or through a function it calls.
-    fn starts_workers(&self, region: RegionId) -> bool {
-        let r = &self.out.regions[region];
-        r.starts_workers
-            || r.callees.iter().any(|ids| {
+impl<'a> Graph<'a> {
+    pub(crate) fn new(table: &TypeTable, out: &'a BodyOutput) -> Graph<'a> {
+        let facts: HashMap<FnId, &FnBodyFacts> =
+            out.fn_facts.iter().map(|(id, f)| (*id, f)).collect();
+        let mut graph = Graph {
+            out,
+            facts,
+            starts_workers: vec![false; table.fns.len()],
+            region_starts_workers: vec![false; out.regions.len()],
+        };
+        for site in &out.spawns {
+            let starts = graph.is_worker(site)
+                || (site.kind == SpawnKind::Thread
+                    && site.region.is_some_and(|r| out.regions[r].few));
+            if !starts {
+                continue;
+            }
+            if let Some(f) = site.function {
+                graph.starts_workers[f] = true;
+            }
+            if let Some(r) = site.region {
+                graph.region_starts_workers[r] = true;
+            }
+        }
+        graph
+    }
+
+    /// Whether a spawn starts long-running or bulk work: a task (fan-out onto an executor or
+    /// pool), or a thread whose closure loops or calls a crate function that loops.
+    pub(crate) fn is_worker(&self, site: &SpawnSite) -> bool {
+        site.kind == SpawnKind::Task
+            || site.loops
+            || site.callees.iter().any(|ids| {
                 !ids.is_empty()
                     && ids
                         .iter()
-                        .all(|id| self.facts.get(id).is_some_and(|f| f.starts_workers))
+                        .all(|id| self.facts.get(id).is_some_and(|f| f.loops))
             })
+    }
+
+    /// A region only starts long-running workers, directly or through a function it calls.
+    fn starts_workers(&self, region: RegionId) -> bool {
+        let r = &self.out.regions[region];
+        self.region_starts_workers[region]
+            || r.callees
+                .iter()
+                .any(|ids| !ids.is_empty() && ids.iter().all(|&id| self.starts_workers[id]))
     }
 
     /// Code in `region` runs many times: the innermost loop or adapter closure around it decides.
     /// A fan-out loop inside a hot loop hands each clone to the worker or task it spawns; what
-    /// runs many times there is the spawn.
+    /// runs many times there is the spawn. A loop that runs a few times is as hot as the code
+    /// around it.
     fn region_hot(&self, region: Option<RegionId>) -> bool {
-        region.is_some_and(|r| !self.starts_workers(r))
+        region.is_some_and(|r| {
+            !self.starts_workers(r)
+                && (!self.out.regions[r].few || self.region_hot(self.out.regions[r].parent))
+        })
     }
 }
 
@@ -54,6 +98,61 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// For each function hot through its callers, the parameters (a bit each, `self` not counted)
+/// that some hot call passes the same value on every iteration: anything but a variable bound
+/// in the loop around the call, or a parameter its caller receives anew each time.
+fn same_each_time(
+    table: &TypeTable,
+    out: &BodyOutput,
+    graph: &Graph<'_>,
+    hot: &HashMap<FnId, HotReason>,
+    startup: &[bool],
+    test_caller: &dyn Fn(Option<FnId>) -> bool,
+) -> HashMap<FnId, u64> {
+    let mut same: HashMap<FnId, u64> = hot
+        .iter()
+        .filter(|(_, reason)| reason.site.is_none())
+        .map(|(&id, _)| (id, u64::MAX))
+        .collect();
+    // Bits only ever get set, and a chain is at most `MAX_CHAIN` calls long.
+    for _ in 0..=MAX_CHAIN {
+        let mut changed = false;
+        for call in &out.calls {
+            if !hot.contains_key(&call.callee) || startup[call.callee] || test_caller(call.caller) {
+                continue;
+            }
+            let direct = graph.region_hot(call.region);
+            let caller_bits = call.caller.and_then(|c| same.get(&c).copied());
+            if !direct && caller_bits.is_none() {
+                continue;
+            }
+            let shift = usize::from(call.path_call && table.fns[call.callee].has_self);
+            let mut bits = 0u64;
+            for (param, root) in call.args.iter().skip(shift).enumerate().take(64) {
+                let invariant = match *root {
+                    ArgRoot::Varies => false,
+                    ArgRoot::Other => true,
+                    ArgRoot::Param(j) => {
+                        direct || caller_bits.is_some_and(|b| j < 64 && b & (1 << j) != 0)
+                    }
+                };
+                if invariant {
+                    bits |= 1 << param;
+                }
+            }
+            let entry = same.entry(call.callee).or_insert(0);
+            if *entry | bits != *entry {
+                *entry |= bits;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    same
 }
 
 /// Matches a configured hot function (`name` or `Type::name`) against a signature.
@@ -73,24 +172,18 @@ pub(crate) fn settle(
     files: &[SourceFile],
     config: &AnalysisConfig,
 ) -> Vec<Diagnostic> {
-    let graph = Graph {
-        out,
-        facts: out.fn_facts.iter().map(|(id, f)| (*id, f)).collect(),
-    };
-    // Functions that start workers or tasks are start-up code, and a type's own `clone` is where
-    // a handle is duplicated by design: neither is hot through its callers, nor passes hotness on.
+    let graph = Graph::new(table, out);
+    // Functions that start workers or tasks are start-up code, a type's own `clone` is where a
+    // handle is duplicated by design, and a builder step (`fn bind(mut self, ..) -> Self`) runs
+    // while a value is configured: none is hot through its callers, nor passes hotness on.
     let mut startup: Vec<bool> = (0..table.fns.len())
         .map(|id| {
-            graph.facts.get(&id).is_some_and(|f| f.starts_workers) || table.fns[id].name == "clone"
+            graph.starts_workers[id] || table.fns[id].name == "clone" || table.fns[id].builder
         })
         .collect();
     for call in &out.calls {
         if let Some(caller) = call.caller {
-            if graph
-                .facts
-                .get(&call.callee)
-                .is_some_and(|f| f.starts_workers)
-            {
+            if graph.starts_workers[call.callee] {
                 startup[caller] = true;
             }
         }
@@ -164,16 +257,30 @@ pub(crate) fn settle(
             queue.push_back(callee);
         }
     }
+    let same = same_each_time(table, out, &graph, &hot, &startup, &test_caller);
     let mut settled = Vec::new();
     for pending in &out.pending {
         match &pending.condition {
-            Condition::Hot { function, region } => {
+            Condition::Hot {
+                function,
+                region,
+                param,
+            } => {
                 if function.is_some_and(|f| table.fns[f].name == "clone") {
                     continue;
                 }
+                // A value from a parameter that every hot caller passes anew each iteration
+                // (`for key in keys { f(key) }`) is a different value each time.
+                let varies = |f: FnId| {
+                    param.is_some_and(|p| {
+                        p >= 64 || same.get(&f).is_none_or(|bits| bits & (1 << p) == 0)
+                    })
+                };
                 if graph.region_hot(*region) {
                     settled.push(pending.diagnostic.clone());
-                } else if let Some(reason) = function.and_then(|f| hot.get(&f)) {
+                } else if let Some(reason) =
+                    function.filter(|&f| !varies(f)).and_then(|f| hot.get(&f))
+                {
                     let names: Vec<&str> = reason
                         .chain
                         .iter()

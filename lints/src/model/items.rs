@@ -44,6 +44,12 @@ pub(crate) struct FnSig {
     pub(crate) file: usize,
     /// The function's name, where the chain note points.
     pub(crate) span: Span,
+    /// The innermost inline module around the function (`mod sys { fn run() }`); `None` when
+    /// it is at the top level of its file, whose module the crate-wide table names.
+    pub(crate) inline_module: Option<String>,
+    /// A builder step: takes `self` by value and returns `Self` (or a `Result`/`Option` of it).
+    /// Configuration code, run while a value is being put together.
+    pub(crate) builder: bool,
 }
 
 /// Everything phase one learns from one file.
@@ -52,6 +58,8 @@ pub(crate) struct ItemFacts {
     pub(crate) types: Vec<TypeDef>,
     pub(crate) aliases: Vec<AliasDef>,
     pub(crate) statics: Vec<(String, Ty)>,
+    /// Integer constants with a literal value (`const WORKERS: usize = 4;`).
+    pub(crate) int_consts: Vec<(String, u128)>,
     pub(crate) fns: Vec<FnSig>,
     /// Types that derive or implement `Copy`.
     pub(crate) copy_types: Vec<String>,
@@ -126,6 +134,46 @@ fn return_ty(sig: &syn::Signature, renames: &Renames) -> Ty {
     }
 }
 
+/// Whether a return type is `Self` or the impl's type, possibly in a `Result` or `Option`.
+fn returns_self(output: &syn::ReturnType, self_ty: Option<&str>) -> bool {
+    fn is_self(ty: &syn::Type, self_ty: Option<&str>) -> bool {
+        let syn::Type::Path(p) = ty else { return false };
+        let Some(last) = p.path.segments.last() else {
+            return false;
+        };
+        if last.ident == "Self" || self_ty.is_some_and(|t| last.ident == t) {
+            return true;
+        }
+        if !matches!(last.ident.to_string().as_str(), "Result" | "Option") {
+            return false;
+        }
+        match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                Some(syn::GenericArgument::Type(inner)) => is_self(inner, self_ty),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+    match output {
+        syn::ReturnType::Type(_, ty) => is_self(ty, self_ty),
+        syn::ReturnType::Default => false,
+    }
+}
+
+/// The value of an unsuffixed or suffixed integer literal expression.
+pub(crate) fn int_literal(expr: &syn::Expr) -> Option<u128> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse().ok(),
+        syn::Expr::Paren(p) => int_literal(&p.expr),
+        syn::Expr::Group(g) => int_literal(&g.expr),
+        _ => None,
+    }
+}
+
 /// Extracts the item facts of a file.
 pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
     let renames = Renames::of_items(&ast.items);
@@ -133,6 +181,7 @@ pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
     let mut cx = Extract {
         file,
         in_test: is_cfg_test(&ast.attrs),
+        module: None,
         base,
         renames: &renames,
         facts: &mut facts,
@@ -144,6 +193,8 @@ pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
 struct Extract<'a> {
     file: usize,
     in_test: bool,
+    /// The innermost inline module being walked.
+    module: Option<String>,
     base: usize,
     renames: &'a Renames,
     facts: &'a mut ItemFacts,
@@ -162,6 +213,11 @@ impl Extract<'_> {
                 .iter()
                 .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"));
         let (has_self, params) = signature_params(sig, self.renames);
+        let by_value_self = sig
+            .inputs
+            .first()
+            .is_some_and(|i| matches!(i, syn::FnArg::Receiver(r) if r.reference.is_none()));
+        let builder = by_value_self && returns_self(&sig.output, self_ty.as_deref());
         let mut ret = return_ty(sig, self.renames);
         if let (Some(self_name), Ty::Named(name, _)) = (&self_ty, &ret) {
             if name == "Self" {
@@ -177,6 +233,8 @@ impl Extract<'_> {
             is_test,
             file: self.file,
             span: to_span(sig.ident.span(), self.base),
+            inline_module: self.module.clone(),
+            builder,
         });
     }
 
@@ -217,11 +275,32 @@ impl Extract<'_> {
                 .facts
                 .statics
                 .push((s.ident.to_string(), self.renames.ty(&s.ty))),
-            syn::Item::Const(c) => self
-                .facts
-                .statics
-                .push((c.ident.to_string(), self.renames.ty(&c.ty))),
-            syn::Item::Fn(f) => self.fn_sig(&f.sig, &f.attrs, None),
+            syn::Item::Const(c) => {
+                if let Some(value) = int_literal(&c.expr) {
+                    self.facts.int_consts.push((c.ident.to_string(), value));
+                }
+                self.facts
+                    .statics
+                    .push((c.ident.to_string(), self.renames.ty(&c.ty)))
+            }
+            syn::Item::Fn(f) => {
+                self.fn_sig(&f.sig, &f.attrs, None);
+                // Helpers declared inside a function (`fn inc(..)` in a test) are functions too.
+                let nested: Vec<&syn::Item> = f
+                    .block
+                    .stmts
+                    .iter()
+                    .filter_map(|s| match s {
+                        syn::Stmt::Item(item @ (syn::Item::Fn(_) | syn::Item::Impl(_))) => {
+                            Some(item)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                for item in nested {
+                    self.item(item);
+                }
+            }
             syn::Item::Impl(imp) => {
                 let self_name = self_type_name(&imp.self_ty);
                 if let (Some((_, trait_path, _)), Some(name)) = (&imp.trait_, &self_name) {
@@ -251,9 +330,11 @@ impl Extract<'_> {
             syn::Item::Mod(m) => {
                 if let Some((_, inner)) = &m.content {
                     let outer = self.in_test;
+                    let outer_module = self.module.replace(m.ident.to_string());
                     self.in_test |= is_cfg_test(&m.attrs);
                     self.items(inner);
                     self.in_test = outer;
+                    self.module = outer_module;
                 }
             }
             _ => {}

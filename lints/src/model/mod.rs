@@ -34,7 +34,10 @@ pub(crate) fn analyse(
     loader: &dyn SourceLoader,
 ) -> CrateReport {
     let (discovered, held) = driver::discover(files, loader, &items::extract);
-    let table = TypeTable::build(discovered.facts.into_iter().map(|(_, facts)| facts));
+    let table = TypeTable::build(
+        discovered.facts.into_iter().map(|(_, facts)| facts),
+        &discovered.files,
+    );
     let edition = info.edition;
     let outputs = driver::lint_held(held, &|index, ast, base| {
         body::walk_file(index, base, ast, &table, edition)
@@ -49,6 +52,9 @@ pub(crate) fn analyse(
         for call in &mut output.calls {
             call.region = call.region.map(|r| r + offset);
         }
+        for spawn in &mut output.spawns {
+            spawn.region = spawn.region.map(|r| r + offset);
+        }
         for pending in &mut output.pending {
             if let body::Condition::Hot { region, .. } = &mut pending.condition {
                 *region = region.map(|r| r + offset);
@@ -56,6 +62,7 @@ pub(crate) fn analyse(
         }
         merged.regions.extend(output.regions);
         merged.calls.extend(output.calls);
+        merged.spawns.extend(output.spawns);
         merged.pending.extend(output.pending);
         merged.diagnostics.extend(output.diagnostics);
         merged.lock_uses.extend(output.lock_uses);

@@ -22,10 +22,19 @@ pub(crate) struct TypeTable {
     defined: HashSet<String>,
     /// Functions by (file, start of name): how a body finds its own signature.
     fn_at: HashMap<(usize, usize), FnId>,
+    /// Integer constants with a literal value.
+    int_consts: HashMap<String, u128>,
+    /// The module each function is in (its innermost inline module, else its file's module);
+    /// `None` at a crate root.
+    fn_modules: Vec<Option<String>>,
 }
 
 impl TypeTable {
-    pub(crate) fn build(facts: impl IntoIterator<Item = ItemFacts>) -> TypeTable {
+    /// Builds the table from every file's facts; `files` names the files (for module names).
+    pub(crate) fn build(
+        facts: impl IntoIterator<Item = ItemFacts>,
+        files: &[crate::SourceFile],
+    ) -> TypeTable {
         let mut table = TypeTable::default();
         let mut ambiguous = HashSet::new();
         for file in facts {
@@ -54,8 +63,14 @@ impl TypeTable {
             for (name, ty) in file.statics {
                 table.statics.insert(name, ty);
             }
+            table.int_consts.extend(file.int_consts);
             for sig in file.fns {
                 let id = table.fns.len();
+                let module = sig
+                    .inline_module
+                    .clone()
+                    .or_else(|| files.get(sig.file).and_then(|f| file_module(&f.path)));
+                table.fn_modules.push(module);
                 table
                     .fns_by_name
                     .entry(sig.name.clone())
@@ -109,6 +124,16 @@ impl TypeTable {
             ),
             other => other.clone(),
         }
+    }
+
+    /// The module a function is declared in (see [`TypeTable::fn_modules`]).
+    pub(crate) fn module_of(&self, id: FnId) -> Option<&str> {
+        self.fn_modules.get(id).and_then(|m| m.as_deref())
+    }
+
+    /// The value of an integer constant.
+    pub(crate) fn int_const(&self, name: &str) -> Option<u128> {
+        self.int_consts.get(name).copied()
     }
 
     /// The function whose name starts at `offset` in `file`.
@@ -242,6 +267,21 @@ impl TypeTable {
             Ty::Slice(_) => true,
             _ => false,
         }
+    }
+}
+
+/// The module a file is: `src/pool.rs` and `src/pool/mod.rs` are `pool`; crate roots
+/// (`lib.rs`, `main.rs`) are none.
+fn file_module(path: &std::path::Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    match stem {
+        "lib" | "main" | "build" => None,
+        "mod" => path
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .map(str::to_owned),
+        other => Some(other.to_owned()),
     }
 }
 

@@ -33,8 +33,15 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
         return;
     }
     // An `Arc` this function just made is split into its owners, not shared yet: hot callers
-    // make the `Arc::new` the cost, not the clone.
-    if !cx.in_local_region() && cx.is_fresh_arc(cloned) {
+    // make the `Arc::new` the cost, not the clone. One made anew in each iteration of an outer
+    // loop is a different counter each time.
+    if (!cx.in_local_region() || cx.is_made_per_iteration(cloned)) && cx.is_fresh_arc(cloned) {
+        return;
+    }
+    // A clone that is stored (pushed, inserted, assigned to a field, turned into a raw pointer)
+    // is a new owner that outlives the iteration: ownership being handed out, not a count
+    // bounced and dropped on every pass.
+    if cx.is_stored() {
         return;
     }
     // The cost is one counter bounced between cores: a different `Arc` each iteration (the
@@ -42,7 +49,9 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     if cx.varies_per_iteration(cloned) {
         return;
     }
-    let Some(condition) = cx.hot() else { return };
+    let Some(condition) = cx.hot(cloned) else {
+        return;
+    };
     let shown = ty.peel_refs().display();
     let diagnostic = Diagnostic::new(
         &ARC_CLONE_IN_HOT_LOOP,

@@ -99,9 +99,56 @@ pub fn option_map(shared: Option<&Arc<Context>>) -> Option<Arc<Context>> {
 }
 
 /// A suppressed finding.
-pub fn allowed(shared: &Arc<Context>) {
-    for _ in 0..3 {
-        // contention:allow(arc_clone_in_hot_loop) three iterations at start-up
+pub fn allowed(shared: &Arc<Context>, plugins: &[&str]) {
+    for _ in plugins {
+        // contention:allow(arc_clone_in_hot_loop) one per plugin, at start-up
         let _c = Arc::clone(shared);
+    }
+}
+
+/// A loop that runs a known few times is not hot.
+pub fn few(shared: &Arc<Context>) -> usize {
+    let mut n = 0;
+    for _ in 0..3 {
+        n += Arc::clone(shared).name.len();
+    }
+    n
+}
+
+/// A clone that is stored is a new owner, not a count bounced on every pass.
+pub fn owners(shared: &Arc<Context>, slots: &mut [Option<Arc<Context>>]) -> Vec<Arc<Context>> {
+    let mut kept = Vec::new();
+    for slot in slots.iter_mut() {
+        *slot = Some(Arc::clone(shared));
+        kept.push(shared.clone());
+    }
+    kept
+}
+
+/// A callback registered in a loop runs later, not once per iteration.
+pub fn callbacks(shared: &Arc<Context>, names: &[&str]) -> Vec<Box<dyn Fn() -> usize>> {
+    let mut out: Vec<Box<dyn Fn() -> usize>> = Vec::new();
+    for _ in names {
+        let ctx = Arc::clone(shared);
+        out.push(Box::new(move || Arc::clone(&ctx).name.len()));
+    }
+    out
+}
+
+pub struct Events {
+    handlers: Vec<Box<dyn Fn() -> usize + Send>>,
+}
+
+impl Events {
+    pub fn on(&mut self, handler: impl Fn() -> usize + Send + 'static) {
+        self.handlers.push(Box::new(handler));
+    }
+}
+
+/// A clone captured by a callback that runs later is kept by the callback.
+pub fn subscribe(shared: &Arc<Context>, events: &mut Events, topics: &[&str]) {
+    for _ in topics {
+        let ctx = Arc::clone(shared);
+        events.on(move || ctx.name.len());
     }
 }
