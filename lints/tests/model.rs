@@ -151,7 +151,10 @@ pub fn tasks(x: Arc<String>) {
 pub fn threads(x: Arc<String>, jobs: &[u32]) {
     for _ in jobs { let x = Arc::clone(&x); std::thread::spawn(move || { x.len(); }); }
 }";
-    assert_eq!(findings(text), vec![(6, "arc_clone_in_hot_loop")]);
+    assert_eq!(
+        findings(text),
+        vec![(6, "arc_clone_in_hot_loop"), (6, "thread_spawn_per_task")]
+    );
 }
 
 #[test]
@@ -310,15 +313,18 @@ pub fn build(router: &mut Router, shared: &Arc<String>, paths: &[&str]) -> usize
 fn spawning_one_thread_per_core_or_a_few_is_fan_out() {
     let text = "use std::sync::Arc;
 const WORKERS: usize = 4;
-fn work(x: &str) -> usize { let mut n = 0; for c in x.chars() { n += c.len_utf8(); } n }
+fn serve(x: &str) -> usize { let mut n = 0; while n < x.len() { n += 1; } n }
 pub fn per_core(x: Arc<String>, num_threads: usize, jobs: &[u32]) {
     for _ in 0..num_threads { let x = Arc::clone(&x); std::thread::spawn(move || { x.len(); }); }
     for _ in 0..WORKERS { let x = Arc::clone(&x); std::thread::spawn(move || { x.len(); }); }
-    for _ in jobs { let x = Arc::clone(&x); std::thread::spawn(move || work(&x)); }
+    for _ in jobs { let x = Arc::clone(&x); std::thread::spawn(move || serve(&x)); }
     (0..num_threads).map(|_| { let x = Arc::clone(&x); std::thread::spawn(move || x.len()) }).count();
     for _ in jobs { let x = Arc::clone(&x); std::thread::spawn(move || { x.len(); }); }
 }";
-    assert_eq!(findings(text), vec![(9, "arc_clone_in_hot_loop")]);
+    assert_eq!(
+        findings(text),
+        vec![(9, "arc_clone_in_hot_loop"), (9, "thread_spawn_per_task")]
+    );
 }
 
 #[test]

@@ -42,13 +42,25 @@ pub(crate) type RegionId = usize;
 #[derive(Debug, Clone)]
 pub(crate) struct Region {
     pub(crate) parent: Option<RegionId>,
-    /// The loop runs a few times, or once per thread: its bound is a small constant or counts
-    /// threads or cores (`0..4`, `0..num_threads`). Its body is as hot as the code around it,
-    /// and a thread spawned in it is fan-out.
-    pub(crate) few: bool,
+    /// How many times the loop runs, as far as its iterator shows.
+    pub(crate) count: LoopCount,
     /// Calls made directly in the region, as candidate lists: a region whose callee starts
     /// workers is start-up code too.
     pub(crate) callees: Vec<Vec<FnId>>,
+}
+
+/// How many times a loop runs, as far as its iterator shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LoopCount {
+    /// Any number of times.
+    Many,
+    /// A few times, or once per thread: the bound is a small constant or counts threads or
+    /// cores (`0..4`, `0..num_threads`). The body is as hot as the code around it, and a thread
+    /// spawned in it is fan-out.
+    Few,
+    /// Once per chunk of some data (`data.chunks(n)`): a thread spawned in it takes a share of
+    /// the work, which is fan-out; other code in it still runs many times.
+    PerChunk,
 }
 
 /// What a spawn starts.
@@ -66,6 +78,9 @@ pub(crate) enum SpawnKind {
 #[derive(Debug, Clone)]
 pub(crate) struct SpawnSite {
     pub(crate) kind: SpawnKind,
+    pub(crate) file: usize,
+    /// The spawning call's callee (`thread::spawn`, `spawn`).
+    pub(crate) span: Span,
     pub(crate) function: Option<FnId>,
     pub(crate) region: Option<RegionId>,
     /// The spawned closure loops itself (a loop, or an iterator it consumes).
@@ -175,8 +190,8 @@ pub(crate) struct ScalarLockDecl {
 /// What phase two learns about a function's body.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FnBodyFacts {
-    /// The body loops (a loop, or an iterator it consumes).
-    pub(crate) loops: bool,
+    /// The body runs a `loop` or `while`: it may keep running (a worker's receive loop).
+    pub(crate) long_running: bool,
     /// For each parameter (excluding `self`): whether the body only slices it or takes its
     /// length, never using it whole.
     pub(crate) only_sliced: Vec<bool>,
@@ -797,11 +812,21 @@ pub(crate) fn expr_loops(body: &Expr) -> bool {
     finder.0
 }
 
-/// Whether a function body loops (see [`expr_loops`]).
-fn block_loops(block: &syn::Block) -> bool {
-    let mut finder = FindLoop(false);
-    finder.visit_block(block);
-    finder.0
+/// Whether a function body runs a `loop` or `while` (not a `for` over its data).
+fn runs_open_ended(block: &syn::Block) -> bool {
+    struct Find(bool);
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {
+            self.0 = true;
+        }
+        fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {
+            self.0 = true;
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find(false);
+    find.visit_block(block);
+    find.0
 }
 
 /// Finds a loop outside nested items.
@@ -930,11 +955,11 @@ impl<'a> Walker<'a> {
     }
 
     /// Runs `f` in a hot region.
-    fn with_region<R>(&mut self, few: bool, f: impl FnOnce(&mut Self) -> R) -> R {
+    fn with_region<R>(&mut self, count: LoopCount, f: impl FnOnce(&mut Self) -> R) -> R {
         let id = self.out.regions.len();
         self.out.regions.push(Region {
             parent: self.region,
-            few,
+            count,
             callees: Vec::new(),
         });
         let outer = self.region.replace(id);
@@ -1944,7 +1969,7 @@ impl<'a> Walker<'a> {
             }
             w.visit_block(block);
             let mut facts = w.fn_facts.take().unwrap_or_default();
-            facts.loops = block_loops(block);
+            facts.long_running = runs_open_ended(block);
             facts.only_sliced = params
                 .iter()
                 .map(|(t, ty)| match &*t.pat {
@@ -2019,8 +2044,8 @@ impl<'a> Walker<'a> {
             });
         };
         if hot {
-            let few = self.counts_few(&m.receiver);
-            self.with_region(few, visit);
+            let count = self.loop_count(&m.receiver);
+            self.with_region(count, visit);
         } else if IMMEDIATE_METHODS.contains(&method.as_str()) {
             visit(self);
         } else {
@@ -2046,18 +2071,24 @@ impl<'a> Walker<'a> {
         self.guards = guards;
     }
 
-    /// Whether an iterated expression counts a few things or threads: `0..4`, `0..WORKERS`
-    /// with a small constant, `0..num_threads`, `(0..n_cpus).map(..)`.
-    fn counts_few(&self, iter: &Expr) -> bool {
+    /// How many times a loop over `iter` runs: a few for `0..4`, `0..WORKERS` with a small
+    /// constant, `0..num_threads`, `(0..n_cpus).map(..)`; once per chunk for `data.chunks(n)`.
+    fn loop_count(&self, iter: &Expr) -> LoopCount {
         match iter {
-            Expr::Range(r) => r.end.as_deref().is_some_and(|end| {
-                names_thread_count(end) || self.small_count(end).is_some_and(|n| n <= MAX_FEW)
-            }),
-            Expr::Paren(p) => self.counts_few(&p.expr),
-            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "into_iter" | "map") => {
-                self.counts_few(&m.receiver)
+            Expr::Range(r) => {
+                let few = r.end.as_deref().is_some_and(|end| {
+                    names_thread_count(end) || self.small_count(end).is_some_and(|n| n <= MAX_FEW)
+                });
+                if few { LoopCount::Few } else { LoopCount::Many }
             }
-            _ => false,
+            Expr::Paren(p) => self.loop_count(&p.expr),
+            Expr::MethodCall(m) => match m.method.to_string().as_str() {
+                "into_iter" | "map" | "enumerate" => self.loop_count(&m.receiver),
+                "chunks" | "chunks_mut" | "chunks_exact" | "chunks_exact_mut" | "rchunks"
+                | "par_chunks" | "par_chunks_mut" => LoopCount::PerChunk,
+                _ => LoopCount::Many,
+            },
+            _ => LoopCount::Many,
         }
     }
 
@@ -2081,9 +2112,10 @@ impl<'a> Walker<'a> {
     /// guards, once per spawn: still in this region.
     fn visit_spawn(&mut self, kind: SpawnKind, span: Span, closure: Option<&syn::ExprClosure>) {
         let site = self.out.spawns.len();
-        let _ = span;
         self.out.spawns.push(SpawnSite {
             kind,
+            file: self.file,
+            span,
             function: self.function,
             region: self.region,
             loops: closure.is_some_and(closure_loops),
@@ -2269,8 +2301,8 @@ impl<'ast> Walker<'_> {
                     t => t.element(),
                 };
                 let borrows = self.borrowed_guard(&f.expr);
-                let few = self.counts_few(&f.expr);
-                self.with_region(few, |w| {
+                let count = self.loop_count(&f.expr);
+                self.with_region(count, |w| {
                     w.with_scope(|w| {
                         w.bind_pat(&f.pat, item, None, borrows);
                         w.visit_block(&f.body);
@@ -2278,7 +2310,7 @@ impl<'ast> Walker<'_> {
                 });
             }
             Expr::While(wh) => {
-                self.with_region(false, |w| {
+                self.with_region(LoopCount::Many, |w| {
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
                             w.visit_expr(&wh.cond);
@@ -2290,7 +2322,7 @@ impl<'ast> Walker<'_> {
                     })
                 });
             }
-            Expr::Loop(l) => self.with_region(false, |w| w.visit_block(&l.body)),
+            Expr::Loop(l) => self.with_region(LoopCount::Many, |w| w.visit_block(&l.body)),
             Expr::Let(l) => {
                 self.visit_expr(&l.expr);
                 let ty = self.type_of(&l.expr);

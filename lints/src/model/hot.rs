@@ -4,7 +4,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::body::{ArgRoot, BodyOutput, Condition, FnBodyFacts, RegionId, SpawnKind, SpawnSite};
+use super::body::{
+    ArgRoot, BodyOutput, Condition, FnBodyFacts, LoopCount, RegionId, SpawnKind, SpawnSite,
+};
 use super::types::{FnId, TypeTable};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::{AnalysisConfig, SourceFile};
@@ -44,7 +46,9 @@ impl<'a> Graph<'a> {
         for site in &out.spawns {
             let starts = graph.is_worker(site)
                 || (site.kind == SpawnKind::Thread
-                    && site.region.is_some_and(|r| out.regions[r].few));
+                    && site
+                        .region
+                        .is_some_and(|r| out.regions[r].count != LoopCount::Many));
             if !starts {
                 continue;
             }
@@ -58,8 +62,10 @@ impl<'a> Graph<'a> {
         graph
     }
 
-    /// Whether a spawn starts long-running or bulk work: a task (fan-out onto an executor or
-    /// pool), or a thread whose closure loops or calls a crate function that loops.
+    /// Whether a spawn starts a long-running worker (or fans out onto tasks): a task on an
+    /// executor or pool, a thread whose closure loops, or one whose closure calls a crate
+    /// function that runs a `loop` or `while` (a worker's receive loop). A closure that calls a
+    /// function looping over its own data (`job.run()`) is one job, not a worker.
     pub(crate) fn is_worker(&self, site: &SpawnSite) -> bool {
         site.kind == SpawnKind::Task
             || site.loops
@@ -67,7 +73,7 @@ impl<'a> Graph<'a> {
                 !ids.is_empty()
                     && ids
                         .iter()
-                        .all(|id| self.facts.get(id).is_some_and(|f| f.loops))
+                        .all(|id| self.facts.get(id).is_some_and(|f| f.long_running))
             })
     }
 
@@ -87,7 +93,8 @@ impl<'a> Graph<'a> {
     fn region_hot(&self, region: Option<RegionId>) -> bool {
         region.is_some_and(|r| {
             !self.starts_workers(r)
-                && (!self.out.regions[r].few || self.region_hot(self.out.regions[r].parent))
+                && (self.out.regions[r].count != LoopCount::Few
+                    || self.region_hot(self.out.regions[r].parent))
         })
     }
 }
@@ -164,154 +171,212 @@ fn configured(table: &TypeTable, id: FnId, names: &[String]) -> bool {
     })
 }
 
-/// Reports the pending findings whose condition holds, adding the call chain where a function
-/// is hot only through its callers.
-pub(crate) fn settle(
-    table: &TypeTable,
-    out: &BodyOutput,
-    files: &[SourceFile],
-    config: &AnalysisConfig,
-) -> Vec<Diagnostic> {
-    let graph = Graph::new(table, out);
-    // Functions that start workers or tasks are start-up code, a type's own `clone` is where a
-    // handle is duplicated by design, and a builder step (`fn bind(mut self, ..) -> Self`) runs
-    // while a value is configured: none is hot through its callers, nor passes hotness on.
-    let mut startup: Vec<bool> = (0..table.fns.len())
-        .map(|id| {
-            graph.starts_workers[id] || table.fns[id].name == "clone" || table.fns[id].builder
-        })
-        .collect();
-    for call in &out.calls {
-        if let Some(caller) = call.caller {
-            if graph.starts_workers[call.callee] {
-                startup[caller] = true;
+/// Hot code across the crate: which regions and functions run many times, and why. Built once
+/// per crate from every body's facts; lints that decide at the crate level ask it too.
+pub(crate) struct HotCode<'a> {
+    table: &'a TypeTable,
+    files: &'a [SourceFile],
+    pub(crate) graph: Graph<'a>,
+    hot: HashMap<FnId, HotReason>,
+    same: HashMap<FnId, u64>,
+}
+
+/// Why code is hot.
+pub(crate) enum Hotness {
+    /// It is in a loop or adapter closure of its own function.
+    Loop,
+    /// Its function is hot through its callers; the note names the chain.
+    Callers(String),
+}
+
+impl<'a> HotCode<'a> {
+    pub(crate) fn build(
+        table: &'a TypeTable,
+        out: &'a BodyOutput,
+        files: &'a [SourceFile],
+        config: &AnalysisConfig,
+    ) -> HotCode<'a> {
+        let graph = Graph::new(table, out);
+        // Functions that start workers or tasks are start-up code, a type's own `clone` is
+        // where a handle is duplicated by design, and a builder step (`fn bind(mut self, ..) ->
+        // Self`) runs while a value is configured: none is hot through its callers, nor passes
+        // hotness on.
+        let mut startup: Vec<bool> = (0..table.fns.len())
+            .map(|id| {
+                graph.starts_workers[id] || table.fns[id].name == "clone" || table.fns[id].builder
+            })
+            .collect();
+        for call in &out.calls {
+            if let Some(caller) = call.caller {
+                if graph.starts_workers[call.callee] {
+                    startup[caller] = true;
+                }
             }
         }
-    }
-    // Code called in a loop only by tests is not hot in production.
-    let test_caller = |caller: Option<FnId>| {
-        caller.is_some_and(|c| {
-            table.fns[c].is_test
-                || files[table.fns[c].file]
-                    .path
-                    .components()
-                    .any(|p| p.as_os_str() == "tests")
-        })
-    };
-    let mut hot: HashMap<FnId, HotReason> = HashMap::new();
-    let mut queue = VecDeque::new();
-    for id in 0..table.fns.len() {
-        if configured(table, id, &config.hot_functions) {
-            hot.insert(
-                id,
-                HotReason {
-                    site: None,
-                    chain: vec![id],
-                },
-            );
-            queue.push_back(id);
+        // Code called in a loop only by tests is not hot in production.
+        let test_caller = |caller: Option<FnId>| {
+            caller.is_some_and(|c| {
+                table.fns[c].is_test
+                    || files[table.fns[c].file]
+                        .path
+                        .components()
+                        .any(|p| p.as_os_str() == "tests")
+            })
+        };
+        let mut hot: HashMap<FnId, HotReason> = HashMap::new();
+        let mut queue = VecDeque::new();
+        for id in 0..table.fns.len() {
+            if configured(table, id, &config.hot_functions) {
+                hot.insert(
+                    id,
+                    HotReason {
+                        site: None,
+                        chain: vec![id],
+                    },
+                );
+                queue.push_back(id);
+            }
         }
-    }
-    for call in &out.calls {
-        if startup[call.callee] || test_caller(call.caller) {
-            continue;
-        }
-        if graph.region_hot(call.region) && !hot.contains_key(&call.callee) {
-            let mut chain: Vec<FnId> = call.caller.into_iter().collect();
-            chain.push(call.callee);
-            hot.insert(
-                call.callee,
-                HotReason {
-                    site: Some((call.file, call.span)),
-                    chain,
-                },
-            );
-            queue.push_back(call.callee);
-        }
-    }
-    let mut by_caller: HashMap<FnId, Vec<FnId>> = HashMap::new();
-    for call in &out.calls {
-        if let Some(caller) = call.caller {
-            by_caller.entry(caller).or_default().push(call.callee);
-        }
-    }
-    while let Some(id) = queue.pop_front() {
-        let reason = hot[&id].clone();
-        // Calls are resolved by name: beyond a few calls from the loop the chain is a guess.
-        if reason.chain.len() >= MAX_CHAIN {
-            continue;
-        }
-        for &callee in by_caller.get(&id).into_iter().flatten() {
-            if hot.contains_key(&callee) || startup[callee] {
+        for call in &out.calls {
+            if startup[call.callee] || test_caller(call.caller) {
                 continue;
             }
-            let mut chain = reason.chain.clone();
-            chain.push(callee);
-            hot.insert(
-                callee,
-                HotReason {
-                    site: reason.site,
-                    chain,
-                },
-            );
-            queue.push_back(callee);
+            if graph.region_hot(call.region) && !hot.contains_key(&call.callee) {
+                let mut chain: Vec<FnId> = call.caller.into_iter().collect();
+                chain.push(call.callee);
+                hot.insert(
+                    call.callee,
+                    HotReason {
+                        site: Some((call.file, call.span)),
+                        chain,
+                    },
+                );
+                queue.push_back(call.callee);
+            }
         }
-    }
-    let same = same_each_time(table, out, &graph, &hot, &startup, &test_caller);
-    let mut settled = Vec::new();
-    for pending in &out.pending {
-        match &pending.condition {
-            Condition::Hot {
-                function,
-                region,
-                param,
-            } => {
-                if function.is_some_and(|f| table.fns[f].name == "clone") {
+        let mut by_caller: HashMap<FnId, Vec<FnId>> = HashMap::new();
+        for call in &out.calls {
+            if let Some(caller) = call.caller {
+                by_caller.entry(caller).or_default().push(call.callee);
+            }
+        }
+        while let Some(id) = queue.pop_front() {
+            let reason = hot[&id].clone();
+            // Calls are resolved by name: beyond a few calls from the loop the chain is a guess.
+            if reason.chain.len() >= MAX_CHAIN {
+                continue;
+            }
+            for &callee in by_caller.get(&id).into_iter().flatten() {
+                if hot.contains_key(&callee) || startup[callee] {
                     continue;
                 }
-                // A value from a parameter that every hot caller passes anew each iteration
-                // (`for key in keys { f(key) }`) is a different value each time.
-                let varies = |f: FnId| {
-                    param.is_some_and(|p| {
-                        p >= 64 || same.get(&f).is_none_or(|bits| bits & (1 << p) == 0)
-                    })
-                };
-                if graph.region_hot(*region) {
-                    settled.push(pending.diagnostic.clone());
-                } else if let Some(reason) =
-                    function.filter(|&f| !varies(f)).and_then(|f| hot.get(&f))
-                {
-                    let names: Vec<&str> = reason
-                        .chain
-                        .iter()
-                        .map(|&id| table.fns[id].name.as_str())
-                        .collect();
-                    let note = match reason.site {
-                        Some((file, span)) => {
-                            let (line, col) = line_col(&files[file].text, span.start);
-                            format!(
-                                "called in a loop at {}:{line}:{col} via {}",
-                                files[file].path.display(),
-                                names.join(" -> ")
-                            )
-                        }
-                        None => format!("`{}` is listed in `hot-functions`", names.join(" -> ")),
-                    };
-                    settled.push(pending.diagnostic.clone().with_note(note));
-                }
+                let mut chain = reason.chain.clone();
+                chain.push(callee);
+                hot.insert(
+                    callee,
+                    HotReason {
+                        site: reason.site,
+                        chain,
+                    },
+                );
+                queue.push_back(callee);
             }
-            Condition::OnlySliced { callees, param } => {
-                let all = callees.iter().all(|id| {
-                    graph
-                        .facts
-                        .get(id)
-                        .is_some_and(|f| f.only_sliced.get(*param).copied().unwrap_or(false))
-                });
-                if all {
-                    settled.push(pending.diagnostic.clone());
+        }
+        let same = same_each_time(table, out, &graph, &hot, &startup, &test_caller);
+        HotCode {
+            table,
+            files,
+            graph,
+            hot,
+            same,
+        }
+    }
+
+    /// Whether code in `function`, in `region`, runs many times. `param` is the parameter the
+    /// finding's value comes from, if any: a function hot through callers that all pass a new
+    /// value each iteration does not see the same value twice.
+    pub(crate) fn hotness(
+        &self,
+        function: Option<FnId>,
+        region: Option<RegionId>,
+        param: Option<usize>,
+    ) -> Option<Hotness> {
+        if self.graph.region_hot(region) {
+            return Some(Hotness::Loop);
+        }
+        let f = function?;
+        if param.is_some_and(|p| p >= 64 || self.same.get(&f).is_none_or(|b| b & (1 << p) == 0)) {
+            return None;
+        }
+        let reason = self.hot.get(&f)?;
+        let names: Vec<&str> = reason
+            .chain
+            .iter()
+            .map(|&id| self.table.fns[id].name.as_str())
+            .collect();
+        Some(Hotness::Callers(match reason.site {
+            Some((file, span)) => {
+                let (line, col) = line_col(&self.files[file].text, span.start);
+                format!(
+                    "called in a loop at {}:{line}:{col} via {}",
+                    self.files[file].path.display(),
+                    names.join(" -> ")
+                )
+            }
+            None => format!("`{}` is listed in `hot-functions`", names.join(" -> ")),
+        }))
+    }
+
+    /// `diagnostic` with the call-chain note when the code is hot only through callers; `None`
+    /// when the code is not hot.
+    pub(crate) fn if_hot(
+        &self,
+        function: Option<FnId>,
+        region: Option<RegionId>,
+        param: Option<usize>,
+        diagnostic: Diagnostic,
+    ) -> Option<Diagnostic> {
+        match self.hotness(function, region, param)? {
+            Hotness::Loop => Some(diagnostic),
+            Hotness::Callers(note) => Some(diagnostic.with_note(note)),
+        }
+    }
+
+    /// Reports the pending findings whose condition holds, adding the call chain where a
+    /// function is hot only through its callers.
+    pub(crate) fn settle(&self, out: &BodyOutput) -> Vec<Diagnostic> {
+        let mut settled = Vec::new();
+        for pending in &out.pending {
+            match &pending.condition {
+                Condition::Hot {
+                    function,
+                    region,
+                    param,
+                } => {
+                    // A handle type's own `clone` is where it is duplicated by design.
+                    if function.is_some_and(|f| self.table.fns[f].name == "clone") {
+                        continue;
+                    }
+                    settled.extend(self.if_hot(
+                        *function,
+                        *region,
+                        *param,
+                        pending.diagnostic.clone(),
+                    ));
+                }
+                Condition::OnlySliced { callees, param } => {
+                    let all = callees.iter().all(|id| {
+                        self.graph
+                            .facts
+                            .get(id)
+                            .is_some_and(|f| f.only_sliced.get(*param).copied().unwrap_or(false))
+                    });
+                    if all {
+                        settled.push(pending.diagnostic.clone());
+                    }
                 }
             }
         }
+        settled
     }
-    settled
 }

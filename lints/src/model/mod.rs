@@ -72,11 +72,11 @@ pub(crate) fn analyse(
     }
     let mut diagnostics = discovered.findings;
     diagnostics.append(&mut merged.diagnostics);
-    diagnostics.extend(hot::settle(
-        &table,
-        &merged,
-        &discovered.files,
-        &info.config,
+    let hot = hot::HotCode::build(&table, &merged, &discovered.files, &info.config);
+    diagnostics.extend(hot.settle(&merged));
+    diagnostics.extend(rules::thread_spawn_per_task::check_crate(
+        &hot,
+        &merged.spawns,
     ));
     // A crate that defines its own `Mutex` (a lock implementation) may mean that type.
     if !table.defines("Mutex") && !table.defines("RwLock") {

@@ -9,6 +9,7 @@ pub(crate) mod clone_under_lock;
 pub(crate) mod mutex_scalar;
 pub(crate) mod over_copy;
 pub(crate) mod parse_error;
+pub(crate) mod thread_spawn_per_task;
 
 use crate::model::body::{Cx, Sink};
 use crate::registry::Lint;
@@ -16,6 +17,7 @@ use crate::registry::Lint;
 /// Every lint, in catalogue order.
 pub(crate) static ALL: &[&Lint] = &[
     &arc_clone_in_hot_loop::ARC_CLONE_IN_HOT_LOOP,
+    &thread_spawn_per_task::THREAD_SPAWN_PER_TASK,
     &mutex_scalar::MUTEX_SCALAR,
     &clone_under_lock::CLONE_UNDER_LOCK,
     &over_copy::OVER_COPY,

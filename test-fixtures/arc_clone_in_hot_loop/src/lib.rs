@@ -46,7 +46,7 @@ pub fn thousand_threads() {
     let mut handles = Vec::new();
     for _ in 0..1000 {
         let c = Arc::clone(&counter); //~ arc_clone_in_hot_loop
-        handles.push(thread::spawn(move || {
+        handles.push(thread::spawn(move || { //~ thread_spawn_per_task
             *c.lock().unwrap() += 1;
         }));
     }

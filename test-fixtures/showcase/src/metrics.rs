@@ -13,7 +13,7 @@ impl Metrics {
     pub fn increment(&self, key: &str) {
         let counts = Arc::clone(&self.counts); //~ arc_clone_in_hot_loop
         let key = key.to_string();
-        thread::spawn(move || {
+        thread::spawn(move || { //~ thread_spawn_per_task
             *counts.lock().unwrap().entry(key).or_insert(0) += 1;
         });
     }
@@ -30,7 +30,7 @@ pub fn thousand_threads() -> u64 {
     let mut handles = Vec::new();
     for _ in 0..1000 {
         let counter = Arc::clone(&counter); //~ arc_clone_in_hot_loop
-        handles.push(thread::spawn(move || {
+        handles.push(thread::spawn(move || { //~ thread_spawn_per_task
             *counter.lock().unwrap() += 1;
         }));
     }

@@ -1,0 +1,35 @@
+#![doc = include_str!("thread_spawn_per_task.md")]
+
+use crate::Diagnostic;
+use crate::model::body::{SpawnKind, SpawnSite};
+use crate::model::hot::HotCode;
+use crate::registry::declare_lint;
+
+declare_lint!(
+    pub(crate) THREAD_SPAWN_PER_TASK,
+    "thread_spawn_per_task",
+    Warn,
+    "an OS thread spawned in hot code for short work: creating and joining it costs more than the task",
+    "thread_spawn_per_task.md"
+);
+
+/// Flags the spawn call: that is what a person replaces with a hand-off to a worker. Decided
+/// once the crate's hot code is known, since the spawn is often hot only through its callers.
+pub(crate) fn check_crate(hot: &HotCode<'_>, spawns: &[SpawnSite]) -> Vec<Diagnostic> {
+    spawns
+        .iter()
+        .filter(|site| site.kind == SpawnKind::Thread && !hot.graph.is_worker(site))
+        .filter_map(|site| {
+            let diagnostic = Diagnostic::new(
+                &THREAD_SPAWN_PER_TASK,
+                site.file,
+                site.span,
+                "an operating-system thread is spawned for one short task in code that runs many times",
+            )
+            .with_label("a new thread per task, created and torn down each time")
+            .with_note("the spawned closure has no loop: each thread runs one task and exits, and creating, scheduling and joining it costs tens of microseconds")
+            .with_help("start a fixed set of workers once (`std::thread::scope` with one thread per core, or a pool such as rayon) and hand them the tasks through a channel or a shared queue");
+            hot.if_hot(site.function, site.region, None, diagnostic)
+        })
+        .collect()
+}

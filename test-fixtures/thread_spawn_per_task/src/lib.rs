@@ -1,0 +1,138 @@
+//! Threads spawned for one short task in code that runs many times, and look-alikes that must
+//! stay silent.
+
+use std::process::Command;
+use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+#[derive(Clone, Copy)]
+pub struct Job {
+    pub seed: u64,
+    pub len: u32,
+}
+
+impl Job {
+    /// A few microseconds of work: its loop is over its own data, not a stream of jobs.
+    pub fn run(self) -> u64 {
+        let mut sum = self.seed;
+        for i in 0..self.len {
+            sum = sum.rotate_left(5) ^ u64::from(i);
+        }
+        sum
+    }
+}
+
+/// A thread per job.
+pub fn per_job(jobs: &[Job]) -> u64 {
+    let mut handles = Vec::new();
+    for &job in jobs {
+        handles.push(thread::spawn(move || job.run())); //~ thread_spawn_per_task
+    }
+    handles.into_iter().map(|h| h.join().unwrap()).sum()
+}
+
+/// A thread per item through an iterator adapter and a thread builder.
+pub fn per_item(items: &[u64]) -> Vec<thread::JoinHandle<u64>> {
+    items
+        .iter()
+        .map(|&x| {
+            thread::Builder::new()
+                .spawn(move || x * 2) //~ thread_spawn_per_task
+                .unwrap()
+        })
+        .collect()
+}
+
+/// A scoped thread per request.
+pub fn per_request(requests: &[String]) -> usize {
+    thread::scope(|s| {
+        let mut handles = Vec::new();
+        for request in requests {
+            handles.push(s.spawn(move || request.len())); //~ thread_spawn_per_task
+        }
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+/// Spawns per call, and is called once per event: hot through its caller.
+pub struct Recorder {
+    events: Arc<Mutex<Vec<u32>>>,
+}
+
+impl Recorder {
+    pub fn record(&self, event: u32) {
+        let events = Arc::clone(&self.events); //~ arc_clone_in_hot_loop
+        thread::spawn(move || { //~ thread_spawn_per_task
+            events.lock().unwrap().push(event);
+        });
+    }
+}
+
+pub fn record_all(recorder: &Recorder, events: &[u32]) {
+    for &event in events {
+        recorder.record(event);
+    }
+}
+
+// ---- look-alikes that must stay silent ----
+
+/// Long-running workers started once each.
+pub fn start_workers(rx: Arc<Mutex<Receiver<Job>>>, workers: usize) {
+    for _ in 0..workers {
+        let rx = Arc::clone(&rx);
+        thread::spawn(move || loop {
+            let job = match rx.lock().unwrap().recv() {
+                Ok(job) => job,
+                Err(_) => break,
+            };
+            job.run();
+        });
+    }
+}
+
+/// A worker whose loop is in the function it calls.
+fn serve(rx: Receiver<Job>) {
+    while let Ok(job) = rx.recv() {
+        job.run();
+    }
+}
+
+pub fn start_servers(queues: Vec<Receiver<Job>>) {
+    for rx in queues {
+        thread::spawn(move || serve(rx));
+    }
+}
+
+/// A known few threads, or one per core: fan-out.
+pub fn fan_out(job: Job, num_threads: usize) {
+    for _ in 0..4 {
+        thread::spawn(move || job.run());
+    }
+    for _ in 0..num_threads {
+        thread::spawn(move || job.run());
+    }
+}
+
+/// One scoped thread per chunk of the data, each looping over its share.
+pub fn chunked(data: &[u64], threads: usize) -> u64 {
+    thread::scope(|s| {
+        let mut handles = Vec::new();
+        for chunk in data.chunks(data.len().div_ceil(threads.max(1)).max(1)) {
+            handles.push(s.spawn(move || chunk.iter().sum::<u64>()));
+        }
+        handles.into_iter().map(|h| h.join().unwrap()).sum()
+    })
+}
+
+/// A thread outside any loop.
+pub fn once(job: Job) -> u64 {
+    thread::spawn(move || job.run()).join().unwrap()
+}
+
+/// Processes, not threads.
+pub fn processes(names: &[&str]) {
+    for name in names {
+        let _ = Command::new(name).spawn();
+    }
+}
