@@ -130,6 +130,10 @@ pub(crate) enum Condition {
     },
     /// Reported when every candidate callee only slices parameter `param`.
     OnlySliced { callees: Vec<FnId>, param: usize },
+    /// Reported when the atomic of this name is only ever counted with (added to, subtracted
+    /// from, loaded, stored), never compared-and-swapped, swapped or used as bit flags anywhere
+    /// in the crate: then it is a counter, not a lock or state word.
+    Counter { atomic: String },
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +217,14 @@ pub(crate) struct BodyOutput {
     /// Items, fields and statements, attributes included: a `contention:allow` comment on the
     /// line above one covers all of it.
     pub(crate) items: Vec<Span>,
+    /// Findings of the function being walked that stand unless it writes the same atomic again
+    /// (see [`Sink::report_unless_overwritten`]).
+    until_overwritten: Vec<(String, Diagnostic)>,
+    /// Writes to atomics in the function being walked: the atomic and where.
+    atomic_writes: Vec<(String, usize)>,
+    /// Atomics (by field, static or variable name) updated other than by counting: compared and
+    /// swapped, swapped, or used as bit flags.
+    pub(crate) state_words: Vec<String>,
 }
 
 /// A local variable.
@@ -228,6 +240,8 @@ struct Local {
     fresh_arc: bool,
     /// The variable is the function's parameter of this index (`self` not counted).
     param: Option<usize>,
+    /// The variable holds a pointer into this function's stack frame (`&mut x as *mut _`).
+    points_to_local: bool,
     /// The hot region the variable was bound in: a new value each iteration.
     region: Option<RegionId>,
 }
@@ -241,6 +255,12 @@ struct Guard {
     statement: Option<usize>,
     /// `let`-bound guards die with their scope.
     scope: Option<usize>,
+}
+
+/// A local variable as lints see it.
+pub(crate) struct LocalView<'a> {
+    pub(crate) ty: &'a Ty,
+    pub(crate) is_param: bool,
 }
 
 /// A live guard as lints see it.
@@ -336,6 +356,37 @@ impl<'a> Cx<'_, 'a> {
         self.walker.storing
     }
 
+    /// Whether the value of the expression being linted is dropped unused: it is a statement
+    /// (`x.f();`) or bound to `_`.
+    pub(crate) fn is_discarded(&self) -> bool {
+        self.walker.discarding
+    }
+
+    /// A declared type as written, with the file's `use .. as ..` renames and `Self` applied
+    /// but type aliases not expanded.
+    pub(crate) fn declared_ty(&self, ty: &syn::Type) -> Ty {
+        let ty = self.walker.renames.ty(ty);
+        match (&ty, &self.walker.self_ty) {
+            (Ty::Named(name, _), Some(self_ty)) if name == "Self" => Ty::named(self_ty, vec![]),
+            _ => ty,
+        }
+    }
+
+    /// The type of a local variable, parameter or static by name.
+    pub(crate) fn local(&self, name: &str) -> Option<LocalView<'_>> {
+        self.walker.lookup(name).map(|l| LocalView {
+            ty: &l.ty,
+            is_param: l.param.is_some(),
+        })
+    }
+
+    /// If `expr` is a pointer into this function's stack frame, the variable it points to:
+    /// `&mut x as *mut T`, `&x as *const T as *mut T`, `ptr::addr_of_mut!(x)`, `&raw mut x`, a
+    /// variable holding one, or (`coerced`) a plain `&mut x` where a raw pointer is expected.
+    pub(crate) fn local_pointee(&self, expr: &Expr, coerced: bool) -> Option<String> {
+        self.walker.local_pointee(expr, coerced)
+    }
+
     /// Whether code here is in a loop or adapter closure of its own function.
     pub(crate) fn in_local_region(&self) -> bool {
         self.walker.region.is_some()
@@ -378,6 +429,63 @@ impl Sink<'_> {
             diagnostic,
         });
     }
+
+    /// Reports a finding about a value written into the atomic `atomic` unless the same
+    /// function writes that atomic again later (putting back what it replaced before it
+    /// returns).
+    pub(crate) fn report_unless_overwritten(&mut self, atomic: &Expr, diagnostic: Diagnostic) {
+        self.out
+            .until_overwritten
+            .push((atomic_key(atomic), diagnostic));
+    }
+}
+
+/// The methods that write a new value into an atomic.
+const ATOMIC_WRITES: &[&str] = &[
+    "store",
+    "swap",
+    "compare_exchange",
+    "compare_exchange_weak",
+    "compare_and_swap",
+];
+
+/// Atomic updates that treat the value as a state word rather than a count.
+const STATE_WORD_UPDATES: &[&str] = &[
+    "compare_exchange",
+    "compare_exchange_weak",
+    "compare_and_swap",
+    "swap",
+    "fetch_and",
+    "fetch_or",
+    "fetch_xor",
+    "fetch_nand",
+    "fetch_update",
+    "fetch_max",
+    "fetch_min",
+];
+
+/// The name an atomic goes by: its field's, static's or variable's (`requests` in
+/// `self.stats.requests`).
+pub(crate) fn atomic_name(atomic: &Expr) -> Option<String> {
+    match atomic {
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(i) => Some(i.to_string()),
+            syn::Member::Unnamed(_) => atomic_name(&f.base),
+        },
+        Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Expr::Paren(p) => atomic_name(&p.expr),
+        Expr::Reference(r) => atomic_name(&r.expr),
+        Expr::Unary(u) => atomic_name(&u.expr),
+        Expr::MethodCall(m) if m.method == "deref" || m.method == "as_ref" => {
+            atomic_name(&m.receiver)
+        }
+        _ => None,
+    }
+}
+
+/// How an atomic is named in the source, to match writes to the same one.
+fn atomic_key(atomic: &Expr) -> String {
+    quote::ToTokens::to_token_stream(atomic).to_string()
 }
 
 /// Method names of iterator adapters that only exist on iterators: their closures run once per
@@ -761,10 +869,15 @@ pub(crate) fn spawn_of(expr: &Expr) -> Option<(SpawnKind, Option<&syn::ExprClosu
         Expr::Closure(c) if c.asyncness.is_none() => Some(c),
         _ => None,
     });
+    // `thread::spawn(f)`, `Builder::spawn(f)`, `scope.spawn(f)` take the closure alone (and
+    // `spawn_scoped(scope, f)` a scope first); a closure that takes an argument is a rayon
+    // scope's task (`s.spawn(|_| ..)`), and other arities are other libraries' spawns.
     let thread_path = matches!(prev.as_deref(), None | Some("thread"));
+    let thread_arity = args.len() == usize::from(name == "spawn_scoped") + 1;
+    let no_params = closure.is_some_and(|c| c.inputs.is_empty());
     match name.as_str() {
         "spawn" | "spawn_scoped" | "spawn_unchecked"
-            if closure.is_some() && (method || thread_path) =>
+            if no_params && thread_arity && (method || thread_path) =>
         {
             Some((SpawnKind::Thread, closure))
         }
@@ -882,6 +995,9 @@ pub(crate) struct Walker<'a> {
     /// The expression being walked is stored beyond the statement: pushed into a collection,
     /// assigned to a field, turned into a raw pointer (see [`Cx::is_stored`]).
     storing: bool,
+    /// The expression being walked is a statement whose value is dropped (`x.f();`,
+    /// `let _ = x.f();`).
+    discarding: bool,
 }
 
 /// Runs phase two over one file.
@@ -914,6 +1030,7 @@ pub(crate) fn walk_file(
         temp_shape: None,
         spawn_stack: Vec::new(),
         storing: false,
+        discarding: false,
     };
     walker.visit_file(ast);
     walker.out
@@ -975,7 +1092,12 @@ impl<'a> Walker<'a> {
         let outer_region = self.region.take();
         let outer_facts = self.fn_facts.take();
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
+        let waiting = std::mem::take(&mut self.out.until_overwritten);
+        let writes = std::mem::take(&mut self.out.atomic_writes);
         let result = f(self);
+        self.settle_overwrites();
+        self.out.until_overwritten = waiting;
+        self.out.atomic_writes = writes;
         self.scopes = scopes;
         self.fn_facts = outer_facts;
         self.region = outer_region;
@@ -1159,6 +1281,9 @@ impl<'a> Walker<'a> {
             (Some("fs"), "read") => Ty::named("Vec", vec![Ty::named("u8", vec![])]),
             (Some("fs"), "read_to_string") => Ty::named("String", vec![]),
             (Some("Condvar"), "new") => Ty::named("Condvar", vec![]),
+            (Some(atomic), "new" | "default") if atomic.starts_with("Atomic") => {
+                Ty::named(atomic, vec![])
+            }
             (Some("Some"), _) | (None, "Some") => Ty::named("Option", vec![first_arg()]),
             _ => self.unique_return(&self.resolve_path_call(call)),
         }
@@ -1556,6 +1681,7 @@ impl<'a> Walker<'a> {
                         borrows,
                         fresh_arc: false,
                         param: None,
+                        points_to_local: false,
                         region: None,
                     },
                 );
@@ -1644,6 +1770,19 @@ impl<'a> Walker<'a> {
             let mut sink = Sink { out: &mut out };
             for check in rules::LET_LINTS {
                 check(&cx, local, rest, &mut sink);
+            }
+        }
+        self.out = out;
+    }
+
+    fn lint_decl(&mut self, kind: rules::DeclKind, ty: &syn::Type) {
+        let mut out = std::mem::take(&mut self.out);
+        {
+            let cx = Cx { walker: self };
+            let mut sink = Sink { out: &mut out };
+            let decl = rules::Decl { kind, ty };
+            for check in rules::DECL_LINTS {
+                check(&cx, &decl, &mut sink);
             }
         }
         self.out = out;
@@ -1804,6 +1943,9 @@ impl<'a> Walker<'a> {
 
     fn visit_local_stmt(&mut self, local: &syn::Local, rest: &[syn::Stmt]) {
         self.lint_let(local, rest);
+        if let Pat::Type(t) = &local.pat {
+            self.lint_decl(rules::DeclKind::Let, &t.ty);
+        }
         let Some(init) = &local.init else {
             if let Pat::Type(t) = &local.pat {
                 let ty = self.ty(&t.ty);
@@ -1829,6 +1971,7 @@ impl<'a> Walker<'a> {
             if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
                 w.binding_lock = Some(w.span(call.method.span()));
             }
+            w.discarding = matches!(local.pat, Pat::Wild(_));
             w.visit_stored(&init.expr, stored);
             w.binding_lock = None;
             if let Some((_, diverge)) = &init.diverge {
@@ -1874,6 +2017,7 @@ impl<'a> Walker<'a> {
                         borrows: None,
                         fresh_arc: false,
                         param: None,
+                        points_to_local: false,
                         region: None,
                     },
                 );
@@ -1883,6 +2027,15 @@ impl<'a> Walker<'a> {
                 self.bind_pat(&local.pat, ty, origin, borrows);
                 let fresh_arc = matches!(&*init.expr, Expr::Call(c)
                     if path_tail(&c.func).is_some_and(|(o, f)| o.as_deref() == Some("Arc") && f == "new"));
+                let declared_ptr =
+                    matches!(&local.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Ptr(_)));
+                if let Some(name) = single_binding(&local.pat) {
+                    if self.local_pointee(&init.expr, declared_ptr).is_some() {
+                        if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                            l.points_to_local = true;
+                        }
+                    }
+                }
                 if let (true, Pat::Ident(i)) = (fresh_arc, &local.pat) {
                     let name = i.ident.to_string();
                     if let Some(local) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
@@ -1931,14 +2084,17 @@ impl<'a> Walker<'a> {
             self.out.items.push(span);
             match stmt {
                 syn::Stmt::Local(local) => self.visit_local_stmt(local, &stmts[i + 1..]),
-                syn::Stmt::Expr(expr, _) => {
+                syn::Stmt::Expr(expr, semi) => {
                     if let Some(name) = drop_target(expr) {
                         let depth_guard = self.lookup(&name).and_then(|l| l.guard);
                         if let Some(id) = depth_guard {
                             self.guards.retain(|g| g.id != id);
                         }
                     }
-                    self.with_statement_of(expr, |w| w.visit_expr(expr));
+                    self.with_statement_of(expr, |w| {
+                        w.discarding = semi.is_some();
+                        w.visit_expr(expr)
+                    });
                 }
                 syn::Stmt::Item(item) => self.visit_item(item),
                 syn::Stmt::Macro(m) => self.visit_stmt_macro(m),
@@ -2207,11 +2363,21 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .map(|i| i.to_string())
                 .unwrap_or_else(|| i.to_string());
             self.declare_field(&name, &field_name, &field.ty, has_condvar);
+            self.lint_decl(rules::DeclKind::Field, &field.ty);
         }
+        visit::visit_item_struct(self, s);
+    }
+
+    fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
+        for field in e.variants.iter().flat_map(|v| v.fields.iter()) {
+            self.lint_decl(rules::DeclKind::Field, &field.ty);
+        }
+        visit::visit_item_enum(self, e);
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
         self.declare_scalar_lock(DeclKey::Static(s.ident.to_string()), &s.ty, false);
+        self.lint_decl(rules::DeclKind::Static, &s.ty);
         self.with_function(None, |w| w.visit_expr(&s.expr));
     }
 
@@ -2220,6 +2386,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
+        self.lint_decl(rules::DeclKind::Alias, &t.ty);
         if let Some((kind, scalar, span, condvar)) = self.scalar_lock_in(&t.ty) {
             self.out.scalar_decls.push(ScalarLockDecl {
                 key: DeclKey::Static(format!("type {}", t.ident)),
@@ -2275,12 +2442,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
         let stored = std::mem::take(&mut self.storing);
+        let discarded = std::mem::take(&mut self.discarding);
         self.visit_expr_inner(expr, stored);
         // After the operands, as they are evaluated: a temporary guard taken in a receiver
         // chain is live when the outer call runs.
         self.storing = stored;
+        self.discarding = discarded;
         self.lint_expr(expr);
         self.storing = false;
+        self.discarding = false;
     }
 }
 
@@ -2401,6 +2571,16 @@ impl<'ast> Walker<'_> {
                     }
                 }
                 self.record_call(expr);
+                let method = m.method.to_string();
+                if ATOMIC_WRITES.contains(&method.as_str()) {
+                    let at = self.span(m.method.span()).start;
+                    self.out.atomic_writes.push((atomic_key(&m.receiver), at));
+                }
+                if STATE_WORD_UPDATES.contains(&method.as_str()) {
+                    if let Some(name) = atomic_name(&m.receiver) {
+                        self.out.state_words.push(name);
+                    }
+                }
                 // `x.clone().into_future()` stored: the method took the clone by value and what
                 // it returns owns it.
                 self.visit_stored(&m.receiver, stored && is_clone_call(&m.receiver));
@@ -2509,6 +2689,69 @@ impl Walker<'_> {
         }
     }
 
+    /// Reports the findings of a function that waited for a later write to their atomic and
+    /// found none.
+    fn settle_overwrites(&mut self) {
+        let writes = std::mem::take(&mut self.out.atomic_writes);
+        for (key, diagnostic) in std::mem::take(&mut self.out.until_overwritten) {
+            let overwritten = writes
+                .iter()
+                .any(|(k, at)| *k == key && *at > diagnostic.span.end);
+            if !overwritten {
+                self.out.diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    /// See [`Cx::local_pointee`].
+    fn local_pointee(&self, expr: &Expr, coerced: bool) -> Option<String> {
+        // The place a reference is taken of: a variable of this frame, or a field of one.
+        let frame_var = |place: &Expr| -> Option<String> {
+            let mut place = place;
+            let mut projected = false;
+            loop {
+                match place {
+                    Expr::Field(f) => (place, projected) = (&f.base, true),
+                    Expr::Index(i) => (place, projected) = (&i.expr, true),
+                    Expr::Paren(p) => place = &p.expr,
+                    Expr::Path(p) if p.path.segments.len() == 1 => {
+                        let name = p.path.segments[0].ident.to_string();
+                        let local = self.lookup(&name)?;
+                        // A field or element reached through a reference, a box, an `Arc` or a
+                        // `Vec` lives elsewhere; the variable itself is always in the frame.
+                        let inline = local.ty.is_known()
+                            && !matches!(local.ty, Ty::Ref(_) | Ty::Ptr(_))
+                            && !local.ty.is_std_deep()
+                            && !local.ty.is_refcounted();
+                        return (!projected || inline).then_some(name);
+                    }
+                    _ => return None,
+                }
+            }
+        };
+        match expr {
+            Expr::Cast(c) => match &*c.expr {
+                Expr::Reference(r) => frame_var(&r.expr),
+                inner => self.local_pointee(inner, true),
+            },
+            Expr::Reference(r) if coerced => frame_var(&r.expr),
+            Expr::RawAddr(r) => frame_var(&r.expr),
+            Expr::Paren(p) => self.local_pointee(&p.expr, coerced),
+            Expr::Call(c)
+                if expanded_macro_name(c).is_some_and(|m| m == "addr_of_mut" || m == "addr_of") =>
+            {
+                c.args.first().and_then(frame_var)
+            }
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let name = p.path.segments[0].ident.to_string();
+                self.lookup(&name)
+                    .filter(|l| l.points_to_local)
+                    .map(|_| name)
+            }
+            _ => None,
+        }
+    }
+
     /// Walks `expr` as an operand whose value is stored (or not).
     fn visit_stored(&mut self, expr: &Expr, stored: bool) {
         self.storing = stored;
@@ -2576,6 +2819,15 @@ impl Walker<'_> {
 /// it names one or two.
 fn few(ids: Vec<FnId>) -> Vec<FnId> {
     if ids.len() <= 2 { ids } else { Vec::new() }
+}
+
+/// The variable a `let` pattern binds when it binds just one (`x`, `mut x`, `x: T`).
+fn single_binding(pat: &Pat) -> Option<String> {
+    match pat {
+        Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
+        Pat::Type(t) => single_binding(&t.pat),
+        _ => None,
+    }
 }
 
 /// Strips `&` and `&mut`.

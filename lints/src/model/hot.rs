@@ -364,6 +364,11 @@ impl<'a> HotCode<'a> {
                         pending.diagnostic.clone(),
                     ));
                 }
+                Condition::Counter { atomic } => {
+                    if !out.state_words.contains(atomic) {
+                        settled.push(pending.diagnostic.clone());
+                    }
+                }
                 Condition::OnlySliced { callees, param } => {
                     let all = callees.iter().all(|id| {
                         self.graph

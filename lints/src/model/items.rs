@@ -291,9 +291,9 @@ impl Extract<'_> {
                     .stmts
                     .iter()
                     .filter_map(|s| match s {
-                        syn::Stmt::Item(item @ (syn::Item::Fn(_) | syn::Item::Impl(_))) => {
-                            Some(item)
-                        }
+                        syn::Stmt::Item(
+                            item @ (syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Const(_)),
+                        ) => Some(item),
                         _ => None,
                     })
                     .collect();

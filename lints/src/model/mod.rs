@@ -63,6 +63,7 @@ pub(crate) fn analyse(
         merged.regions.extend(output.regions);
         merged.calls.extend(output.calls);
         merged.spawns.extend(output.spawns);
+        merged.state_words.extend(output.state_words);
         merged.pending.extend(output.pending);
         merged.diagnostics.extend(output.diagnostics);
         merged.lock_uses.extend(output.lock_uses);

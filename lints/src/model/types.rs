@@ -141,6 +141,11 @@ impl TypeTable {
         self.fn_at.get(&(file, offset)).copied()
     }
 
+    /// Whether the crate defines a type alias of this name.
+    pub(crate) fn is_alias(&self, name: &str) -> bool {
+        self.aliases.contains_key(name)
+    }
+
     /// A crate type definition by name.
     pub(crate) fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.get(name)

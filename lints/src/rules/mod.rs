@@ -5,10 +5,13 @@
 //! of the whole crate.
 
 pub(crate) mod arc_clone_in_hot_loop;
+pub(crate) mod atomic_ptr_to_local;
 pub(crate) mod clone_under_lock;
+pub(crate) mod lock_per_element;
 pub(crate) mod mutex_scalar;
 pub(crate) mod over_copy;
 pub(crate) mod parse_error;
+pub(crate) mod seqcst_counter;
 pub(crate) mod thread_spawn_per_task;
 
 use crate::model::body::{Cx, Sink};
@@ -21,6 +24,9 @@ pub(crate) static ALL: &[&Lint] = &[
     &mutex_scalar::MUTEX_SCALAR,
     &clone_under_lock::CLONE_UNDER_LOCK,
     &over_copy::OVER_COPY,
+    &seqcst_counter::SEQCST_COUNTER,
+    &atomic_ptr_to_local::ATOMIC_PTR_TO_LOCAL,
+    &lock_per_element::LOCK_PER_ELEMENT,
     &parse_error::PARSE_ERROR,
 ];
 
@@ -34,7 +40,33 @@ pub(crate) static EXPR_LINTS: &[ExprLint] = &[
     arc_clone_in_hot_loop::check_expr,
     clone_under_lock::check_expr,
     over_copy::check_expr,
+    seqcst_counter::check_expr,
+    atomic_ptr_to_local::check_expr,
 ];
+
+/// What declares a value's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeclKind {
+    /// A struct, enum or union field.
+    Field,
+    /// A `static` or `const`.
+    Static,
+    /// A type alias.
+    Alias,
+    /// A `let` with a type annotation.
+    Let,
+}
+
+/// A declaration with its written type: where type-level lints report.
+pub(crate) struct Decl<'a> {
+    pub(crate) kind: DeclKind,
+    pub(crate) ty: &'a syn::Type,
+}
+
+/// A lint called with each declaration.
+pub(crate) type DeclLint = fn(&Cx<'_, '_>, &Decl<'_>, &mut Sink<'_>);
+
+pub(crate) static DECL_LINTS: &[DeclLint] = &[lock_per_element::check_decl];
 
 pub(crate) static LET_LINTS: &[LetLint] = &[over_copy::check_let];
 

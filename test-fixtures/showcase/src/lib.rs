@@ -2,5 +2,8 @@
 
 pub mod cache;
 pub mod generated;
+pub mod ledger;
 pub mod metrics;
+pub mod publish;
 pub mod script;
+pub mod stats;

@@ -1,0 +1,75 @@
+#![doc = include_str!("atomic_ptr_to_local.md")]
+
+use syn::Expr;
+
+use crate::Diagnostic;
+use crate::model::body::{Cx, Sink};
+use crate::model::ty::Ty;
+use crate::registry::declare_lint;
+
+declare_lint!(
+    pub(crate) ATOMIC_PTR_TO_LOCAL,
+    "atomic_ptr_to_local",
+    Deny,
+    "a pointer to a local variable stored in an `AtomicPtr`: it dangles when the function returns",
+    "atomic_ptr_to_local.md"
+);
+
+/// Flags the pointer argument: that is the value that outlives its target.
+pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
+    let Expr::MethodCall(m) = expr else { return };
+    // The argument that becomes the atomic's new value.
+    let new_value = match (m.method.to_string().as_str(), m.args.len()) {
+        ("store" | "swap", 2) => &m.args[0],
+        ("compare_exchange" | "compare_exchange_weak", 4) | ("compare_and_swap", 3) => &m.args[1],
+        _ => return,
+    };
+    let receiver = cx.type_of(&m.receiver);
+    let atomic_ptr = receiver.auto_deref().is_named("AtomicPtr");
+    // Another atomic (an `AtomicUsize` holding an address) is not what this lint is about.
+    if receiver.auto_deref().is_known() && !atomic_ptr {
+        return;
+    }
+    // `&mut x` becomes a raw pointer only where the receiver is known to want one.
+    let Some(target) = cx.local_pointee(new_value, atomic_ptr) else {
+        return;
+    };
+    // An `AtomicPtr` that lives in this frame too dies with its target.
+    if in_this_frame(cx, &m.receiver) {
+        return;
+    }
+    let diagnostic = Diagnostic::new(
+        &ATOMIC_PTR_TO_LOCAL,
+        cx.file(),
+        cx.span_of(new_value),
+        format!("a pointer to the local `{target}` is stored in an `AtomicPtr`: it dangles when this function returns"),
+    )
+    .with_label(format!("points into this function's stack frame, at `{target}`"))
+    .with_note("any thread can load the pointer after the function has returned; dereferencing it then is undefined behaviour")
+    .with_help("store a heap allocation that outlives the function: `Box::into_raw(Box::new(value))`, freed with `Box::from_raw` once no thread can reach it");
+    // A function that puts the old value back before it returns (a stack node published while
+    // it waits) keeps the pointer valid for as long as it is there.
+    sink.report_unless_overwritten(&m.receiver, diagnostic);
+}
+
+/// Whether the atomic is a variable of this function (or a field of one) held by value.
+fn in_this_frame(cx: &Cx<'_, '_>, receiver: &Expr) -> bool {
+    let mut place = receiver;
+    loop {
+        match place {
+            Expr::Field(f) => place = &f.base,
+            Expr::Paren(p) => place = &p.expr,
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let name = p.path.segments[0].ident.to_string();
+                return cx.local(&name).is_some_and(|l| {
+                    !l.is_param
+                        && l.ty.is_known()
+                        && !matches!(l.ty, Ty::Ref(_) | Ty::Ptr(_))
+                        && !l.ty.is_refcounted()
+                        && !l.ty.is_named("Box")
+                });
+            }
+            _ => return false,
+        }
+    }
+}

@@ -1,0 +1,88 @@
+#![doc = include_str!("lock_per_element.md")]
+
+use crate::Diagnostic;
+use crate::model::body::{Cx, Sink};
+use crate::model::ty::Ty;
+use crate::registry::declare_lint;
+use crate::rules::{Decl, DeclKind};
+
+declare_lint!(
+    pub(crate) LOCK_PER_ELEMENT,
+    "lock_per_element",
+    Allow,
+    "a collection of `Arc<Mutex<T>>`: one lock and one allocation per element",
+    "lock_per_element.md"
+);
+
+/// Flags the declared type: the collection is what a person restructures.
+pub(crate) fn check_decl(cx: &Cx<'_, '_>, decl: &Decl<'_>, sink: &mut Sink<'_>) {
+    // A field typed with an alias is a use of the alias, which is reported where it is declared.
+    if decl.kind != DeclKind::Alias {
+        if let syn::Type::Path(p) = decl.ty {
+            if p.path.segments.len() == 1
+                && cx.table().is_alias(&p.path.segments[0].ident.to_string())
+            {
+                return;
+            }
+        }
+    }
+    let declared = cx.declared_ty(decl.ty);
+    let Some((collection, element)) = collection_element(&declared) else {
+        return;
+    };
+    let element = cx.table().resolve(&element);
+    let Some(lock) = locked_box(&element) else {
+        return;
+    };
+    let shown = element.display();
+    let diagnostic = Diagnostic::new(
+        &LOCK_PER_ELEMENT,
+        cx.file(),
+        cx.span_of(decl.ty),
+        format!("a {collection} of `{shown}`: every element is its own allocation with its own lock"),
+    )
+    .with_label("one heap allocation and one lock per element")
+    .with_note(format!("a pass over the elements takes and releases a `{lock}` per element and follows a pointer to a separate allocation each time, so the data does not stream through the cache"))
+    .with_help("store the elements contiguously (`Vec<T>`) and give each thread a disjoint slice (`chunks_mut`), or lock a whole shard of elements at a time");
+    sink.report(diagnostic);
+}
+
+/// The kind of collection and its element (a map's value), if `ty` is one.
+fn collection_element(ty: &Ty) -> Option<(&'static str, Ty)> {
+    match ty {
+        Ty::Named(name, args) => match name.as_str() {
+            "Vec" | "VecDeque" | "LinkedList" | "SmallVec" | "Slab" => {
+                Some(("collection", args.first()?.clone()))
+            }
+            "HashMap" | "BTreeMap" | "IndexMap" => Some(("map", args.get(1)?.clone())),
+            "Array" => Some(("array", args.first()?.clone())),
+            "Box" => match args.first()? {
+                Ty::Slice(inner) => Some(("boxed slice", (**inner).clone())),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `Arc<Mutex<T>>`, `Arc<RwLock<T>>` or `Box<Mutex<T>>` with some data in it: the lock's name.
+fn locked_box(ty: &Ty) -> Option<&'static str> {
+    let Ty::Named(pointer, args) = ty else {
+        return None;
+    };
+    if !matches!(pointer.as_str(), "Arc" | "Box") {
+        return None;
+    }
+    match args.first()? {
+        // `Mutex<()>` is a lock per key with no data to lay out contiguously.
+        Ty::Named(lock, inner) if !matches!(inner.first(), None | Some(Ty::Tuple(_))) => {
+            match lock.as_str() {
+                "Mutex" | "FairMutex" => Some("Mutex"),
+                "RwLock" => Some("RwLock"),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

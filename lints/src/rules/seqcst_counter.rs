@@ -1,0 +1,67 @@
+#![doc = include_str!("seqcst_counter.md")]
+
+use syn::Expr;
+
+use crate::model::body::{Condition, Cx, Sink, atomic_name};
+use crate::registry::declare_lint;
+use crate::{Applicability, Diagnostic, Edit, Suggestion};
+
+declare_lint!(
+    pub(crate) SEQCST_COUNTER,
+    "seqcst_counter",
+    Allow,
+    "`fetch_add`/`fetch_sub` with `Ordering::SeqCst` whose result is unused: a counter needs only `Relaxed`",
+    "seqcst_counter.md"
+);
+
+/// Flags the ordering argument: that is the token to change.
+pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
+    let Expr::MethodCall(m) = expr else { return };
+    let method = m.method.to_string();
+    if !matches!(method.as_str(), "fetch_add" | "fetch_sub") || m.args.len() != 2 {
+        return;
+    }
+    // A result that is read (a ticket, a previous value compared) may order other accesses.
+    if !cx.is_discarded() {
+        return;
+    }
+    // `fetch_add` is an atomic's method; a crate type of another name may mean something else.
+    if let Some(name) = cx.type_of(&m.receiver).auto_deref().name() {
+        if !name.starts_with("Atomic") {
+            return;
+        }
+    }
+    let Expr::Path(order) = &m.args[1] else {
+        return;
+    };
+    let Some(last) = order.path.segments.last() else {
+        return;
+    };
+    if last.ident != "SeqCst" {
+        return;
+    }
+    let diagnostic = Diagnostic::new(
+        &SEQCST_COUNTER,
+        cx.file(),
+        cx.span_of(&m.args[1]),
+        format!("`{method}` with `Ordering::SeqCst` whose result is unused: a counter needs only `Relaxed`"),
+    )
+    .with_label("orders every other memory access around the update")
+    .with_note("on x86-64 every ordering compiles to the same `lock xadd`; on weakly ordered CPUs (ARM, POWER) `SeqCst` adds barriers, and on every CPU it keeps the compiler from moving other accesses across the update")
+    .with_help("use `Ordering::Relaxed` for a statistics counter; keep a stronger ordering only if other threads read data that this update publishes")
+    .with_suggestion(Suggestion {
+        message: "use `Relaxed`".into(),
+        edits: vec![Edit {
+            span: cx.span(last.ident.span()),
+            replacement: "Relaxed".into(),
+        }],
+        // Another thread may rely on this update to see earlier writes.
+        applicability: Applicability::MaybeIncorrect,
+    });
+    // A lock or state word updated with `fetch_add` elsewhere compares and swaps too; only a
+    // counter is reported.
+    let Some(atomic) = atomic_name(&m.receiver) else {
+        return;
+    };
+    sink.report_if(Condition::Counter { atomic }, diagnostic);
+}

@@ -1,0 +1,75 @@
+//! `SeqCst` updates of counters whose result is unused, and look-alikes that must stay silent.
+
+use std::sync::atomic::Ordering::{self, SeqCst};
+use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::Arc;
+
+pub struct Stats {
+    requests: AtomicU64,
+    bytes: AtomicU64,
+    active: Arc<AtomicUsize>,
+}
+
+impl Stats {
+    pub fn record(&self, bytes: u64) {
+        self.requests.fetch_add(1, Ordering::SeqCst); //~ seqcst_counter
+        self.bytes.fetch_add(bytes, std::sync::atomic::Ordering::SeqCst); //~ seqcst_counter
+        let _ = self.active.fetch_sub(1, SeqCst); //~ seqcst_counter
+    }
+
+    // ---- look-alikes that must stay silent ----
+
+    /// The result is used: a ticket.
+    pub fn ticket(&self) -> u64 {
+        self.requests.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// The result is compared.
+    pub fn last_one_out(&self) -> bool {
+        self.active.fetch_sub(1, Ordering::SeqCst) == 1
+    }
+
+    /// Already relaxed.
+    pub fn relaxed(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Loads and stores may publish data.
+    pub fn publish(&self, n: u64) -> u64 {
+        self.bytes.store(n, Ordering::SeqCst);
+        self.bytes.load(Ordering::SeqCst)
+    }
+}
+
+/// A crate type with a `fetch_add` of its own.
+pub struct Ledger {
+    total: u64,
+}
+
+impl Ledger {
+    pub fn fetch_add(&mut self, n: u64, _order: Ordering) -> u64 {
+        self.total += n;
+        self.total
+    }
+}
+
+pub fn ledger(ledger: &mut Ledger) {
+    ledger.fetch_add(1, Ordering::SeqCst);
+}
+
+/// A lock's state word: updated with `fetch_add`, but also compared and swapped.
+pub struct RawRwLock {
+    state: AtomicUsize,
+}
+
+impl RawRwLock {
+    pub fn try_write(&self) -> bool {
+        self.state
+            .compare_exchange(0, 1 << 31, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
+    }
+
+    pub fn downgrade(&self) {
+        self.state.fetch_add(1, Ordering::SeqCst);
+    }
+}
