@@ -100,6 +100,8 @@ pub(crate) struct CallEdge {
     pub(crate) span: Span,
     /// A path call (`Type::f(a, b)`): when the callee takes `self`, the first argument is it.
     pub(crate) path_call: bool,
+    /// Made in a closure of a spawned thread or task: it runs there, not in the caller.
+    pub(crate) spawned: bool,
     /// Where each argument's value comes from.
     pub(crate) args: Vec<ArgRoot>,
 }
@@ -130,6 +132,9 @@ pub(crate) enum Condition {
     },
     /// Reported when every candidate callee only slices parameter `param`.
     OnlySliced { callees: Vec<FnId>, param: usize },
+    /// Reported when every candidate callee blocks (see [`Sink::note_blocking`]), directly or
+    /// through a function it calls; the note says how.
+    CallsBlocking { callees: Vec<FnId> },
     /// Reported when the atomic of this name is only ever counted with (added to, subtracted
     /// from, loaded, stored), never compared-and-swapped, swapped or used as bit flags anywhere
     /// in the crate: then it is a counter, not a lock or state word.
@@ -225,6 +230,8 @@ pub(crate) struct BodyOutput {
     /// Atomics (by field, static or variable name) updated other than by counting: compared and
     /// swapped, swapped, or used as bit flags.
     pub(crate) state_words: Vec<String>,
+    /// Functions that block, with what blocks in them (`thread::sleep`).
+    pub(crate) blocking: Vec<(FnId, String)>,
 }
 
 /// A local variable.
@@ -242,6 +249,8 @@ struct Local {
     param: Option<usize>,
     /// The variable holds a pointer into this function's stack frame (`&mut x as *mut _`).
     points_to_local: bool,
+    /// When the variable was last bound, assigned or changed, on the walker's clock.
+    bound_at: u64,
     /// The hot region the variable was bound in: a new value each iteration.
     region: Option<RegionId>,
 }
@@ -251,6 +260,13 @@ struct Guard {
     id: usize,
     lock_span: Span,
     inner: Ty,
+    /// An async lock's guard (`m.lock().await`): made to be held across `.await`.
+    is_async: bool,
+    /// The lock guards a section of code rather than data: a `Mutex<()>`, or a guard bound to
+    /// a `_`-prefixed name that is never read (`let _g = LOCK.lock();`).
+    section: bool,
+    /// When the lock was taken, on the walker's clock.
+    taken_at: u64,
     /// Temporaries die with their statement.
     statement: Option<usize>,
     /// `let`-bound guards die with their scope.
@@ -265,8 +281,15 @@ pub(crate) struct LocalView<'a> {
 
 /// A live guard as lints see it.
 pub(crate) struct GuardView<'a> {
+    pub(crate) id: usize,
     pub(crate) lock_span: Span,
     pub(crate) inner: &'a Ty,
+    /// An async lock's guard, made to be held across `.await`.
+    pub(crate) is_async: bool,
+    /// The lock guards a section of code, not data (`Mutex<()>`, `let _g = LOCK.lock()`).
+    pub(crate) section: bool,
+    /// When the lock was taken, on the clock of [`Cx::bound_at`].
+    pub(crate) taken_at: u64,
 }
 
 /// The context lints see with each expression.
@@ -299,11 +322,40 @@ impl<'a> Cx<'_, 'a> {
     /// The live guard whose data `expr` borrows (or that `expr` is).
     pub(crate) fn guard_of(&self, expr: &Expr) -> Option<GuardView<'_>> {
         let id = self.walker.borrowed_guard(expr)?;
-        let guard = self.walker.guards.iter().find(|g| g.id == id)?;
-        Some(GuardView {
-            lock_span: guard.lock_span,
-            inner: &guard.inner,
-        })
+        self.live_guards().into_iter().find(|g| g.id == id)
+    }
+
+    /// Every lock guard live here, oldest first.
+    pub(crate) fn live_guards(&self) -> Vec<GuardView<'_>> {
+        self.walker
+            .guards
+            .iter()
+            .map(|g| GuardView {
+                id: g.id,
+                lock_span: g.lock_span,
+                inner: &g.inner,
+                is_async: g.is_async,
+                section: g.section,
+                taken_at: g.taken_at,
+            })
+            .collect()
+    }
+
+    /// When the variable `name` was last bound or changed (0 for parameters bound before the
+    /// body, statics and unknown names); comparable with [`GuardView::taken_at`].
+    pub(crate) fn bound_at(&self, name: &str) -> u64 {
+        self.walker.lookup(name).map_or(0, |l| l.bound_at)
+    }
+
+    /// Whether `expr` is the operand of an `.await`.
+    pub(crate) fn is_awaited(&self, expr: &Expr) -> bool {
+        self.walker.awaited == Some(self.span_of(expr))
+    }
+
+    /// Whether code here is on an error or diagnostic path (`Err(..)`, `panic!`, a log macro,
+    /// `.expect(..)`, `.map_err(..)`).
+    pub(crate) fn in_cold_path(&self) -> bool {
+        self.walker.cold > 0
     }
 
     /// Whether `expr` names an `Arc` made by `Arc::new` in this function.
@@ -387,6 +439,16 @@ impl<'a> Cx<'_, 'a> {
         self.walker.local_pointee(expr, coerced)
     }
 
+    /// The function being walked, when the crate's table knows it.
+    pub(crate) fn function(&self) -> Option<FnId> {
+        self.walker.function
+    }
+
+    /// Whether code here runs in a closure handed to a spawned thread or task.
+    pub(crate) fn in_spawned(&self) -> bool {
+        !self.walker.spawn_stack.is_empty()
+    }
+
     /// Whether code here is in a loop or adapter closure of its own function.
     pub(crate) fn in_local_region(&self) -> bool {
         self.walker.region.is_some()
@@ -428,6 +490,11 @@ impl Sink<'_> {
             condition,
             diagnostic,
         });
+    }
+
+    /// Records that `function` blocks itself (not in a thread it spawns), with what blocks.
+    pub(crate) fn note_blocking(&mut self, function: FnId, what: String) {
+        self.out.blocking.push((function, what));
     }
 
     /// Reports a finding about a value written into the atomic `atomic` unless the same
@@ -998,6 +1065,15 @@ pub(crate) struct Walker<'a> {
     /// The expression being walked is a statement whose value is dropped (`x.f();`,
     /// `let _ = x.f();`).
     discarding: bool,
+    /// Orders bindings and lock acquisitions: was this value there before that lock was taken?
+    clock: u64,
+    /// The operand of the `.await` being walked.
+    awaited: Option<Span>,
+    /// Depth of error and diagnostic paths being walked (`Err(..)`, `panic!`, `log::warn!`,
+    /// `.expect(..)`, `.map_err(..)`): code that runs when something already went wrong.
+    cold: usize,
+    /// The current function's type parameters bounded by `Fn`, `FnMut` or `FnOnce`.
+    callable_generics: Vec<String>,
 }
 
 /// Runs phase two over one file.
@@ -1031,6 +1107,10 @@ pub(crate) fn walk_file(
         spawn_stack: Vec::new(),
         storing: false,
         discarding: false,
+        clock: 0,
+        awaited: None,
+        cold: 0,
+        callable_generics: Vec::new(),
     };
     walker.visit_file(ast);
     walker.out
@@ -1049,6 +1129,8 @@ impl<'a> Walker<'a> {
 
     fn bind(&mut self, name: String, mut local: Local) {
         local.region = self.region;
+        self.clock += 1;
+        local.bound_at = self.clock;
         self.scopes.last_mut().expect("a scope").insert(name, local);
     }
 
@@ -1091,6 +1173,7 @@ impl<'a> Walker<'a> {
         let outer_fn = std::mem::replace(&mut self.function, function);
         let outer_region = self.region.take();
         let outer_facts = self.fn_facts.take();
+        let outer_generics = std::mem::take(&mut self.callable_generics);
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
         let waiting = std::mem::take(&mut self.out.until_overwritten);
         let writes = std::mem::take(&mut self.out.atomic_writes);
@@ -1100,6 +1183,7 @@ impl<'a> Walker<'a> {
         self.out.atomic_writes = writes;
         self.scopes = scopes;
         self.fn_facts = outer_facts;
+        self.callable_generics = outer_generics;
         self.region = outer_region;
         self.function = outer_fn;
         self.guards = guards;
@@ -1112,6 +1196,18 @@ impl<'a> Walker<'a> {
         let ty = self.renames.ty(ty);
         let ty = match (&ty, &self.self_ty) {
             (Ty::Named(name, _), Some(self_ty)) if name == "Self" => Ty::named(self_ty, vec![]),
+            (Ty::Named(name, args), _)
+                if args.is_empty() && self.callable_generics.contains(name) =>
+            {
+                Ty::Callable
+            }
+            (Ty::Ref(inner), _)
+                if inner
+                    .name()
+                    .is_some_and(|n| self.callable_generics.iter().any(|g| g == n)) =>
+            {
+                Ty::Ref(Box::new(Ty::Callable))
+            }
             _ => ty,
         };
         self.table.resolve(&ty)
@@ -1281,6 +1377,44 @@ impl<'a> Walker<'a> {
             (Some("fs"), "read") => Ty::named("Vec", vec![Ty::named("u8", vec![])]),
             (Some("fs"), "read_to_string") => Ty::named("String", vec![]),
             (Some("Condvar"), "new") => Ty::named("Condvar", vec![]),
+            (Some("File"), "open" | "create" | "create_new" | "open_buffered")
+            | (Some("TcpStream"), "connect" | "connect_timeout")
+            | (Some("TcpListener" | "UdpSocket" | "UnixListener" | "UnixDatagram"), "bind")
+            | (Some("UnixStream"), "connect") => Ty::named(
+                "Result",
+                vec![Ty::named(owner_name.as_deref().unwrap_or_default(), vec![])],
+            ),
+            (
+                Some(wrapper @ ("BufReader" | "BufWriter" | "LineWriter")),
+                "new" | "with_capacity",
+            ) => Ty::named(
+                wrapper,
+                vec![
+                    call.args
+                        .last()
+                        .map(|e| self.type_of(e))
+                        .unwrap_or_default(),
+                ],
+            ),
+            (Some("Command"), "new") => Ty::named("Command", vec![]),
+            (Some("thread") | None, "spawn") if call.args.len() == 1 => {
+                Ty::named("JoinHandle", vec![Ty::Unknown])
+            }
+            (Some("io") | None, io @ ("stdin" | "stdout" | "stderr")) if call.args.is_empty() => {
+                let name = match io {
+                    "stdin" => "Stdin",
+                    "stdout" => "Stdout",
+                    _ => "Stderr",
+                };
+                Ty::named(name, vec![])
+            }
+            (
+                Some("mpsc" | "crossbeam_channel" | "channel" | "flume") | None,
+                "channel" | "sync_channel" | "unbounded" | "bounded",
+            ) => Ty::Tuple(vec![
+                Ty::named("Sender", vec![Ty::Unknown]),
+                Ty::named("Receiver", vec![Ty::Unknown]),
+            ]),
             (Some(atomic), "new" | "default") if atomic.starts_with("Atomic") => {
                 Ty::named(atomic, vec![])
             }
@@ -1602,15 +1736,19 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn new_guard(&mut self, call: &syn::ExprMethodCall, bound: bool) -> usize {
+    fn new_guard(&mut self, call: &syn::ExprMethodCall, bound: bool, is_async: bool) -> usize {
         let recv = self.table.resolve(&self.type_of(&call.receiver));
         let inner = recv.lock().map(|(_, t)| t.clone()).unwrap_or_default();
         let id = self.next_guard;
         self.next_guard += 1;
+        self.clock += 1;
         self.guards.push(Guard {
             id,
             lock_span: self.span(call.method.span()),
+            section: matches!(&inner, Ty::Tuple(t) if t.is_empty()),
             inner,
+            is_async,
+            taken_at: self.clock,
             statement: (!bound).then_some(self.statement),
             scope: bound.then_some(self.scopes.len()),
         });
@@ -1682,6 +1820,7 @@ impl<'a> Walker<'a> {
                         fresh_arc: false,
                         param: None,
                         points_to_local: false,
+                        bound_at: 0,
                         region: None,
                     },
                 );
@@ -1818,6 +1957,7 @@ impl<'a> Walker<'a> {
                 file: self.file,
                 span,
                 path_call,
+                spawned: !self.spawn_stack.is_empty(),
                 args: args.clone(),
             });
         }
@@ -2005,7 +2145,12 @@ impl<'a> Walker<'a> {
         };
         match (guard_call, bound_ident) {
             (Some(call), Some(name)) => {
-                let id = self.new_guard(call, true);
+                let id = self.new_guard(call, true, awaits_lock(&init.expr));
+                if name.starts_with('_') {
+                    if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+                        guard.section = true;
+                    }
+                }
                 let shape = self.bound_guard_shape(&name, rest);
                 self.record_lock_use(call, shape);
                 self.bind(
@@ -2018,6 +2163,7 @@ impl<'a> Walker<'a> {
                         fresh_arc: false,
                         param: None,
                         points_to_local: false,
+                        bound_at: 0,
                         region: None,
                     },
                 );
@@ -2109,6 +2255,7 @@ impl<'a> Walker<'a> {
             .fn_at(self.file, self.span(sig.ident.span()).start);
         self.with_function(id, |w| {
             w.fn_facts = Some(FnBodyFacts::default());
+            w.callable_generics = callable_generics(&sig.generics);
             let mut params = Vec::new();
             for input in &sig.inputs {
                 if let syn::FnArg::Typed(t) = input {
@@ -2555,6 +2702,11 @@ impl<'ast> Walker<'_> {
                 }
             }
             Expr::Closure(c) => self.visit_deferred(c),
+            Expr::Await(a) => {
+                let outer = self.awaited.replace(self.span(a.base.span()));
+                self.visit_expr(&a.base);
+                self.awaited = outer;
+            }
             Expr::Block(b) => self.visit_block(&b.block),
             Expr::Async(a) => self.visit_block(&a.block),
             Expr::Unsafe(u) => self.visit_block(&u.block),
@@ -2562,7 +2714,8 @@ impl<'ast> Walker<'_> {
                 if let Some(call) = self.lock_call(expr) {
                     let span = self.span(call.method.span());
                     if std::ptr::eq(call, m) && self.binding_lock != Some(span) {
-                        self.new_guard(call, false);
+                        let awaited = self.awaited == Some(self.span(expr.span()));
+                        self.new_guard(call, false, awaited);
                         let shape = match self.temp_shape {
                             Some(op) => UseShape::Simple(op),
                             None => UseShape::Complex,
@@ -2585,7 +2738,9 @@ impl<'ast> Walker<'_> {
                 // it returns owns it.
                 self.visit_stored(&m.receiver, stored && is_clone_call(&m.receiver));
                 let spawn = spawn_of(expr);
-                let store = STORING_METHODS.contains(&m.method.to_string().as_str());
+                let store = STORING_METHODS.contains(&method.as_str());
+                let cold = usize::from(COLD_METHODS.contains(&method.as_str()));
+                self.cold += cold;
                 for arg in &m.args {
                     match arg {
                         Expr::Closure(c) if spawned(spawn, c) => {
@@ -2596,8 +2751,13 @@ impl<'ast> Walker<'_> {
                         other => self.visit_stored(other, store),
                     }
                 }
+                self.cold -= cold;
                 if let Some((kind, None)) = spawn {
                     self.visit_spawn(kind, self.span(m.method.span()), None);
+                }
+                // A variable a method may change is a new value from here on.
+                if !READ_ONLY_METHODS.contains(&method.as_str()) {
+                    self.touch(&m.receiver);
                 }
             }
             Expr::Call(c) => {
@@ -2607,6 +2767,12 @@ impl<'ast> Walker<'_> {
                 let immediate = path_tail(&c.func)
                     .is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()));
                 let store = stores_arguments(c) || (stored && is_constructor(c));
+                let cold = usize::from(
+                    path_tail(&c.func).is_some_and(|(_, f)| f == "Err")
+                        || expanded_macro_name(c)
+                            .is_some_and(|m| COLD_MACROS.contains(&m.as_str())),
+                );
+                self.cold += cold;
                 for arg in &c.args {
                     match arg {
                         Expr::Closure(cl) if spawned(spawn, cl) => {
@@ -2621,6 +2787,7 @@ impl<'ast> Walker<'_> {
                         other => self.visit_stored(other, store),
                     }
                 }
+                self.cold -= cold;
                 if let Some((kind, None)) = spawn {
                     self.visit_spawn(kind, self.span(c.func.span()), None);
                 }
@@ -2646,10 +2813,18 @@ impl<'ast> Walker<'_> {
             }
             Expr::Paren(p) => self.visit_stored(&p.expr, stored),
             Expr::Group(g) => self.visit_stored(&g.expr, stored),
+            // The right side is evaluated before the place it is assigned to: a lock taken on
+            // the left (`*m.lock().unwrap() = f()`) is not held while `f` runs.
             Expr::Assign(a) => {
-                self.visit_expr(&a.left);
                 let place = !self.is_region_local(&a.left);
                 self.visit_stored(&a.right, place);
+                self.visit_expr(&a.left);
+                self.touch(&a.left);
+            }
+            Expr::Binary(b) if is_compound_assignment(b.op) => {
+                self.visit_expr(&b.left);
+                self.visit_expr(&b.right);
+                self.touch(&b.left);
             }
             _ => visit::visit_expr(self, expr),
         }
@@ -2752,6 +2927,19 @@ impl Walker<'_> {
         }
     }
 
+    /// Marks the variable `place` starts from as changed now.
+    fn touch(&mut self, place: &Expr) {
+        let Some(root) = Self::root_var(place) else {
+            return;
+        };
+        let name = root.to_string();
+        self.clock += 1;
+        let now = self.clock;
+        if let Some(local) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
+            local.bound_at = now;
+        }
+    }
+
     /// Walks `expr` as an operand whose value is stored (or not).
     fn visit_stored(&mut self, expr: &Expr, stored: bool) {
         self.storing = stored;
@@ -2812,6 +3000,148 @@ impl Walker<'_> {
         let result = self.with_statement(f);
         self.temp_shape = outer;
         result
+    }
+}
+
+/// Methods that run on error and diagnostic paths: their arguments are built when something
+/// already went wrong.
+const COLD_METHODS: &[&str] = &[
+    "expect",
+    "expect_err",
+    "map_err",
+    "ok_or",
+    "ok_or_else",
+    "unwrap_or_else",
+    "or_else",
+    "context",
+    "with_context",
+];
+
+/// Macros that report, fail or log.
+const COLD_MACROS: &[&str] = &[
+    "panic",
+    "unreachable",
+    "todo",
+    "unimplemented",
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "error",
+    "warn",
+    "info",
+    "debug",
+    "trace",
+    "log",
+    "event",
+    "eprintln",
+    "eprint",
+    "bail",
+    "anyhow",
+    "ensure",
+];
+
+/// Methods that only read their receiver.
+const READ_ONLY_METHODS: &[&str] = &[
+    "len",
+    "is_empty",
+    "clone",
+    "to_string",
+    "to_owned",
+    "to_vec",
+    "as_str",
+    "as_ref",
+    "as_slice",
+    "as_bytes",
+    "iter",
+    "get",
+    "contains",
+    "contains_key",
+    "starts_with",
+    "ends_with",
+    "first",
+    "last",
+    "chars",
+    "bytes",
+    "lines",
+    "split",
+    "trim",
+    "parse",
+    "eq",
+    "cmp",
+    "fmt",
+    "hash",
+    "display",
+    "keys",
+    "values",
+    "lock",
+    "read",
+    "write",
+    "load",
+    "unwrap",
+    "expect",
+];
+
+/// `+=`, `-=`, `|=` and the like.
+fn is_compound_assignment(op: syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}
+
+/// The type parameters of `generics` bounded by `Fn`, `FnMut` or `FnOnce`, inline or in the
+/// `where` clause.
+fn callable_generics(generics: &syn::Generics) -> Vec<String> {
+    let fn_bound =
+        |bounds: &Punctuated<syn::TypeParamBound, Token![+]>| {
+            bounds.iter().any(|b| match b {
+                syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| {
+                    matches!(s.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")
+                }),
+                _ => false,
+            })
+        };
+    let mut names: Vec<String> = generics
+        .type_params()
+        .filter(|p| fn_bound(&p.bounds))
+        .map(|p| p.ident.to_string())
+        .collect();
+    for predicate in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+        if let syn::WherePredicate::Type(t) = predicate {
+            if let syn::Type::Path(p) = &t.bounded_ty {
+                if let (Some(ident), true) = (p.path.get_ident(), fn_bound(&t.bounds)) {
+                    names.push(ident.to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// Whether a lock chain goes through `.await` (`m.lock().await`, `m.write().await?`): an async
+/// lock.
+fn awaits_lock(expr: &Expr) -> bool {
+    match expr {
+        Expr::Await(_) => true,
+        Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => {
+            awaits_lock(&m.receiver)
+        }
+        Expr::Try(t) => awaits_lock(&t.expr),
+        Expr::Paren(p) => awaits_lock(&p.expr),
+        _ => false,
     }
 }
 

@@ -162,6 +162,48 @@ fn same_each_time(
     same
 }
 
+/// Functions that block, with how: directly (a sleep, file or socket I/O, a channel receive, a
+/// join, in the function itself rather than a thread it spawns) or through a call whose every
+/// candidate blocks, followed two calls deep.
+fn blocking_functions(table: &TypeTable, out: &BodyOutput) -> HashMap<FnId, String> {
+    let mut blocking: HashMap<FnId, String> = HashMap::new();
+    for (id, what) in &out.blocking {
+        blocking
+            .entry(*id)
+            .or_insert_with(|| format!("calls {what}"));
+    }
+    for _ in 0..2 {
+        // Calls grouped by site: a site blocks when every function it may call does.
+        let mut sites: HashMap<(FnId, usize, Span), Vec<FnId>> = HashMap::new();
+        for call in out.calls.iter().filter(|c| !c.spawned) {
+            if let Some(caller) = call.caller {
+                sites
+                    .entry((caller, call.file, call.span))
+                    .or_default()
+                    .push(call.callee);
+            }
+        }
+        let mut found = Vec::new();
+        for ((caller, _, _), callees) in &sites {
+            if blocking.contains_key(caller) {
+                continue;
+            }
+            if callees.iter().all(|c| blocking.contains_key(c)) {
+                let via = &table.fns[callees[0]].name;
+                found.push((
+                    *caller,
+                    format!("calls `{via}`, which {}", blocking[&callees[0]]),
+                ));
+            }
+        }
+        if found.is_empty() {
+            break;
+        }
+        blocking.extend(found);
+    }
+    blocking
+}
+
 /// Matches a configured hot function (`name` or `Type::name`) against a signature.
 fn configured(table: &TypeTable, id: FnId, names: &[String]) -> bool {
     let sig = &table.fns[id];
@@ -345,6 +387,7 @@ impl<'a> HotCode<'a> {
     /// Reports the pending findings whose condition holds, adding the call chain where a
     /// function is hot only through its callers.
     pub(crate) fn settle(&self, out: &BodyOutput) -> Vec<Diagnostic> {
+        let blocking = blocking_functions(self.table, out);
         let mut settled = Vec::new();
         for pending in &out.pending {
             match &pending.condition {
@@ -363,6 +406,21 @@ impl<'a> HotCode<'a> {
                         *param,
                         pending.diagnostic.clone(),
                     ));
+                }
+                Condition::CallsBlocking { callees } => {
+                    let how: Option<Vec<&String>> =
+                        callees.iter().map(|id| blocking.get(id)).collect();
+                    if let Some(how) = how.filter(|h| !h.is_empty()) {
+                        let names: Vec<String> = callees
+                            .iter()
+                            .map(|&id| format!("`{}`", self.table.fns[id].name))
+                            .collect();
+                        settled.push(pending.diagnostic.clone().with_note(format!(
+                            "{} {}",
+                            names.join(" / "),
+                            how[0]
+                        )));
+                    }
                 }
                 Condition::Counter { atomic } => {
                     if !out.state_words.contains(atomic) {

@@ -50,6 +50,8 @@ pub(crate) struct FnSig {
     /// A builder step: takes `self` by value and returns `Self` (or a `Result`/`Option` of it).
     /// Configuration code, run while a value is being put together.
     pub(crate) builder: bool,
+    /// Callable from outside the crate: `pub`, or part of a trait (whose users are anyone's).
+    pub(crate) public: bool,
 }
 
 /// Everything phase one learns from one file.
@@ -207,7 +209,13 @@ impl Extract<'_> {
         }
     }
 
-    fn fn_sig(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute], self_ty: Option<String>) {
+    fn fn_sig(
+        &mut self,
+        sig: &syn::Signature,
+        attrs: &[syn::Attribute],
+        self_ty: Option<String>,
+        public: bool,
+    ) {
         let is_test = self.in_test
             || attrs
                 .iter()
@@ -235,6 +243,7 @@ impl Extract<'_> {
             span: to_span(sig.ident.span(), self.base),
             inline_module: self.module.clone(),
             builder,
+            public,
         });
     }
 
@@ -284,7 +293,8 @@ impl Extract<'_> {
                     .push((c.ident.to_string(), self.renames.ty(&c.ty)))
             }
             syn::Item::Fn(f) => {
-                self.fn_sig(&f.sig, &f.attrs, None);
+                let public = matches!(f.vis, syn::Visibility::Public(_));
+                self.fn_sig(&f.sig, &f.attrs, None, public);
                 // Helpers declared inside a function (`fn inc(..)` in a test) are functions too.
                 let nested: Vec<&syn::Item> = f
                     .block
@@ -314,7 +324,9 @@ impl Extract<'_> {
                 }
                 for impl_item in &imp.items {
                     if let syn::ImplItem::Fn(f) = impl_item {
-                        self.fn_sig(&f.sig, &f.attrs, self_name.clone());
+                        let public =
+                            imp.trait_.is_some() || matches!(f.vis, syn::Visibility::Public(_));
+                        self.fn_sig(&f.sig, &f.attrs, self_name.clone(), public);
                     }
                 }
             }
@@ -322,7 +334,8 @@ impl Extract<'_> {
                 for trait_item in &t.items {
                     if let syn::TraitItem::Fn(f) = trait_item {
                         if f.default.is_some() {
-                            self.fn_sig(&f.sig, &f.attrs, Some(t.ident.to_string()));
+                            let public = matches!(t.vis, syn::Visibility::Public(_));
+                            self.fn_sig(&f.sig, &f.attrs, Some(t.ident.to_string()), public);
                         }
                     }
                 }

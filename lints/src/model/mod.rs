@@ -64,6 +64,7 @@ pub(crate) fn analyse(
         merged.calls.extend(output.calls);
         merged.spawns.extend(output.spawns);
         merged.state_words.extend(output.state_words);
+        merged.blocking.extend(output.blocking);
         merged.pending.extend(output.pending);
         merged.diagnostics.extend(output.diagnostics);
         merged.lock_uses.extend(output.lock_uses);

@@ -117,7 +117,14 @@ fn macro_call(mac: &syn::Macro, args: Vec<Expr>) -> Expr {
             attrs: Vec::new(),
             mac: callee,
         })),
-        paren_token: syn::token::Paren::default(),
+        // The invocation's own delimiters, so the call's span covers `name!(..)` whole.
+        paren_token: syn::token::Paren {
+            span: match &mac.delimiter {
+                syn::MacroDelimiter::Paren(p) => p.span,
+                syn::MacroDelimiter::Brace(b) => b.span,
+                syn::MacroDelimiter::Bracket(b) => b.span,
+            },
+        },
         args: args.into_iter().collect(),
     })
 }

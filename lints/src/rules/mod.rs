@@ -4,9 +4,11 @@
 //! `let` lints with each `let` and the statements after it; crate lints run once over the facts
 //! of the whole crate.
 
+pub(crate) mod alloc_under_lock;
 pub(crate) mod arc_clone_in_hot_loop;
 pub(crate) mod atomic_ptr_to_local;
 pub(crate) mod clone_under_lock;
+pub(crate) mod guard_across_blocking;
 pub(crate) mod lock_per_element;
 pub(crate) mod mutex_scalar;
 pub(crate) mod over_copy;
@@ -24,6 +26,8 @@ pub(crate) static ALL: &[&Lint] = &[
     &mutex_scalar::MUTEX_SCALAR,
     &clone_under_lock::CLONE_UNDER_LOCK,
     &over_copy::OVER_COPY,
+    &guard_across_blocking::GUARD_ACROSS_BLOCKING,
+    &alloc_under_lock::ALLOC_UNDER_LOCK,
     &seqcst_counter::SEQCST_COUNTER,
     &atomic_ptr_to_local::ATOMIC_PTR_TO_LOCAL,
     &lock_per_element::LOCK_PER_ELEMENT,
@@ -42,6 +46,8 @@ pub(crate) static EXPR_LINTS: &[ExprLint] = &[
     over_copy::check_expr,
     seqcst_counter::check_expr,
     atomic_ptr_to_local::check_expr,
+    guard_across_blocking::check_expr,
+    alloc_under_lock::check_expr,
 ];
 
 /// What declares a value's type.

@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod generated;
+pub mod journal;
 pub mod ledger;
 pub mod metrics;
 pub mod publish;

@@ -1,0 +1,178 @@
+#![doc = include_str!("alloc_under_lock.md")]
+
+use syn::Expr;
+use syn::visit::{self, Visit};
+
+use super::method_span;
+use crate::Diagnostic;
+use crate::model::body::{Cx, Sink, path_tail};
+use crate::model::parse::expanded_macro_name;
+use crate::registry::declare_lint;
+
+declare_lint!(
+    pub(crate) ALLOC_UNDER_LOCK,
+    "alloc_under_lock",
+    Warn,
+    "a heap allocation inside a critical section that could be made before the lock is taken",
+    "alloc_under_lock.md"
+);
+
+/// Flags the allocating call; the lock is shown as a secondary label.
+pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
+    // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) serialises work on purpose.
+    let Some(newest) = cx
+        .live_guards()
+        .into_iter()
+        .filter(|g| !g.section)
+        .max_by_key(|g| g.taken_at)
+    else {
+        return;
+    };
+    // Building an error or a log line is not the critical section's usual work.
+    if cx.in_cold_path() {
+        return;
+    }
+    let Some((what, inputs, span)) = allocation(cx, expr) else {
+        return;
+    };
+    // Copies of the guarded data are `clone_under_lock`'s; values read or changed under the
+    // lock cannot move before it.
+    if inputs.iter().any(|input| cx.guard_of(input).is_some()) {
+        return;
+    }
+    let mut names = Variables::default();
+    for input in &inputs {
+        names.visit_expr(input);
+    }
+    // `format!("{n} lines")` reads `n` from inside its string.
+    if let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(template),
+        ..
+    })) = inputs.first().map(|e| &**e)
+    {
+        names.0.extend(captured_names(&template.value()));
+    }
+    if names
+        .0
+        .iter()
+        .any(|name| cx.bound_at(name) > newest.taken_at)
+    {
+        return;
+    }
+    let locked = newest.inner.display();
+    let diagnostic = Diagnostic::new(
+        &ALLOC_UNDER_LOCK,
+        cx.file(),
+        span,
+        format!("{what} allocates while a lock is held, though nothing it uses needs the lock"),
+    )
+    .with_label("a heap allocation inside the critical section")
+    .with_secondary(cx.file(), newest.lock_span, format!("the lock on `{locked}` is held from here"))
+    .with_note("the allocator's work, and a system call when it needs more memory, now happens while every other thread that needs the lock waits")
+    .with_help("make the value before taking the lock and move it in (`let key = name.to_string();` first, then lock and insert)");
+    sink.report(diagnostic);
+}
+
+/// If `expr` allocates, how to name it, what it is made from, and where to point.
+fn allocation<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<(String, Vec<&'e Expr>, crate::Span)> {
+    match expr {
+        Expr::MethodCall(m) if m.args.is_empty() => {
+            let name = m.method.to_string();
+            let receiver = cx.type_of(&m.receiver);
+            let allocates = match name.as_str() {
+                "to_string" => true,
+                "to_owned" | "to_vec" => cx.type_of(expr).is_std_deep(),
+                // A clone of a string or buffer; reference counts are `arc_clone_in_hot_loop`'s.
+                "clone" => receiver.peel_refs().is_std_deep(),
+                _ => false,
+            };
+            allocates.then(|| {
+                (
+                    format!("`{name}()`"),
+                    vec![&*m.receiver],
+                    method_span(cx, m),
+                )
+            })
+        }
+        Expr::Call(c) => {
+            let span = cx.span_of(expr);
+            if let Some(mac) = expanded_macro_name(c) {
+                let allocates = mac == "format" || (mac == "vec" && !c.args.is_empty());
+                return allocates.then(|| (format!("`{mac}!`"), c.args.iter().collect(), span));
+            }
+            let (owner, func) = path_tail(&c.func)?;
+            let allocates = matches!(
+                (owner.as_deref(), func.as_str()),
+                (Some("String"), "from")
+                    | (Some("Box"), "new")
+                    | (Some("Vec" | "String"), "with_capacity")
+            );
+            allocates.then(|| {
+                (
+                    format!("`{}::{func}`", owner.unwrap_or_default()),
+                    c.args.iter().collect(),
+                    span,
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The single-segment names (variables) an expression reads.
+#[derive(Default)]
+struct Variables(Vec<String>);
+
+impl<'ast> Visit<'ast> for Variables {
+    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+        if let Some(ident) = p.path.get_ident() {
+            self.0.push(ident.to_string());
+        }
+        visit::visit_expr_path(self, p);
+    }
+}
+
+/// The variables a format string captures by name: `n` and `width` in `"{n:>width$}"`.
+fn captured_names(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(escaped) = rest.strip_prefix('{') {
+            rest = escaped;
+            continue;
+        }
+        let end = rest.find('}').unwrap_or(rest.len());
+        let spec = &rest[..end];
+        let (argument, format) = spec.split_once(':').unwrap_or((spec, ""));
+        names.push(argument.trim().to_owned());
+        // A width or precision taken from a variable: `{:>width$}`, `{:.prec$}`.
+        for part in format.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')) {
+            if let Some(name) = part.strip_suffix('$') {
+                names.push(name.to_owned());
+            }
+        }
+        rest = &rest[end..];
+    }
+    names.retain(|n| {
+        n.chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+    });
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::captured_names;
+
+    #[test]
+    fn format_strings_capture_variables_by_name() {
+        assert_eq!(captured_names("{n} lines"), ["n"]);
+        assert_eq!(captured_names("{{literal}} {} {0} {x:?}"), ["x"]);
+        assert_eq!(
+            captured_names("{value:>width$.prec$}"),
+            ["value", "width", "prec"]
+        );
+    }
+}

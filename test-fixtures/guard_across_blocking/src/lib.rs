@@ -1,0 +1,172 @@
+//! Lock guards held across calls that block, and look-alikes that must stay silent.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Write;
+use std::process::Command;
+use std::sync::mpsc::Receiver;
+use std::sync::{Condvar, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+pub struct Journal {
+    entries: Mutex<Vec<u64>>,
+    cache: Mutex<HashMap<String, Vec<u8>>>,
+    log: File,
+    listeners: Mutex<Vec<Box<dyn Fn(u64) + Send>>>,
+}
+
+impl Journal {
+    pub fn record_then_sleep(&self, id: u64) {
+        let mut entries = self.entries.lock().unwrap();
+        entries.push(id);
+        thread::sleep(Duration::from_millis(1)); //~ guard_across_blocking
+    }
+
+    pub fn load(&self, name: &str) {
+        self.cache
+            .lock()
+            .unwrap()
+            .insert(name.to_owned(), std::fs::read(name).unwrap()); //~ guard_across_blocking, alloc_under_lock
+    }
+
+    pub fn write_log(&mut self, id: u64) -> std::io::Result<()> {
+        let entries = self.entries.lock().unwrap();
+        self.log.write_all(&id.to_le_bytes())?; //~ guard_across_blocking
+        drop(entries);
+        Ok(())
+    }
+
+    pub fn drain(&self, rx: &Receiver<u64>) {
+        let mut entries = self.entries.lock().unwrap();
+        while let Ok(id) = rx.recv() { //~ guard_across_blocking
+            entries.push(id);
+        }
+    }
+
+    pub fn wait_for(&self, worker: JoinHandle<u64>) -> u64 {
+        let entries = self.entries.lock().unwrap();
+        let id = worker.join().unwrap(); //~ guard_across_blocking
+        id + entries.len() as u64
+    }
+
+    pub fn notify(&self, on_change: impl Fn(usize)) {
+        let entries = self.entries.lock().unwrap();
+        let count = entries.len();
+        on_change(count); //~ guard_across_blocking
+    }
+
+    pub fn fire(&self, event: u64) {
+        let listeners = self.listeners.lock().unwrap();
+        for listener in listeners.iter() {
+            listener(event); //~ guard_across_blocking
+        }
+    }
+
+    pub fn snapshot(&self) -> Vec<u8> {
+        let entries = self.entries.lock().unwrap();
+        let out = Command::new("date").output().unwrap(); //~ guard_across_blocking
+        drop(entries);
+        out.stdout
+    }
+
+    pub async fn remote(&self, id: u64) -> u64 {
+        let entries = self.entries.lock().unwrap();
+        let n = fetch(id).await; //~ guard_across_blocking
+        n + entries.len() as u64
+    }
+
+    // ---- look-alikes that must stay silent ----
+
+    /// The call is made after the guard is dropped, or after its block ends.
+    pub fn released(&self, id: u64) {
+        let mut entries = self.entries.lock().unwrap();
+        entries.push(id);
+        drop(entries);
+        thread::sleep(Duration::from_millis(1));
+        {
+            let mut entries = self.entries.lock().unwrap();
+            entries.push(id);
+        }
+        thread::sleep(Duration::from_millis(1));
+        self.entries.lock().unwrap().push(id);
+        thread::sleep(Duration::from_millis(1));
+    }
+
+    /// A closure handed the guarded data is the critical section's body.
+    pub fn with_entries<R>(&self, f: impl FnOnce(&mut Vec<u64>) -> R) -> R {
+        let mut entries = self.entries.lock().unwrap();
+        f(&mut entries)
+    }
+
+    /// The function's own closure.
+    pub fn local_closure(&self) -> usize {
+        let entries = self.entries.lock().unwrap();
+        let double = |n: usize| n * 2;
+        double(entries.len())
+    }
+}
+
+/// Writing to the file behind the lock is what the lock is for.
+pub fn append(log: &Mutex<File>, line: &[u8]) -> std::io::Result<()> {
+    let mut file = log.lock().unwrap();
+    file.write_all(line)?;
+    file.flush()
+}
+
+/// `Condvar::wait` releases the lock while it waits.
+pub fn wait_ready(ready: &Mutex<bool>, changed: &Condvar) {
+    let mut guard = ready.lock().unwrap();
+    while !*guard {
+        guard = changed.wait(guard).unwrap();
+    }
+}
+
+/// An async lock's guard is made to be held across `.await`.
+pub async fn async_lock(entries: &AsyncMutex<Vec<u64>>, id: u64) {
+    let mut guard = entries.lock().await;
+    let n = fetch(id).await;
+    guard.push(n);
+}
+
+/// A channel read with no lock held.
+pub fn unlocked(rx: &Receiver<u64>) -> u64 {
+    rx.recv().unwrap_or(0)
+}
+
+async fn fetch(id: u64) -> u64 {
+    id + 1
+}
+
+/// Stands in for `tokio::sync::Mutex`.
+pub struct AsyncMutex<T>(std::sync::Mutex<T>);
+
+impl<T> AsyncMutex<T> {
+    pub async fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        self.0.lock().unwrap()
+    }
+}
+
+/// A section lock serialises whatever it guards on purpose.
+pub fn serialised(lock: &Mutex<()>, other: &Mutex<Vec<u8>>) {
+    let _section = lock.lock().unwrap();
+    thread::sleep(Duration::from_millis(1));
+    let _g = other.lock().unwrap();
+    thread::sleep(Duration::from_millis(1));
+}
+
+/// The right side runs before the lock on the left is taken.
+pub fn assign(slot: &Mutex<Option<u64>>, worker: JoinHandle<u64>) {
+    *slot.lock().unwrap() = Some(worker.join().unwrap());
+}
+
+/// A private helper's callback is the crate's own code.
+fn with_count(entries: &Mutex<Vec<u64>>, f: impl Fn(usize)) {
+    let entries = entries.lock().unwrap();
+    let count = entries.len();
+    f(count);
+}
+
+pub fn count_twice(entries: &Mutex<Vec<u64>>) {
+    with_count(entries, |n| drop(n));
+}
