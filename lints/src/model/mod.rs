@@ -10,6 +10,7 @@ pub(crate) mod driver;
 pub(crate) mod hot;
 pub(crate) mod items;
 pub(crate) mod parse;
+pub(crate) mod sharing;
 pub(crate) mod ty;
 pub(crate) mod types;
 
@@ -68,7 +69,7 @@ pub(crate) fn analyse(
         merged.pending.extend(output.pending);
         merged.diagnostics.extend(output.diagnostics);
         merged.lock_uses.extend(output.lock_uses);
-        merged.scalar_decls.extend(output.scalar_decls);
+        merged.lock_decls.extend(output.lock_decls);
         merged.fn_facts.extend(output.fn_facts);
         items[output.file] = std::mem::take(&mut output.items);
     }
@@ -83,8 +84,18 @@ pub(crate) fn analyse(
     // A crate that defines its own `Mutex` (a lock implementation) may mean that type.
     if !table.defines("Mutex") && !table.defines("RwLock") {
         diagnostics.extend(rules::mutex_scalar::check_crate(
-            &merged.scalar_decls,
+            &merged.lock_decls,
             &merged.lock_uses,
+        ));
+        let sharing =
+            sharing::Sharing::new(&hot, &merged.spawns, &merged.lock_decls, &merged.lock_uses);
+        diagnostics.extend(rules::single_lock_map::check_crate(
+            &merged.lock_decls,
+            &sharing,
+        ));
+        diagnostics.extend(rules::read_mostly_rwlock::check_crate(
+            &merged.lock_decls,
+            &sharing,
         ));
     }
     let mut diagnostics = crate::suppress::apply(&discovered.files, &items, diagnostics);

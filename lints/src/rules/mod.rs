@@ -13,7 +13,9 @@ pub(crate) mod lock_per_element;
 pub(crate) mod mutex_scalar;
 pub(crate) mod over_copy;
 pub(crate) mod parse_error;
+pub(crate) mod read_mostly_rwlock;
 pub(crate) mod seqcst_counter;
+pub(crate) mod single_lock_map;
 pub(crate) mod thread_spawn_per_task;
 
 use crate::model::body::{Cx, Sink};
@@ -26,6 +28,8 @@ pub(crate) static ALL: &[&Lint] = &[
     &mutex_scalar::MUTEX_SCALAR,
     &clone_under_lock::CLONE_UNDER_LOCK,
     &over_copy::OVER_COPY,
+    &single_lock_map::SINGLE_LOCK_MAP,
+    &read_mostly_rwlock::READ_MOSTLY_RWLOCK,
     &guard_across_blocking::GUARD_ACROSS_BLOCKING,
     &alloc_under_lock::ALLOC_UNDER_LOCK,
     &seqcst_counter::SEQCST_COUNTER,

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::body::{DeclKey, LockUse, ScalarLockDecl, ScalarOp, UseShape};
+use crate::model::body::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
 use crate::model::ty::{LockKind, Ty};
 use crate::registry::declare_lint;
 use crate::{Applicability, Diagnostic, Edit, Suggestion};
@@ -49,23 +49,15 @@ fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
 /// Decides each declaration once, from every use of it in the crate: we lint the declaration,
 /// not every use of the lock, and only when no use holds the guard across other work and no
 /// `Condvar` waits on it.
-pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
+pub(crate) fn check_crate(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
     // A field typed with an alias is declared by the alias.
-    let alias_of: HashMap<&DeclKey, DeclKey> = decls
-        .iter()
-        .filter(|d| !d.scalar.is_known())
-        .filter_map(|d| {
-            d.via_alias
-                .as_ref()
-                .map(|a| (&d.key, DeclKey::Static(format!("type {a}"))))
-        })
-        .collect();
+    let alias_of = locks_alias_keys(decls);
     let mut blocked: HashSet<DeclKey> = HashSet::new();
     let mut ops: HashMap<DeclKey, ScalarOp> = HashMap::new();
     // Uses whose declaration is unknown (a `&Mutex<u64>` parameter) may belong to any
     // declaration of the same lock type: a complex one blocks them all.
     let mut blocked_types: HashSet<(LockKind, Ty)> = HashSet::new();
-    for use_ in uses {
+    for use_ in uses.iter().filter(|u| u.locked.scalar().is_some()) {
         match (&use_.decl, use_.shape) {
             (Some(key), UseShape::Simple(op)) => {
                 let key = alias_of.get(key).cloned().unwrap_or_else(|| key.clone());
@@ -85,10 +77,10 @@ pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Dia
     }
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for decl in decls.iter().filter(|d| d.scalar.is_known()) {
+    for decl in decls.iter().filter(|d| d.inner.scalar().is_some()) {
         if decl.with_condvar
             || blocked.contains(&decl.key)
-            || blocked_types.contains(&(decl.kind, decl.scalar.clone()))
+            || blocked_types.contains(&(decl.kind, decl.inner.clone()))
             || !seen.insert((decl.file, decl.span))
         {
             continue;
@@ -97,8 +89,8 @@ pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Dia
             LockKind::Mutex => "Mutex",
             LockKind::RwLock => "RwLock",
         };
-        let scalar = decl.scalar.display();
-        let atomic = atomic_for(&decl.scalar);
+        let scalar = decl.inner.display();
+        let atomic = atomic_for(&decl.inner);
         let op = ops.get(&decl.key).copied().unwrap_or(ScalarOp::Load);
         let replacement = atomic
             .clone()
@@ -111,7 +103,7 @@ pub(crate) fn check_crate(decls: &[ScalarLockDecl], uses: &[LockUse]) -> Vec<Dia
         )
         .with_label("every access takes and releases a lock")
         .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
-        .with_help(format!("use `{replacement}` with {}", operation(op, &decl.scalar)));
+        .with_help(format!("use `{replacement}` with {}", operation(op, &decl.inner)));
         if let (Some(atomic), Some(span)) = (atomic, decl.type_edit) {
             d = d.with_suggestion(Suggestion {
                 message: format!("declare `{atomic}`"),

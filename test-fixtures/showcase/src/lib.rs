@@ -6,5 +6,6 @@ pub mod journal;
 pub mod ledger;
 pub mod metrics;
 pub mod publish;
+pub mod router;
 pub mod script;
 pub mod stats;

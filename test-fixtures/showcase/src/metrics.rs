@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 pub struct Metrics {
-    counts: Arc<Mutex<HashMap<String, u64>>>,
+    counts: Arc<Mutex<HashMap<String, u64>>>, //~ single_lock_map
 }
 
 impl Metrics {

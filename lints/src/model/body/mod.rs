@@ -19,6 +19,13 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Token};
 
+mod locks;
+
+pub(crate) use locks::{
+    Access, GuardedOps, LockDecl, LockUse, ScalarOp, ThreadCx, UseShape,
+    alias_keys as locks_alias_keys,
+};
+
 use super::parse::{expanded_macro_name, to_span};
 use super::ty::{LockKind, Renames, Ty};
 use super::types::{FnId, TypeTable};
@@ -147,55 +154,6 @@ pub(crate) struct Pending {
     pub(crate) diagnostic: Diagnostic,
 }
 
-/// How a lock is used at one place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum UseShape {
-    /// Only reads or updates the value: `*m.lock().unwrap() += 1`.
-    Simple(ScalarOp),
-    /// The guard is held across other work.
-    Complex,
-    /// The guard is handed to a `Condvar`.
-    Condvar,
-}
-
-/// The operation a simple use does on the scalar, for the suggested atomic call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ScalarOp {
-    Add,
-    Sub,
-    Store,
-    Load,
-    Other,
-}
-
-/// One acquisition of a lock.
-#[derive(Debug, Clone)]
-pub(crate) struct LockUse {
-    /// The declaration the lock comes from, when the source shows it.
-    pub(crate) decl: Option<DeclKey>,
-    /// The locked type, for uses whose declaration is not known.
-    pub(crate) locked: Ty,
-    pub(crate) kind: LockKind,
-    pub(crate) shape: UseShape,
-}
-
-/// A declaration of a lock around a scalar, a `mutex_scalar` candidate.
-#[derive(Debug, Clone)]
-pub(crate) struct ScalarLockDecl {
-    pub(crate) key: DeclKey,
-    pub(crate) file: usize,
-    /// The declared type (or the `Mutex::new(..)` initialiser).
-    pub(crate) span: Span,
-    pub(crate) kind: LockKind,
-    pub(crate) scalar: Ty,
-    /// Edits replacing the lock type by the atomic, when the type is written out.
-    pub(crate) type_edit: Option<Span>,
-    /// Paired with a `Condvar` in the same struct or tuple.
-    pub(crate) with_condvar: bool,
-    /// Declared through a type alias: the alias is the declaration to edit.
-    pub(crate) via_alias: Option<String>,
-}
-
 /// What phase two learns about a function's body.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FnBodyFacts {
@@ -217,7 +175,7 @@ pub(crate) struct BodyOutput {
     pub(crate) calls: Vec<CallEdge>,
     pub(crate) spawns: Vec<SpawnSite>,
     pub(crate) lock_uses: Vec<LockUse>,
-    pub(crate) scalar_decls: Vec<ScalarLockDecl>,
+    pub(crate) lock_decls: Vec<LockDecl>,
     pub(crate) fn_facts: Vec<(FnId, FnBodyFacts)>,
     /// Items, fields and statements, attributes included: a `contention:allow` comment on the
     /// line above one covers all of it.
@@ -1074,6 +1032,11 @@ pub(crate) struct Walker<'a> {
     cold: usize,
     /// The current function's type parameters bounded by `Fn`, `FnMut` or `FnOnce`.
     callable_generics: Vec<String>,
+    /// The thread the code being walked runs on, where it is not the caller's.
+    thread: Option<ThreadCx>,
+    /// The function being walked sets a value up (a constructor, a builder step, a `&mut self`
+    /// method): what it locks is not shared yet.
+    setup: bool,
 }
 
 /// Runs phase two over one file.
@@ -1111,6 +1074,8 @@ pub(crate) fn walk_file(
         awaited: None,
         cold: 0,
         callable_generics: Vec::new(),
+        thread: None,
+        setup: false,
     };
     walker.visit_file(ast);
     walker.out
@@ -1174,6 +1139,8 @@ impl<'a> Walker<'a> {
         let outer_region = self.region.take();
         let outer_facts = self.fn_facts.take();
         let outer_generics = std::mem::take(&mut self.callable_generics);
+        let outer_thread = self.thread.take();
+        let outer_setup = std::mem::take(&mut self.setup);
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
         let waiting = std::mem::take(&mut self.out.until_overwritten);
         let writes = std::mem::take(&mut self.out.atomic_writes);
@@ -1184,6 +1151,8 @@ impl<'a> Walker<'a> {
         self.scopes = scopes;
         self.fn_facts = outer_facts;
         self.callable_generics = outer_generics;
+        self.thread = outer_thread;
+        self.setup = outer_setup;
         self.region = outer_region;
         self.function = outer_fn;
         self.guards = guards;
@@ -1963,122 +1932,6 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Records how a lock taken by `call` is used, given the region of code its guard lives
-    /// over (`scope`): simple when that code only reads or updates the value.
-    fn record_lock_use(&mut self, call: &syn::ExprMethodCall, shape: UseShape) {
-        let recv = self.table.resolve(&self.type_of(&call.receiver));
-        let Some((kind, locked)) = recv.lock() else {
-            return;
-        };
-        if locked.scalar().is_none() {
-            return;
-        }
-        self.out.lock_uses.push(LockUse {
-            decl: self.origin_of(&call.receiver),
-            locked: locked.clone(),
-            kind,
-            shape,
-        });
-    }
-
-    // ----- declarations -------------------------------------------------------------------
-
-    /// Looks for `Mutex<scalar>` / `RwLock<scalar>` in a declared type (aliases in the outer
-    /// type are not expanded: the alias itself is the declaration).
-    fn scalar_lock_in(&self, ty: &syn::Type) -> Option<(LockKind, Ty, Span, bool)> {
-        let syn::Type::Path(p) = ty else {
-            if let syn::Type::Tuple(t) = ty {
-                let condvar = t
-                    .elems
-                    .iter()
-                    .any(|e| self.renames.ty(e).is_named("Condvar"));
-                return t
-                    .elems
-                    .iter()
-                    .find_map(|e| self.scalar_lock_in(e))
-                    .map(|(k, s, sp, _)| (k, s, sp, condvar));
-            }
-            if let syn::Type::Array(a) = ty {
-                return self.scalar_lock_in(&a.elem);
-            }
-            return None;
-        };
-        let last = p.path.segments.last()?;
-        let name = self.renames.path(&syn::Path::from(last.ident.clone()));
-        let args: Vec<&syn::Type> = match &last.arguments {
-            syn::PathArguments::AngleBracketed(a) => a
-                .args
-                .iter()
-                .filter_map(|g| match g {
-                    syn::GenericArgument::Type(t) => Some(t),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        match name.name()? {
-            lock @ ("Mutex" | "RwLock") => {
-                let inner = self.table.resolve(&self.renames.ty(args.first()?));
-                inner.scalar()?;
-                let kind = if lock == "Mutex" {
-                    LockKind::Mutex
-                } else {
-                    LockKind::RwLock
-                };
-                Some((kind, inner, self.span(ty.span()), false))
-            }
-            "Arc" | "Box" | "Vec" | "Option" | "CachePadded" => {
-                args.first().and_then(|t| self.scalar_lock_in(t))
-            }
-            _ => None,
-        }
-    }
-
-    fn declare_scalar_lock(&mut self, key: DeclKey, ty: &syn::Type, with_condvar: bool) {
-        if let Some((kind, scalar, span, tuple_condvar)) = self.scalar_lock_in(ty) {
-            self.out.scalar_decls.push(ScalarLockDecl {
-                key,
-                file: self.file,
-                span,
-                kind,
-                scalar,
-                type_edit: Some(span),
-                with_condvar: with_condvar || tuple_condvar,
-                via_alias: None,
-            });
-        }
-    }
-
-    /// `Mutex::new(lit)` inside an initialiser: the declared scalar lock of an unannotated `let`.
-    fn scalar_lock_init(&self, init: &Expr) -> Option<(LockKind, Ty, Span)> {
-        match init {
-            Expr::Call(c) => {
-                let (owner, func) = path_tail(&c.func)?;
-                let owner = owner?;
-                let owner = self
-                    .renames
-                    .path(&syn::Path::from(syn::Ident::new(
-                        &owner,
-                        PmSpan::call_site(),
-                    )))
-                    .name()?
-                    .to_owned();
-                match (owner.as_str(), func.as_str()) {
-                    ("Arc" | "Box", "new") => self.scalar_lock_init(c.args.first()?),
-                    (lock @ ("Mutex" | "RwLock"), "new") => {
-                        let ty = self.table.resolve(&self.type_of(init));
-                        let (kind, inner) = ty.lock()?;
-                        inner.scalar()?;
-                        let _ = lock;
-                        Some((kind, inner.clone(), self.span(init.span())))
-                    }
-                    _ => None,
-                }
-            }
-            _ => None,
-        }
-    }
-
     // ----- statements ---------------------------------------------------------------------
 
     fn visit_local_stmt(&mut self, local: &syn::Local, rest: &[syn::Stmt]) {
@@ -2118,27 +1971,10 @@ impl<'a> Walker<'a> {
                 w.visit_expr(diverge);
             }
         });
-        // The declaration: a scalar lock declared by this `let`.
-        let key = DeclKey::Local(self.file, self.span(local.span()).start);
-        let mut origin = self.origin_of(&init.expr);
-        if let Pat::Type(t) = &local.pat {
-            if self.scalar_lock_in(&t.ty).is_some() {
-                self.declare_scalar_lock(key.clone(), &t.ty, false);
-                origin = Some(key.clone());
-            }
-        } else if let Some((kind, scalar, span)) = self.scalar_lock_init(&init.expr) {
-            self.out.scalar_decls.push(ScalarLockDecl {
-                key: key.clone(),
-                file: self.file,
-                span,
-                kind,
-                scalar,
-                type_edit: None,
-                with_condvar: false,
-                via_alias: None,
-            });
-            origin = Some(key.clone());
-        }
+        // The declaration: a lock declared by this `let`.
+        let origin = self
+            .declare_local_lock(local, &init.expr)
+            .or_else(|| self.origin_of(&init.expr));
         let ty = match &local.pat {
             Pat::Type(t) => self.ty(&t.ty),
             _ => self.type_of(&init.expr),
@@ -2152,7 +1988,8 @@ impl<'a> Walker<'a> {
                     }
                 }
                 let shape = self.bound_guard_shape(&name, rest);
-                self.record_lock_use(call, shape);
+                let ops = self.bound_guard_ops(&name, rest);
+                self.record_lock_use(call, shape, ops);
                 self.bind(
                     name,
                     Local {
@@ -2192,38 +2029,6 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// How a `let`-bound guard is used over the statements after it, up to `drop(name)`.
-    fn bound_guard_shape(&self, name: &str, rest: &[syn::Stmt]) -> UseShape {
-        let mut op = ScalarOp::Other;
-        for stmt in rest {
-            if is_drop_of(stmt, name) {
-                break;
-            }
-            match stmt {
-                syn::Stmt::Expr(e, _) => {
-                    if passes_to_condvar(e, name) {
-                        return UseShape::Condvar;
-                    }
-                    match simple_op(e, &|inner| is_deref_of(inner, name)) {
-                        Some(o) => op = o,
-                        None => return UseShape::Complex,
-                    }
-                }
-                syn::Stmt::Local(l) => {
-                    let Some(init) = &l.init else {
-                        return UseShape::Complex;
-                    };
-                    if !is_deref_of(&init.expr, name) || init.diverge.is_some() {
-                        return UseShape::Complex;
-                    }
-                    op = ScalarOp::Load;
-                }
-                _ => return UseShape::Complex,
-            }
-        }
-        UseShape::Simple(op)
-    }
-
     fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
         for (i, stmt) in stmts.iter().enumerate() {
             let span = self.span(stmt.span());
@@ -2256,6 +2061,7 @@ impl<'a> Walker<'a> {
         self.with_function(id, |w| {
             w.fn_facts = Some(FnBodyFacts::default());
             w.callable_generics = callable_generics(&sig.generics);
+            w.setup = sets_up(sig, w.self_ty.as_deref());
             let mut params = Vec::new();
             for input in &sig.inputs {
                 if let syn::FnArg::Typed(t) = input {
@@ -2348,7 +2154,14 @@ impl<'a> Walker<'a> {
         };
         if hot {
             let count = self.loop_count(&m.receiver);
+            // A parallel iterator's closures run on the pool's threads at once.
+            let thread = if chain_is_parallel(&m.receiver) {
+                self.thread.replace(ThreadCx::Parallel)
+            } else {
+                self.thread
+            };
             self.with_region(count, visit);
+            self.thread = thread;
         } else if IMMEDIATE_METHODS.contains(&method.as_str()) {
             visit(self);
         } else {
@@ -2364,10 +2177,12 @@ impl<'a> Walker<'a> {
         let region = self.region.take();
         let function = self.function.take();
         let spawns = std::mem::take(&mut self.spawn_stack);
+        let thread = self.thread.take();
         self.with_scope(|w| {
             w.bind_closure_params(closure, Ty::Unknown, None);
             w.with_statement(|w| w.visit_expr(&closure.body));
         });
+        self.thread = thread;
         self.spawn_stack = spawns;
         self.function = function;
         self.region = region;
@@ -2427,10 +2242,12 @@ impl<'a> Walker<'a> {
         let Some(closure) = closure else { return };
         let guards = std::mem::take(&mut self.guards);
         self.spawn_stack.push(site);
+        let thread = self.thread.replace(ThreadCx::Spawned(site));
         self.with_scope(|w| {
             w.bind_closure_params(closure, Ty::Unknown, None);
             w.with_statement(|w| w.visit_expr(&closure.body));
         });
+        self.thread = thread;
         self.spawn_stack.pop();
         self.guards = guards;
     }
@@ -2523,7 +2340,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        self.declare_scalar_lock(DeclKey::Static(s.ident.to_string()), &s.ty, false);
+        self.declare_lock(DeclKey::Static(s.ident.to_string()), &s.ty, false);
         self.lint_decl(rules::DeclKind::Static, &s.ty);
         self.with_function(None, |w| w.visit_expr(&s.expr));
     }
@@ -2534,18 +2351,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
         self.lint_decl(rules::DeclKind::Alias, &t.ty);
-        if let Some((kind, scalar, span, condvar)) = self.scalar_lock_in(&t.ty) {
-            self.out.scalar_decls.push(ScalarLockDecl {
-                key: DeclKey::Static(format!("type {}", t.ident)),
-                file: self.file,
-                span,
-                kind,
-                scalar,
-                type_edit: Some(span),
-                with_condvar: condvar,
-                via_alias: Some(t.ident.to_string()),
-            });
-        }
+        self.declare_lock_alias(t);
     }
 
     fn visit_item_macro(&mut self, _: &'ast syn::ItemMacro) {
@@ -2720,7 +2526,7 @@ impl<'ast> Walker<'_> {
                             Some(op) => UseShape::Simple(op),
                             None => UseShape::Complex,
                         };
-                        self.record_lock_use(call, shape);
+                        self.record_lock_use(call, shape, GuardedOps::default());
                     }
                 }
                 self.record_call(expr);
@@ -2737,6 +2543,11 @@ impl<'ast> Walker<'_> {
                 // `x.clone().into_future()` stored: the method took the clone by value and what
                 // it returns owns it.
                 self.visit_stored(&m.receiver, stored && is_clone_call(&m.receiver));
+                // A method called on a temporary guard (not `unwrap`/`expect` of the lock
+                // call itself): what the critical section does.
+                if let (Some(lock), None) = (self.lock_call(&m.receiver), self.lock_call(expr)) {
+                    self.note_guard_ops(lock, locks::method_ops(&method));
+                }
                 let spawn = spawn_of(expr);
                 let store = STORING_METHODS.contains(&method.as_str());
                 let cold = usize::from(COLD_METHODS.contains(&method.as_str()));
@@ -2752,6 +2563,7 @@ impl<'ast> Walker<'_> {
                     }
                 }
                 self.cold -= cold;
+                self.note_guard_argument(expr);
                 if let Some((kind, None)) = spawn {
                     self.visit_spawn(kind, self.span(m.method.span()), None);
                 }
@@ -2779,15 +2591,27 @@ impl<'ast> Walker<'_> {
                             let kind = spawn.map_or(SpawnKind::Thread, |(k, _)| k);
                             self.visit_spawn(kind, self.span(c.func.span()), Some(cl));
                         }
-                        Expr::Closure(cl) if immediate => self.with_scope(|w| {
-                            w.bind_closure_params(cl, Ty::Unknown, None);
-                            w.with_statement(|w| w.visit_expr(&cl.body));
-                        }),
+                        Expr::Closure(cl) if immediate => {
+                            // Both sides of `rayon::join` may run at once on the pool.
+                            let joined = path_tail(&c.func).is_some_and(|(_, f)| f == "join")
+                                && c.args.len() == 2;
+                            let thread = if joined {
+                                self.thread.replace(ThreadCx::Parallel)
+                            } else {
+                                self.thread
+                            };
+                            self.with_scope(|w| {
+                                w.bind_closure_params(cl, Ty::Unknown, None);
+                                w.with_statement(|w| w.visit_expr(&cl.body));
+                            });
+                            self.thread = thread;
+                        }
                         Expr::Closure(cl) => self.visit_deferred(cl),
                         other => self.visit_stored(other, store),
                     }
                 }
                 self.cold -= cold;
+                self.note_guard_argument(expr);
                 if let Some((kind, None)) = spawn {
                     self.visit_spawn(kind, self.span(c.func.span()), None);
                 }
@@ -2820,11 +2644,22 @@ impl<'ast> Walker<'_> {
                 self.visit_stored(&a.right, place);
                 self.visit_expr(&a.left);
                 self.touch(&a.left);
+                // `*m.write().unwrap() = new` replaces the guarded value whole.
+                if let Expr::Unary(u) = strip_parens(&a.left) {
+                    if let Some(lock) = self.lock_call(&u.expr) {
+                        self.note_guard_ops(lock, GuardedOps::REPLACE);
+                    }
+                }
             }
             Expr::Binary(b) if is_compound_assignment(b.op) => {
                 self.visit_expr(&b.left);
                 self.visit_expr(&b.right);
                 self.touch(&b.left);
+                if let Expr::Unary(u) = strip_parens(&b.left) {
+                    if let Some(lock) = self.lock_call(&u.expr) {
+                        self.note_guard_ops(lock, GuardedOps::IN_PLACE);
+                    }
+                }
             }
             _ => visit::visit_expr(self, expr),
         }
@@ -2957,30 +2792,6 @@ impl Walker<'_> {
         }
     }
 
-    fn declare_field(&mut self, owner: &str, field: &str, ty: &syn::Type, has_condvar: bool) {
-        self.declare_scalar_lock(
-            DeclKey::Field(owner.to_owned(), field.to_owned()),
-            ty,
-            has_condvar,
-        );
-        // A field typed with an alias of a scalar lock is a use of the alias' declaration.
-        if let syn::Type::Path(p) = ty {
-            if p.path.segments.len() == 1 && p.path.segments[0].arguments.is_empty() {
-                let alias = p.path.segments[0].ident.to_string();
-                self.out.scalar_decls.push(ScalarLockDecl {
-                    key: DeclKey::Field(owner.to_owned(), field.to_owned()),
-                    file: self.file,
-                    span: self.span(ty.span()),
-                    kind: LockKind::Mutex,
-                    scalar: Ty::Unknown,
-                    type_edit: None,
-                    with_condvar: has_condvar,
-                    via_alias: Some(alias),
-                });
-            }
-        }
-    }
-
     /// Whether `expr` is `*<lock chain>`: a temporary guard dereferenced.
     fn is_lock_deref(&self, expr: &Expr) -> bool {
         match expr {
@@ -3102,6 +2913,29 @@ fn is_compound_assignment(op: syn::BinOp) -> bool {
     )
 }
 
+/// Whether a function sets a value up rather than uses a shared one: it takes `&mut self`
+/// (exclusive access), returns `Self` (a constructor or builder step), or is named like one.
+fn sets_up(sig: &syn::Signature, self_ty: Option<&str>) -> bool {
+    let mut_self = sig.inputs.first().is_some_and(
+        |i| matches!(i, syn::FnArg::Receiver(r) if r.reference.is_some() && r.mutability.is_some()),
+    );
+    let returns_self = match &sig.output {
+        syn::ReturnType::Type(_, ty) => {
+            let text = quote::ToTokens::to_token_stream(ty).to_string();
+            text.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|word| word == "Self" || self_ty.is_some_and(|t| word == t))
+        }
+        syn::ReturnType::Default => false,
+    };
+    let name = sig.ident.to_string();
+    let named = [
+        "new", "with_", "from", "default", "build", "init", "create", "setup", "load",
+    ]
+    .iter()
+    .any(|prefix| name.starts_with(prefix));
+    mut_self || returns_self || named
+}
+
 /// The type parameters of `generics` bounded by `Fn`, `FnMut` or `FnOnce`, inline or in the
 /// `where` clause.
 fn callable_generics(generics: &syn::Generics) -> Vec<String> {
@@ -3157,6 +2991,14 @@ fn single_binding(pat: &Pat) -> Option<String> {
         Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
         Pat::Type(t) => single_binding(&t.pat),
         _ => None,
+    }
+}
+
+/// Strips parentheses.
+fn strip_parens(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => strip_parens(&p.expr),
+        other => other,
     }
 }
 
@@ -3223,7 +3065,7 @@ fn is_name(expr: &Expr, name: &str) -> bool {
 }
 
 /// `*g` (or `g` used as a value through auto-deref in arithmetic).
-fn is_deref_of(expr: &Expr, name: &str) -> bool {
+pub(super) fn is_deref_of(expr: &Expr, name: &str) -> bool {
     match expr {
         Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => is_name(&u.expr, name),
         Expr::Paren(p) => is_deref_of(&p.expr, name),
@@ -3383,6 +3225,18 @@ fn only_sliced(name: &str, block: &syn::Block) -> bool {
     };
     uses.visit_block(block);
     uses.sliced > 0 && uses.other == 0
+}
+
+/// Whether a method-call chain holds one of rayon's parallel iterators.
+fn chain_is_parallel(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(m) => {
+            let name = m.method.to_string();
+            name.starts_with("par_") || name == "into_par_iter" || chain_is_parallel(&m.receiver)
+        }
+        Expr::Paren(p) => chain_is_parallel(&p.expr),
+        _ => false,
+    }
 }
 
 /// Whether a method-call chain visibly holds an iterator (`v.iter().map(..)`, `(0..n).map(..)`).

@@ -1,0 +1,619 @@
+//! Locks as the crate declares and takes them: every declaration of a `Mutex` or `RwLock` (a
+//! field, a static, a type alias, a `let`), and every acquisition with what its critical section
+//! does to the guarded value and on which thread it runs. The crate-level lock lints
+//! (`mutex_scalar`, `single_lock_map`, `read_mostly_rwlock`) decide from all of them at once.
+
+use proc_macro2::Span as PmSpan;
+use syn::spanned::Spanned;
+use syn::visit::{self, Visit};
+use syn::{Expr, Pat};
+
+use super::{
+    DeclKey, RegionId, Walker, is_compound_assignment, is_deref_of, is_drop_of, passes_to_condvar,
+    path_tail, simple_op,
+};
+use crate::diagnostic::Span;
+use crate::model::ty::{LockKind, Ty};
+use crate::model::types::FnId;
+
+/// How a lock is used at one place, for `mutex_scalar`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum UseShape {
+    /// Only reads or updates the value: `*m.lock().unwrap() += 1`.
+    Simple(ScalarOp),
+    /// The guard is held across other work.
+    Complex,
+    /// The guard is handed to a `Condvar`.
+    Condvar,
+}
+
+/// The operation a simple use does on the scalar, for the suggested atomic call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScalarOp {
+    Add,
+    Sub,
+    Store,
+    Load,
+    Other,
+}
+
+/// Whether an acquisition shares the lock with other readers (`read`) or not (`lock`,
+/// `write`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    Shared,
+    Exclusive,
+}
+
+/// What a critical section does to the guarded value: a set of these.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct GuardedOps(u8);
+
+impl GuardedOps {
+    /// Reads it.
+    pub(crate) const READ: GuardedOps = GuardedOps(1);
+    /// Writes one entry of a map: `insert`, `entry`, `get_mut`, `remove`.
+    pub(crate) const PER_KEY: GuardedOps = GuardedOps(2);
+    /// Changes it in place otherwise: `push`, `clear`, `retain`, a field assigned.
+    pub(crate) const IN_PLACE: GuardedOps = GuardedOps(4);
+    /// Replaces it whole: `*guard = new`, `mem::replace(&mut *guard, new)`.
+    pub(crate) const REPLACE: GuardedOps = GuardedOps(8);
+    /// Hands it to code we do not follow (`f(&mut guard)`), which may do anything.
+    pub(crate) const UNKNOWN: GuardedOps = GuardedOps(16);
+
+    pub(crate) fn has(self, ops: GuardedOps) -> bool {
+        self.0 & ops.0 != 0
+    }
+
+    fn add(&mut self, ops: GuardedOps) {
+        self.0 |= ops.0;
+    }
+
+    /// Whether every write replaces the value whole (and there is at least one).
+    pub(crate) fn only_replaces(self) -> bool {
+        self.has(GuardedOps::REPLACE)
+            && !self.has(GuardedOps::PER_KEY | GuardedOps::IN_PLACE | GuardedOps::UNKNOWN)
+    }
+}
+
+impl std::ops::BitOr for GuardedOps {
+    type Output = GuardedOps;
+    fn bitor(self, other: GuardedOps) -> GuardedOps {
+        GuardedOps(self.0 | other.0)
+    }
+}
+
+/// The thread code runs on, where the source shows it is not the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum ThreadCx {
+    /// In the closure of this spawn site (an index into the crate's spawn sites).
+    Spawned(usize),
+    /// In a closure run on a pool's threads at once: a rayon parallel iterator's adapter,
+    /// either side of `rayon::join`.
+    Parallel,
+}
+
+/// One acquisition of a lock.
+#[derive(Debug, Clone)]
+pub(crate) struct LockUse {
+    /// The declaration the lock comes from, when the source shows it.
+    pub(crate) decl: Option<DeclKey>,
+    /// The locked type, for uses whose declaration is not known.
+    pub(crate) locked: Ty,
+    pub(crate) kind: LockKind,
+    pub(crate) shape: UseShape,
+    pub(crate) access: Access,
+    pub(crate) ops: GuardedOps,
+    pub(crate) file: usize,
+    /// The lock call (`lock`, `read`, `write`).
+    pub(crate) span: Span,
+    pub(crate) function: Option<FnId>,
+    pub(crate) region: Option<RegionId>,
+    pub(crate) thread: Option<ThreadCx>,
+    /// In a constructor or a `&mut self` method: the value is not shared (yet).
+    pub(crate) setup: bool,
+}
+
+/// A declaration of a lock.
+#[derive(Debug, Clone)]
+pub(crate) struct LockDecl {
+    pub(crate) key: DeclKey,
+    pub(crate) file: usize,
+    /// The declared lock type (or the `Mutex::new(..)` initialiser).
+    pub(crate) span: Span,
+    pub(crate) kind: LockKind,
+    /// What the lock guards; unknown for a field typed with an alias (see `via_alias`).
+    pub(crate) inner: Ty,
+    /// The lock type written out, which a suggestion may replace.
+    pub(crate) type_edit: Option<Span>,
+    /// Paired with a `Condvar` in the same struct or tuple.
+    pub(crate) with_condvar: bool,
+    /// Declared through a type alias: the alias is the declaration to edit.
+    pub(crate) via_alias: Option<String>,
+    /// One lock of many: an element of a collection (`Vec<Mutex<T>>`, `[RwLock<T>; N]`).
+    pub(crate) nested: bool,
+}
+
+/// A lock found in a declared type.
+struct Found {
+    kind: LockKind,
+    inner: Ty,
+    span: Span,
+    condvar: bool,
+    nested: bool,
+}
+
+/// Methods of maps that write one entry.
+const PER_KEY_WRITES: &[&str] = &[
+    "insert",
+    "entry",
+    "get_mut",
+    "remove",
+    "remove_entry",
+    "try_insert",
+    "get_or_insert_with",
+    "swap_remove",
+    "shift_remove",
+];
+
+/// Methods that only read the value they are called on.
+const READS: &[&str] = &[
+    "get",
+    "get_key_value",
+    "contains_key",
+    "contains",
+    "len",
+    "is_empty",
+    "iter",
+    "keys",
+    "values",
+    "first",
+    "last",
+    "clone",
+    "cloned",
+    "copied",
+    "to_vec",
+    "to_owned",
+    "to_string",
+    "as_ref",
+    "as_deref",
+    "as_slice",
+    "as_str",
+    "is_some",
+    "is_none",
+    "map",
+    "and_then",
+    "unwrap_or",
+    "binary_search",
+    "starts_with",
+    "capacity",
+];
+
+/// What calling `method` on the guarded value does to it.
+pub(super) fn method_ops(method: &str) -> GuardedOps {
+    if PER_KEY_WRITES.contains(&method) {
+        GuardedOps::PER_KEY
+    } else if READS.contains(&method) {
+        GuardedOps::READ
+    } else if method == "clone_from" {
+        GuardedOps::REPLACE
+    } else {
+        GuardedOps::IN_PLACE
+    }
+}
+
+/// `&mut *x`, `&mut x`, `&x`, `*x`, `(x)`: the place under the borrows and derefs.
+fn under_borrows(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Reference(r) => under_borrows(&r.expr),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => under_borrows(&u.expr),
+        Expr::Paren(p) => under_borrows(&p.expr),
+        other => other,
+    }
+}
+
+/// Whether `expr` is the variable `name`, possibly dereferenced (`g`, `*g`, `(*g)`).
+fn is_guard_var(expr: &Expr, name: &str) -> bool {
+    match expr {
+        Expr::Path(p) => p.path.is_ident(name),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => is_guard_var(&u.expr, name),
+        Expr::Paren(p) => is_guard_var(&p.expr, name),
+        _ => false,
+    }
+}
+
+/// Whether `expr` starts from the variable `name` (`g.items`, `g[0]`, `g`).
+fn rooted_at(expr: &Expr, name: &str) -> bool {
+    match expr {
+        Expr::Path(p) => p.path.is_ident(name),
+        Expr::Field(f) => rooted_at(&f.base, name),
+        Expr::Index(i) => rooted_at(&i.expr, name),
+        Expr::MethodCall(m) => rooted_at(&m.receiver, name),
+        Expr::Unary(u) => rooted_at(&u.expr, name),
+        Expr::Paren(p) => rooted_at(&p.expr, name),
+        Expr::Reference(r) => rooted_at(&r.expr, name),
+        _ => false,
+    }
+}
+
+/// `mem::replace(&mut *g, v)`, `mem::take(&mut *g)`, `mem::swap(&mut *g, ..)`: the place whose
+/// value is replaced.
+fn replaced_place(call: &syn::ExprCall) -> Option<&Expr> {
+    let (_, func) = path_tail(&call.func)?;
+    if !matches!(func.as_str(), "replace" | "take" | "swap") {
+        return None;
+    }
+    match call.args.first()? {
+        Expr::Reference(r) if r.mutability.is_some() => Some(&r.expr),
+        _ => None,
+    }
+}
+
+/// What the statements after `let name = <lock>` do with the guard, up to `drop(name)`.
+fn bound_guard_ops(name: &str, rest: &[syn::Stmt]) -> GuardedOps {
+    struct Ops<'n> {
+        name: &'n str,
+        ops: GuardedOps,
+    }
+    impl<'ast> Visit<'ast> for Ops<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::MethodCall(m) if is_guard_var(&m.receiver, self.name) => {
+                    self.ops.add(method_ops(&m.method.to_string()));
+                }
+                Expr::MethodCall(m) if rooted_at(&m.receiver, self.name) => {
+                    let method = m.method.to_string();
+                    self.ops.add(if READS.contains(&method.as_str()) {
+                        GuardedOps::READ
+                    } else {
+                        GuardedOps::IN_PLACE
+                    });
+                }
+                Expr::Assign(a) if is_guard_var(&a.left, self.name) => {
+                    self.ops.add(GuardedOps::REPLACE);
+                }
+                Expr::Assign(a) if rooted_at(&a.left, self.name) => {
+                    self.ops.add(GuardedOps::IN_PLACE);
+                }
+                Expr::Binary(b)
+                    if is_compound_assignment(b.op) && rooted_at(&b.left, self.name) =>
+                {
+                    self.ops.add(GuardedOps::IN_PLACE);
+                }
+                Expr::Call(c) => {
+                    if replaced_place(c).is_some_and(|p| is_guard_var(p, self.name)) {
+                        self.ops.add(GuardedOps::REPLACE);
+                    } else if c.args.iter().any(|a| {
+                        matches!(a, Expr::Reference(r) if r.mutability.is_some())
+                            && rooted_at(a, self.name)
+                            || matches!(a, Expr::Path(p) if p.path.is_ident(self.name))
+                    }) {
+                        // Handed to a function by `&mut` or moved: it may do anything.
+                        self.ops.add(GuardedOps::UNKNOWN);
+                    }
+                }
+                Expr::Path(p) if p.path.is_ident(self.name) => self.ops.add(GuardedOps::READ),
+                _ => {}
+            }
+            visit::visit_expr(self, expr);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut ops = Ops {
+        name,
+        ops: GuardedOps::default(),
+    };
+    for stmt in rest {
+        if is_drop_of(stmt, name) {
+            break;
+        }
+        ops.visit_stmt(stmt);
+    }
+    ops.ops
+}
+
+impl Walker<'_> {
+    /// Records an acquisition by `call`; `ops` is what its critical section does so far (more
+    /// may be added while the statement is walked, for a temporary guard).
+    pub(super) fn record_lock_use(
+        &mut self,
+        call: &syn::ExprMethodCall,
+        shape: UseShape,
+        ops: GuardedOps,
+    ) {
+        let recv = self.table.resolve(&self.type_of(&call.receiver));
+        let Some((kind, locked)) = recv.lock() else {
+            return;
+        };
+        let method = call.method.to_string();
+        let access = if method.contains("read") {
+            Access::Shared
+        } else {
+            Access::Exclusive
+        };
+        self.out.lock_uses.push(LockUse {
+            decl: self.origin_of(&call.receiver),
+            locked: locked.clone(),
+            kind,
+            shape,
+            access,
+            ops,
+            file: self.file,
+            span: self.span(call.method.span()),
+            function: self.function,
+            region: self.region,
+            thread: self.thread,
+            setup: self.setup,
+        });
+    }
+
+    /// Adds `ops` to the use whose lock call is at `span` (a temporary guard).
+    pub(super) fn note_guard_ops(&mut self, lock: &syn::ExprMethodCall, ops: GuardedOps) {
+        let span = self.span(lock.method.span());
+        if let Some(use_) = self
+            .out
+            .lock_uses
+            .iter_mut()
+            .rev()
+            .find(|u| u.span == span && u.file == self.file)
+        {
+            use_.ops.add(ops);
+        }
+    }
+
+    /// What a bound guard's statements do with it (see [`bound_guard_ops`]).
+    pub(super) fn bound_guard_ops(&self, name: &str, rest: &[syn::Stmt]) -> GuardedOps {
+        bound_guard_ops(name, rest)
+    }
+
+    /// If `expr` hands a temporary guard's value to other code (`f(&mut *m.lock())`,
+    /// `mem::replace(&mut *m.write(), v)`), records what that does to it.
+    pub(super) fn note_guard_argument(&mut self, call: &Expr) {
+        let (args, replaced): (Vec<&Expr>, Option<&Expr>) = match call {
+            Expr::Call(c) => (c.args.iter().collect(), replaced_place(c)),
+            Expr::MethodCall(m) => (m.args.iter().collect(), None),
+            _ => return,
+        };
+        for arg in args {
+            let place = under_borrows(arg);
+            let Some(lock) = self.lock_call(place) else {
+                continue;
+            };
+            let replaces = replaced.is_some_and(|r| std::ptr::eq(under_borrows(r), place));
+            let ops = if replaces {
+                GuardedOps::REPLACE
+            } else if matches!(arg, Expr::Reference(r) if r.mutability.is_some()) {
+                GuardedOps::UNKNOWN
+            } else {
+                GuardedOps::READ
+            };
+            self.note_guard_ops(lock, ops);
+        }
+    }
+
+    /// How a `let`-bound guard is used over the statements after it, up to `drop(name)`.
+    pub(super) fn bound_guard_shape(&self, name: &str, rest: &[syn::Stmt]) -> UseShape {
+        let mut op = ScalarOp::Other;
+        for stmt in rest {
+            if is_drop_of(stmt, name) {
+                break;
+            }
+            match stmt {
+                syn::Stmt::Expr(e, _) => {
+                    if passes_to_condvar(e, name) {
+                        return UseShape::Condvar;
+                    }
+                    match simple_op(e, &|inner| is_deref_of(inner, name)) {
+                        Some(o) => op = o,
+                        None => return UseShape::Complex,
+                    }
+                }
+                syn::Stmt::Local(l) => {
+                    let Some(init) = &l.init else {
+                        return UseShape::Complex;
+                    };
+                    if !is_deref_of(&init.expr, name) || init.diverge.is_some() {
+                        return UseShape::Complex;
+                    }
+                    op = ScalarOp::Load;
+                }
+                _ => return UseShape::Complex,
+            }
+        }
+        UseShape::Simple(op)
+    }
+
+    // ----- declarations -------------------------------------------------------------------
+
+    /// Looks for a `Mutex<T>` / `RwLock<T>` in a declared type (aliases in the outer type are
+    /// not expanded: the alias itself is the declaration).
+    fn lock_in(&self, ty: &syn::Type) -> Option<Found> {
+        let syn::Type::Path(p) = ty else {
+            if let syn::Type::Tuple(t) = ty {
+                let condvar = t
+                    .elems
+                    .iter()
+                    .any(|e| self.renames.ty(e).is_named("Condvar"));
+                return t
+                    .elems
+                    .iter()
+                    .find_map(|e| self.lock_in(e))
+                    .map(|found| Found { condvar, ..found });
+            }
+            if let syn::Type::Array(a) = ty {
+                return self.lock_in(&a.elem).map(|found| Found {
+                    nested: true,
+                    ..found
+                });
+            }
+            return None;
+        };
+        let last = p.path.segments.last()?;
+        let name = self.renames.path(&syn::Path::from(last.ident.clone()));
+        let args: Vec<&syn::Type> = match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => a
+                .args
+                .iter()
+                .filter_map(|g| match g {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        match name.name()? {
+            lock @ ("Mutex" | "RwLock") => {
+                let inner = self.table.resolve(&self.renames.ty(args.first()?));
+                let kind = if lock == "Mutex" {
+                    LockKind::Mutex
+                } else {
+                    LockKind::RwLock
+                };
+                Some(Found {
+                    kind,
+                    inner,
+                    span: self.span(ty.span()),
+                    condvar: false,
+                    nested: false,
+                })
+            }
+            "Arc" | "Box" | "Option" | "CachePadded" => args.first().and_then(|t| self.lock_in(t)),
+            "Vec" | "VecDeque" => args
+                .first()
+                .and_then(|t| self.lock_in(t))
+                .map(|found| Found {
+                    nested: true,
+                    ..found
+                }),
+            _ => None,
+        }
+    }
+
+    /// Records the lock a declaration of type `ty` holds, if any.
+    pub(super) fn declare_lock(&mut self, key: DeclKey, ty: &syn::Type, with_condvar: bool) {
+        if let Some(found) = self.lock_in(ty) {
+            self.out.lock_decls.push(LockDecl {
+                key,
+                file: self.file,
+                span: found.span,
+                kind: found.kind,
+                inner: found.inner,
+                type_edit: Some(found.span),
+                with_condvar: with_condvar || found.condvar,
+                via_alias: None,
+                nested: found.nested,
+            });
+        }
+    }
+
+    /// A type alias of a lock: the declaration that fields typed with it share.
+    pub(super) fn declare_lock_alias(&mut self, alias: &syn::ItemType) {
+        if let Some(found) = self.lock_in(&alias.ty) {
+            self.out.lock_decls.push(LockDecl {
+                key: DeclKey::Static(format!("type {}", alias.ident)),
+                file: self.file,
+                span: found.span,
+                kind: found.kind,
+                inner: found.inner,
+                type_edit: Some(found.span),
+                with_condvar: found.condvar,
+                via_alias: Some(alias.ident.to_string()),
+                nested: found.nested,
+            });
+        }
+    }
+
+    /// A struct field: the lock its type holds, or a use of a lock alias.
+    pub(super) fn declare_field(
+        &mut self,
+        owner: &str,
+        field: &str,
+        ty: &syn::Type,
+        has_condvar: bool,
+    ) {
+        let key = DeclKey::Field(owner.to_owned(), field.to_owned());
+        self.declare_lock(key.clone(), ty, has_condvar);
+        // A field typed with an alias of a lock is a use of the alias' declaration.
+        if let syn::Type::Path(p) = ty {
+            if p.path.segments.len() == 1 && p.path.segments[0].arguments.is_empty() {
+                let alias = p.path.segments[0].ident.to_string();
+                self.out.lock_decls.push(LockDecl {
+                    key,
+                    file: self.file,
+                    span: self.span(ty.span()),
+                    kind: LockKind::Mutex,
+                    inner: Ty::Unknown,
+                    type_edit: None,
+                    with_condvar: has_condvar,
+                    via_alias: Some(alias),
+                    nested: false,
+                });
+            }
+        }
+    }
+
+    /// The lock a `let` declares, from its type annotation or its `Mutex::new(..)` initialiser;
+    /// its key if there is one.
+    pub(super) fn declare_local_lock(
+        &mut self,
+        local: &syn::Local,
+        init: &Expr,
+    ) -> Option<DeclKey> {
+        let key = DeclKey::Local(self.file, self.span(local.span()).start);
+        if let Pat::Type(t) = &local.pat {
+            self.lock_in(&t.ty)?;
+            self.declare_lock(key.clone(), &t.ty, false);
+            return Some(key);
+        }
+        let (kind, inner, span) = self.lock_init(init)?;
+        self.out.lock_decls.push(LockDecl {
+            key: key.clone(),
+            file: self.file,
+            span,
+            kind,
+            inner,
+            type_edit: None,
+            with_condvar: false,
+            via_alias: None,
+            nested: false,
+        });
+        Some(key)
+    }
+
+    /// `Mutex::new(..)` (possibly in `Arc::new(..)`): the lock an unannotated `let` declares.
+    fn lock_init(&self, init: &Expr) -> Option<(LockKind, Ty, Span)> {
+        let Expr::Call(c) = init else { return None };
+        let (owner, func) = path_tail(&c.func)?;
+        let owner = self
+            .renames
+            .path(&syn::Path::from(syn::Ident::new(
+                &owner?,
+                PmSpan::call_site(),
+            )))
+            .name()?
+            .to_owned();
+        match (owner.as_str(), func.as_str()) {
+            ("Arc" | "Box", "new") => self.lock_init(c.args.first()?),
+            ("Mutex" | "RwLock", "new") => {
+                let ty = self.table.resolve(&self.type_of(init));
+                let (kind, inner) = ty.lock()?;
+                Some((kind, inner.clone(), self.span(init.span())))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Maps the key of a field typed with a lock alias to the alias' declaration: uses of the
+/// field are uses of the alias.
+pub(crate) fn alias_keys(decls: &[LockDecl]) -> std::collections::HashMap<&DeclKey, DeclKey> {
+    decls
+        .iter()
+        .filter(|d| !d.inner.is_known())
+        .filter_map(|d| {
+            d.via_alias
+                .as_ref()
+                .map(|a| (&d.key, DeclKey::Static(format!("type {a}"))))
+        })
+        .collect()
+}

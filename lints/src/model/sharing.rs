@@ -1,0 +1,114 @@
+//! Which locks several threads use: decided from the source, per declaration, for the lock lints
+//! that only matter under contention (`single_lock_map`, `read_mostly_rwlock`).
+//!
+//! A use is on several threads when it is in a closure run by a parallel iterator or
+//! `rayon::join`, in a closure spawned in a loop (or from hot code), or when the uses are spread
+//! over two spawned closures, or over one and the spawning side. A field or static used in hot
+//! code through a shared reference is shared by design: the type exists to be used from many
+//! threads, whose spawning may be in the caller's crate. Uses in one closure spawned once are
+//! one thread's.
+
+use std::collections::{HashMap, HashSet};
+
+use super::body::locks_alias_keys;
+use super::body::{DeclKey, LockDecl, LockUse, SpawnSite, ThreadCx};
+use super::hot::HotCode;
+
+/// The lock uses of the crate grouped by declaration, with what decides who shares them.
+pub(crate) struct Sharing<'a> {
+    hot: &'a HotCode<'a>,
+    spawns: &'a [SpawnSite],
+    by_decl: HashMap<DeclKey, Vec<&'a LockUse>>,
+}
+
+/// How the uses of a lock are spread over threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Spread {
+    /// Several threads run them.
+    Many,
+    /// They run in one spawned closure, spawned once.
+    OneThread,
+    /// The source does not say.
+    Unknown,
+}
+
+impl<'a> Sharing<'a> {
+    pub(crate) fn new(
+        hot: &'a HotCode<'a>,
+        spawns: &'a [SpawnSite],
+        decls: &'a [LockDecl],
+        uses: &'a [LockUse],
+    ) -> Sharing<'a> {
+        let aliases = locks_alias_keys(decls);
+        let mut by_decl: HashMap<DeclKey, Vec<&LockUse>> = HashMap::new();
+        for use_ in uses {
+            if let Some(key) = &use_.decl {
+                let key = aliases.get(key).cloned().unwrap_or_else(|| key.clone());
+                by_decl.entry(key).or_default().push(use_);
+            }
+        }
+        Sharing {
+            hot,
+            spawns,
+            by_decl,
+        }
+    }
+
+    /// Every use of the lock declared as `key` (through aliases too).
+    pub(crate) fn uses(&self, key: &DeclKey) -> &[&'a LockUse] {
+        self.by_decl.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// How `uses` are spread over threads, from what the source shows of their threads.
+    pub(crate) fn spread(&self, uses: &[&LockUse]) -> Spread {
+        let mut sites = HashSet::new();
+        let mut unspawned = false;
+        for use_ in uses {
+            match use_.thread {
+                Some(ThreadCx::Parallel) => return Spread::Many,
+                Some(ThreadCx::Spawned(site)) => {
+                    let spawn = &self.spawns[site];
+                    let repeated = spawn.region.is_some()
+                        || self.hot.hotness(spawn.function, None, None).is_some();
+                    if repeated {
+                        return Spread::Many;
+                    }
+                    sites.insert(site);
+                }
+                None => unspawned |= !use_.setup,
+            }
+        }
+        match (sites.len(), unspawned) {
+            (0, _) => Spread::Unknown,
+            (1, false) => Spread::OneThread,
+            _ => Spread::Many,
+        }
+    }
+
+    /// Whether a field or static is used in hot code through a shared reference: shared by
+    /// design, whoever spawns the threads.
+    pub(crate) fn hot_by_design(&self, key: &DeclKey, uses: &[&LockUse]) -> bool {
+        matches!(key, DeclKey::Field(..) | DeclKey::Static(_))
+            && uses.iter().any(|u| {
+                u.thread.is_none()
+                    && !u.setup
+                    && self.hot.hotness(u.function, u.region, None).is_some()
+            })
+    }
+
+    /// Whether several threads run `uses`: they say so, or the lock is shared by design and
+    /// they do not say it is one thread's.
+    pub(crate) fn several_threads(&self, key: &DeclKey, uses: &[&LockUse]) -> bool {
+        match self.spread(uses) {
+            Spread::Many => true,
+            Spread::OneThread => false,
+            Spread::Unknown => self.hot_by_design(key, uses),
+        }
+    }
+}
+
+/// Keys of the declarations `decls` that are of interest, deduplicated by place.
+pub(crate) fn distinct<'d>(decls: impl Iterator<Item = &'d LockDecl>) -> Vec<&'d LockDecl> {
+    let mut seen = HashSet::new();
+    decls.filter(|d| seen.insert((d.file, d.span))).collect()
+}

@@ -1,0 +1,62 @@
+#![doc = include_str!("read_mostly_rwlock.md")]
+
+use crate::Diagnostic;
+use crate::model::body::{Access, LockDecl};
+use crate::model::sharing::{Sharing, distinct};
+use crate::model::ty::LockKind;
+use crate::registry::declare_lint;
+
+declare_lint!(
+    pub(crate) READ_MOSTLY_RWLOCK,
+    "read_mostly_rwlock",
+    Warn,
+    "an `RwLock` read by many threads and only ever replaced whole: every read still writes the lock's shared state",
+    "read_mostly_rwlock.md"
+);
+
+/// Decides each declaration once, from every use of it in the crate.
+pub(crate) fn check_crate(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
+    let candidates = decls.iter().filter(|d| {
+        // A scalar is `mutex_scalar`'s; what the lock holds must be known to be worth swapping.
+        d.kind == LockKind::RwLock && !d.nested && d.inner.is_known() && d.inner.scalar().is_none()
+    });
+    let mut out = Vec::new();
+    for decl in distinct(candidates) {
+        let uses = sharing.uses(&decl.key);
+        let writes: Vec<_> = uses
+            .iter()
+            .copied()
+            .filter(|u| u.access == Access::Exclusive && !u.setup)
+            .collect();
+        let reads: Vec<_> = uses
+            .iter()
+            .copied()
+            .filter(|u| u.access == Access::Shared)
+            .collect();
+        // Writers that change the value in place (per key, a field) need the lock; a value only
+        // ever replaced whole can be swapped instead.
+        if writes.is_empty() || reads.is_empty() || !writes.iter().all(|w| w.ops.only_replaces()) {
+            continue;
+        }
+        if !sharing.several_threads(&decl.key, &reads) {
+            continue;
+        }
+        let value = decl.inner.display();
+        let mut d = Diagnostic::new(
+            &READ_MOSTLY_RWLOCK,
+            decl.file,
+            decl.span,
+            format!("`RwLock<{value}>` is read from many threads and only ever replaced whole: every read still writes the lock's shared state"),
+        )
+        .with_label("each `read()` is an atomic read-modify-write on this lock's word")
+        .with_note("readers do not wait for each other, but each one takes and releases the lock, so the lock word's cache line moves between every reading core")
+        .with_help(format!(
+            "hold the value in an `arc_swap::ArcSwap<{value}>`: readers `load()` it without writing shared memory, and a writer `store`s a new `Arc`"
+        ));
+        if let Some(write) = writes.first() {
+            d = d.with_secondary(write.file, write.span, "replaced whole here");
+        }
+        out.push(d);
+    }
+    out
+}

@@ -1,0 +1,67 @@
+#![doc = include_str!("single_lock_map.md")]
+
+use crate::Diagnostic;
+use crate::model::body::{GuardedOps, LockDecl};
+use crate::model::sharing::{Sharing, distinct};
+use crate::model::ty::{LockKind, Ty};
+use crate::registry::declare_lint;
+
+declare_lint!(
+    pub(crate) SINGLE_LOCK_MAP,
+    "single_lock_map",
+    Warn,
+    "one lock in front of a whole map that several threads write per key: writers of different keys wait for each other",
+    "single_lock_map.md"
+);
+
+/// Maps whose writers touch one key at a time.
+const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
+
+/// Decides each declaration once, from every use of it in the crate: we lint the declaration,
+/// the one place to change, not each writer.
+pub(crate) fn check_crate(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
+    let candidates = decls
+        .iter()
+        .filter(|d| !d.nested && d.inner.name().is_some_and(|n| MAPS.contains(&n)));
+    let mut out = Vec::new();
+    for decl in distinct(candidates) {
+        // Writes made while the value is set up (a constructor, a `&mut self` method) do not
+        // contend.
+        let writes: Vec<_> = sharing
+            .uses(&decl.key)
+            .iter()
+            .copied()
+            .filter(|u| u.ops.has(GuardedOps::PER_KEY) && !u.setup)
+            .collect();
+        if writes.is_empty() || !sharing.several_threads(&decl.key, &writes) {
+            continue;
+        }
+        let lock = match decl.kind {
+            LockKind::Mutex => "Mutex",
+            LockKind::RwLock => "RwLock",
+        };
+        let map = decl.inner.display();
+        let mut d = Diagnostic::new(
+            &SINGLE_LOCK_MAP,
+            decl.file,
+            decl.span,
+            format!("one `{lock}` in front of the whole `{map}`, written per key from several threads: writers of different keys wait for each other"),
+        )
+        .with_label("every insert, entry and remove takes this one lock")
+        .with_note("the writers serialise on one lock and its cache line whichever keys they touch, so adding threads adds waiting, not throughput")
+        .with_help(format!(
+            "shard the map: a concurrent map such as `dashmap::DashMap<{}>`, or N maps behind N locks chosen by the key's hash",
+            key_value(&decl.inner)
+        ));
+        if let Some(write) = writes.first() {
+            d = d.with_secondary(write.file, write.span, "written per key here");
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// `K, V` of a map type, for the suggested replacement.
+fn key_value(map: &Ty) -> String {
+    format!("{}, {}", map.arg(0).display(), map.arg(1).display())
+}

@@ -1,0 +1,148 @@
+//! One lock in front of a whole map written per key by several threads, and look-alikes that
+//! must stay silent.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread;
+
+/// A field written per key in hot code through `&self`: shared by design.
+pub struct RouteCounts {
+    counts: Mutex<HashMap<String, u64>>, //~ single_lock_map
+}
+
+impl RouteCounts {
+    pub fn new(routes: &[String]) -> RouteCounts {
+        let mut counts = HashMap::new();
+        for route in routes {
+            counts.insert(route.clone(), 0);
+        }
+        RouteCounts {
+            counts: Mutex::new(counts),
+        }
+    }
+
+    pub fn count(&self, paths: &[String]) {
+        for path in paths {
+            if let Some(count) = self.counts.lock().unwrap().get_mut(path) {
+                *count += 1;
+            }
+        }
+    }
+}
+
+/// Workers started in a loop, each writing the map a closure captured.
+pub fn tally(words: Vec<Vec<String>>) -> HashMap<String, usize> {
+    let totals = Arc::new(Mutex::new(HashMap::new())); //~ single_lock_map
+    let mut handles = Vec::new();
+    for chunk in words {
+        let totals = Arc::clone(&totals);
+        handles.push(thread::spawn(move || {
+            for word in chunk {
+                *totals.lock().unwrap().entry(word).or_insert(0) += 1;
+            }
+        }));
+    }
+    for handle in handles {
+        handle.join().unwrap();
+    }
+    Arc::try_unwrap(totals)
+        .map(|m| m.into_inner().unwrap())
+        .unwrap_or_default()
+}
+
+/// A static written from a parallel iterator.
+static SEEN: RwLock<BTreeMap<u64, u32>> = RwLock::new(BTreeMap::new()); //~ single_lock_map
+
+pub fn mark(ids: &[u64]) {
+    use rayon_stub::*;
+    ids.par_iter().for_each(|id| {
+        SEEN.write().unwrap().insert(*id, 1);
+    });
+}
+
+// ---- look-alikes that must stay silent ----
+
+/// Written only while it is built, and through `&mut self`.
+pub struct Registry {
+    names: Mutex<HashMap<u32, String>>,
+}
+
+impl Registry {
+    pub fn with_names(names: Vec<(u32, String)>) -> Registry {
+        let registry = Registry {
+            names: Mutex::new(HashMap::new()),
+        };
+        for (id, name) in names {
+            registry.names.lock().unwrap().insert(id, name);
+        }
+        registry
+    }
+
+    pub fn rename_all(&mut self, ids: &[u32]) {
+        for id in ids {
+            self.names.lock().unwrap().insert(*id, String::new());
+        }
+    }
+
+    /// Read in hot code, written only once in a while.
+    pub fn lookup(&self, ids: &[u32]) -> usize {
+        ids.iter()
+            .filter(|id| self.names.lock().unwrap().contains_key(id))
+            .count()
+    }
+
+    pub fn register(&self, id: u32, name: String) {
+        self.names.lock().unwrap().insert(id, name);
+    }
+}
+
+/// One consumer thread writes the map; the caller only reads it.
+pub fn consume(events: std::sync::mpsc::Receiver<(u64, u64)>) -> Arc<Mutex<HashMap<u64, u64>>> {
+    let latest = Arc::new(Mutex::new(HashMap::new()));
+    let writer = Arc::clone(&latest);
+    thread::spawn(move || {
+        for (key, value) in events {
+            writer.lock().unwrap().insert(key, value);
+        }
+    });
+    latest
+}
+
+/// Already sharded: one lock per shard.
+pub struct Sharded {
+    shards: Vec<Mutex<HashMap<u64, u64>>>,
+}
+
+impl Sharded {
+    pub fn add(&self, keys: &[u64]) {
+        for key in keys {
+            let shard = &self.shards[*key as usize % self.shards.len()];
+            shard.lock().unwrap().insert(*key, 1);
+        }
+    }
+}
+
+/// Not a map.
+pub struct Log {
+    lines: Mutex<Vec<String>>,
+}
+
+impl Log {
+    pub fn write(&self, lines: &[String]) {
+        for line in lines {
+            self.lines.lock().unwrap().push(line.clone()); //~ alloc_under_lock
+        }
+    }
+}
+
+/// Stands in for rayon's prelude.
+mod rayon_stub {
+    pub trait ParIter<T> {
+        fn par_iter(&self) -> std::slice::Iter<'_, T>;
+    }
+    impl<T> ParIter<T> for [T] {
+        fn par_iter(&self) -> std::slice::Iter<'_, T> {
+            self.iter()
+        }
+    }
+}
