@@ -13,6 +13,8 @@ pub(crate) struct TypeDef {
     pub(crate) fields: Vec<FieldDef>,
     pub(crate) is_enum: bool,
     pub(crate) generics: Vec<String>,
+    /// `#[repr(align(N))]`: the alignment asked for.
+    pub(crate) align: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +81,23 @@ pub(crate) fn derives(attrs: &[syn::Attribute]) -> Vec<String> {
         });
     }
     out
+}
+
+/// The `N` of `#[repr(align(N))]` (also inside `#[repr(C, align(N))]`).
+fn repr_align(attrs: &[syn::Attribute]) -> Option<u64> {
+    let mut align = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("repr")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("align") {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let n: syn::LitInt = content.parse()?;
+                align = n.base10_parse().ok();
+            }
+            Ok(())
+        });
+    }
+    align
 }
 
 /// `#[cfg(test)]`.
@@ -372,6 +391,7 @@ impl Extract<'_> {
             fields,
             is_enum,
             generics: generic_names(generics),
+            align: repr_align(attrs),
         });
     }
 }

@@ -46,32 +46,8 @@ pub(crate) fn analyse(
     let mut merged = BodyOutput::default();
     let mut items = vec![Vec::new(); discovered.files.len()];
     for mut output in outputs {
-        let offset = merged.regions.len();
-        for region in &mut output.regions {
-            region.parent = region.parent.map(|p| p + offset);
-        }
-        for call in &mut output.calls {
-            call.region = call.region.map(|r| r + offset);
-        }
-        for spawn in &mut output.spawns {
-            spawn.region = spawn.region.map(|r| r + offset);
-        }
-        for pending in &mut output.pending {
-            if let body::Condition::Hot { region, .. } = &mut pending.condition {
-                *region = region.map(|r| r + offset);
-            }
-        }
-        merged.regions.extend(output.regions);
-        merged.calls.extend(output.calls);
-        merged.spawns.extend(output.spawns);
-        merged.state_words.extend(output.state_words);
-        merged.blocking.extend(output.blocking);
-        merged.pending.extend(output.pending);
-        merged.diagnostics.extend(output.diagnostics);
-        merged.lock_uses.extend(output.lock_uses);
-        merged.lock_decls.extend(output.lock_decls);
-        merged.fn_facts.extend(output.fn_facts);
         items[output.file] = std::mem::take(&mut output.items);
+        merged.append(output);
     }
     let mut diagnostics = discovered.findings;
     diagnostics.append(&mut merged.diagnostics);
@@ -79,6 +55,11 @@ pub(crate) fn analyse(
     diagnostics.extend(hot.settle(&merged));
     diagnostics.extend(rules::thread_spawn_per_task::check_crate(
         &hot,
+        &merged.spawns,
+    ));
+    diagnostics.extend(rules::false_sharing::check_crate(
+        &merged.slot_decls,
+        &merged.slot_writes,
         &merged.spawns,
     ));
     // A crate that defines its own `Mutex` (a lock implementation) may mean that type.

@@ -8,6 +8,7 @@ pub(crate) mod alloc_under_lock;
 pub(crate) mod arc_clone_in_hot_loop;
 pub(crate) mod atomic_ptr_to_local;
 pub(crate) mod clone_under_lock;
+pub(crate) mod false_sharing;
 pub(crate) mod guard_across_blocking;
 pub(crate) mod lock_per_element;
 pub(crate) mod mutex_scalar;
@@ -32,6 +33,7 @@ pub(crate) static ALL: &[&Lint] = &[
     &read_mostly_rwlock::READ_MOSTLY_RWLOCK,
     &guard_across_blocking::GUARD_ACROSS_BLOCKING,
     &alloc_under_lock::ALLOC_UNDER_LOCK,
+    &false_sharing::FALSE_SHARING,
     &seqcst_counter::SEQCST_COUNTER,
     &atomic_ptr_to_local::ATOMIC_PTR_TO_LOCAL,
     &lock_per_element::LOCK_PER_ELEMENT,

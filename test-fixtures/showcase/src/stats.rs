@@ -1,5 +1,5 @@
 //! Request statistics bumped by every worker: a `SeqCst` counter nothing reads in the same
-//! breath.
+//! breath, and one byte counter per worker packed next to the others.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -19,5 +19,17 @@ impl Stats {
 
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Acquire)
+    }
+}
+
+pub struct WorkerBytes {
+    bytes: Vec<AtomicU64>, //~ false_sharing
+}
+
+impl WorkerBytes {
+    pub fn add(&self, worker: usize, sizes: &[u64]) {
+        for size in sizes {
+            self.bytes[worker].fetch_add(*size, Ordering::Relaxed);
+        }
     }
 }

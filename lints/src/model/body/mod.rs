@@ -20,11 +20,13 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Token};
 
 mod locks;
+mod slots;
 
 pub(crate) use locks::{
     Access, GuardedOps, LockDecl, LockUse, ScalarOp, ThreadCx, UseShape,
     alias_keys as locks_alias_keys,
 };
+pub(crate) use slots::{SlotDecl, SlotWrite};
 
 use super::parse::{expanded_macro_name, to_span};
 use super::ty::{LockKind, Renames, Ty};
@@ -176,6 +178,8 @@ pub(crate) struct BodyOutput {
     pub(crate) spawns: Vec<SpawnSite>,
     pub(crate) lock_uses: Vec<LockUse>,
     pub(crate) lock_decls: Vec<LockDecl>,
+    pub(crate) slot_decls: Vec<SlotDecl>,
+    pub(crate) slot_writes: Vec<SlotWrite>,
     pub(crate) fn_facts: Vec<(FnId, FnBodyFacts)>,
     /// Items, fields and statements, attributes included: a `contention:allow` comment on the
     /// line above one covers all of it.
@@ -190,6 +194,56 @@ pub(crate) struct BodyOutput {
     pub(crate) state_words: Vec<String>,
     /// Functions that block, with what blocks in them (`thread::sleep`).
     pub(crate) blocking: Vec<(FnId, String)>,
+}
+
+impl BodyOutput {
+    /// Adds another file's output to this crate-wide one, renumbering its regions and spawn
+    /// sites after the ones already here.
+    pub(crate) fn append(&mut self, mut other: BodyOutput) {
+        let regions = self.regions.len();
+        let spawns = self.spawns.len();
+        let region = |r: &mut Option<RegionId>| *r = r.map(|r| r + regions);
+        let thread = |t: &mut Option<ThreadCx>| {
+            if let Some(ThreadCx::Spawned(site)) = t {
+                *site += spawns;
+            }
+        };
+        for r in &mut other.regions {
+            region(&mut r.parent);
+        }
+        for call in &mut other.calls {
+            region(&mut call.region);
+        }
+        for spawn in &mut other.spawns {
+            region(&mut spawn.region);
+        }
+        for pending in &mut other.pending {
+            if let Condition::Hot { region: r, .. } = &mut pending.condition {
+                region(r);
+            }
+        }
+        for use_ in &mut other.lock_uses {
+            region(&mut use_.region);
+            thread(&mut use_.thread);
+        }
+        for write in &mut other.slot_writes {
+            region(&mut write.region);
+            region(&mut write.index_region);
+            thread(&mut write.thread);
+        }
+        self.regions.append(&mut other.regions);
+        self.calls.append(&mut other.calls);
+        self.spawns.append(&mut other.spawns);
+        self.pending.append(&mut other.pending);
+        self.diagnostics.append(&mut other.diagnostics);
+        self.lock_uses.append(&mut other.lock_uses);
+        self.lock_decls.append(&mut other.lock_decls);
+        self.slot_decls.append(&mut other.slot_decls);
+        self.slot_writes.append(&mut other.slot_writes);
+        self.state_words.append(&mut other.state_words);
+        self.blocking.append(&mut other.blocking);
+        self.fn_facts.append(&mut other.fn_facts);
+    }
 }
 
 /// A local variable.
@@ -1971,10 +2025,18 @@ impl<'a> Walker<'a> {
                 w.visit_expr(diverge);
             }
         });
-        // The declaration: a lock declared by this `let`.
-        let origin = self
+        // The declaration: a lock or atomic slots declared by this `let`.
+        let mut origin = self
             .declare_local_lock(local, &init.expr)
             .or_else(|| self.origin_of(&init.expr));
+        if let Pat::Type(t) = &local.pat {
+            let key = DeclKey::Local(self.file, self.span(local.span()).start);
+            let before = self.out.slot_decls.len();
+            self.declare_slots(key.clone(), &t.ty);
+            if self.out.slot_decls.len() > before {
+                origin = Some(key);
+            }
+        }
         let ty = match &local.pat {
             Pat::Type(t) => self.ty(&t.ty),
             _ => self.type_of(&init.expr),
@@ -2327,6 +2389,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .map(|i| i.to_string())
                 .unwrap_or_else(|| i.to_string());
             self.declare_field(&name, &field_name, &field.ty, has_condvar);
+            self.declare_slots(DeclKey::Field(name.clone(), field_name.clone()), &field.ty);
             self.lint_decl(rules::DeclKind::Field, &field.ty);
         }
         visit::visit_item_struct(self, s);
@@ -2341,6 +2404,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
         self.declare_lock(DeclKey::Static(s.ident.to_string()), &s.ty, false);
+        self.declare_slots(DeclKey::Static(s.ident.to_string()), &s.ty);
         self.lint_decl(rules::DeclKind::Static, &s.ty);
         self.with_function(None, |w| w.visit_expr(&s.expr));
     }
@@ -2543,6 +2607,7 @@ impl<'ast> Walker<'_> {
                 // `x.clone().into_future()` stored: the method took the clone by value and what
                 // it returns owns it.
                 self.visit_stored(&m.receiver, stored && is_clone_call(&m.receiver));
+                self.record_slot_write(m);
                 // A method called on a temporary guard (not `unwrap`/`expect` of the lock
                 // call itself): what the critical section does.
                 if let (Some(lock), None) = (self.lock_call(&m.receiver), self.lock_call(expr)) {
@@ -3326,6 +3391,38 @@ fn names_thread_count(expr: &Expr) -> bool {
     let mut names = Names(false);
     names.visit_expr(expr);
     names.0
+}
+
+/// Whether an index names a thread or worker: `worker`, `thread_id`, `tid`, `cpu`,
+/// `rayon::current_thread_index()`.
+fn names_thread_index(index: &Expr) -> bool {
+    let per_thread = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        name == "tid"
+            || name.split('_').any(|word| {
+                matches!(
+                    word,
+                    "thread" | "worker" | "cpu" | "core" | "tid" | "wid" | "me"
+                )
+            })
+    };
+    match index {
+        Expr::Path(p) => p
+            .path
+            .get_ident()
+            .is_some_and(|i| per_thread(&i.to_string())),
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(i) => per_thread(&i.to_string()),
+            syn::Member::Unnamed(_) => false,
+        },
+        Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "unwrap" | "expect") => {
+            names_thread_index(&m.receiver)
+        }
+        Expr::Call(c) => path_tail(&c.func).is_some_and(|(_, f)| f == "current_thread_index"),
+        Expr::Paren(p) => names_thread_index(&p.expr),
+        Expr::Cast(c) => names_thread_index(&c.expr),
+        _ => false,
+    }
 }
 
 /// Methods that keep their arguments beyond the call: into a collection, a cell, a channel.

@@ -1,0 +1,67 @@
+#![doc = include_str!("false_sharing.md")]
+
+use std::collections::HashSet;
+
+use crate::Diagnostic;
+use crate::model::body::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
+use crate::registry::declare_lint;
+
+declare_lint!(
+    pub(crate) FALSE_SHARING,
+    "false_sharing",
+    Warn,
+    "per-thread atomic slots packed next to each other: threads writing their own slot still fight over one cache line",
+    "false_sharing.md"
+);
+
+/// Flags the declaration, the place to pad, once, from every write to it in the crate.
+pub(crate) fn check_crate(
+    decls: &[SlotDecl],
+    writes: &[SlotWrite],
+    spawns: &[SpawnSite],
+) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for decl in decls {
+        if !seen.insert((decl.file, decl.span)) {
+            continue;
+        }
+        let Some(write) = writes
+            .iter()
+            .find(|w| w.decl.as_ref() == Some(&decl.key) && per_thread(w, spawns))
+        else {
+            continue;
+        };
+        let element = decl.element.display();
+        out.push(
+            Diagnostic::new(
+                &FALSE_SHARING,
+                decl.file,
+                decl.span,
+                format!("per-thread slots of `{element}` packed next to each other: threads writing their own slot still share its cache line"),
+            )
+            .with_label("several slots to a 64-byte cache line")
+            .with_secondary(write.file, write.span, "each thread writes its own slot here")
+            .with_note("a write to any slot takes the whole cache line away from the other cores, so distinct counters contend as if they were one")
+            .with_help(format!("give each slot a cache line of its own: `CachePadded<{element}>` (crossbeam-utils), or a `#[repr(align(128))]` wrapper")),
+        );
+    }
+    out
+}
+
+/// Whether a write goes to the slot of the thread making it: its index names a thread or
+/// worker, is the variable of the loop that spawned the writing thread, or is a parallel
+/// closure's own item.
+fn per_thread(write: &SlotWrite, spawns: &[SpawnSite]) -> bool {
+    if write.named_per_thread {
+        return true;
+    }
+    let Some(index_region) = write.index_region else {
+        return false;
+    };
+    match write.thread {
+        Some(ThreadCx::Spawned(site)) => spawns[site].region == Some(index_region),
+        Some(ThreadCx::Parallel) => write.region == Some(index_region),
+        None => false,
+    }
+}
