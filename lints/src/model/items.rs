@@ -67,6 +67,8 @@ pub(crate) struct ItemFacts {
     pub(crate) fns: Vec<FnSig>,
     /// Types that derive or implement `Copy`.
     pub(crate) copy_types: Vec<String>,
+    /// Types that derive or implement `Clone`.
+    pub(crate) clone_types: Vec<String>,
 }
 
 /// The traits named in `#[derive(..)]` attributes.
@@ -333,12 +335,10 @@ impl Extract<'_> {
             syn::Item::Impl(imp) => {
                 let self_name = self_type_name(&imp.self_ty);
                 if let (Some((_, trait_path, _)), Some(name)) = (&imp.trait_, &self_name) {
-                    if trait_path
-                        .segments
-                        .last()
-                        .is_some_and(|s| s.ident == "Copy")
-                    {
-                        self.facts.copy_types.push(name.clone());
+                    match trait_path.segments.last().map(|s| s.ident.to_string()) {
+                        Some(t) if t == "Copy" => self.facts.copy_types.push(name.clone()),
+                        Some(t) if t == "Clone" => self.facts.clone_types.push(name.clone()),
+                        _ => {}
                     }
                 }
                 for impl_item in &imp.items {
@@ -385,6 +385,9 @@ impl Extract<'_> {
         let derived = derives(attrs);
         if derived.iter().any(|d| d == "Copy") {
             self.facts.copy_types.push(name.clone());
+        }
+        if derived.iter().any(|d| d == "Clone") {
+            self.facts.clone_types.push(name.clone());
         }
         self.facts.types.push(TypeDef {
             name,

@@ -57,6 +57,12 @@ pub(crate) fn analyse(
         &hot,
         &merged.spawns,
     ));
+    diagnostics.extend(rules::unshared_arc::check_crate(
+        &table,
+        &merged.arc_fields,
+        &merged.arc_inits,
+        &merged.arc_shares,
+    ));
     diagnostics.extend(rules::false_sharing::check_crate(
         &merged.slot_decls,
         &merged.slot_writes,

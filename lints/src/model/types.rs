@@ -18,6 +18,9 @@ pub(crate) struct TypeTable {
     pub(crate) fns: Vec<FnSig>,
     fns_by_name: HashMap<String, Vec<FnId>>,
     copy: HashSet<String>,
+    clone: HashSet<String>,
+    /// Names of struct fields typed `Arc<_>` anywhere in the crate.
+    arc_fields: HashSet<String>,
     /// Every type name the crate defines, ambiguous ones included.
     defined: HashSet<String>,
     /// Functions by (file, start of name): how a body finds its own signature.
@@ -80,7 +83,15 @@ impl TypeTable {
                 table.fns.push(sig);
             }
             table.copy.extend(file.copy_types);
+            table.clone.extend(file.clone_types);
         }
+        table.arc_fields = table
+            .types
+            .values()
+            .flat_map(|def| &def.fields)
+            .filter(|f| f.ty.is_arc())
+            .map(|f| f.name.clone())
+            .collect();
         for name in ambiguous {
             match name.strip_prefix("type ") {
                 Some(alias) => table.aliases.remove(alias).map(|_| ()),
@@ -139,6 +150,16 @@ impl TypeTable {
     /// The function whose name starts at `offset` in `file`.
     pub(crate) fn fn_at(&self, file: usize, offset: usize) -> Option<FnId> {
         self.fn_at.get(&(file, offset)).copied()
+    }
+
+    /// Whether some struct of the crate has a field of this name typed `Arc<_>`.
+    pub(crate) fn has_arc_field_named(&self, name: &str) -> bool {
+        self.arc_fields.contains(name)
+    }
+
+    /// Whether a crate type derives or implements `Clone`.
+    pub(crate) fn is_clone(&self, name: &str) -> bool {
+        self.clone.contains(name)
     }
 
     /// Whether the crate defines a type alias of this name.

@@ -18,6 +18,7 @@ pub(crate) mod read_mostly_rwlock;
 pub(crate) mod seqcst_counter;
 pub(crate) mod single_lock_map;
 pub(crate) mod thread_spawn_per_task;
+pub(crate) mod unshared_arc;
 
 use crate::model::body::{Cx, Sink};
 use crate::registry::Lint;
@@ -36,6 +37,7 @@ pub(crate) static ALL: &[&Lint] = &[
     &false_sharing::FALSE_SHARING,
     &seqcst_counter::SEQCST_COUNTER,
     &atomic_ptr_to_local::ATOMIC_PTR_TO_LOCAL,
+    &unshared_arc::UNSHARED_ARC,
     &lock_per_element::LOCK_PER_ELEMENT,
     &parse_error::PARSE_ERROR,
 ];

@@ -11,7 +11,7 @@
 //! whole crate (is this function hot through its callers?) is recorded as a pending finding and
 //! settled once every file has been walked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
@@ -19,9 +19,11 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Token};
 
+mod arcs;
 mod locks;
 mod slots;
 
+pub(crate) use arcs::{ArcField, ArcInit, ArcShare};
 pub(crate) use locks::{
     Access, GuardedOps, LockDecl, LockUse, ScalarOp, ThreadCx, UseShape,
     alias_keys as locks_alias_keys,
@@ -180,6 +182,9 @@ pub(crate) struct BodyOutput {
     pub(crate) lock_decls: Vec<LockDecl>,
     pub(crate) slot_decls: Vec<SlotDecl>,
     pub(crate) slot_writes: Vec<SlotWrite>,
+    pub(crate) arc_fields: Vec<ArcField>,
+    pub(crate) arc_inits: Vec<ArcInit>,
+    pub(crate) arc_shares: HashSet<ArcShare>,
     pub(crate) fn_facts: Vec<(FnId, FnBodyFacts)>,
     /// Items, fields and statements, attributes included: a `contention:allow` comment on the
     /// line above one covers all of it.
@@ -240,6 +245,9 @@ impl BodyOutput {
         self.lock_decls.append(&mut other.lock_decls);
         self.slot_decls.append(&mut other.slot_decls);
         self.slot_writes.append(&mut other.slot_writes);
+        self.arc_fields.append(&mut other.arc_fields);
+        self.arc_inits.append(&mut other.arc_inits);
+        self.arc_shares.extend(other.arc_shares);
         self.state_words.append(&mut other.state_words);
         self.blocking.append(&mut other.blocking);
         self.fn_facts.append(&mut other.fn_facts);
@@ -257,6 +265,9 @@ struct Local {
     borrows: Option<usize>,
     /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
     fresh_arc: bool,
+    /// The variable is named once after its `let`: wherever it goes, it is not also cloned,
+    /// lent or kept elsewhere.
+    sole_use: bool,
     /// The variable is the function's parameter of this index (`self` not counted).
     param: Option<usize>,
     /// The variable holds a pointer into this function's stack frame (`&mut x as *mut _`).
@@ -1091,6 +1102,8 @@ pub(crate) struct Walker<'a> {
     /// The function being walked sets a value up (a constructor, a builder step, a `&mut self`
     /// method): what it locks is not shared yet.
     setup: bool,
+    /// Field expressions used through their `Arc` (`self.f.len()`), not as the `Arc` itself.
+    deref_fields: HashSet<Span>,
 }
 
 /// Runs phase two over one file.
@@ -1130,6 +1143,7 @@ pub(crate) fn walk_file(
         callable_generics: Vec::new(),
         thread: None,
         setup: false,
+        deref_fields: HashSet::new(),
     };
     walker.visit_file(ast);
     walker.out
@@ -1841,6 +1855,7 @@ impl<'a> Walker<'a> {
                         guard: None,
                         borrows,
                         fresh_arc: false,
+                        sole_use: false,
                         param: None,
                         points_to_local: false,
                         bound_at: 0,
@@ -1887,6 +1902,7 @@ impl<'a> Walker<'a> {
                 }
             }
             Pat::Struct(s) => {
+                self.record_pattern_fields(s);
                 for field in &s.fields {
                     let member = match &field.member {
                         syn::Member::Named(i) => i.to_string(),
@@ -2060,6 +2076,7 @@ impl<'a> Walker<'a> {
                         guard: Some(id),
                         borrows: None,
                         fresh_arc: false,
+                        sole_use: false,
                         param: None,
                         points_to_local: false,
                         bound_at: 0,
@@ -2083,8 +2100,10 @@ impl<'a> Walker<'a> {
                 }
                 if let (true, Pat::Ident(i)) = (fresh_arc, &local.pat) {
                     let name = i.ident.to_string();
+                    let sole_use = mention_count(&name, rest) == 1;
                     if let Some(local) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                         local.fresh_arc = true;
+                        local.sole_use = sole_use;
                     }
                 }
             }
@@ -2392,6 +2411,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             self.declare_slots(DeclKey::Field(name.clone(), field_name.clone()), &field.ty);
             self.lint_decl(rules::DeclKind::Field, &field.ty);
         }
+        self.declare_arc_fields(s);
         visit::visit_item_struct(self, s);
     }
 
@@ -2418,12 +2438,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.declare_lock_alias(t);
     }
 
-    fn visit_item_macro(&mut self, _: &'ast syn::ItemMacro) {
+    fn visit_item_macro(&mut self, m: &'ast syn::ItemMacro) {
+        self.record_macro_names(&m.mac);
         // `macro_rules!` definitions and bodies that did not parse as items are not code we
         // can read.
     }
 
-    fn visit_stmt_macro(&mut self, _: &'ast syn::StmtMacro) {}
+    fn visit_stmt_macro(&mut self, m: &'ast syn::StmtMacro) {
+        self.record_macro_names(&m.mac);
+    }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
         // A block that leaves the loop (`return`, `break`) runs once per entry into the loop.
@@ -2458,6 +2481,10 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
+        self.note_field_derefs(expr);
+        if let Expr::Field(f) = expr {
+            self.record_field_use(f);
+        }
         let stored = std::mem::take(&mut self.storing);
         let discarded = std::mem::take(&mut self.discarding);
         self.visit_expr_inner(expr, stored);
@@ -2681,8 +2708,10 @@ impl<'ast> Walker<'_> {
                     self.visit_spawn(kind, self.span(c.func.span()), None);
                 }
             }
+            Expr::Macro(m) => self.record_macro_names(&m.mac),
             // A value built from parts keeps its parts where it goes.
             Expr::Struct(st) => {
+                self.record_arc_inits(st);
                 for field in &st.fields {
                     self.visit_stored(&field.expr, stored);
                 }
@@ -3476,6 +3505,37 @@ fn holds(expr: &Expr, name: &str) -> bool {
         Expr::Closure(c) => mentions(&c.body, name),
         _ => false,
     }
+}
+
+/// How many times `name` occurs as a path in `stmts` (nested items aside).
+fn mention_count(name: &str, stmts: &[syn::Stmt]) -> usize {
+    struct Count<'n>(&'n str, usize);
+    impl<'ast> Visit<'ast> for Count<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.is_ident(self.0) {
+                self.1 += 1;
+            }
+            visit::visit_path(self, p);
+        }
+        fn visit_field_value(&mut self, f: &'ast syn::FieldValue) {
+            // `S { name }` names it once, though syn holds it as `name: name`.
+            if f.colon_token.is_none() {
+                if let syn::Member::Named(m) = &f.member {
+                    if m == self.0 {
+                        self.1 += 1;
+                        return;
+                    }
+                }
+            }
+            visit::visit_field_value(self, f);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut count = Count(name, 0);
+    for stmt in stmts {
+        count.visit_stmt(stmt);
+    }
+    count.1
 }
 
 /// Whether `name` occurs in `expr` as a path.

@@ -1,0 +1,231 @@
+//! `Arc` fields and what the crate does with them: where they are declared, what every struct
+//! literal puts in them, and every place a field's `Arc` itself (not the value behind it) is
+//! used, for `unshared_arc`, which decides once it has seen the whole crate.
+
+use std::collections::HashSet;
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::Expr;
+use syn::spanned::Spanned;
+
+use super::{Walker, path_tail};
+use crate::diagnostic::Span;
+use crate::model::ty::Ty;
+
+/// A struct field declared `Arc<T>`.
+#[derive(Debug, Clone)]
+pub(crate) struct ArcField {
+    pub(crate) owner: String,
+    pub(crate) field: String,
+    pub(crate) file: usize,
+    /// The field's type.
+    pub(crate) span: Span,
+    /// A `pub` field of a `pub` struct: callers outside the crate may share it.
+    pub(crate) public: bool,
+}
+
+/// What one struct literal puts in an `Arc` field.
+#[derive(Debug, Clone)]
+pub(crate) struct ArcInit {
+    pub(crate) owner: String,
+    pub(crate) field: String,
+    /// A new `Arc` (`Arc::new(..)`, `Arc::from(..)`, `Default::default()`), rather than one
+    /// handed in, which its giver may share.
+    pub(crate) fresh: bool,
+}
+
+/// A place where a field's `Arc` may gain another owner: cloned, downgraded, moved, borrowed as
+/// an `Arc`, or named inside a macro we cannot read. `owner` is `None` when the type of the
+/// value the field is read from is unknown: then every `Arc` field of that name is suspect.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ArcShare {
+    pub(crate) owner: Option<String>,
+    pub(crate) field: String,
+}
+
+/// Whether an expression makes a new `Arc`.
+fn makes_arc(walker: &Walker<'_>, expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(c) => path_tail(&c.func).is_some_and(|(owner, f)| {
+            matches!(
+                (owner.as_deref(), f.as_str()),
+                (Some("Arc"), "new" | "from" | "default") | (Some("Default"), "default")
+            )
+        }),
+        Expr::Path(p) => p
+            .path
+            .get_ident()
+            .and_then(|i| walker.lookup(&i.to_string()))
+            .is_some_and(|l| l.fresh_arc && l.sole_use),
+        Expr::Paren(p) => makes_arc(walker, &p.expr),
+        _ => false,
+    }
+}
+
+/// Every identifier in a macro's tokens.
+fn idents(tokens: &TokenStream, out: &mut Vec<String>) {
+    for token in tokens.clone() {
+        match token {
+            TokenTree::Ident(i) => out.push(i.to_string()),
+            TokenTree::Group(g) => idents(&g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+impl Walker<'_> {
+    /// Records the `Arc` fields of a struct.
+    pub(super) fn declare_arc_fields(&mut self, item: &syn::ItemStruct) {
+        let owner = item.ident.to_string();
+        let public_struct = matches!(item.vis, syn::Visibility::Public(_));
+        for (i, field) in item.fields.iter().enumerate() {
+            let ty = self.table.resolve(&self.renames.ty(&field.ty));
+            if !ty.is_named("Arc") {
+                continue;
+            }
+            self.out.arc_fields.push(ArcField {
+                owner: owner.clone(),
+                field: field
+                    .ident
+                    .as_ref()
+                    .map_or_else(|| i.to_string(), |i| i.to_string()),
+                file: self.file,
+                span: self.span(field.ty.span()),
+                public: public_struct && matches!(field.vis, syn::Visibility::Public(_)),
+            });
+        }
+    }
+
+    /// Records what a struct literal puts in its `Arc` fields; `..base` fills the others with
+    /// values we cannot see made.
+    pub(super) fn record_arc_inits(&mut self, literal: &syn::ExprStruct) {
+        let Some(owner) = self.renames.path(&literal.path).name().map(|n| {
+            if n == "Self" {
+                self.self_ty.clone().unwrap_or_default()
+            } else {
+                n.to_owned()
+            }
+        }) else {
+            return;
+        };
+        let owner_ty = Ty::named(&owner, vec![]);
+        let mut listed = HashSet::new();
+        for field in &literal.fields {
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            let name = name.to_string();
+            if self.table.field(&owner_ty, &name).is_arc() {
+                let fresh = makes_arc(self, &field.expr);
+                self.out.arc_inits.push(ArcInit {
+                    owner: owner.clone(),
+                    field: name.clone(),
+                    fresh,
+                });
+            }
+            listed.insert(name);
+        }
+        let from_default = literal.rest.as_deref().is_some_and(|rest| {
+            matches!(rest, Expr::Call(c) if path_tail(&c.func).is_some_and(|(_, f)| f == "default"))
+        });
+        if literal.rest.is_none() || from_default {
+            return;
+        }
+        let others: Vec<String> = self
+            .table
+            .type_def(&owner)
+            .map(|def| {
+                def.fields
+                    .iter()
+                    .filter(|f| f.ty.is_arc() && !listed.contains(&f.name))
+                    .map(|f| f.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        for field in others {
+            self.out.arc_inits.push(ArcInit {
+                owner: owner.clone(),
+                field,
+                fresh: false,
+            });
+        }
+    }
+
+    /// Marks the fields that `expr` reaches through (`self.f.method()`, `self.f.x`, `*self.f`,
+    /// `self.f[i]`): uses of the value behind the `Arc`, which share nothing.
+    pub(super) fn note_field_derefs(&mut self, expr: &Expr) {
+        let through = match expr {
+            Expr::MethodCall(m) if !(m.method == "clone" && m.args.is_empty()) => &*m.receiver,
+            Expr::Field(f) => &*f.base,
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &*u.expr,
+            Expr::Index(i) => &*i.expr,
+            _ => return,
+        };
+        let mut through = through;
+        while let Expr::Paren(p) = through {
+            through = &p.expr;
+        }
+        if matches!(through, Expr::Field(_)) {
+            let span = self.span(through.span());
+            self.deref_fields.insert(span);
+        }
+    }
+
+    /// Records a field read whose `Arc` may gain an owner: anything but a deref use.
+    pub(super) fn record_field_use(&mut self, field: &syn::ExprField) {
+        let syn::Member::Named(name) = &field.member else {
+            return;
+        };
+        let name = name.to_string();
+        if !self.table.has_arc_field_named(&name)
+            || self.deref_fields.contains(&self.span(field.span()))
+        {
+            return;
+        }
+        let owner_ty = self.type_of(&field.base);
+        let owner = owner_ty.auto_deref().name().map(str::to_owned);
+        let owner = match owner {
+            Some(owner) if self.table.type_def(&owner).is_some() => {
+                if !self.table.field(&owner_ty, &name).is_arc() {
+                    return;
+                }
+                Some(owner)
+            }
+            _ => None,
+        };
+        self.out.arc_shares.insert(ArcShare { owner, field: name });
+    }
+
+    /// `let S { f, .. } = s;` moves (or borrows) the field's `Arc` out.
+    pub(super) fn record_pattern_fields(&mut self, pattern: &syn::PatStruct) {
+        let owner_ty = self.renames.path(&pattern.path);
+        let Some(owner) = owner_ty.name().map(str::to_owned) else {
+            return;
+        };
+        for field in &pattern.fields {
+            if let syn::Member::Named(name) = &field.member {
+                let name = name.to_string();
+                if self.table.field(&owner_ty, &name).is_arc() {
+                    self.out.arc_shares.insert(ArcShare {
+                        owner: Some(owner.clone()),
+                        field: name,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A macro we cannot read may do anything with the `Arc` fields it names.
+    pub(super) fn record_macro_names(&mut self, mac: &syn::Macro) {
+        let mut names = Vec::new();
+        idents(&mac.tokens, &mut names);
+        for name in names {
+            if self.table.has_arc_field_named(&name) {
+                self.out.arc_shares.insert(ArcShare {
+                    owner: None,
+                    field: name,
+                });
+            }
+        }
+    }
+}

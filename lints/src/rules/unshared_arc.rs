@@ -1,0 +1,71 @@
+#![doc = include_str!("unshared_arc.md")]
+
+use std::collections::{HashMap, HashSet};
+
+use crate::Diagnostic;
+use crate::model::body::{ArcField, ArcInit, ArcShare};
+use crate::model::types::TypeTable;
+use crate::registry::declare_lint;
+
+declare_lint!(
+    pub(crate) UNSHARED_ARC,
+    "unshared_arc",
+    Warn,
+    "a struct field's `Arc` that is only ever made fresh and never shared: the reference count buys nothing",
+    "unshared_arc.md"
+);
+
+/// Decides each field once the whole crate has been seen: a single clone anywhere shares it.
+pub(crate) fn check_crate(
+    table: &TypeTable,
+    fields: &[ArcField],
+    inits: &[ArcInit],
+    shares: &HashSet<ArcShare>,
+) -> Vec<Diagnostic> {
+    let mut made: HashMap<(&str, &str), bool> = HashMap::new();
+    for init in inits {
+        let all_fresh = made
+            .entry((init.owner.as_str(), init.field.as_str()))
+            .or_insert(true);
+        *all_fresh &= init.fresh;
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for field in fields {
+        if !seen.insert((field.file, field.span)) {
+            continue;
+        }
+        // Callers of a public field, and clones of a `Clone` struct, share the `Arc`.
+        if field.public || table.is_clone(&field.owner) {
+            continue;
+        }
+        // Made somewhere, and only ever with a new `Arc`: not one handed in by someone who
+        // keeps a copy.
+        if made.get(&(field.owner.as_str(), field.field.as_str())) != Some(&true) {
+            continue;
+        }
+        let shared = shares.contains(&ArcShare {
+            owner: Some(field.owner.clone()),
+            field: field.field.clone(),
+        }) || shares.contains(&ArcShare {
+            owner: None,
+            field: field.field.clone(),
+        });
+        if shared {
+            continue;
+        }
+        let name = &field.field;
+        out.push(
+            Diagnostic::new(
+                &UNSHARED_ARC,
+                field.file,
+                field.span,
+                format!("`{}::{name}` is an `Arc` that is only ever made fresh and never cloned: the reference count buys nothing", field.owner),
+            )
+            .with_label("a separate allocation, with an atomic reference count, for one owner")
+            .with_note("every value made pays for a heap allocation and, when dropped, an atomic decrement and a free; every read follows a pointer")
+            .with_help("own the value directly: declare the field as the `T` inside, and write `value` where it is made with `Arc::new(value)`"),
+        );
+    }
+    out
+}

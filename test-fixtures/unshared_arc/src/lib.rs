@@ -1,0 +1,184 @@
+//! `Arc` fields that nothing ever shares, and look-alikes that must stay silent.
+
+use std::sync::{Arc, Mutex, Weak};
+
+pub struct Payload {
+    pub kind: u32,
+    pub bytes: u32,
+}
+
+/// Made with `Arc::new` and read through the `Arc` only.
+pub struct Event {
+    id: u64,
+    payload: Arc<Payload>, //~ unshared_arc
+}
+
+impl Event {
+    pub fn new(id: u64) -> Event {
+        Event {
+            id,
+            payload: Arc::new(Payload { kind: 1, bytes: 64 }),
+        }
+    }
+
+    pub fn weight(&self) -> u64 {
+        u64::from(self.payload.bytes) * u64::from(self.payload.kind) + self.id
+    }
+}
+
+/// Made through a local that holds a new `Arc`, and locked through it.
+pub struct Worker {
+    state: Arc<Mutex<Vec<u64>>>, //~ unshared_arc
+}
+
+impl Worker {
+    pub fn new() -> Self {
+        let state = Arc::new(Mutex::new(Vec::new()));
+        Self { state }
+    }
+
+    pub fn push(&self, value: u64) {
+        self.state.lock().unwrap().push(value);
+    }
+}
+
+// ---- look-alikes that must stay silent ----
+
+/// Cloned in a method: shared.
+pub struct Service {
+    config: Arc<Payload>,
+}
+
+impl Service {
+    pub fn new() -> Service {
+        Service {
+            config: Arc::new(Payload { kind: 0, bytes: 0 }),
+        }
+    }
+
+    pub fn config(&self) -> Arc<Payload> {
+        Arc::clone(&self.config)
+    }
+}
+
+/// Handed in: shared with whoever handed it in.
+pub struct View {
+    data: Arc<Payload>,
+}
+
+impl View {
+    pub fn new(data: Arc<Payload>) -> View {
+        View { data }
+    }
+
+    pub fn kind(&self) -> u32 {
+        self.data.kind
+    }
+}
+
+/// A `Clone` struct: every clone shares the `Arc`.
+#[derive(Clone)]
+pub struct Handle {
+    inner: Arc<Payload>,
+}
+
+pub fn handle() -> Handle {
+    Handle {
+        inner: Arc::new(Payload { kind: 2, bytes: 2 }),
+    }
+}
+
+/// A public field of a public struct: callers may share it.
+pub struct Open {
+    pub shared: Arc<Payload>,
+}
+
+pub fn open() -> Open {
+    Open {
+        shared: Arc::new(Payload { kind: 3, bytes: 3 }),
+    }
+}
+
+/// Downgraded: weak references share it.
+pub struct Parent {
+    node: Arc<Payload>,
+}
+
+impl Parent {
+    pub fn new() -> Parent {
+        Parent {
+            node: Arc::new(Payload { kind: 4, bytes: 4 }),
+        }
+    }
+
+    pub fn weak(&self) -> Weak<Payload> {
+        Arc::downgrade(&self.node)
+    }
+}
+
+/// Borrowed as an `Arc`: the borrower may clone it.
+pub struct Lender {
+    table: Arc<Payload>,
+}
+
+impl Lender {
+    pub fn new() -> Lender {
+        Lender {
+            table: Arc::new(Payload { kind: 5, bytes: 5 }),
+        }
+    }
+
+    pub fn table(&self) -> &Arc<Payload> {
+        &self.table
+    }
+}
+
+/// Cloned where the type of the holder is not visible.
+pub struct Job {
+    context: Arc<Payload>,
+}
+
+pub fn job() -> Job {
+    Job {
+        context: Arc::new(Payload { kind: 6, bytes: 6 }),
+    }
+}
+
+pub fn contexts<I: Iterator>(jobs: I) -> usize
+where
+    I::Item: HasContext,
+{
+    jobs.map(|j| j.context().kind as usize).sum()
+}
+
+pub trait HasContext {
+    fn context(&self) -> Arc<Payload>;
+}
+
+impl HasContext for Job {
+    fn context(&self) -> Arc<Payload> {
+        let job = self;
+        let any = &job;
+        any.context.clone()
+    }
+}
+
+/// A new `Arc` cloned into another owner before it is stored: shared.
+pub struct Remote {
+    flag: Arc<std::sync::atomic::AtomicBool>,
+}
+
+pub struct Task {
+    flag: Arc<std::sync::atomic::AtomicBool>,
+}
+
+pub fn remote() -> (Remote, Task) {
+    let flag = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let task = Task { flag: flag.clone() };
+    (Remote { flag }, task)
+}
+
+pub fn flags(remote: &Remote, task: &Task) -> bool {
+    remote.flag.load(std::sync::atomic::Ordering::Relaxed)
+        && task.flag.load(std::sync::atomic::Ordering::Relaxed)
+}
