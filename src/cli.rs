@@ -244,12 +244,17 @@ pub fn one_line_error(error: &clap::Error) -> String {
         );
     }
     let rendered = error.render().to_string();
-    let line = rendered
+    let mut lines = rendered
         .lines()
         .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or("invalid arguments");
-    let line = line.strip_prefix("error: ").unwrap_or(line);
+        .skip_while(|line| line.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut line = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    // "the following required arguments were not provided:" lists them on the next lines.
+    if line.ends_with(':') {
+        let listed: Vec<&str> = lines.take_while(|line| !line.is_empty()).collect();
+        line = format!("{} {}", line, listed.join(", "));
+    }
     format!("{line} (see `cargo contention --help`)")
 }
 

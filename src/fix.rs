@@ -283,6 +283,86 @@ mod tests {
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
     }
 
+    /// A suggestion replacing `range` of `text` by `replacement`.
+    fn suggestion(
+        text: &str,
+        range: std::ops::Range<usize>,
+        replacement: &str,
+    ) -> rustfix::Suggestion {
+        let position = rustfix::LinePosition { line: 1, column: 1 };
+        let snippet = rustfix::Snippet {
+            file_name: "lib.rs".into(),
+            line_range: rustfix::LineRange {
+                start: position,
+                end: position,
+            },
+            range,
+        };
+        assert!(text.len() >= snippet.range.end);
+        rustfix::Suggestion {
+            message: "a suggestion".into(),
+            snippets: vec![snippet.clone()],
+            solutions: vec![rustfix::Solution {
+                message: "a solution".into(),
+                replacements: vec![rustfix::Replacement {
+                    snippet,
+                    replacement: replacement.into(),
+                }],
+            }],
+        }
+    }
+
+    fn plan(dir: &Path, text: &str, suggestions: Vec<rustfix::Suggestion>) -> Plan {
+        let path = dir.join("lib.rs");
+        fs::write(&path, text).unwrap();
+        Plan {
+            path,
+            display: "lib.rs".into(),
+            text: text.into(),
+            suggestions,
+        }
+    }
+
+    #[test]
+    fn a_fix_that_would_not_parse_keeps_the_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "fn f() -> usize { v.clone().len() }\n";
+        let start = text.find("v.clone()").unwrap();
+        let broken = suggestion(text, start..start + 1, "v.(");
+        let plan = plan(dir.path(), text, vec![broken]);
+        let error = apply(&plan).unwrap_err();
+        assert!(error.contains("would not parse"), "{error}");
+        assert!(error.contains("at 1:"), "{error}");
+        assert_eq!(fs::read_to_string(&plan.path).unwrap(), text);
+    }
+
+    #[test]
+    fn overlapping_suggestions_wait_for_the_next_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "fn f() -> usize { v.clone().len() }\n";
+        let start = text.find(".clone()").unwrap();
+        let remove = suggestion(text, start..start + ".clone()".len(), "");
+        let overlapping = suggestion(text, start + 1..start + 3, "xx");
+        let plan = plan(dir.path(), text, vec![remove, overlapping]);
+        assert_eq!(apply(&plan), Ok(1));
+        assert_eq!(
+            fs::read_to_string(&plan.path).unwrap(),
+            "fn f() -> usize { v.len() }\n"
+        );
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_checked_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "fn f() -> usize { v.clone().len() }\n";
+        let start = text.find(".clone()").unwrap();
+        let remove = suggestion(text, start..start + ".clone()".len(), "");
+        let plan = plan(dir.path(), text, vec![remove]);
+        fs::write(&plan.path, "fn g() {}\n").unwrap();
+        assert!(apply(&plan).unwrap_err().contains("changed"));
+        assert_eq!(fs::read_to_string(&plan.path).unwrap(), "fn g() {}\n");
+    }
+
     #[test]
     fn outcome_reads_like_cargo_fix() {
         let outcome = Outcome {
