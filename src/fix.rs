@@ -26,12 +26,15 @@ use crate::output::{self, Finding};
 const MAX_PASSES: usize = 10;
 
 /// What `--fix` did.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Outcome {
     /// Each changed file (as shown to people) with the number of suggestions applied to it.
     pub fixed: Vec<(String, usize)>,
     /// Each file that had fixes but was left as it was, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The last check, when no file changed after it: the findings that are left, so they
+    /// need not be checked again.
+    pub remaining: Option<Report>,
 }
 
 impl Outcome {
@@ -64,6 +67,7 @@ pub fn run(args: &CheckArgs, baseline: Option<&Baseline>) -> Result<Outcome, Err
     let mut fixed: BTreeMap<String, usize> = BTreeMap::new();
     let mut skipped: BTreeMap<String, String> = BTreeMap::new();
     let mut tree_checked = args.allow_dirty;
+    let mut remaining = None;
     for _ in 0..MAX_PASSES {
         let mut report = check::run(args)?;
         if let Some(baseline) = baseline {
@@ -74,6 +78,7 @@ pub fn run(args: &CheckArgs, baseline: Option<&Baseline>) -> Result<Outcome, Err
             .filter(|plan| !skipped.contains_key(&plan.display))
             .collect();
         if plans.is_empty() {
+            remaining = Some(report);
             break;
         }
         if !tree_checked {
@@ -94,12 +99,14 @@ pub fn run(args: &CheckArgs, baseline: Option<&Baseline>) -> Result<Outcome, Err
             }
         }
         if !progress {
+            remaining = Some(report);
             break;
         }
     }
     Ok(Outcome {
         fixed: fixed.into_iter().collect(),
         skipped: skipped.into_iter().collect(),
+        remaining,
     })
 }
 
@@ -344,7 +351,7 @@ mod tests {
         let remove = suggestion(text, start..start + ".clone()".len(), "");
         let overlapping = suggestion(text, start + 1..start + 3, "xx");
         let plan = plan(dir.path(), text, vec![remove, overlapping]);
-        assert_eq!(apply(&plan), Ok(1));
+        assert_eq!(apply(&plan).unwrap(), 1);
         assert_eq!(
             fs::read_to_string(&plan.path).unwrap(),
             "fn f() -> usize { v.len() }\n"
@@ -368,6 +375,7 @@ mod tests {
         let outcome = Outcome {
             fixed: vec![("src/a.rs".into(), 1), ("src/b.rs".into(), 2)],
             skipped: vec![("src/c.rs".into(), "a reason".into())],
+            remaining: None,
         };
         let mut out = Vec::new();
         outcome.report(&mut out).unwrap();

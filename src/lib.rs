@@ -90,21 +90,29 @@ fn check(
         return Ok(Status::Clean);
     }
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
+    let mut fixed = None;
     if args.fix {
         let outcome = fix::run(args, baseline.as_ref())?;
         outcome
             .report(&mut io::stderr().lock())
             .map_err(Error::Output)?;
+        fixed = outcome.remaining;
     }
     let clippy_success = if args.with_clippy {
         Some(clippy::run(args, out)?)
     } else {
         None
     };
-    let mut report = check::run(args)?;
-    if let Some(baseline) = &baseline {
-        baseline.remove_known(&mut report);
-    }
+    let report = match fixed {
+        Some(report) => report,
+        None => {
+            let mut report = check::run(args)?;
+            if let Some(baseline) = &baseline {
+                baseline.remove_known(&mut report);
+            }
+            report
+        }
+    };
     let color = args.color.enabled(out_is_terminal);
     output::print(&report, args, color, clippy_success, out)?;
     Ok(if report.has_denied() {

@@ -128,3 +128,47 @@ fn allow_dirty_needs_fix() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--fix"), "{stderr}");
 }
+
+#[test]
+fn the_json_carries_the_suggestion_as_editors_read_it() {
+    let output = crate::common::binary(&[
+        "check",
+        "test-fixtures/over_copy",
+        "--message-format",
+        "json",
+    ]);
+    let out = stdout_of(&output, 0);
+    let text = fs::read_to_string(crate::common::repo().join("test-fixtures/over_copy/src/lib.rs"))
+        .unwrap();
+    let clone = text.find(FLAGGED).unwrap() + FLAGGED.find(".clone()").unwrap();
+    let messages = cargo_metadata::Message::parse_stream(out.as_bytes());
+    let edits: Vec<cargo_metadata::diagnostic::DiagnosticSpan> = messages
+        .filter_map(|m| match m.unwrap() {
+            cargo_metadata::Message::CompilerMessage(m) => Some(m.message),
+            _ => None,
+        })
+        .flat_map(|d| d.children)
+        .flat_map(|child| child.spans)
+        .filter(|span| span.suggested_replacement.is_some())
+        .collect();
+    let machine_applicable: Vec<_> = edits
+        .iter()
+        .filter(|span| {
+            span.suggestion_applicability
+                == Some(cargo_metadata::diagnostic::Applicability::MachineApplicable)
+        })
+        .collect();
+    let [edit] = &machine_applicable[..] else {
+        panic!("one machine-applicable edit expected: {edits:#?}");
+    };
+    assert_eq!(edit.suggested_replacement.as_deref(), Some(""));
+    assert_eq!(
+        (edit.byte_start as usize, edit.byte_end as usize),
+        (clone, clone + ".clone()".len())
+    );
+    assert_eq!(edit.file_name, "src/lib.rs");
+    assert!(
+        edits.len() > machine_applicable.len(),
+        "the others are MaybeIncorrect"
+    );
+}
