@@ -73,31 +73,18 @@ fn check(
     validate_modes(args)?;
     output::validate(args)?;
     if let Some(path) = &args.write_baseline {
-        let baseline = Baseline::of(&check::run(args)?);
-        baseline.write(path)?;
-        let findings = if baseline.len() == 1 {
-            "finding"
-        } else {
-            "findings"
-        };
-        writeln!(
-            out,
-            "recorded {} {findings} in `{}`",
-            baseline.len(),
-            path.display()
-        )
-        .map_err(Error::Output)?;
-        return Ok(Status::Clean);
+        return write_baseline(args, path, out);
     }
     let baseline = args.baseline.as_deref().map(Baseline::read).transpose()?;
-    let mut fixed = None;
-    if args.fix {
+    let fixed = if args.fix {
         let outcome = fix::run(args, baseline.as_ref())?;
         outcome
             .report(&mut io::stderr().lock())
             .map_err(Error::Output)?;
-        fixed = outcome.remaining;
-    }
+        outcome.remaining
+    } else {
+        None
+    };
     let clippy_success = if args.with_clippy {
         Some(clippy::run(args, out)?)
     } else {
@@ -120,6 +107,30 @@ fn check(
     } else {
         Status::Clean
     })
+}
+
+/// `--write-baseline`: records every finding and says how many. The findings are accepted, so
+/// the run is clean.
+fn write_baseline(
+    args: &cli::CheckArgs,
+    path: &std::path::Path,
+    out: &mut dyn Write,
+) -> Result<Status, Error> {
+    let baseline = Baseline::of(&check::run(args)?);
+    baseline.write(path)?;
+    let findings = if baseline.len() == 1 {
+        "finding"
+    } else {
+        "findings"
+    };
+    writeln!(
+        out,
+        "recorded {} {findings} in `{}`",
+        baseline.len(),
+        path.display()
+    )
+    .map_err(Error::Output)?;
+    Ok(Status::Clean)
 }
 
 /// Rejects the combinations of `check`'s modes that do not make sense together.
