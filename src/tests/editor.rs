@@ -1,8 +1,10 @@
 //! The editor integration for real: rust-analyzer, driven over LSP (JSON-RPC on stdin and
 //! stdout), runs `cargo-contention check --message-format json` as its
 //! `check.overrideCommand` on a fixture crate and must publish the findings as diagnostics
-//! with code `contention::<lint>` at the right ranges, with a quick fix for a
-//! machine-applicable suggestion.
+//! for the code `contention::<lint>` at the right ranges, with a quick fix for a
+//! machine-applicable suggestion. rust-analyzer splits a `tool::lint` code as it does
+//! clippy's: the LSP diagnostic has `source: "contention"` and `code: "<lint>"`, and the editor
+//! shows `contention(<lint>)`.
 //!
 //! Runs when a rust-analyzer binary is found: `CONTENTION_RUST_ANALYZER`, else
 //! `rust-analyzer` on `PATH` (rustup's proxy without the component does not count); otherwise
@@ -20,7 +22,7 @@ use serde_json::{Value, json};
 use crate::common::{fixture_copy, stdout_of};
 
 /// How long rust-analyzer gets to load the crate, run the check and answer.
-const PATIENCE: Duration = Duration::from_secs(300);
+const PATIENCE: Duration = Duration::from_secs(180);
 
 /// The rust-analyzer to drive, if there is one that runs.
 fn rust_analyzer() -> Option<String> {
@@ -41,15 +43,21 @@ struct Client {
     stdin: ChildStdin,
     messages: Receiver<Value>,
     next_id: u64,
+    /// Where the server's log goes, to show when something does not arrive.
+    log: tempfile::NamedTempFile,
+    /// The methods of the notifications seen, in order, for the same purpose.
+    seen: Vec<String>,
 }
 
 impl Client {
     fn start(program: &str, dir: &Path) -> Client {
+        let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = Command::new(program)
             .current_dir(dir)
+            .env("RA_LOG", "info")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log.reopen().unwrap())
             .spawn()
             .expect("rust-analyzer starts");
         let stdin = child.stdin.take().unwrap();
@@ -68,6 +76,8 @@ impl Client {
             stdin,
             messages,
             next_id: 1,
+            log,
+            seen: Vec::new(),
         }
     }
 
@@ -93,6 +103,9 @@ impl Client {
     fn next(&mut self, until: Instant) -> Option<Value> {
         let left = until.saturating_duration_since(Instant::now());
         let message = self.messages.recv_timeout(left).ok()?;
+        if let Some(method) = message["method"].as_str() {
+            self.seen.push(method.to_owned());
+        }
         if message.get("method").is_some() && message.get("id").is_some() {
             let id = message["id"].clone();
             self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
@@ -117,6 +130,15 @@ impl Client {
                 message["result"].clone()
             })
         })
+    }
+
+    /// What the server did, for a failure message: the notifications seen and the end of its
+    /// log.
+    fn story(&self) -> String {
+        let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        format!("messages: {:?}\nlog (end):\n{}", self.seen, tail.join("\n"))
     }
 
     fn shut_down(mut self) {
@@ -196,30 +218,30 @@ fn range_of(diagnostic: &Value) -> (u64, u64, u64, u64) {
     )
 }
 
-#[test]
-fn rust_analyzer_shows_findings_and_offers_the_quick_fix() {
-    let Some(rust_analyzer) = rust_analyzer() else {
-        println!(
-            "skipped: no rust-analyzer found (set CONTENTION_RUST_ANALYZER or put one on PATH; \
-             `cargo install ra_ap_rust-analyzer --locked` builds one)"
-        );
-        return;
-    };
-    let crate_dir = fixture_copy("over_copy");
-    let dir = crate_dir.path().canonicalize().unwrap();
-    let expected = expected_ranges(&dir);
+/// The skip message when no rust-analyzer runs here.
+const NO_RUST_ANALYZER: &str = "skipped: no rust-analyzer found (set CONTENTION_RUST_ANALYZER \
+     or put one on PATH; `cargo install ra_ap_rust-analyzer --locked` builds one)";
+
+/// rust-analyzer started on the crate at `dir` with `override_command` as
+/// `check.overrideCommand` (the README's setting), `src/lib.rs` opened and saved until a
+/// publication of its diagnostics satisfies `done`; returns the client and that publication.
+fn session(
+    rust_analyzer: &str,
+    dir: &Path,
+    override_command: &[&str],
+    done: impl Fn(&[Value]) -> bool,
+) -> (Client, Vec<Value>) {
     let lib = dir.join("src/lib.rs");
     let lib_uri = file_uri(&lib);
     let text = std::fs::read_to_string(&lib).unwrap();
-
-    let mut client = Client::start(&rust_analyzer, &dir);
+    let mut client = Client::start(rust_analyzer, dir);
     let deadline = Instant::now() + PATIENCE;
     let init = client.request(
         "initialize",
         json!({
             "processId": std::process::id(),
-            "rootUri": file_uri(&dir),
-            "workspaceFolders": [{"uri": file_uri(&dir), "name": "fixture"}],
+            "rootUri": file_uri(dir),
+            "workspaceFolders": [{"uri": file_uri(dir), "name": "fixture"}],
             "capabilities": {
                 "textDocument": {
                     "synchronization": {"didSave": true},
@@ -233,13 +255,7 @@ fn rust_analyzer_shows_findings_and_offers_the_quick_fix() {
                 "window": {"workDoneProgress": true}
             },
             "initializationOptions": {
-                // The README's settings: the tool instead of `cargo check`.
-                "check": {
-                    "overrideCommand": [
-                        env!("CARGO_BIN_EXE_cargo-contention"),
-                        "check", "--message-format", "json"
-                    ]
-                },
+                "check": {"overrideCommand": override_command},
                 "checkOnSave": true,
                 // Nothing else to load: no standard library sources, build scripts or macros.
                 "cargo": {"sysroot": null, "buildScripts": {"enable": false}},
@@ -257,12 +273,15 @@ fn rust_analyzer_shows_findings_and_offers_the_quick_fix() {
     );
 
     // Saving runs the check; save again now and then until the workspace has loaded and the
-    // diagnostics come.
+    // diagnostics come. They are published as the check's messages stream in, so a
+    // publication may hold only some of them.
     let mut next_save = Instant::now();
-    let diagnostics: Vec<Value> = loop {
+    let mut last_published = Value::Null;
+    loop {
         assert!(
             Instant::now() < deadline,
-            "no diagnostics within {PATIENCE:?}"
+            "no diagnostics within {PATIENCE:?}; last published: {last_published:#}; {}",
+            client.story()
         );
         if Instant::now() >= next_save {
             client.notify(
@@ -279,35 +298,54 @@ fn rust_analyzer_shows_findings_and_offers_the_quick_fix() {
         {
             continue;
         }
-        let Value::Array(published) = message["params"]["diagnostics"].clone() else {
-            continue;
-        };
-        let ours: Vec<Value> = published
-            .into_iter()
-            .filter(|d| {
-                d["code"]
-                    .as_str()
-                    .is_some_and(|code| code.starts_with("contention::"))
-            })
-            .collect();
-        if !ours.is_empty() {
-            break ours;
+        last_published = message["params"].clone();
+        if let Value::Array(published) = &message["params"]["diagnostics"] {
+            if done(published) {
+                return (client, published.clone());
+            }
         }
+    }
+}
+
+/// The findings among published diagnostics: this tool's warnings (rust-analyzer also
+/// publishes each help that has a span as a hint of its own).
+fn findings(published: &[Value]) -> Vec<&Value> {
+    published
+        .iter()
+        .filter(|d| d["source"] == "contention" && d["severity"] == 2)
+        .collect()
+}
+
+#[test]
+fn rust_analyzer_shows_findings_and_offers_the_quick_fix() {
+    let Some(rust_analyzer) = rust_analyzer() else {
+        println!("{NO_RUST_ANALYZER}");
+        return;
     };
+    let crate_dir = fixture_copy("over_copy");
+    let dir = crate_dir.path().canonicalize().unwrap();
+    let expected = expected_ranges(&dir);
+    let lib = dir.join("src/lib.rs");
+    let lib_uri = file_uri(&lib);
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let tool = env!("CARGO_BIN_EXE_cargo-contention");
+    let (mut client, published) = session(
+        &rust_analyzer,
+        &dir,
+        &[tool, "check", "--message-format", "json"],
+        |published| findings(published).len() >= expected.len(),
+    );
+    let deadline = Instant::now() + PATIENCE;
+    let diagnostics: Vec<Value> = published
+        .into_iter()
+        .filter(|d| d["source"] == "contention")
+        .collect();
 
     assert!(
-        diagnostics
-            .iter()
-            .all(|d| d["code"] == "contention::over_copy"),
+        diagnostics.iter().all(|d| d["code"] == "over_copy"),
         "{diagnostics:#?}"
     );
-    // rust-analyzer also publishes each help with a span as a hint of its own; the findings
-    // are the warnings.
-    let mut ranges: Vec<_> = diagnostics
-        .iter()
-        .filter(|d| d["severity"] == 2)
-        .map(range_of)
-        .collect();
+    let mut ranges: Vec<_> = findings(&diagnostics).into_iter().map(range_of).collect();
     ranges.sort_unstable();
     ranges.dedup();
     assert_eq!(ranges, expected, "{diagnostics:#?}");
@@ -364,6 +402,60 @@ fn rust_analyzer_shows_findings_and_offers_the_quick_fix() {
         "rust-analyzer published {} contention diagnostics; quick fix: {}",
         ranges.len(),
         quick_fix["title"]
+    );
+    client.shut_down();
+}
+
+#[test]
+fn rust_analyzer_keeps_clippy_diagnostics_with_with_clippy() {
+    let Some(rust_analyzer) = rust_analyzer() else {
+        println!("{NO_RUST_ANALYZER}");
+        return;
+    };
+    let clippy = Command::new("cargo")
+        .args(["clippy", "--version"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !clippy {
+        println!("skipped: `cargo clippy` is not installed (rustup component add clippy)");
+        return;
+    }
+    let crate_dir = fixture_copy("over_copy");
+    let dir = crate_dir.path().canonicalize().unwrap();
+    let lib = dir.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(
+        &lib,
+        format!("{text}\npub fn answer() -> u32 {{\n    return 42;\n}}\n"),
+    )
+    .unwrap();
+    let expected = expected_ranges(&dir).len();
+    let tool = env!("CARGO_BIN_EXE_cargo-contention");
+    // The README's setting, `cargo contention` spelled as the binary itself.
+    let override_command = [
+        tool,
+        "check",
+        "--workspace",
+        "--message-format",
+        "json",
+        "--with-clippy",
+    ];
+    let (client, published) = session(&rust_analyzer, &dir, &override_command, |published| {
+        findings(published).len() >= expected && published.iter().any(|d| d["source"] == "clippy")
+    });
+    let clippy: Vec<&Value> = published
+        .iter()
+        .filter(|d| d["source"] == "clippy")
+        .collect();
+    assert!(
+        clippy.iter().any(|d| d["code"] == "needless_return"),
+        "{published:#?}"
+    );
+    assert_eq!(findings(&published).len(), expected);
+    println!(
+        "rust-analyzer with --with-clippy published {} contention and {} clippy diagnostics",
+        expected,
+        clippy.len()
     );
     client.shut_down();
 }
