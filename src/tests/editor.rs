@@ -141,6 +141,8 @@ impl Client {
         format!("messages: {:?}\nlog (end):\n{}", self.seen, tail.join("\n"))
     }
 
+    /// Asks the server to shut down and exit, as an editor does; [`Drop`] kills it if it has
+    /// not exited within five seconds.
     fn shut_down(mut self) {
         let deadline = Instant::now() + Duration::from_secs(30);
         let id = self.request("shutdown", Value::Null);
@@ -152,6 +154,12 @@ impl Client {
             }
             thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+impl Drop for Client {
+    /// A failed assertion must not leave rust-analyzer running.
+    fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
