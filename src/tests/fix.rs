@@ -172,3 +172,28 @@ fn the_json_carries_the_suggestion_as_editors_read_it() {
         "the others are MaybeIncorrect"
     );
 }
+
+#[test]
+fn findings_in_the_baseline_are_not_fixed() {
+    let crate_dir = fixture_copy("over_copy");
+    let dir = crate_dir.path();
+    stdout_of(
+        &binary_in(dir, &["check", "--write-baseline", "baseline.json"]),
+        0,
+    );
+    let before = fs::read_to_string(dir.join(LIB)).unwrap();
+    let output = binary_in(
+        dir,
+        &[
+            "check",
+            "--fix",
+            "--baseline",
+            "baseline.json",
+            "--message-format",
+            "short",
+        ],
+    );
+    assert_eq!(stdout_of(&output, 0), "");
+    assert!(output.stderr.is_empty());
+    assert_eq!(fs::read_to_string(dir.join(LIB)).unwrap(), before);
+}
