@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use contention_lints::{CrateFiles, CrateInfo, Diagnostic, Level, check_files};
 
 use crate::Error;
+use crate::baseline::{self, Fingerprint};
 use crate::cli::CheckArgs;
 use crate::discover::{self, Unit};
 use crate::source::{FileTable, SourceFile};
@@ -40,6 +41,8 @@ pub struct UnitReport {
     pub files: FileTable,
     /// Findings at their configured level, `allow` and excluded ones removed.
     pub diagnostics: Vec<Diagnostic>,
+    /// The fingerprint of each finding, in the same order (for baselines and SARIF).
+    pub fingerprints: Vec<Fingerprint>,
 }
 
 /// Discovers and analyses what `args` names, from the current directory.
@@ -97,10 +100,12 @@ fn check_unit(unit: Unit, cwd: &Path) -> UnitReport {
                 diagnostic
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let fingerprints = baseline::fingerprints(&files, &diagnostics);
     UnitReport {
         unit,
         files,
         diagnostics,
+        fingerprints,
     }
 }

@@ -22,6 +22,35 @@ pub enum Command {
     Check(CheckArgs),
     /// Run each lint's paired benchmark (the flagged shape against its fix) over thread counts.
     Bench(contention_bench::BenchArgs),
+    /// Print a lint's documentation: what it flags, why it is slow, and what to write instead.
+    Explain(ExplainArgs),
+    /// List every lint with its default level and a one-line summary.
+    Lints(LintsArgs),
+}
+
+/// The arguments of `explain`.
+#[derive(Debug, Clone, Args)]
+pub struct ExplainArgs {
+    /// The lint, by name (`mutex_scalar`) or code (`contention::mutex_scalar`).
+    #[arg(value_name = "LINT")]
+    pub lint: String,
+}
+
+/// The arguments of `lints`.
+#[derive(Debug, Clone, Args)]
+pub struct LintsArgs {
+    /// `text`: one aligned row per lint; `json`: an array of objects with the documentation.
+    #[arg(long, value_enum, value_name = "FMT", default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// The output formats of `lints`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Name, default level and summary, one lint a line.
+    Text,
+    /// A JSON array, one object per lint.
+    Json,
 }
 
 /// The arguments of `check`.
@@ -73,6 +102,28 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
+    /// Apply the suggestions that are certainly correct (MachineApplicable), then report what
+    /// is left. Each file is replaced atomically, and only if the result still parses.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix`: change files even if their git working tree has uncommitted changes.
+    #[arg(long, requires = "fix")]
+    pub allow_dirty: bool,
+
+    /// Report only findings that are not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file instead of reporting them.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// With `--message-format json`: run `cargo clippy --message-format=json` too and pass its
+    /// messages through in the same stream, for rust-analyzer's `check.overrideCommand`.
+    #[arg(long)]
+    pub with_clippy: bool,
+
     /// The `-W`/`-A`/`-D` flags in command-line order, filled in by [`parse`].
     #[arg(skip)]
     pub lint_flags: Vec<LintFlag>,
@@ -94,6 +145,10 @@ pub enum MessageFormat {
     Short,
     /// Cargo's JSON message format, one object per line (for editors and tools).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding on the pull request.
+    Github,
 }
 
 /// `--color` values.
@@ -141,7 +196,7 @@ where
             let (_, sub) = matches.subcommand().expect("clap requires the subcommand");
             check.lint_flags = lint_flags_in_order(sub);
         }
-        Command::Bench(_) => {}
+        Command::Bench(_) | Command::Explain(_) | Command::Lints(_) => {}
     }
     Ok(cli.command)
 }
@@ -189,12 +244,17 @@ pub fn one_line_error(error: &clap::Error) -> String {
         );
     }
     let rendered = error.render().to_string();
-    let line = rendered
+    let mut lines = rendered
         .lines()
         .map(str::trim)
-        .find(|line| !line.is_empty())
-        .unwrap_or("invalid arguments");
-    let line = line.strip_prefix("error: ").unwrap_or(line);
+        .skip_while(|line| line.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut line = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    // "the following required arguments were not provided:" lists them on the next lines.
+    if line.ends_with(':') {
+        let listed: Vec<&str> = lines.take_while(|line| !line.is_empty()).collect();
+        line = format!("{} {}", line, listed.join(", "));
+    }
     format!("{line} (see `cargo contention --help`)")
 }
 

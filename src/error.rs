@@ -51,6 +51,27 @@ pub enum Error {
     #[error("could not read `{}`: {error}", path.display())]
     ReadPath { path: PathBuf, error: io::Error },
 
+    /// A `--baseline` file that cannot be read or is not a baseline.
+    #[error("could not read baseline `{}`: {reason}", path.display())]
+    Baseline { path: PathBuf, reason: String },
+
+    /// A file the run writes (`--write-baseline`, a `--fix`ed source file) could not be written.
+    #[error("could not write `{}`: {error}", path.display())]
+    WriteFile { path: PathBuf, error: io::Error },
+
+    /// `--fix` would change files in a git working tree that has uncommitted changes.
+    #[error(
+        "not fixing: the git working tree at `{}` has uncommitted changes ({}); commit or stash \
+         them, or pass `--allow-dirty`",
+        root.display(),
+        files.join(", ")
+    )]
+    DirtyTree { root: PathBuf, files: Vec<String> },
+
+    /// `--with-clippy` could not run `cargo clippy` or read its output.
+    #[error("could not run `cargo clippy`: {0}")]
+    Clippy(String),
+
     /// Writing the report failed (a closed pipe is one case, which `main` treats as success).
     #[error("could not write the report: {0}")]
     Output(io::Error),

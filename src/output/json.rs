@@ -46,7 +46,7 @@ impl<W: Write> Printer for Json<W> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.line(&BuildFinished {
             reason: "build-finished",
-            success: summary.denied() == 0,
+            success: summary.denied() == 0 && summary.clippy_success != Some(false),
         })
     }
 }
@@ -68,7 +68,7 @@ struct BuildFinished {
 
 /// A rustc JSON diagnostic.
 #[derive(Serialize)]
-struct JsonDiagnostic {
+pub(super) struct JsonDiagnostic {
     /// rustc marks top-level diagnostics this way; children have no such field.
     #[serde(rename = "$message_type", skip_serializing_if = "Option::is_none")]
     message_type: Option<&'static str>,
@@ -110,7 +110,9 @@ struct SpanLine {
     highlight_end: usize,
 }
 
-fn diagnostic(finding: &Finding<'_>) -> io::Result<JsonDiagnostic> {
+/// The finding as a rustc JSON diagnostic: the primary and secondary spans, a child per note
+/// and help, and the suggestion as a `help` child whose spans carry the replacements.
+pub(super) fn diagnostic(finding: &Finding<'_>) -> io::Result<JsonDiagnostic> {
     let d = finding.diagnostic;
     let files = &finding.unit.files;
     let mut spans = vec![span(files.get(d.file), d.span, true, non_empty(&d.label))];

@@ -1,18 +1,22 @@
 //! The printers: sibling renderings of the same findings. Each implements [`Printer`], is
 //! handed every finding in order (by file, line, column) and then the run's [`Summary`].
 
+mod github;
 mod human;
 mod json;
+mod sarif;
 mod short;
 mod statistics;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use clap::ValueEnum;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
 use contention_lints::{Diagnostic, Level};
 
 use crate::Error;
+use crate::baseline::Fingerprint;
 use crate::check::{Report, UnitReport};
 use crate::cli::{CheckArgs, MessageFormat};
 use crate::source::SourceFile;
@@ -22,6 +26,8 @@ use crate::source::SourceFile;
 pub struct Finding<'r> {
     pub unit: &'r UnitReport,
     pub diagnostic: &'r Diagnostic,
+    /// Its identity across runs (see [`crate::baseline`]).
+    pub fingerprint: &'r Fingerprint,
 }
 
 impl Finding<'_> {
@@ -39,10 +45,12 @@ pub struct Summary {
     pub counts: BTreeMap<(&'static str, Level), usize>,
     /// How many files were analysed.
     pub files: usize,
+    /// With `--with-clippy`: whether clippy's own build finished successfully.
+    pub clippy_success: Option<bool>,
 }
 
 impl Summary {
-    fn of(report: &Report) -> Summary {
+    fn of(report: &Report, clippy_success: Option<bool>) -> Summary {
         let mut counts = BTreeMap::new();
         for diagnostic in report.units.iter().flat_map(|unit| &unit.diagnostics) {
             *counts
@@ -52,6 +60,7 @@ impl Summary {
         Summary {
             counts,
             files: report.file_count(),
+            clippy_success,
         }
     }
 
@@ -90,20 +99,36 @@ pub trait Printer {
 
 /// Checks, before any work is done, that the output options of `args` go together.
 pub fn validate(args: &CheckArgs) -> Result<(), Error> {
-    if args.statistics && args.message_format == MessageFormat::Json {
-        return Err(Error::Usage(
-            "`--statistics` prints a table and cannot be combined with `--message-format json`"
-                .into(),
-        ));
+    let format = args
+        .message_format
+        .to_possible_value()
+        .expect("every format has a name");
+    let format = format.get_name();
+    let machine_readable = matches!(
+        args.message_format,
+        MessageFormat::Json | MessageFormat::Sarif | MessageFormat::Github
+    );
+    if args.statistics && machine_readable {
+        return Err(Error::Usage(format!(
+            "`--statistics` prints a table and cannot be combined with `--message-format {format}`"
+        )));
+    }
+    if args.with_clippy && args.message_format != MessageFormat::Json {
+        return Err(Error::Usage(format!(
+            "`--with-clippy` merges cargo's JSON messages and needs `--message-format json`, \
+             not `{format}`"
+        )));
     }
     Ok(())
 }
 
-/// Prints `report` as `args` asks, to `out`, with colour if `color`.
+/// Prints `report` as `args` asks, to `out`, with colour if `color`. `clippy_success` is the
+/// outcome of clippy's run when `--with-clippy` has already passed its messages through.
 pub fn print(
     report: &Report,
     args: &CheckArgs,
     color: bool,
+    clippy_success: Option<bool>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let writer: Box<dyn WriteColor + '_> = if color {
@@ -118,23 +143,39 @@ pub fn print(
             MessageFormat::Human => Box::new(human::Human::new(writer)),
             MessageFormat::Short => Box::new(short::Short::new(writer)),
             MessageFormat::Json => Box::new(json::Json::new(writer)),
+            MessageFormat::Sarif => Box::new(sarif::Sarif::new(writer)),
+            MessageFormat::Github => Box::new(github::Github::new(writer)),
         }
     };
     for finding in sorted_findings(report) {
         printer.finding(&finding).map_err(Error::Output)?;
     }
-    printer.finish(&Summary::of(report)).map_err(Error::Output)
+    printer
+        .finish(&Summary::of(report, clippy_success))
+        .map_err(Error::Output)
+}
+
+/// The rustc JSON diagnostic of one finding, as the `json` format prints it inside its
+/// `compiler-message` (what `--fix` hands to rustfix).
+pub fn rustc_json(finding: &Finding<'_>) -> io::Result<String> {
+    let diagnostic = json::diagnostic(finding)?;
+    Ok(serde_json::to_string(&diagnostic).expect("a diagnostic serialises"))
 }
 
 /// Every finding of `report`, by file path, then position, then lint name.
-fn sorted_findings(report: &Report) -> Vec<Finding<'_>> {
+pub fn sorted_findings(report: &Report) -> Vec<Finding<'_>> {
     let mut findings: Vec<Finding<'_>> = report
         .units
         .iter()
         .flat_map(|unit| {
             unit.diagnostics
                 .iter()
-                .map(move |diagnostic| Finding { unit, diagnostic })
+                .zip(&unit.fingerprints)
+                .map(move |(diagnostic, fingerprint)| Finding {
+                    unit,
+                    diagnostic,
+                    fingerprint,
+                })
         })
         .collect();
     findings.sort_by(|a, b| {
@@ -145,6 +186,22 @@ fn sorted_findings(report: &Report) -> Vec<Finding<'_>> {
         ))
     });
     findings
+}
+
+/// The message with its notes and help on lines of their own, for formats that show one block
+/// of text per finding (GitHub annotations, SARIF results).
+fn full_message(diagnostic: &Diagnostic) -> String {
+    let mut message = diagnostic.message.clone();
+    for note in &diagnostic.notes {
+        message.push_str("\nnote: ");
+        message.push_str(note);
+    }
+    let suggestion = diagnostic.suggestion.iter().map(|s| &s.message);
+    for help in diagnostic.help.iter().chain(suggestion) {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    message
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {
@@ -228,11 +285,15 @@ mod tests {
             settings: Settings::command_line_only(&LintLevels::default(), root),
         };
         let file = SourceFile::new(&root.join("src/lib.rs"), TEXT.into(), root, root);
+        let files = FileTable::new(vec![file]);
+        let diagnostics = vec![diagnostic];
+        let fingerprints = crate::baseline::fingerprints(&files, &diagnostics);
         Report {
             units: vec![UnitReport {
                 unit,
-                files: FileTable::new(vec![file]),
-                diagnostics: vec![diagnostic],
+                files,
+                diagnostics,
+                fingerprints,
             }],
         }
     }
@@ -244,7 +305,7 @@ mod tests {
             panic!("expected `check`");
         };
         let mut out = Vec::new();
-        print(&report(), &args, false, &mut out).expect("printing to memory succeeds");
+        print(&report(), &args, false, None, &mut out).expect("printing to memory succeeds");
         String::from_utf8(out).expect("UTF-8 output")
     }
 

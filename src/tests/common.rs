@@ -77,3 +77,33 @@ pub fn relative(path: &Path, base: &Path) -> String {
         .collect::<Vec<_>>()
         .join("/")
 }
+
+/// A copy of the fixture crate `name` in a new temporary directory, for tests that change
+/// files; the crate is at the directory's root.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let source = repo().join(fixture(name));
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.expect("the fixture can be listed");
+        let to = temp
+            .path()
+            .join(entry.path().strip_prefix(&source).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("a directory in the copy");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("a file in the copy");
+        }
+    }
+    temp
+}
+
+/// Standard output of a run of the binary that must have succeeded with `status`.
+pub fn stdout_of(output: &Output, status: i32) -> String {
+    assert_eq!(
+        output.status.code(),
+        Some(status),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}

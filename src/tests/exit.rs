@@ -108,6 +108,18 @@ fn usage_errors_are_one_line() {
         ]),
         "--statistics",
     );
+    for format in ["sarif", "github"] {
+        assert_fails(
+            &binary(&[
+                "check",
+                "test-fixtures/workspace",
+                "--statistics",
+                "--message-format",
+                format,
+            ]),
+            &format!("`--message-format {format}`"),
+        );
+    }
     assert_fails(
         &binary(&[
             "check",

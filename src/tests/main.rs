@@ -1,12 +1,19 @@
 //! Integration tests of `cargo contention`: the fixture crates under `test-fixtures/` checked
 //! through the library and through the built binary.
 
+mod annotations;
+mod baseline;
+mod clippy;
 mod common;
 mod config;
 mod discovery;
+mod editor;
 mod exit;
+mod explain;
+mod fix;
 mod fixtures;
 mod json;
 mod meta;
 mod output;
 mod pairs;
+mod sarif;

@@ -1,0 +1,267 @@
+//! Baselines, for adopting the tool in a codebase that already has findings: `--write-baseline`
+//! records every current finding, `--baseline` then reports only the ones not recorded.
+//!
+//! A finding is recorded by its [`Fingerprint`], which must survive edits elsewhere in the file:
+//! it hashes the lint, the file (relative to the workspace root), the flagged line's text with
+//! its whitespace normalised, and which occurrence of that same line it is. Line numbers are
+//! left out on purpose, so inserting code above a finding does not make it "new". The same
+//! fingerprint is SARIF's `partialFingerprints`, so code scanning tracks findings the same way.
+
+use std::collections::{HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use contention_lints::Diagnostic;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::check::Report;
+use crate::source::FileTable;
+
+/// The format version written into baseline files; a file of another version is refused.
+const VERSION: u32 = 1;
+
+/// A finding's identity across runs: a SHA-256 in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Fingerprint(String);
+
+impl Fingerprint {
+    /// The hex digest.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The fingerprints of `diagnostics` (findings in the files of `files`), in the same order.
+///
+/// Occurrences are counted in order of position, so the second of two identical flagged lines
+/// stays the second whatever is inserted around them.
+pub fn fingerprints(files: &FileTable, diagnostics: &[Diagnostic]) -> Vec<Fingerprint> {
+    let mut order: Vec<usize> = (0..diagnostics.len()).collect();
+    order.sort_by_key(|&i| {
+        let d = &diagnostics[i];
+        (d.file, d.span, d.lint.name)
+    });
+    let mut seen: HashMap<(&str, &str, String), usize> = HashMap::new();
+    let mut fingerprints = vec![Fingerprint(String::new()); diagnostics.len()];
+    for i in order {
+        let d = &diagnostics[i];
+        let file = files.get(d.file);
+        let line = file.position(d.span.start).line;
+        let text = normalised(file.line_text(line));
+        let occurrence = seen
+            .entry((d.lint.name, &file.json_name, text.clone()))
+            .or_default();
+        fingerprints[i] = fingerprint(d.lint.name, &file.json_name, &text, *occurrence);
+        *occurrence += 1;
+    }
+    fingerprints
+}
+
+/// A line with leading and trailing whitespace removed and inner runs of it made one space, so
+/// re-indenting a block does not change its findings' fingerprints.
+fn normalised(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn fingerprint(lint: &str, file: &str, text: &str, occurrence: usize) -> Fingerprint {
+    let mut hasher = Sha256::new();
+    // NUL cannot occur in a lint name or a path, so the fields cannot run into each other.
+    for part in [lint, file, text, &occurrence.to_string()] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    Fingerprint(
+        hasher
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect(),
+    )
+}
+
+/// A baseline file: the recorded findings. Everything but the fingerprint is there for people
+/// reading the file (in review, say); only the fingerprint is matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// One recorded finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    fingerprint: Fingerprint,
+    lint: String,
+    /// Relative to the workspace root.
+    file: String,
+    /// Where the finding was when it was recorded; not used for matching.
+    line: usize,
+    message: String,
+}
+
+impl Baseline {
+    /// Every finding of `report`.
+    pub fn of(report: &Report) -> Baseline {
+        let mut findings: Vec<Entry> = report
+            .units
+            .iter()
+            .flat_map(|unit| {
+                unit.diagnostics
+                    .iter()
+                    .zip(&unit.fingerprints)
+                    .map(|(d, fingerprint)| {
+                        let file = unit.files.get(d.file);
+                        Entry {
+                            fingerprint: fingerprint.clone(),
+                            lint: d.lint.name.to_owned(),
+                            file: file.json_name.clone(),
+                            line: file.position(d.span.start).line,
+                            message: d.message.clone(),
+                        }
+                    })
+            })
+            .collect();
+        findings.sort_by(|a, b| {
+            (&a.file, a.line, &a.lint, &a.fingerprint).cmp(&(
+                &b.file,
+                b.line,
+                &b.lint,
+                &b.fingerprint,
+            ))
+        });
+        Baseline {
+            version: VERSION,
+            findings,
+        }
+    }
+
+    /// How many findings are recorded.
+    pub fn len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Whether no finding is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// Reads a baseline file written by [`Baseline::write`].
+    pub fn read(path: &Path) -> Result<Baseline, Error> {
+        let invalid = |reason: String| Error::Baseline {
+            path: path.to_path_buf(),
+            reason,
+        };
+        let text = fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
+        let baseline: Baseline =
+            serde_json::from_str(&text).map_err(|e| invalid(format!("not a baseline: {e}")))?;
+        if baseline.version != VERSION {
+            return Err(invalid(format!(
+                "version {} is not supported (expected {VERSION})",
+                baseline.version
+            )));
+        }
+        Ok(baseline)
+    }
+
+    /// Writes the baseline as pretty JSON, atomically (a temporary file renamed over `path`).
+    pub fn write(&self, path: &Path) -> Result<(), Error> {
+        let mut text = serde_json::to_string_pretty(self).expect("a baseline serialises");
+        text.push('\n');
+        crate::fix::write_atomically(path, &text).map_err(|error| Error::WriteFile {
+            path: PathBuf::from(path),
+            error,
+        })
+    }
+
+    /// Removes from `report` every finding this baseline records; returns how many went.
+    pub fn remove_known(&self, report: &mut Report) -> usize {
+        let known: HashSet<&Fingerprint> = self.findings.iter().map(|e| &e.fingerprint).collect();
+        let mut removed = 0;
+        for unit in &mut report.units {
+            let keep: Vec<bool> = unit
+                .fingerprints
+                .iter()
+                .map(|f| !known.contains(f))
+                .collect();
+            removed += keep.iter().filter(|k| !**k).count();
+            let mut flags = keep.iter();
+            unit.diagnostics
+                .retain(|_| *flags.next().expect("one flag each"));
+            let mut flags = keep.iter();
+            unit.fingerprints
+                .retain(|_| *flags.next().expect("one flag each"));
+        }
+        removed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use contention_lints::{Span, registry};
+
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn table(text: &str) -> FileTable {
+        let root = Path::new("/ws");
+        FileTable::new(vec![SourceFile::new(
+            &root.join("src/lib.rs"),
+            text.into(),
+            root,
+            root,
+        )])
+    }
+
+    /// One finding per occurrence of `needle` in `text`.
+    fn findings(text: &str, needle: &str) -> Vec<Diagnostic> {
+        let lint = registry::all()[0];
+        text.match_indices(needle)
+            .map(|(start, _)| {
+                let span = Span {
+                    start,
+                    end: start + needle.len(),
+                };
+                Diagnostic::new(lint, 0, span, "m")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fingerprints_ignore_line_numbers_and_indentation() {
+        let before = "fn f() {\n    x.clone();\n}\n";
+        let after = "// a new comment\n\nfn f() {\n        x.clone();\n}\n";
+        let a = fingerprints(&table(before), &findings(before, "x.clone()"));
+        let b = fingerprints(&table(after), &findings(after, "x.clone()"));
+        assert_eq!(a, b);
+        assert_eq!(a[0].as_str().len(), 64);
+    }
+
+    #[test]
+    fn identical_lines_are_told_apart_by_occurrence() {
+        let text = "x.clone();\nx.clone();\n";
+        let prints = fingerprints(&table(text), &findings(text, "x.clone()"));
+        assert_ne!(prints[0], prints[1]);
+        // Findings given out of order get the same fingerprints as in order.
+        let mut reversed = findings(text, "x.clone()");
+        reversed.reverse();
+        let mut again = fingerprints(&table(text), &reversed);
+        again.reverse();
+        assert_eq!(prints, again);
+    }
+
+    #[test]
+    fn a_changed_line_is_a_new_finding() {
+        let a = "x.clone();\n";
+        let b = "y.clone();\n";
+        let pa = fingerprints(&table(a), &findings(a, ".clone()"));
+        let pb = fingerprints(&table(b), &findings(b, ".clone()"));
+        assert_ne!(pa, pb);
+    }
+}
