@@ -107,23 +107,17 @@ struct Entry {
 impl Baseline {
     /// Every finding of `report`.
     pub fn of(report: &Report) -> Baseline {
-        let mut findings: Vec<Entry> = report
-            .units
-            .iter()
-            .flat_map(|unit| {
-                unit.diagnostics
-                    .iter()
-                    .zip(&unit.fingerprints)
-                    .map(|(d, fingerprint)| {
-                        let file = unit.files.get(d.file);
-                        Entry {
-                            fingerprint: fingerprint.clone(),
-                            lint: d.lint.name.to_owned(),
-                            file: file.json_name.clone(),
-                            line: file.position(d.span.start).line,
-                            message: d.message.clone(),
-                        }
-                    })
+        let mut findings: Vec<Entry> = crate::output::findings(report)
+            .map(|finding| {
+                let d = finding.diagnostic;
+                let file = finding.file();
+                Entry {
+                    fingerprint: finding.fingerprint.clone(),
+                    lint: d.lint.name.to_owned(),
+                    file: file.json_name.clone(),
+                    line: file.position(d.span.start).line,
+                    message: d.message.clone(),
+                }
             })
             .collect();
         findings.sort_by(|a, b| {

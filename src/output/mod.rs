@@ -162,22 +162,23 @@ pub fn rustc_json(finding: &Finding<'_>) -> io::Result<String> {
     Ok(serde_json::to_string(&diagnostic).expect("a diagnostic serialises"))
 }
 
+/// Every finding of `report`, unit by unit.
+pub fn findings(report: &Report) -> impl Iterator<Item = Finding<'_>> {
+    report.units.iter().flat_map(|unit| {
+        unit.diagnostics
+            .iter()
+            .zip(&unit.fingerprints)
+            .map(move |(diagnostic, fingerprint)| Finding {
+                unit,
+                diagnostic,
+                fingerprint,
+            })
+    })
+}
+
 /// Every finding of `report`, by file path, then position, then lint name.
 pub fn sorted_findings(report: &Report) -> Vec<Finding<'_>> {
-    let mut findings: Vec<Finding<'_>> = report
-        .units
-        .iter()
-        .flat_map(|unit| {
-            unit.diagnostics
-                .iter()
-                .zip(&unit.fingerprints)
-                .map(move |(diagnostic, fingerprint)| Finding {
-                    unit,
-                    diagnostic,
-                    fingerprint,
-                })
-        })
-        .collect();
+    let mut findings: Vec<Finding<'_>> = findings(report).collect();
     findings.sort_by(|a, b| {
         (&a.file().display, a.diagnostic.span, a.diagnostic.lint.name).cmp(&(
             &b.file().display,

@@ -1010,40 +1010,67 @@ pub(crate) fn closure_loops(closure: &syn::ExprClosure) -> bool {
 /// Whether code loops: a `for`/`while`/`loop`, or a consumed iterator chain. Nested items are
 /// functions of their own.
 pub(crate) fn expr_loops(body: &Expr) -> bool {
-    let mut finder = FindLoop(false);
+    let mut finder = FindLoop {
+        open_ended_only: false,
+        found: false,
+    };
     finder.visit_expr(body);
-    finder.0
+    finder.found
 }
 
 /// Whether a function body runs a `loop` or `while` (not a `for` over its data).
 fn runs_open_ended(block: &syn::Block) -> bool {
-    struct Find(bool);
-    impl<'ast> Visit<'ast> for Find {
-        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {
-            self.0 = true;
+    let mut finder = FindLoop {
+        open_ended_only: true,
+        found: false,
+    };
+    finder.visit_block(block);
+    finder.found
+}
+
+/// Whether an iterated expression is a stream with no end known in advance: a channel's
+/// receiver (`rx`, `receiver.iter()`) or a listener's `incoming()` connections.
+fn iterates_a_stream(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(m) => {
+            matches!(m.method.to_string().as_str(), "incoming" | "recv_iter")
+                || (matches!(
+                    m.method.to_string().as_str(),
+                    "iter" | "into_iter" | "try_iter"
+                ) && iterates_a_stream(&m.receiver))
         }
-        fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {
-            self.0 = true;
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
+        Expr::Path(p) => p.path.get_ident().is_some_and(names_a_receiver),
+        Expr::Field(f) => matches!(&f.member, syn::Member::Named(i) if names_a_receiver(i)),
+        Expr::Reference(r) => iterates_a_stream(&r.expr),
+        Expr::Paren(p) => iterates_a_stream(&p.expr),
+        _ => false,
     }
-    let mut find = Find(false);
-    find.visit_block(block);
-    find.0
+}
+
+/// `rx`, `job_rx`, `rx_events`, `receiver`: a channel's receiving end, by name.
+fn names_a_receiver(ident: &syn::Ident) -> bool {
+    let name = ident.to_string();
+    name == "rx" || name.ends_with("_rx") || name.starts_with("rx_") || name.contains("receiver")
 }
 
 /// Finds a loop outside nested items.
-struct FindLoop(bool);
+struct FindLoop {
+    /// Only `loop` and `while` count, not a `for` or an iterator over some data.
+    open_ended_only: bool,
+    found: bool,
+}
 
 impl<'ast> Visit<'ast> for FindLoop {
     fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {
-        self.0 = true;
+        self.found = true;
     }
     fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {
-        self.0 = true;
+        self.found = true;
     }
-    fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {
-        self.0 = true;
+    fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+        // A `for` over a channel or a listener's connections runs as long as they come.
+        self.found |= !self.open_ended_only || iterates_a_stream(&f.expr);
+        visit::visit_expr_for_loop(self, f);
     }
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         // `rx.iter().for_each(..)`, `chunk.iter().sum()`: consuming an iterator loops too.
@@ -1051,7 +1078,7 @@ impl<'ast> Visit<'ast> for FindLoop {
         if matches!(name.as_str(), "for_each" | "try_for_each")
             || (ITERATOR_CONSUMERS.contains(&name.as_str()) && chain_has_iterator(&m.receiver))
         {
-            self.0 = true;
+            self.found |= !self.open_ended_only || iterates_a_stream(&m.receiver);
         }
         visit::visit_expr_method_call(self, m);
     }
