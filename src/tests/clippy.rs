@@ -9,6 +9,15 @@ use cargo_metadata::Message;
 
 use crate::common::{binary_in, fixture_copy, stdout_of};
 
+/// A copy of the `over_copy` fixture with `code` appended to its `src/lib.rs`.
+fn over_copy_with(code: &str) -> tempfile::TempDir {
+    let crate_dir = fixture_copy("over_copy");
+    let lib = crate_dir.path().join("src/lib.rs");
+    let text = fs::read_to_string(&lib).unwrap();
+    fs::write(&lib, format!("{text}\n{code}")).unwrap();
+    crate_dir
+}
+
 fn clippy_available() -> bool {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     Command::new(cargo)
@@ -23,17 +32,10 @@ fn clippy_messages_are_merged_into_one_stream() {
         println!("skipped: `cargo clippy` is not installed (rustup component add clippy)");
         return;
     }
-    let crate_dir = fixture_copy("over_copy");
-    let dir = crate_dir.path();
     // Something clippy warns about (a deny-by-default lint would fail the build) and this
     // tool does not.
-    let lib = dir.join("src/lib.rs");
-    let text = fs::read_to_string(&lib).unwrap();
-    fs::write(
-        &lib,
-        format!("{text}\npub fn answer() -> u32 {{\n    return 42;\n}}\n"),
-    )
-    .unwrap();
+    let crate_dir = over_copy_with("pub fn answer() -> u32 {\n    return 42;\n}\n");
+    let dir = crate_dir.path();
     let output = binary_in(dir, &["check", "--message-format", "json", "--with-clippy"]);
     let out = stdout_of(&output, 0);
     let messages: Vec<Message> = Message::parse_stream(BufReader::new(out.as_bytes()))
@@ -75,15 +77,8 @@ fn a_crate_clippy_cannot_build_makes_the_build_fail() {
         println!("skipped: `cargo clippy` is not installed (rustup component add clippy)");
         return;
     }
-    let crate_dir = fixture_copy("over_copy");
+    let crate_dir = over_copy_with("pub fn broken() -> u32 { \"no\" }\n");
     let dir = crate_dir.path();
-    let lib = dir.join("src/lib.rs");
-    let text = fs::read_to_string(&lib).unwrap();
-    fs::write(
-        &lib,
-        format!("{text}\npub fn broken() -> u32 {{ \"no\" }}\n"),
-    )
-    .unwrap();
     let output = binary_in(dir, &["check", "--message-format", "json", "--with-clippy"]);
     let out = stdout_of(&output, 0);
     let last = out.lines().last().unwrap();

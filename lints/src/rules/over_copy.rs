@@ -4,7 +4,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
 use super::method_span;
-use crate::model::body::{Condition, Cx, Sink};
+use crate::model::body::{Condition, Cx, Sink, root_var, strip_parens};
 use crate::registry::declare_lint;
 use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
 
@@ -36,7 +36,7 @@ const VIEW_METHODS: &[&str] = &[
 
 /// If `expr` is a deep copy of a buffer (`x.clone()`, `x.to_vec()`, `x.to_owned()`), the call.
 fn copy_call<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<&'e syn::ExprMethodCall> {
-    let Expr::MethodCall(m) = strip_paren(expr) else {
+    let Expr::MethodCall(m) = strip_parens(expr) else {
         return None;
     };
     if !m.args.is_empty() {
@@ -56,27 +56,6 @@ fn copy_call<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<&'e syn::ExprMethodC
 /// `a..b`, `a..`, `..b`: part of the buffer (`..` is all of it).
 pub(crate) fn is_partial_range(index: &Expr) -> bool {
     matches!(index, Expr::Range(r) if r.start.is_some() || r.end.is_some())
-}
-
-/// The variable a receiver chain starts from (`v` in `v.data.clone()`).
-fn root_var(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Path(p) if p.path.segments.len() == 1 => Some(p.path.segments[0].ident.to_string()),
-        Expr::Field(f) => root_var(&f.base),
-        Expr::MethodCall(m) => root_var(&m.receiver),
-        Expr::Reference(r) => root_var(&r.expr),
-        Expr::Unary(u) => root_var(&u.expr),
-        Expr::Paren(p) => root_var(&p.expr),
-        Expr::Index(i) => root_var(&i.expr),
-        _ => None,
-    }
-}
-
-fn strip_paren(expr: &Expr) -> &Expr {
-    match expr {
-        Expr::Paren(p) => strip_paren(&p.expr),
-        other => other,
-    }
 }
 
 /// The edit that removes the copying call, leaving its receiver.
@@ -195,7 +174,7 @@ pub(crate) fn check_let(
         return;
     }
     // The original used again later may change in between: the copy is then a snapshot.
-    if let Some(original) = root_var(&call.receiver) {
+    if let Some(original) = root_var(&call.receiver).map(|i| i.to_string()) {
         let later = Uses::count(&original, rest);
         if later.sliced + later.whole > 0 {
             return;

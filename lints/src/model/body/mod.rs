@@ -2788,29 +2788,15 @@ impl<'ast> Walker<'_> {
 }
 
 impl Walker<'_> {
-    /// The variable a value is reached from: `x`, `&x`, `x.field`, `*x`, `x.method()`.
-    fn root_var(expr: &Expr) -> Option<&syn::Ident> {
-        match expr {
-            Expr::Path(p) if p.path.segments.len() == 1 => Some(&p.path.segments[0].ident),
-            Expr::Field(f) => Self::root_var(&f.base),
-            Expr::MethodCall(m) => Self::root_var(&m.receiver),
-            Expr::Reference(r) => Self::root_var(&r.expr),
-            Expr::Unary(u) => Self::root_var(&u.expr),
-            Expr::Paren(p) => Self::root_var(&p.expr),
-            Expr::Index(i) => Self::root_var(&i.expr),
-            _ => None,
-        }
-    }
-
     /// The parameter (index, `self` not counted) a value is reached from.
     fn param_root(&self, expr: &Expr) -> Option<usize> {
-        let root = Self::root_var(expr)?;
+        let root = root_var(expr)?;
         self.lookup(&root.to_string())?.param
     }
 
     /// Where an argument's value comes from.
     fn arg_root(&self, expr: &Expr) -> ArgRoot {
-        let Some(root) = Self::root_var(expr) else {
+        let Some(root) = root_var(expr) else {
             return ArgRoot::Other;
         };
         match self.lookup(&root.to_string()) {
@@ -2885,7 +2871,7 @@ impl Walker<'_> {
 
     /// Marks the variable `place` starts from as changed now.
     fn touch(&mut self, place: &Expr) {
-        let Some(root) = Self::root_var(place) else {
+        let Some(root) = root_var(place) else {
             return;
         };
         let name = root.to_string();
@@ -3115,8 +3101,22 @@ fn single_binding(pat: &Pat) -> Option<String> {
     }
 }
 
+/// The variable a value is reached from: `x`, `&x`, `x.field`, `*x`, `x.method()`, `x[i]`.
+pub(crate) fn root_var(expr: &Expr) -> Option<&syn::Ident> {
+    match expr {
+        Expr::Path(p) if p.path.segments.len() == 1 => Some(&p.path.segments[0].ident),
+        Expr::Field(f) => root_var(&f.base),
+        Expr::MethodCall(m) => root_var(&m.receiver),
+        Expr::Reference(r) => root_var(&r.expr),
+        Expr::Unary(u) => root_var(&u.expr),
+        Expr::Paren(p) => root_var(&p.expr),
+        Expr::Index(i) => root_var(&i.expr),
+        _ => None,
+    }
+}
+
 /// Strips parentheses.
-fn strip_parens(expr: &Expr) -> &Expr {
+pub(crate) fn strip_parens(expr: &Expr) -> &Expr {
     match expr {
         Expr::Paren(p) => strip_parens(&p.expr),
         other => other,
