@@ -20,7 +20,10 @@ fn lints_in(path: &Path) -> Vec<&'static str> {
 fn before_is_flagged_and_after_is_clean() {
     let mut checked = 0;
     for name in contention_bench::pair_names() {
-        assert!(registry::find(name).is_some(), "the pair `{name}` has no lint");
+        assert!(
+            registry::find(name).is_some(),
+            "the pair `{name}` has no lint"
+        );
         let dir = PathBuf::from("benches/src/pairs").join(name);
         let before = lints_in(&dir.join("before.rs"));
         let after = lints_in(&dir.join("after.rs"));

@@ -60,6 +60,26 @@ pub fn mark(ids: &[u64]) {
     });
 }
 
+/// A task per connection, each writing the shared map.
+pub async fn serve(listener: Listener) {
+    let sessions = Arc::new(Mutex::new(HashMap::new())); //~ single_lock_map
+    loop {
+        let (id, user) = listener.accept().await;
+        let sessions = Arc::clone(&sessions);
+        tokio::spawn(async move {
+            sessions.lock().unwrap().insert(id, user);
+        });
+    }
+}
+
+pub struct Listener;
+
+impl Listener {
+    pub async fn accept(&self) -> (u64, String) {
+        (0, String::new())
+    }
+}
+
 // ---- look-alikes that must stay silent ----
 
 /// Written only while it is built, and through `&mut self`.

@@ -2336,7 +2336,7 @@ impl<'a> Walker<'a> {
 
     /// Records a spawn site; its closure (if any) runs on another thread, holding none of our
     /// guards, once per spawn: still in this region.
-    fn visit_spawn(&mut self, kind: SpawnKind, span: Span, closure: Option<&syn::ExprClosure>) {
+    fn visit_spawn(&mut self, kind: SpawnKind, span: Span, work: Option<&Expr>) {
         let site = self.out.spawns.len();
         self.out.spawns.push(SpawnSite {
             kind,
@@ -2344,16 +2344,19 @@ impl<'a> Walker<'a> {
             span,
             function: self.function,
             region: self.region,
-            loops: closure.is_some_and(closure_loops),
+            loops: matches!(work, Some(Expr::Closure(c)) if closure_loops(c)),
             callees: Vec::new(),
         });
-        let Some(closure) = closure else { return };
+        let Some(work) = work else { return };
         let guards = std::mem::take(&mut self.guards);
         self.spawn_stack.push(site);
         let thread = self.thread.replace(ThreadCx::Spawned(site));
-        self.with_scope(|w| {
-            w.bind_closure_params(closure, Ty::Unknown, None);
-            w.with_statement(|w| w.visit_expr(&closure.body));
+        self.with_scope(|w| match work {
+            Expr::Closure(closure) => {
+                w.bind_closure_params(closure, Ty::Unknown, None);
+                w.with_statement(|w| w.visit_expr(&closure.body));
+            }
+            future => w.with_statement(|w| w.visit_expr(future)),
         });
         self.thread = thread;
         self.spawn_stack.pop();
@@ -2668,14 +2671,15 @@ impl<'ast> Walker<'_> {
                     self.note_guard_ops(lock, locks::method_ops(&method));
                 }
                 let spawn = spawn_of(expr);
+                let future = spawned_future(spawn, &m.args);
                 let store = STORING_METHODS.contains(&method.as_str());
                 let cold = usize::from(COLD_METHODS.contains(&method.as_str()));
                 self.cold += cold;
                 for arg in &m.args {
                     match arg {
-                        Expr::Closure(c) if spawned(spawn, c) => {
+                        _ if spawned_work(spawn, future, arg) => {
                             let kind = spawn.map_or(SpawnKind::Thread, |(k, _)| k);
-                            self.visit_spawn(kind, self.span(m.method.span()), Some(c));
+                            self.visit_spawn(kind, self.span(m.method.span()), Some(arg));
                         }
                         Expr::Closure(c) => self.visit_method_closure(m, c),
                         other => self.visit_stored(other, store),
@@ -2683,7 +2687,7 @@ impl<'ast> Walker<'_> {
                 }
                 self.cold -= cold;
                 self.note_guard_argument(expr);
-                if let Some((kind, None)) = spawn {
+                if let (Some((kind, None)), None) = (spawn, future) {
                     self.visit_spawn(kind, self.span(m.method.span()), None);
                 }
                 // A variable a method may change is a new value from here on.
@@ -2695,6 +2699,7 @@ impl<'ast> Walker<'_> {
                 self.record_call(expr);
                 self.visit_expr(&c.func);
                 let spawn = spawn_of(expr);
+                let future = spawned_future(spawn, &c.args);
                 let immediate = path_tail(&c.func)
                     .is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()));
                 let store = stores_arguments(c) || (stored && is_constructor(c));
@@ -2706,9 +2711,9 @@ impl<'ast> Walker<'_> {
                 self.cold += cold;
                 for arg in &c.args {
                     match arg {
-                        Expr::Closure(cl) if spawned(spawn, cl) => {
+                        _ if spawned_work(spawn, future, arg) => {
                             let kind = spawn.map_or(SpawnKind::Thread, |(k, _)| k);
-                            self.visit_spawn(kind, self.span(c.func.span()), Some(cl));
+                            self.visit_spawn(kind, self.span(c.func.span()), Some(arg));
                         }
                         Expr::Closure(cl) if immediate => {
                             // Both sides of `rayon::join` may run at once on the pool.
@@ -2731,7 +2736,7 @@ impl<'ast> Walker<'_> {
                 }
                 self.cold -= cold;
                 self.note_guard_argument(expr);
-                if let Some((kind, None)) = spawn {
+                if let (Some((kind, None)), None) = (spawn, future) {
                     self.visit_spawn(kind, self.span(c.func.span()), None);
                 }
             }
@@ -3401,6 +3406,29 @@ fn runs_later(call: &Expr, closure: &syn::ExprClosure) -> bool {
             !path_tail(&c.func).is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()))
         }
         _ => true,
+    }
+}
+
+/// The `async` block a task spawn without a closure hands over (`tokio::spawn(async move {..})`).
+fn spawned_future<'e>(
+    spawn: Option<(SpawnKind, Option<&syn::ExprClosure>)>,
+    args: &'e Punctuated<Expr, Token![,]>,
+) -> Option<&'e Expr> {
+    match spawn {
+        Some((_, None)) => args.iter().find(|a| matches!(a, Expr::Async(_))),
+        _ => None,
+    }
+}
+
+/// Whether `arg` is the work a spawn hands over: its closure, or its `async` block.
+fn spawned_work(
+    spawn: Option<(SpawnKind, Option<&syn::ExprClosure>)>,
+    future: Option<&Expr>,
+    arg: &Expr,
+) -> bool {
+    match arg {
+        Expr::Closure(c) => spawned(spawn, c),
+        _ => future.is_some_and(|f| std::ptr::eq(f, arg)),
     }
 }
 
