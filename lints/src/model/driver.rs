@@ -239,6 +239,22 @@ fn run_job<F>(
                             .push(HeldFile { index, ast, base })
                     });
                 }
+                (Parsed::TooDeep(span), _) => findings.push(
+                    Diagnostic::new(
+                        &PARSE_ERROR,
+                        index,
+                        span,
+                        format!(
+                            "this file nests too deeply to analyse: more than {} levels",
+                            parse::MAX_NESTING
+                        ),
+                    )
+                    .with_label(format!("more than {} levels deep here", parse::MAX_NESTING))
+                    .with_note(
+                        "the parser recurses once per level and could run out of stack; the rest \
+                         of the crate is still analysed, this file is not",
+                    ),
+                ),
                 (Parsed::ParseError(failure), _) => findings.push(
                     Diagnostic::new(
                         &PARSE_ERROR,
