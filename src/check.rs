@@ -2,6 +2,7 @@
 //! get their configured levels (`allow` ones are dropped) and findings in excluded files go.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use contention_lints::{CrateFiles, CrateInfo, Diagnostic, Level, check_files};
@@ -60,6 +61,26 @@ pub fn run(args: &CheckArgs) -> Result<Report, Error> {
     })
 }
 
+/// Reads a source file, which must be a regular file: a module's `#[path]` may name anything,
+/// and reading `/dev/zero` never ends while opening a FIFO blocks until someone writes to it.
+/// A missing file stays [`io::ErrorKind::NotFound`], which the analysis looks for.
+fn read_source(path: &Path) -> io::Result<String> {
+    let metadata = fs::metadata(path)?;
+    if metadata.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is a directory",
+        ));
+    }
+    if !metadata.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is not a regular file (a device, a FIFO or a socket)",
+        ));
+    }
+    fs::read_to_string(path)
+}
+
 fn check_unit(unit: Unit, cwd: &Path) -> UnitReport {
     let info = CrateInfo {
         name: unit.name.clone(),
@@ -78,7 +99,7 @@ fn check_unit(unit: Unit, cwd: &Path) -> UnitReport {
         CrateFiles::ModuleTree(roots) => CrateFiles::ModuleTree(relative(roots)),
         CrateFiles::List(list) => CrateFiles::List(relative(list)),
     };
-    let loader = |path: &Path| fs::read_to_string(cwd.join(path));
+    let loader = |path: &Path| read_source(&cwd.join(path));
     let report = check_files(&info, files, &loader);
     let files = FileTable::new(
         report

@@ -2,6 +2,7 @@
 //! through the library and through the built binary.
 
 mod annotations;
+mod bad_input;
 mod baseline;
 mod clippy;
 mod common;

@@ -1,8 +1,11 @@
 //! Parsing one file: syn's parser over the text, with the BOM/shebang offset kept so spans are
 //! byte offsets into the original text, and macro invocations whose bodies parse as Rust turned
-//! into ordinary syntax so every later pass sees them as code.
+//! into ordinary syntax so every later pass sees them as code. Text nested too deeply for the
+//! parser's recursion is turned away before syn sees it.
 
-use proc_macro2::{Span as PmSpan, TokenStream};
+use std::str::FromStr;
+
+use proc_macro2::{Delimiter, Spacing, Span as PmSpan, TokenStream, TokenTree, token_stream};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::visit_mut::{self, VisitMut};
@@ -21,7 +24,17 @@ pub struct ParseFailure {
 pub(crate) enum Parsed {
     Ast(syn::File),
     ParseError(ParseFailure),
+    /// Nested more than [`MAX_NESTING`] levels deep at this span: not parsed.
+    TooDeep(Span),
 }
+
+/// The deepest nesting the analysis follows, as [`first_too_deep`] counts it. syn's parser, the
+/// macro expander and every visitor after them recurse once per level, and a stack overflow
+/// cannot be caught: it aborts the process. In a debug build the analysis threads' 256 MiB hold
+/// about 10 000 levels of the costliest shapes (nested generic types, nested modules), so 5 000
+/// leaves room on both sides: the deepest of 12 500 files of real crates (tokio, syn, windows-sys,
+/// ...) counts 377.
+pub(crate) const MAX_NESTING: usize = 5000;
 
 /// Where syn's offsets start in the original text: after a BOM and a shebang line.
 fn parse_offset(text: &str) -> usize {
@@ -51,22 +64,121 @@ pub(crate) fn to_span(span: PmSpan, base: usize) -> Span {
 /// Parses `text`; item and expression macros whose bodies parse are expanded in place.
 pub(crate) fn parse(text: &str) -> (Parsed, usize) {
     let base = parse_offset(text);
-    match syn::parse_str::<syn::File>(&text[base..]) {
+    let failure = |error: syn::Error| {
+        Parsed::ParseError(ParseFailure {
+            message: error.to_string(),
+            span: to_span(error.span(), base),
+        })
+    };
+    // Lexing is iterative in proc-macro2 whatever the nesting; parsing is not.
+    let tokens = match TokenStream::from_str(&text[base..]) {
+        Ok(tokens) => tokens,
+        Err(error) => return (failure(error.into()), base),
+    };
+    if let Some(span) = first_too_deep(tokens.clone(), MAX_NESTING) {
+        return (Parsed::TooDeep(to_span(span, base)), base);
+    }
+    match syn::parse2::<syn::File>(tokens) {
         Ok(mut file) => {
             MacroExpander.visit_file_mut(&mut file);
             (Parsed::Ast(file), base)
         }
-        Err(error) => {
-            let span = to_span(error.span(), base);
-            (
-                Parsed::ParseError(ParseFailure {
-                    message: error.to_string(),
-                    span,
-                }),
-                base,
-            )
+        Err(error) => (failure(error), base),
+    }
+}
+
+/// One delimited level of the token tree while [`first_too_deep`] walks it.
+struct Level {
+    tokens: token_stream::IntoIter,
+    /// The nesting of the group this level is the inside of.
+    base: usize,
+    /// Tokens of the current segment so far.
+    run: usize,
+    /// Generic argument lists open in this segment: the commas inside them do not end it.
+    angles: usize,
+    /// Inside a closure's `|..|` parameters, whose commas do not end the segment either.
+    in_pipes: bool,
+    /// The previous token was a name or `::`, so a `<` opens generic arguments.
+    after_path: bool,
+    /// Inside `#` or `#!` before an attribute's brackets: the segment's length before the `#`.
+    attribute: Option<usize>,
+}
+
+impl Level {
+    fn new(tokens: TokenStream, base: usize) -> Level {
+        Level {
+            tokens: tokens.into_iter(),
+            base,
+            run: 0,
+            angles: 0,
+            in_pipes: false,
+            after_path: false,
+            attribute: None,
         }
     }
+
+    fn end_segment(&mut self) {
+        self.run = 0;
+        self.angles = 0;
+        self.in_pipes = false;
+    }
+}
+
+/// The first token nested more than `limit` levels deep, without recursing. A delimited group
+/// is one level deeper than the tokens before it on its level. Those tokens count too, because
+/// prefix operators, closures, `return`, `&` types, generic arguments and operator chains nest
+/// without delimiters; so within a group, every token of the current segment adds one. A
+/// segment ends at `;`, after a `{..}` block (a statement or an item ends there) and at `,`
+/// outside generic arguments and closure parameters (list elements are parsed one after
+/// another). Attributes add nothing: a run of them, one per line of a doc comment, is parsed in
+/// a loop.
+fn first_too_deep(tokens: TokenStream, limit: usize) -> Option<PmSpan> {
+    let mut stack = vec![Level::new(tokens, 0)];
+    while let Some(level) = stack.last_mut() {
+        let Some(tree) = level.tokens.next() else {
+            stack.pop();
+            continue;
+        };
+        level.run += 1;
+        let depth = level.base + level.run;
+        if depth > limit {
+            return Some(tree.span());
+        }
+        let attribute = level.attribute.take();
+        let mut after_path = false;
+        match tree {
+            TokenTree::Group(group) => {
+                if group.delimiter() == Delimiter::Brace {
+                    level.end_segment();
+                } else if let Some(before) =
+                    attribute.filter(|_| group.delimiter() == Delimiter::Bracket)
+                {
+                    level.run = before;
+                }
+                level.after_path = false;
+                stack.push(Level::new(group.stream(), depth));
+                continue;
+            }
+            TokenTree::Ident(_) => after_path = true,
+            TokenTree::Literal(_) => {}
+            TokenTree::Punct(punct) => match punct.as_char() {
+                ';' => level.end_segment(),
+                ',' if level.angles == 0 && !level.in_pipes => level.run = 0,
+                '#' => level.attribute = Some(level.run - 1),
+                '!' if attribute.is_some() => level.attribute = attribute,
+                // `<<` and `<=` are operators; `a < b` after a name is taken for generics, which
+                // only makes the count larger.
+                '<' if level.after_path && punct.spacing() == Spacing::Alone => level.angles += 1,
+                '>' => level.angles = level.angles.saturating_sub(1),
+                '|' => level.in_pipes = !level.in_pipes,
+                // The second `:` of `::`.
+                ':' => after_path = punct.spacing() == Spacing::Alone && !level.after_path,
+                _ => {}
+            },
+        }
+        level.after_path = after_path;
+    }
+    None
 }
 
 /// Is this the name of a macro whose body is a token tree we must never reinterpret?
@@ -310,4 +422,82 @@ pub(crate) fn module_decls(file: &syn::File) -> Vec<ModDecl> {
     let mut out = Vec::new();
     walk(&file.items, &mut Vec::new(), &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How deep `text` nests as [`first_too_deep`] counts it: the smallest limit it passes.
+    fn nesting(text: &str) -> usize {
+        let tokens = TokenStream::from_str(text).expect("the test text lexes");
+        (0..)
+            .find(|&limit| first_too_deep(tokens.clone(), limit).is_none())
+            .unwrap()
+    }
+
+    #[test]
+    fn delimiters_nest() {
+        assert_eq!(nesting("f((((1))))"), 6);
+        assert_eq!(nesting("{{{{}}}}"), 4);
+    }
+
+    #[test]
+    fn tokens_of_one_segment_nest_without_delimiters() {
+        // `!!!!x`, `|| || x`, `return return x` recurse once per token or two.
+        assert_eq!(nesting("!!!!x"), 5);
+        assert!(nesting("|| || || || x") >= 5);
+        assert_eq!(nesting("return return return x;"), 5);
+    }
+
+    #[test]
+    fn list_elements_statements_and_items_do_not_add_up() {
+        let table = format!("static T: [i32; 3] = [{}];", vec!["-1"; 10_000].join(", "));
+        assert!(nesting(&table) < 20, "{}", nesting(&table));
+        let statements = "let a = 1;".repeat(10_000);
+        assert!(nesting(&statements) < 20);
+        let items = "fn f() {}".repeat(10_000);
+        assert!(nesting(&items) < 20);
+        let doc = "/// a line of documentation\n".repeat(10_000) + "fn f() {}";
+        assert!(nesting(&doc) < 20, "{}", nesting(&doc));
+    }
+
+    #[test]
+    fn commas_inside_generics_and_closure_parameters_do_not_end_a_segment() {
+        let types = format!(
+            "type T = {}u8{};",
+            "HashMap<u8, ".repeat(100),
+            ">".repeat(100)
+        );
+        assert!(nesting(&types) > 100);
+        let closures = format!("let c = {}1;", "|a, b| ".repeat(100));
+        assert!(nesting(&closures) > 100);
+        // A shift is not a generic list: the table's commas still end its elements.
+        let shifts = format!(
+            "const T: [u32; 3] = [{}];",
+            vec!["1 << 2"; 10_000].join(", ")
+        );
+        assert!(nesting(&shifts) < 20, "{}", nesting(&shifts));
+    }
+
+    #[test]
+    fn too_deep_text_is_not_parsed() {
+        let deep = format!(
+            "fn f() -> i32 {{ {}1{} }}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        let (parsed, _) = parse(&deep);
+        let Parsed::TooDeep(span) = parsed else {
+            panic!("a file nested 10 000 deep is parsed");
+        };
+        // The span points into the nest, at the first token past the limit.
+        assert!(span.start > MAX_NESTING && span.start < 10_020, "{span:?}");
+        let shallow = format!(
+            "fn f() -> i32 {{ {}1{} }}",
+            "(".repeat(100),
+            ")".repeat(100)
+        );
+        assert!(matches!(parse(&shallow).0, Parsed::Ast(_)));
+    }
 }

@@ -1,0 +1,435 @@
+//! The checker at scale: runs `contention-lints` over a large corpus of real crates and, in the
+//! same run, a parse-only baseline (read and `syn::parse_file` the same files, on as many threads
+//! with the same 256 MiB stacks), and prints files, lines, MB/s, wall time and peak memory of
+//! both and their ratio; then the same for one crate alone (tokio-sized: the "feels instant"
+//! case).
+//!
+//! ```text
+//! cargo run --release -p contention-bench --example scale -- /path/to/vendor
+//! CONTENTION_CORPUS=/path/to/vendor cargo run --release -p contention-bench --example scale
+//! ```
+//!
+//! The corpus is a directory of crate directories (`cargo vendor` makes one); each crate's `.rs`
+//! files are checked as one crate, crate after crate, as `cargo contention check --workspace`
+//! checks a workspace's members. Each side runs in a child process of this binary, so that each
+//! peak resident set (the kernel's `VmHWM`) is that side's alone.
+
+use std::ffi::OsString;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use contention_lints::{CrateFiles, CrateInfo, check_files};
+use rayon::prelude::*;
+
+/// The analysis threads' stack size, as `contention-lints` sets it: syn recurses once per nesting
+/// level, so both sides need the same room.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// The environment variable that names the corpus when no argument does.
+const CORPUS_VAR: &str = "CONTENTION_CORPUS";
+
+/// Check a corpus of crates and parse it, and compare the two.
+#[derive(Debug, Parser)]
+#[command(name = "scale")]
+struct Cli {
+    /// A directory of crate directories [default: $CONTENTION_CORPUS]
+    corpus: Option<PathBuf>,
+    /// The crate to time alone [default: CORPUS/tokio]
+    #[arg(long = "crate", value_name = "DIR")]
+    one_crate: Option<PathBuf>,
+    /// Rounds of both sides; the figures are medians, each round's ratio pairs the two sides
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    rounds: u16,
+    #[command(subcommand)]
+    side: Option<ChildSide>,
+}
+
+/// What a child process runs (the parent runs itself with one of these).
+#[derive(Debug, Subcommand)]
+enum ChildSide {
+    #[command(hide = true)]
+    Side {
+        side: Side,
+        /// Treat DIR as one crate rather than a directory of crates
+        #[arg(long)]
+        single: bool,
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Side {
+    /// Read and parse every file, dropping each AST at once.
+    Parse,
+    /// `contention_lints::check_files` on each crate.
+    Check,
+}
+
+impl Side {
+    fn label(self) -> &'static str {
+        match self {
+            Side::Parse => "parse-only",
+            Side::Check => "checker",
+        }
+    }
+
+    /// The side's name on a child's command line.
+    fn label_arg(self) -> &'static str {
+        match self {
+            Side::Parse => "parse",
+            Side::Check => "check",
+        }
+    }
+}
+
+/// What one side measured, as a child prints it on one line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Measured {
+    files: u64,
+    lines: u64,
+    bytes: u64,
+    wall: Duration,
+    /// User and system CPU time of the whole process: on a shared machine, less noisy than
+    /// the wall time.
+    cpu: Duration,
+    /// Peak resident set in KiB; `None` where the kernel does not say.
+    peak_kib: Option<u64>,
+    /// Findings (checker) or files that failed to read or parse (parse-only): printed so the
+    /// work cannot be optimised away, and as a sanity check against the other side.
+    outcome: u64,
+}
+
+impl Measured {
+    fn to_line(self) -> String {
+        format!(
+            "{} {} {} {} {} {} {}",
+            self.files,
+            self.lines,
+            self.bytes,
+            self.wall.as_nanos(),
+            self.cpu.as_nanos(),
+            self.peak_kib.map_or("-".to_owned(), |kib| kib.to_string()),
+            self.outcome
+        )
+    }
+
+    fn from_line(line: &str) -> Result<Measured> {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [files, lines, bytes, wall, cpu, peak, outcome] = fields[..] else {
+            bail!("a child printed {line:?}, not seven fields");
+        };
+        Ok(Measured {
+            files: files.parse()?,
+            lines: lines.parse()?,
+            bytes: bytes.parse()?,
+            wall: Duration::from_nanos(wall.parse()?),
+            cpu: Duration::from_nanos(cpu.parse()?),
+            peak_kib: peak.parse().ok(),
+            outcome: outcome.parse()?,
+        })
+    }
+
+    fn mb_per_s(&self) -> f64 {
+        self.bytes as f64 / 1e6 / self.wall.as_secs_f64()
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    if let Some(ChildSide::Side { side, single, dir }) = cli.side {
+        let crates = if single {
+            vec![rust_files(&dir)]
+        } else {
+            crates_of(&dir)?
+        };
+        let measured = match side {
+            Side::Parse => parse_only(&crates)?,
+            Side::Check => check(&crates),
+        };
+        println!("{}", measured.to_line());
+        return Ok(());
+    }
+    let corpus = match cli
+        .corpus
+        .or_else(|| std::env::var_os(CORPUS_VAR).map(PathBuf::from))
+    {
+        Some(corpus) => corpus,
+        None => bail!(
+            "no corpus given: pass a directory of crates (for example one made by `cargo vendor`) \
+             as the argument, or set {CORPUS_VAR}"
+        ),
+    };
+    if !corpus.is_dir() {
+        bail!("the corpus `{}` is not a directory", corpus.display());
+    }
+    let one_crate = cli.one_crate.unwrap_or_else(|| corpus.join("tokio"));
+    if !one_crate.is_dir() {
+        bail!(
+            "the crate to time alone, `{}`, is not a directory (choose one with --crate)",
+            one_crate.display()
+        );
+    }
+    let threads = rayon::current_num_threads();
+    println!(
+        "corpus {}: {} crates, {threads} threads with {} MiB stacks, {} round(s)",
+        corpus.display(),
+        crates_of(&corpus)?.len(),
+        STACK_SIZE >> 20,
+        cli.rounds
+    );
+    compare("whole corpus", &corpus, false, cli.rounds)?;
+    compare(
+        &format!("{} alone", one_crate.display()),
+        &one_crate,
+        true,
+        cli.rounds,
+    )?;
+    Ok(())
+}
+
+/// Runs both sides `rounds` times, alternating which goes first, and prints their table.
+fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
+    let mut parse = Vec::new();
+    let mut check = Vec::new();
+    for round in 0..rounds {
+        let order = if round % 2 == 0 {
+            [Side::Parse, Side::Check]
+        } else {
+            [Side::Check, Side::Parse]
+        };
+        for side in order {
+            let measured = child(side, dir, single)?;
+            match side {
+                Side::Parse => parse.push(measured),
+                Side::Check => check.push(measured),
+            }
+        }
+    }
+    let time_ratios: Vec<f64> = parse
+        .iter()
+        .zip(&check)
+        .map(|(p, c)| c.wall.as_secs_f64() / p.wall.as_secs_f64())
+        .collect();
+    let cpu_ratios: Vec<f64> = parse
+        .iter()
+        .zip(&check)
+        .map(|(p, c)| c.cpu.as_secs_f64() / p.cpu.as_secs_f64())
+        .collect();
+    let memory_ratios: Vec<f64> = parse
+        .iter()
+        .zip(&check)
+        .filter_map(|(p, c)| Some(c.peak_kib? as f64 / p.peak_kib? as f64))
+        .collect();
+    let (parse, check) = (median_run(parse), median_run(check));
+    println!("\n{title}");
+    println!(
+        "{:<11} {:>7} {:>10} {:>7} {:>7} {:>7} {:>6} {:>11} {:>8}",
+        "side", "files", "lines", "MB", "wall s", "cpu s", "MB/s", "peak RSS MB", "outcome"
+    );
+    for (side, m) in [(Side::Parse, parse), (Side::Check, check)] {
+        println!(
+            "{:<11} {:>7} {:>10} {:>7.1} {:>7.2} {:>7.2} {:>6.1} {:>11} {:>8}",
+            side.label(),
+            m.files,
+            m.lines,
+            m.bytes as f64 / 1e6,
+            m.wall.as_secs_f64(),
+            m.cpu.as_secs_f64(),
+            m.mb_per_s(),
+            m.peak_kib.map_or("n/a".to_owned(), |kib| format!(
+                "{:.0}",
+                kib as f64 / 1024.0
+            )),
+            m.outcome
+        );
+    }
+    println!(
+        "checker / parse-only: wall time {} (target <= 1.3), cpu time {}, peak memory {} \
+         (target <= 2)",
+        spread(&time_ratios),
+        spread(&cpu_ratios),
+        spread(&memory_ratios)
+    );
+    println!(
+        "(outcome: files that did not read or parse for parse-only, findings for the checker)"
+    );
+    if parse.files != check.files || parse.bytes != check.bytes {
+        bail!("the two sides did not see the same files");
+    }
+    Ok(())
+}
+
+/// The run with the median wall time.
+fn median_run(mut runs: Vec<Measured>) -> Measured {
+    runs.sort_by_key(|m| m.wall);
+    runs[runs.len() / 2]
+}
+
+/// `1.23x`, or `1.23x (1.10-1.40)` over several rounds; `n/a` when there is nothing.
+fn spread(ratios: &[f64]) -> String {
+    let mut sorted = ratios.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.as_slice() {
+        [] => "n/a".to_owned(),
+        [one] => format!("{one:.2}x"),
+        [low, .., high] => format!("{:.2}x ({low:.2}-{high:.2})", sorted[sorted.len() / 2]),
+    }
+}
+
+/// Runs one side in a child process of this binary and reads its figures.
+fn child(side: Side, dir: &Path, single: bool) -> Result<Measured> {
+    let exe = std::env::current_exe().context("could not find this benchmark's executable")?;
+    let mut args: Vec<OsString> = vec!["side".into(), side.label_arg().into()];
+    if single {
+        args.push("--single".into());
+    }
+    args.push(dir.into());
+    let output = Command::new(exe)
+        .args(&args)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("could not run a side")?;
+    if !output.status.success() {
+        bail!("the {} side failed: {}", side.label(), output.status);
+    }
+    let line = output
+        .stdout
+        .lines()
+        .next()
+        .context("a side printed nothing")??;
+    Measured::from_line(&line)
+}
+
+/// Each directory under `corpus` as one crate of its `.rs` files, in name order.
+fn crates_of(corpus: &Path) -> Result<Vec<Vec<PathBuf>>> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus)
+        .with_context(|| format!("could not list `{}`", corpus.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    Ok(dirs.iter().map(|dir| rust_files(dir)).collect())
+}
+
+/// Every `.rs` file under `dir`, skipping hidden and `target` directories, sorted.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') || name == "target" {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => walk(&path, out),
+                Ok(kind) if kind.is_file() && path.extension().is_some_and(|e| e == "rs") => {
+                    out.push(path)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(dir, &mut files);
+    files.sort();
+    files
+}
+
+fn count_lines(text: &str) -> u64 {
+    text.lines().count() as u64
+}
+
+/// The baseline: every file of every crate read and parsed on a pool like the checker's, each
+/// AST dropped and its thread's span table cleared at once.
+fn parse_only(crates: &[Vec<PathBuf>]) -> Result<Measured> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build()
+        .context("could not start the thread pool")?;
+    let files: Vec<&PathBuf> = crates.iter().flatten().collect();
+    let start = Instant::now();
+    let per_file: Vec<(u64, u64, u64)> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                let Ok(text) = std::fs::read_to_string(path) else {
+                    return (0, 0, 1);
+                };
+                let failed = syn::parse_file(&text).is_err();
+                proc_macro2::extra::invalidate_current_thread_spans();
+                (count_lines(&text), text.len() as u64, u64::from(failed))
+            })
+            .collect()
+    });
+    let wall = start.elapsed();
+    Ok(Measured {
+        files: files.len() as u64,
+        lines: per_file.iter().map(|f| f.0).sum(),
+        bytes: per_file.iter().map(|f| f.1).sum(),
+        wall,
+        cpu: cpu_time(),
+        peak_kib: peak_kib(),
+        outcome: per_file.iter().map(|f| f.2).sum(),
+    })
+}
+
+/// The checker on each crate in turn, as the command runs a workspace's members.
+fn check(crates: &[Vec<PathBuf>]) -> Measured {
+    let loader = |path: &Path| std::fs::read_to_string(path);
+    let mut measured = Measured::default();
+    let start = Instant::now();
+    for (index, files) in crates.iter().enumerate() {
+        let info = CrateInfo {
+            name: format!("crate{index}"),
+            ..CrateInfo::default()
+        };
+        let report = check_files(&info, CrateFiles::List(files.clone()), &loader);
+        measured.files += report.files.len() as u64;
+        for file in &report.files {
+            measured.lines += count_lines(&file.text);
+            measured.bytes += file.text.len() as u64;
+        }
+        measured.outcome += report.diagnostics.len() as u64;
+    }
+    measured.wall = start.elapsed();
+    measured.cpu = cpu_time();
+    measured.peak_kib = peak_kib();
+    measured
+}
+
+/// The CPU time this process has used, user and system.
+fn cpu_time() -> Duration {
+    // SAFETY: `getrusage` only writes the struct it is given, which is zeroed and ours.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    time(usage.ru_utime) + time(usage.ru_stime)
+}
+
+/// This process's peak resident set (`VmHWM` in `/proc/self/status`), in KiB.
+fn peak_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
