@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use crate::SourceFile;
 use crate::diagnostic::{Diagnostic, Span};
 
-const MARKER: &str = "contention:allow(";
+/// What an allow comment starts with.
+pub(crate) const MARKER: &str = "contention:allow(";
 
 /// A file's allow comments and line starts, computed once per file.
 struct FileComments {

@@ -29,7 +29,7 @@ fn human_output_with_configured_levels() {
 fn human_output_when_clean() {
     let (status, out) = run(&["check", "test-fixtures/module-tree"]);
     assert_eq!(status, Status::Clean);
-    assert_eq!(out, "no findings (16 files checked)\n");
+    assert_eq!(out, "no findings (20 files checked)\n");
 }
 
 #[test]

@@ -69,9 +69,9 @@ enum Ownership {
 }
 
 struct Job {
-    /// Files to try in order; the first that exists is the module's file.
-    candidates: Vec<PathBuf>,
-    ownership: Ownership,
+    /// Files to try in order, each with where its own child modules live; the first that
+    /// exists is the module's file.
+    candidates: Vec<(PathBuf, Ownership)>,
     /// The `mod` item that led here: (file index, span, module name).
     origin: Option<(usize, Span, String)>,
 }
@@ -130,8 +130,7 @@ fn discover_within<F: Send>(
         pending: roots
             .into_iter()
             .map(|root| Job {
-                candidates: vec![root],
-                ownership: Ownership::Beside,
+                candidates: vec![(root, Ownership::Beside)],
                 origin: None,
             })
             .collect(),
@@ -199,21 +198,21 @@ fn run_job<F>(
     budget: usize,
 ) -> Option<(usize, F)> {
     let mut read = None;
-    for candidate in &job.candidates {
+    for (candidate, ownership) in &job.candidates {
         match loader.load(candidate) {
             Err(e) if e.kind() == io::ErrorKind::NotFound && job.origin.is_some() => continue,
             result => {
-                read = Some((candidate.clone(), result));
+                read = Some((candidate.clone(), *ownership, result));
                 break;
             }
         }
     }
-    let Some((path, result)) = read else {
+    let Some((path, declared, result)) = read else {
         let (parent, span, name) = job.origin.expect("only module jobs fall through");
         let tried: Vec<String> = job
             .candidates
             .iter()
-            .map(|p| p.display().to_string())
+            .map(|(p, _)| p.display().to_string())
             .collect();
         let finding = Diagnostic::new(
             &PARSE_ERROR,
@@ -226,7 +225,7 @@ fn run_job<F>(
         queue.lock().expect("queue lock").findings.push(finding);
         return None;
     };
-    let ownership = ownership_of(&path, job.ownership);
+    let ownership = ownership_of(&path, declared);
     // Register the file (or find that it was already reached another way), and decide whether
     // its AST fits in the budget.
     let (index, hold) = {
@@ -343,21 +342,30 @@ fn child_job(parent: &Path, ownership: Ownership, decl: &ModDecl, index: usize, 
     for (name, path_attr) in &decl.inline_parents {
         base.push(path_attr.as_deref().unwrap_or(name));
     }
-    let (candidates, ownership) = match &decl.path_attr {
-        // Outside inline modules a `#[path]` is relative to the declaring file's directory.
-        Some(path) if decl.inline_parents.is_empty() => (vec![dir.join(path)], Ownership::Beside),
-        Some(path) => (vec![base.join(path)], Ownership::Beside),
-        None => (
-            vec![
-                base.join(format!("{}.rs", decl.name)),
-                base.join(&decl.name).join("mod.rs"),
-            ],
-            Ownership::OwnDirectory,
-        ),
+    // Outside inline modules a `#[path]` is relative to the declaring file's directory.
+    let path_base = if decl.inline_parents.is_empty() {
+        &dir
+    } else {
+        &base
     };
+    // A `#[cfg_attr(.., path = "..")]` file first (one configuration's), then the module's own.
+    let mut candidates: Vec<(PathBuf, Ownership)> = decl
+        .cfg_paths
+        .iter()
+        .map(|path| (path_base.join(path), Ownership::Beside))
+        .collect();
+    match &decl.path_attr {
+        Some(path) => candidates.push((path_base.join(path), Ownership::Beside)),
+        None => candidates.extend([
+            (
+                base.join(format!("{}.rs", decl.name)),
+                Ownership::OwnDirectory,
+            ),
+            (base.join(&decl.name).join("mod.rs"), Ownership::OwnDirectory),
+        ]),
+    }
     Job {
         candidates,
-        ownership,
         origin: Some((index, span, decl.name.clone())),
     }
 }

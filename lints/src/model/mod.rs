@@ -15,7 +15,7 @@ pub(crate) mod ty;
 pub(crate) mod types;
 
 use crate::diagnostic::Diagnostic;
-use crate::rules;
+use crate::{rules, suppress};
 use crate::{CrateFiles, CrateInfo, SourceFile, SourceLoader};
 use body::BodyOutput;
 use types::TypeTable;
@@ -41,7 +41,8 @@ pub(crate) fn analyse(
     );
     let edition = info.edition;
     let outputs = driver::lint_held(held, &|index, ast, base| {
-        body::walk_file(index, base, ast, &table, edition)
+        let allow_comments = discovered.files[index].text.contains(suppress::MARKER);
+        body::walk_file(allow_comments, index, base, ast, &table, edition)
     });
     let mut merged = BodyOutput::default();
     let mut items = vec![Vec::new(); discovered.files.len()];

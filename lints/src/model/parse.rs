@@ -198,6 +198,23 @@ fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
     parser.parse2(tokens).ok()
 }
 
+/// The items of every branch of `cfg_if! { if #[cfg(..)] { .. } else { .. } }`: which branch
+/// a build takes is the configuration's business, and each may declare modules and code.
+fn cfg_if_items(mac: &syn::Macro) -> Option<Vec<Item>> {
+    if !mac.path.segments.last().is_some_and(|s| s.ident == "cfg_if") {
+        return None;
+    }
+    let mut items = Vec::new();
+    for token in mac.tokens.clone() {
+        if let proc_macro2::TokenTree::Group(g) = token {
+            if g.delimiter() == proc_macro2::Delimiter::Brace {
+                items.extend(parse_items(g.stream())?);
+            }
+        }
+    }
+    Some(items)
+}
+
 /// Parses a macro body as macro arguments: comma-separated expressions, with an optional
 /// leading format string, or `vec![x; n]`. Statements (`select!` arms, DSLs) do not parse and
 /// are left alone.
@@ -258,7 +275,7 @@ impl MacroExpander {
         for item in items.drain(..) {
             match item {
                 Item::Macro(m) if m.ident.is_none() && !is_macro_definition(&m.mac) => {
-                    match parse_items(m.mac.tokens.clone()) {
+                    match parse_items(m.mac.tokens.clone()).or_else(|| cfg_if_items(&m.mac)) {
                         Some(inner) => out.extend(inner),
                         None => out.push(Item::Macro(m)),
                     }
@@ -374,8 +391,36 @@ pub(crate) struct ModDecl {
     pub(crate) name: String,
     /// The `#[path = ".."]` value, if any.
     pub(crate) path_attr: Option<String>,
+    /// `#[cfg_attr(.., path = "..")]` values: the module's file on some configurations.
+    pub(crate) cfg_paths: Vec<String>,
     /// The declaration, for a "file not found" finding.
     pub(crate) span: proc_macro2::Span,
+}
+
+/// The `path = ".."` values of `#[cfg_attr(condition, path = "..")]` attributes.
+fn cfg_paths(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut paths = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
+        let Ok(list) = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        // The first entry is the condition; the rest are attributes applied when it holds.
+        for meta in list.iter().skip(1) {
+            if let syn::Meta::NameValue(nv) = meta {
+                if nv.path.is_ident("path") {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) = &nv.value
+                    {
+                        paths.push(s.value());
+                    }
+                }
+            }
+        }
+    }
+    paths
 }
 
 fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
@@ -402,13 +447,15 @@ pub(crate) fn module_decls(file: &syn::File) -> Vec<ModDecl> {
     fn walk(items: &[Item], parents: &mut Vec<(String, Option<String>)>, out: &mut Vec<ModDecl>) {
         for item in items {
             let Item::Mod(module) = item else { continue };
-            let name = module.ident.to_string();
+            // `mod r#async;` lives in `async.rs`.
+            let name = syn::ext::IdentExt::unraw(&module.ident).to_string();
             let path = path_attr(&module.attrs);
             match &module.content {
                 None => out.push(ModDecl {
                     inline_parents: parents.clone(),
                     name,
                     path_attr: path,
+                    cfg_paths: cfg_paths(&module.attrs),
                     span: syn::spanned::Spanned::span(&module.ident),
                 }),
                 Some((_, inner)) => {

@@ -3,7 +3,7 @@
 use syn::Expr;
 use syn::visit::{self, Visit};
 
-use super::method_span;
+use super::{call_span, method_span};
 use crate::Diagnostic;
 use crate::model::body::{Cx, Sink, path_tail};
 use crate::model::parse::expanded_macro_name;
@@ -95,7 +95,7 @@ fn allocation<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<(String, Vec<&'e Ex
             })
         }
         Expr::Call(c) => {
-            let span = cx.span_of(expr);
+            let span = call_span(cx, c);
             if let Some(mac) = expanded_macro_name(c) {
                 let allocates = mac == "format" || (mac == "vec" && !c.args.is_empty());
                 return allocates.then(|| (format!("`{mac}!`"), c.args.iter().collect(), span));

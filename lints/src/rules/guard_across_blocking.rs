@@ -2,7 +2,7 @@
 
 use syn::Expr;
 
-use super::method_span;
+use super::{call_span, method_span};
 use crate::Diagnostic;
 use syn::visit::{self, Visit};
 
@@ -90,6 +90,7 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
             }
             let span = match expr {
                 Expr::MethodCall(m) => method_span(cx, m),
+                Expr::Call(c) => call_span(cx, c),
                 _ => cx.span_of(expr),
             };
             ("a call that blocks".to_owned(), span, callees)
@@ -138,7 +139,7 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
             if cx.is_awaited(expr) {
                 return None;
             }
-            let whole = cx.span_of(expr);
+            let whole = || call_span(cx, c);
             if let Some((prev, last)) = path_tail(&c.func) {
                 let Expr::Path(p) = &*c.func else { return None };
                 let asynchronous = p.path.segments.iter().any(|s| {
@@ -171,7 +172,7 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
                         Some(prev) => format!("{prev}::{last}"),
                         None => last,
                     };
-                    return Some((format!("`{shown}`"), whole));
+                    return Some((format!("`{shown}`"), whole()));
                 }
             }
             // Only a function callable from outside the crate gets closures the crate does not
@@ -181,7 +182,7 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
                 return None;
             }
             caller_supplied(cx, &c.func)
-                .map(|name| (format!("a call of the caller-supplied `{name}`"), whole))
+                .map(|name| (format!("a call of the caller-supplied `{name}`"), whole()))
         }
         Expr::MethodCall(m) => {
             if cx.is_awaited(expr) {
@@ -191,7 +192,6 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
             let receiver = cx.type_of(&m.receiver);
             let value = receiver.auto_deref();
             let known = value.is_known();
-            let span = method_span(cx, m);
             let io = value.name().is_some_and(|n| IO_TYPES.contains(&n));
             let what = match name.as_str() {
                 _ if io && IO_METHODS.contains(&name.as_str()) => {
@@ -218,7 +218,7 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
                 }
                 _ => return None,
             };
-            Some((what, span))
+            Some((what, method_span(cx, m)))
         }
         _ => None,
     }

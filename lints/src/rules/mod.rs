@@ -85,11 +85,19 @@ pub(crate) static DECL_LINTS: &[DeclLint] = &[lock_per_element::check_decl];
 pub(crate) static LET_LINTS: &[LetLint] = &[over_copy::check_let];
 
 /// The span from a method call's name to the end of the call: `clone()` in `a.b.clone()`.
+/// Made from the name and the closing parenthesis, not from the whole call's tokens, which
+/// would print the receiver chain back out.
 pub(crate) fn method_span(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall) -> crate::Span {
-    let method = cx.span(call.method.span());
-    let whole = cx.span_of(call);
     crate::Span {
-        start: method.start,
-        end: whole.end,
+        start: cx.span(call.method.span()).start,
+        end: cx.span(call.paren_token.span.close()).end,
+    }
+}
+
+/// The span of a path call, `thread::sleep(d)`, from its callee and its closing parenthesis.
+pub(crate) fn call_span(cx: &Cx<'_, '_>, call: &syn::ExprCall) -> crate::Span {
+    crate::Span {
+        start: cx.span_of(&call.func).start,
+        end: cx.span(call.paren_token.span.close()).end,
     }
 }

@@ -71,7 +71,7 @@ fn remove_copy(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall) -> Edit {
 }
 
 fn diagnostic(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall, use_: &str) -> Diagnostic {
-    let copied = cx.type_of(&Expr::MethodCall(call.clone())).display();
+    let copied = cx.type_of_method_call(call).display();
     Diagnostic::new(
         &OVER_COPY,
         cx.file(),
@@ -121,6 +121,10 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
                 Expr::MethodCall(m) => m.args.iter().collect(),
                 _ => return,
             };
+            // Most calls pass no copy: resolving the callee can wait until one does.
+            if !args.iter().any(|arg| copy_call(cx, arg).is_some()) {
+                return;
+            }
             let callees = cx.callees(expr);
             if callees.is_empty() {
                 return;

@@ -11,6 +11,7 @@
 //! whole crate (is this function hot through its callers?) is recorded as a pending finding and
 //! settled once every file has been walked.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span as PmSpan;
@@ -337,9 +338,14 @@ impl<'a> Cx<'_, 'a> {
         self.span(node.span())
     }
 
-    /// The type of an expression as far as the source shows.
+    /// The type of an expression of the tree being walked, as far as the source shows.
     pub(crate) fn type_of(&self, expr: &Expr) -> Ty {
         self.walker.type_of(expr)
+    }
+
+    /// The type of a method call's result.
+    pub(crate) fn type_of_method_call(&self, call: &syn::ExprMethodCall) -> Ty {
+        self.walker.method_type(call)
     }
 
     /// The live guard whose data `expr` borrows (or that `expr` is).
@@ -372,7 +378,7 @@ impl<'a> Cx<'_, 'a> {
 
     /// Whether `expr` is the operand of an `.await`.
     pub(crate) fn is_awaited(&self, expr: &Expr) -> bool {
-        self.walker.awaited == Some(self.span_of(expr))
+        self.walker.awaited.is_some_and(|e| std::ptr::eq(e, expr))
     }
 
     /// Whether code here is on an error or diagnostic path (`Err(..)`, `panic!`, a log macro,
@@ -1117,8 +1123,9 @@ pub(crate) struct Walker<'a> {
     discarding: bool,
     /// Orders bindings and lock acquisitions: was this value there before that lock was taken?
     clock: u64,
-    /// The operand of the `.await` being walked.
-    awaited: Option<Span>,
+    /// The operand of the `.await` being walked (compared by address: spans of whole
+    /// expressions cost a walk over their tokens).
+    awaited: Option<*const Expr>,
     /// Depth of error and diagnostic paths being walked (`Err(..)`, `panic!`, `log::warn!`,
     /// `.expect(..)`, `.map_err(..)`): code that runs when something already went wrong.
     cold: usize,
@@ -1131,10 +1138,16 @@ pub(crate) struct Walker<'a> {
     setup: bool,
     /// Field expressions used through their `Arc` (`self.f.len()`), not as the `Arc` itself.
     deref_fields: HashSet<Span>,
+    /// The file has `contention:allow` comments, whose reach depends on item spans.
+    allow_comments: bool,
+    /// The types of the current function's expressions, by address (the tree does not move
+    /// while it is walked).
+    types: RefCell<HashMap<*const Expr, Ty>>,
 }
 
 /// Runs phase two over one file.
 pub(crate) fn walk_file(
+    allow_comments: bool,
     file: usize,
     base: usize,
     ast: &syn::File,
@@ -1171,6 +1184,8 @@ pub(crate) fn walk_file(
         thread: None,
         setup: false,
         deref_fields: HashSet::new(),
+        allow_comments,
+        types: RefCell::new(HashMap::new()),
     };
     walker.visit_file(ast);
     walker.out
@@ -1237,6 +1252,7 @@ impl<'a> Walker<'a> {
         let outer_thread = self.thread.take();
         let outer_setup = std::mem::take(&mut self.setup);
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
+        let types = self.types.take();
         let waiting = std::mem::take(&mut self.out.until_overwritten);
         let writes = std::mem::take(&mut self.out.atomic_writes);
         let result = f(self);
@@ -1244,6 +1260,7 @@ impl<'a> Walker<'a> {
         self.out.until_overwritten = waiting;
         self.out.atomic_writes = writes;
         self.scopes = scopes;
+        self.types.replace(types);
         self.fn_facts = outer_facts;
         self.callable_generics = outer_generics;
         self.thread = outer_thread;
@@ -1277,8 +1294,20 @@ impl<'a> Walker<'a> {
         self.table.resolve(&ty)
     }
 
-    /// The type of an expression.
+    /// The type of an expression, worked out once per expression: a method chain asks for the
+    /// type of each of its prefixes again and again. `expr` must be part of the tree being
+    /// walked: it is remembered by address.
     pub(crate) fn type_of(&self, expr: &Expr) -> Ty {
+        let key: *const Expr = expr;
+        if let Some(ty) = self.types.borrow().get(&key) {
+            return ty.clone();
+        }
+        let ty = self.type_of_uncached(expr);
+        self.types.borrow_mut().insert(key, ty.clone());
+        ty
+    }
+
+    fn type_of_uncached(&self, expr: &Expr) -> Ty {
         match expr {
             Expr::Path(p) => {
                 if p.path.segments.len() == 1 {
@@ -2139,8 +2168,7 @@ impl<'a> Walker<'a> {
 
     fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
         for (i, stmt) in stmts.iter().enumerate() {
-            let span = self.span(stmt.span());
-            self.out.items.push(span);
+            self.cover(stmt);
             match stmt {
                 syn::Stmt::Local(local) => self.visit_local_stmt(local, &stmts[i + 1..]),
                 syn::Stmt::Expr(expr, semi) => {
@@ -2367,8 +2395,7 @@ impl<'a> Walker<'a> {
 impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_file(&mut self, file: &'ast syn::File) {
         for item in &file.items {
-            let span = self.span(item.span());
-            self.out.items.push(span);
+            self.cover(item);
         }
         visit::visit_file(self, file);
     }
@@ -2376,22 +2403,19 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
         if let Some((_, items)) = &m.content {
             for item in items {
-                let span = self.span(item.span());
-                self.out.items.push(span);
+                self.cover(item);
             }
         }
         visit::visit_item_mod(self, m);
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
-        let span = self.span(item.span());
-        self.out.items.push(span);
+        self.cover(item);
         visit::visit_impl_item(self, item);
     }
 
     fn visit_field(&mut self, field: &'ast syn::Field) {
-        let span = self.span(field.span());
-        self.out.items.push(span);
+        self.cover(field);
     }
 
     fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
@@ -2630,7 +2654,7 @@ impl<'ast> Walker<'_> {
             }
             Expr::Closure(c) => self.visit_deferred(c),
             Expr::Await(a) => {
-                let outer = self.awaited.replace(self.span(a.base.span()));
+                let outer = self.awaited.replace(&*a.base);
                 self.visit_expr(&a.base);
                 self.awaited = outer;
             }
@@ -2641,7 +2665,7 @@ impl<'ast> Walker<'_> {
                 if let Some(call) = self.lock_call(expr) {
                     let span = self.span(call.method.span());
                     if std::ptr::eq(call, m) && self.binding_lock != Some(span) {
-                        let awaited = self.awaited == Some(self.span(expr.span()));
+                        let awaited = self.awaited.is_some_and(|e| std::ptr::eq(e, expr));
                         self.new_guard(call, false, awaited);
                         let shape = match self.temp_shape {
                             Some(op) => UseShape::Simple(op),
@@ -2884,6 +2908,16 @@ impl Walker<'_> {
         let now = self.clock;
         if let Some(local) = self.scopes.iter_mut().rev().find_map(|s| s.get_mut(&name)) {
             local.bound_at = now;
+        }
+    }
+
+    /// Records the span of an item, field or statement that a `contention:allow` comment above
+    /// it would cover: only in a file that has such comments, since a span of a whole node
+    /// costs a walk over its tokens.
+    fn cover(&mut self, node: &impl Spanned) {
+        if self.allow_comments {
+            let span = self.span(node.span());
+            self.out.items.push(span);
         }
     }
 

@@ -1,0 +1,1 @@
+//! A module whose name is a keyword, declared `mod r#async;`.

@@ -1,0 +1,1 @@
+//! The fallback module declared in the `else` branch of `cfg_if!`.

@@ -1,0 +1,1 @@
+//! A module declared inside `cfg_if!`.

@@ -1,0 +1,1 @@
+//! The Linux implementation, picked by `#[cfg_attr(target_os = "linux", path = ..)]`.
