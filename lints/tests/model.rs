@@ -143,7 +143,7 @@ mod tests {
 }
 
 #[test]
-fn task_fan_out_is_not_hot_but_short_threads_are() {
+fn task_fan_out_is_not_hot_but_a_short_thread_per_job_is() {
     let text = "use std::sync::Arc;
 pub fn tasks(x: Arc<String>) {
     for _ in 0..8 { let x = Arc::clone(&x); tokio::spawn(async move { x.len(); }); }
@@ -151,10 +151,8 @@ pub fn tasks(x: Arc<String>) {
 pub fn threads(x: Arc<String>, jobs: &[u32]) {
     for _ in jobs { let x = Arc::clone(&x); std::thread::spawn(move || { x.len(); }); }
 }";
-    assert_eq!(
-        findings(text),
-        vec![(6, "arc_clone_in_hot_loop"), (6, "thread_spawn_per_task")]
-    );
+    // Each clone is its thread's or task's ownership; the short thread per job is the finding.
+    assert_eq!(findings(text), vec![(6, "thread_spawn_per_task")]);
 }
 
 #[test]
@@ -321,10 +319,7 @@ pub fn per_core(x: Arc<String>, num_threads: usize, jobs: &[u32]) {
     (0..num_threads).map(|_| { let x = Arc::clone(&x); std::thread::spawn(move || x.len()) }).count();
     for _ in jobs { let x = Arc::clone(&x); std::thread::spawn(move || { x.len(); }); }
 }";
-    assert_eq!(
-        findings(text),
-        vec![(9, "arc_clone_in_hot_loop"), (9, "thread_spawn_per_task")]
-    );
+    assert_eq!(findings(text), vec![(9, "thread_spawn_per_task")]);
 }
 
 #[test]

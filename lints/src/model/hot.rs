@@ -5,7 +5,8 @@
 use std::collections::{HashMap, VecDeque};
 
 use super::body::{
-    ArgRoot, BodyOutput, Condition, FnBodyFacts, LoopCount, RegionId, SpawnKind, SpawnSite,
+    ArgRoot, BodyOutput, Condition, FnBodyFacts, Handed, LoopCount, ParamFate, RegionId,
+    SELF_PARAM, SpawnKind, SpawnSite,
 };
 use super::types::{FnId, TypeTable};
 use crate::diagnostic::{Diagnostic, Span};
@@ -136,18 +137,29 @@ fn same_each_time(
                 continue;
             }
             let shift = usize::from(call.path_call && table.fns[call.callee].has_self);
+            let invariant = |root: ArgRoot| match root {
+                ArgRoot::Varies | ArgRoot::Made => false,
+                ArgRoot::Other => true,
+                ArgRoot::Param(j) => {
+                    direct || caller_bits.is_some_and(|b| j < 64 && b & (1 << j) != 0)
+                }
+            };
             let mut bits = 0u64;
-            for (param, root) in call.args.iter().skip(shift).enumerate().take(64) {
-                let invariant = match *root {
-                    ArgRoot::Varies => false,
-                    ArgRoot::Other => true,
-                    ArgRoot::Param(j) => {
-                        direct || caller_bits.is_some_and(|b| j < 64 && b & (1 << j) != 0)
-                    }
-                };
-                if invariant {
+            for (param, root) in call.args.iter().skip(shift).enumerate().take(SELF_PARAM) {
+                if invariant(*root) {
                     bits |= 1 << param;
                 }
+            }
+            // The receiver: an element of what the loop walks is taken to hold the same `Arc`s
+            // as its siblings; an object the loop makes anew (`Bench::new()`) holds new ones.
+            let receiver = call.receiver.or_else(|| call.args.first().filter(|_| shift == 1).copied());
+            let receiver_same = match receiver {
+                Some(ArgRoot::Made) => false,
+                Some(ArgRoot::Varies) | None => true,
+                Some(root) => invariant(root),
+            };
+            if receiver_same {
+                bits |= 1 << SELF_PARAM;
             }
             let entry = same.entry(call.callee).or_insert(0);
             if *entry | bits != *entry {
@@ -384,6 +396,27 @@ impl<'a> HotCode<'a> {
         }
     }
 
+    /// Whether what was handed by value to a crate function outlives the call: some callee
+    /// keeps the parameter, or returns it into a result that is stored. A callee whose body
+    /// is unknown (a trait method without one) is taken to keep it.
+    fn keeps(&self, handed: &Handed) -> bool {
+        handed.callees.iter().any(|&id| {
+            let sig = &self.table.fns[id];
+            let shift = usize::from(handed.path_call && sig.has_self);
+            let Some(param) = handed.arg.checked_sub(shift) else {
+                // The receiver of `Type::method(x)`: borrowed or consumed as `self`.
+                return true;
+            };
+            let fate = self
+                .graph
+                .facts
+                .get(&id)
+                .and_then(|f| f.params.get(param).copied())
+                .unwrap_or(ParamFate::Kept);
+            fate == ParamFate::Kept || (fate == ParamFate::Returned && handed.result_stored)
+        })
+    }
+
     /// Reports the pending findings whose condition holds, adding the call chain where a
     /// function is hot only through its callers.
     pub(crate) fn settle(&self, out: &BodyOutput) -> Vec<Diagnostic> {
@@ -395,9 +428,15 @@ impl<'a> HotCode<'a> {
                     function,
                     region,
                     param,
+                    handed,
                 } => {
                     // A handle type's own `clone` is where it is duplicated by design.
                     if function.is_some_and(|f| self.table.fns[f].name == "clone") {
+                        continue;
+                    }
+                    // Handed to a crate function that keeps it: a new owner, not a copy
+                    // dropped in the iteration.
+                    if handed.as_ref().is_some_and(|h| self.keeps(h)) {
                         continue;
                     }
                     settled.extend(self.if_hot(

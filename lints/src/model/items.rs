@@ -64,6 +64,9 @@ pub(crate) struct ItemFacts {
     pub(crate) statics: Vec<(String, Ty)>,
     /// Integer constants with a literal value (`const WORKERS: usize = 4;`).
     pub(crate) int_consts: Vec<(String, u128)>,
+    /// Constants and statics that are array or slice literals, with their length
+    /// (`const HOSTS: &[&str] = &["a", "b"];`).
+    pub(crate) literal_lens: Vec<(String, usize)>,
     pub(crate) fns: Vec<FnSig>,
     /// Types that derive or implement `Copy`.
     pub(crate) copy_types: Vec<String>,
@@ -197,6 +200,16 @@ pub(crate) fn int_literal(expr: &syn::Expr) -> Option<u128> {
     }
 }
 
+/// The length of an array literal, possibly borrowed: `[a, b]`, `&[a, b]`.
+pub(crate) fn literal_len(expr: &syn::Expr) -> Option<usize> {
+    match expr {
+        syn::Expr::Array(a) => Some(a.elems.len()),
+        syn::Expr::Reference(r) => literal_len(&r.expr),
+        syn::Expr::Paren(p) => literal_len(&p.expr),
+        _ => None,
+    }
+}
+
 /// Extracts the item facts of a file.
 pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
     let renames = Renames::of_items(&ast.items);
@@ -301,13 +314,20 @@ impl Extract<'_> {
                 params: generic_names(&t.generics),
                 ty: self.renames.ty(&t.ty),
             }),
-            syn::Item::Static(s) => self
-                .facts
-                .statics
-                .push((s.ident.to_string(), self.renames.ty(&s.ty))),
+            syn::Item::Static(s) => {
+                if let Some(len) = literal_len(&s.expr) {
+                    self.facts.literal_lens.push((s.ident.to_string(), len));
+                }
+                self.facts
+                    .statics
+                    .push((s.ident.to_string(), self.renames.ty(&s.ty)))
+            }
             syn::Item::Const(c) => {
                 if let Some(value) = int_literal(&c.expr) {
                     self.facts.int_consts.push((c.ident.to_string(), value));
+                }
+                if let Some(len) = literal_len(&c.expr) {
+                    self.facts.literal_lens.push((c.ident.to_string(), len));
                 }
                 self.facts
                     .statics

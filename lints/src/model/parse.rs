@@ -226,11 +226,18 @@ fn parse_args(tokens: TokenStream) -> Option<Vec<Expr>> {
     if let Ok(args) = comma_list.parse2(tokens.clone()) {
         return Some(args);
     }
+    // `vec![x; n]` becomes one `[x; n]` argument, telling it from `vec![x, n]`.
     let repeat = |input: ParseStream| {
         let value: Expr = input.parse()?;
-        input.parse::<Token![;]>()?;
+        let semi_token = input.parse::<Token![;]>()?;
         let count: Expr = input.parse()?;
-        Ok(vec![value, count])
+        Ok(vec![Expr::Repeat(syn::ExprRepeat {
+            attrs: Vec::new(),
+            bracket_token: syn::token::Bracket::default(),
+            expr: Box::new(value),
+            semi_token,
+            len: Box::new(count),
+        })])
     };
     repeat.parse2(tokens).ok()
 }

@@ -27,6 +27,8 @@ pub(crate) struct TypeTable {
     fn_at: HashMap<(usize, usize), FnId>,
     /// Integer constants with a literal value.
     int_consts: HashMap<String, u128>,
+    /// Lengths of constants and statics that are array literals.
+    literal_lens: HashMap<String, usize>,
     /// The module each function is in (its innermost inline module, else its file's module);
     /// `None` at a crate root.
     fn_modules: Vec<Option<String>>,
@@ -67,6 +69,7 @@ impl TypeTable {
                 table.statics.insert(name, ty);
             }
             table.int_consts.extend(file.int_consts);
+            table.literal_lens.extend(file.literal_lens);
             for sig in file.fns {
                 let id = table.fns.len();
                 let module = sig
@@ -140,6 +143,11 @@ impl TypeTable {
     /// The module a function is declared in (see [`TypeTable::fn_modules`]).
     pub(crate) fn module_of(&self, id: FnId) -> Option<&str> {
         self.fn_modules.get(id).and_then(|m| m.as_deref())
+    }
+
+    /// The length of a constant or static array literal.
+    pub(crate) fn literal_len(&self, name: &str) -> Option<usize> {
+        self.literal_lens.get(name).copied()
     }
 
     /// The value of an integer constant.

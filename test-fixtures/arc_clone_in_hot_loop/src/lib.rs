@@ -40,12 +40,13 @@ pub fn adapter(shared: Arc<Context>, n: usize) -> Vec<Arc<Context>> {
     (0..n).map(|_| Arc::clone(&shared)).collect() //~ arc_clone_in_hot_loop
 }
 
-/// A thousand threads, each spawned in the loop to add one: the loop is hot.
+/// A thousand threads, each spawned in the loop to add one. Each clone is its thread's
+/// ownership; what runs many times here is the spawn, `thread_spawn_per_task`'s finding.
 pub fn thousand_threads() {
     let counter = Arc::new(Mutex::new(0u64)); //~ mutex_scalar
     let mut handles = Vec::new();
     for _ in 0..1000 {
-        let c = Arc::clone(&counter); //~ arc_clone_in_hot_loop
+        let c = Arc::clone(&counter);
         handles.push(thread::spawn(move || { //~ thread_spawn_per_task
             *c.lock().unwrap() += 1;
         }));
@@ -151,4 +152,77 @@ pub fn subscribe(shared: &Arc<Context>, events: &mut Events, topics: &[&str]) {
         let ctx = Arc::clone(shared);
         events.on(move || ctx.name.len());
     }
+}
+
+/// Handed by value to a crate function that only reads it: dropped every iteration.
+pub fn handed(shared: &Arc<Context>, requests: &[u64]) -> usize {
+    let mut total = 0;
+    for request in requests {
+        total += respond(Arc::clone(shared), *request); //~ arc_clone_in_hot_loop
+        let ctx = Arc::clone(shared); //~ arc_clone_in_hot_loop
+        total += respond(ctx, *request);
+    }
+    total
+}
+
+fn respond(ctx: Arc<Context>, request: u64) -> usize {
+    ctx.name.len() + request as usize
+}
+
+/// Handed to a crate function that keeps it, or to one we cannot see into: a new owner.
+pub struct Registry {
+    contexts: Vec<Arc<Context>>,
+}
+
+impl Registry {
+    pub fn add(&mut self, ctx: Arc<Context>) {
+        self.contexts.push(ctx);
+    }
+}
+
+pub fn register(shared: &Arc<Context>, registry: &mut Registry, names: &[&str]) {
+    for _ in names {
+        registry.add(Arc::clone(shared));
+        outside::connect(Arc::clone(shared));
+    }
+}
+
+/// An object made anew each iteration holds new `Arc`s of its own.
+pub struct Bench {
+    start: Arc<Context>,
+}
+
+impl Bench {
+    pub fn new() -> Bench {
+        Bench {
+            start: Arc::new(Context {
+                name: String::new(),
+            }),
+        }
+    }
+
+    pub fn width(&self) -> usize {
+        let start = Arc::clone(&self.start);
+        start.name.len()
+    }
+}
+
+pub fn bench(rounds: &[u32]) -> usize {
+    let mut total = 0;
+    for _ in rounds {
+        let bench = Bench::new();
+        total += bench.width();
+    }
+    total
+}
+
+/// A loop over a short constant list runs a known few times.
+const HOSTS: &[&str] = &["a.example", "b.example"];
+
+pub fn per_host(shared: &Arc<Context>) -> usize {
+    let mut n = 0;
+    for host in HOSTS {
+        n += Arc::clone(shared).name.len() + host.len();
+    }
+    n
 }

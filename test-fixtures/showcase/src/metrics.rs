@@ -11,7 +11,7 @@ pub struct Metrics {
 
 impl Metrics {
     pub fn increment(&self, key: &str) {
-        let counts = Arc::clone(&self.counts); //~ arc_clone_in_hot_loop
+        let counts = Arc::clone(&self.counts);
         let key = key.to_string();
         thread::spawn(move || { //~ thread_spawn_per_task
             *counts.lock().unwrap().entry(key).or_insert(0) += 1;
@@ -29,7 +29,7 @@ pub fn thousand_threads() -> u64 {
     let counter = Arc::new(Mutex::new(0u64)); //~ mutex_scalar
     let mut handles = Vec::new();
     for _ in 0..1000 {
-        let counter = Arc::clone(&counter); //~ arc_clone_in_hot_loop
+        let counter = Arc::clone(&counter);
         handles.push(thread::spawn(move || { //~ thread_spawn_per_task
             *counter.lock().unwrap() += 1;
         }));

@@ -62,7 +62,7 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn record(&self, event: u32) {
-        let events = Arc::clone(&self.events); //~ arc_clone_in_hot_loop
+        let events = Arc::clone(&self.events);
         thread::spawn(move || { //~ thread_spawn_per_task
             events.lock().unwrap().push(event);
         });

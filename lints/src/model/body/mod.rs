@@ -46,6 +46,10 @@ pub(crate) enum DeclKey {
     Local(usize, usize),
 }
 
+/// The parameter number that stands for `self` in [`ArgRoot::Param`] and
+/// [`Condition::Hot`]: the last bit of the 64 followed.
+pub(crate) const SELF_PARAM: usize = 63;
+
 /// Index into [`BodyOutput::regions`] of the file it was produced in; made crate-unique by the
 /// caller.
 pub(crate) type RegionId = usize;
@@ -116,6 +120,8 @@ pub(crate) struct CallEdge {
     pub(crate) spawned: bool,
     /// Where each argument's value comes from.
     pub(crate) args: Vec<ArgRoot>,
+    /// Where the receiver of a method call comes from.
+    pub(crate) receiver: Option<ArgRoot>,
 }
 
 /// Where an argument's value comes from, as far as the caller shows.
@@ -124,6 +130,9 @@ pub(crate) enum ArgRoot {
     /// A variable bound anew in the innermost loop around the call: a different value each
     /// iteration.
     Varies,
+    /// A variable made anew in the innermost loop by a call or a struct literal
+    /// (`let b = Bench::new();`): a new object each iteration, whose fields are new too.
+    Made,
     /// The caller's own parameter of this index (`self` not counted).
     Param(usize),
     /// Anything else: taken to be the same value each time.
@@ -141,6 +150,9 @@ pub(crate) enum Condition {
         /// The finding is about a value taken from this parameter (`self` not counted): hot
         /// through callers only when some caller passes the same value on every iteration.
         param: Option<usize>,
+        /// The value is handed by value to a crate function: it holds only if that function
+        /// drops it (or returns it into a value that is dropped).
+        handed: Option<Handed>,
     },
     /// Reported when every candidate callee only slices parameter `param`.
     OnlySliced { callees: Vec<FnId>, param: usize },
@@ -159,6 +171,31 @@ pub(crate) struct Pending {
     pub(crate) diagnostic: Diagnostic,
 }
 
+/// What a function does with a parameter it takes by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ParamFate {
+    /// Only reads it: it is dropped when the function returns.
+    Dropped,
+    /// Puts it in what it returns (`Self { ctx }`): it lives as long as the result.
+    Returned,
+    /// Keeps it beyond the call: stores it, hands it on by value, lets a closure or thread
+    /// capture it.
+    Kept,
+}
+
+/// A value handed by value to a crate function: what happens to it is what that function does
+/// with the parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Handed {
+    pub(crate) callees: Vec<FnId>,
+    /// The argument's position in the call.
+    pub(crate) arg: usize,
+    /// A path call (`Type::f(x, ..)`), whose first argument is `self` for a method.
+    pub(crate) path_call: bool,
+    /// The call's own value is stored, so a parameter it returns is kept.
+    pub(crate) result_stored: bool,
+}
+
 /// What phase two learns about a function's body.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FnBodyFacts {
@@ -167,6 +204,8 @@ pub(crate) struct FnBodyFacts {
     /// For each parameter (excluding `self`): whether the body only slices it or takes its
     /// length, never using it whole.
     pub(crate) only_sliced: Vec<bool>,
+    /// For each parameter (excluding `self`): what the body does with it.
+    pub(crate) params: Vec<ParamFate>,
 }
 
 /// Everything phase two produces for one file.
@@ -275,6 +314,8 @@ struct Local {
     points_to_local: bool,
     /// When the variable was last bound, assigned or changed, on the walker's clock.
     bound_at: u64,
+    /// Bound by a `let` from a call or a struct literal: a new object.
+    made: bool,
     /// The hot region the variable was bound in: a new value each iteration.
     region: Option<RegionId>,
 }
@@ -495,6 +536,7 @@ impl<'a> Cx<'_, 'a> {
             function: w.function,
             region: w.region,
             param: w.param_root(about),
+            handed: w.handed.clone(),
         })
     }
 
@@ -1140,6 +1182,10 @@ pub(crate) struct Walker<'a> {
     deref_fields: HashSet<Span>,
     /// The file has `contention:allow` comments, whose reach depends on item spans.
     allow_comments: bool,
+    /// The expression being walked is handed by value to a crate function (see [`Handed`]).
+    handed: Option<Handed>,
+    /// Types are being worked out for a later statement: not to be remembered.
+    looking_ahead: std::cell::Cell<bool>,
     /// The types of the current function's expressions, by address (the tree does not move
     /// while it is walked).
     types: RefCell<HashMap<*const Expr, Ty>>,
@@ -1185,6 +1231,8 @@ pub(crate) fn walk_file(
         setup: false,
         deref_fields: HashSet::new(),
         allow_comments,
+        handed: None,
+        looking_ahead: std::cell::Cell::new(false),
         types: RefCell::new(HashMap::new()),
     };
     walker.visit_file(ast);
@@ -1298,6 +1346,9 @@ impl<'a> Walker<'a> {
     /// type of each of its prefixes again and again. `expr` must be part of the tree being
     /// walked: it is remembered by address.
     pub(crate) fn type_of(&self, expr: &Expr) -> Ty {
+        if self.looking_ahead.get() {
+            return self.type_of_uncached(expr);
+        }
         let key: *const Expr = expr;
         if let Some(ty) = self.types.borrow().get(&key) {
             return ty.clone();
@@ -1405,12 +1456,11 @@ impl<'a> Walker<'a> {
                 "format" => Ty::named("String", vec![]),
                 "vec" => Ty::named(
                     "Vec",
-                    vec![
-                        call.args
-                            .first()
-                            .map(|e| self.type_of(e))
-                            .unwrap_or_default(),
-                    ],
+                    vec![match call.args.first() {
+                        Some(Expr::Repeat(r)) => self.type_of(&r.expr),
+                        Some(first) => self.type_of(first),
+                        None => Ty::Unknown,
+                    }],
                 ),
                 _ => Ty::Unknown,
             };
@@ -1915,6 +1965,7 @@ impl<'a> Walker<'a> {
                         param: None,
                         points_to_local: false,
                         bound_at: 0,
+                        made: false,
                         region: None,
                     },
                 );
@@ -2044,6 +2095,10 @@ impl<'a> Walker<'a> {
             _ => (false, Vec::new()),
         };
         let args: Vec<ArgRoot> = args.into_iter().map(|a| self.arg_root(a)).collect();
+        let receiver = match expr {
+            Expr::MethodCall(m) => Some(self.arg_root(&m.receiver)),
+            _ => None,
+        };
         for callee in ids {
             self.out.calls.push(CallEdge {
                 caller: self.function,
@@ -2054,6 +2109,7 @@ impl<'a> Walker<'a> {
                 path_call,
                 spawned: !self.spawn_stack.is_empty(),
                 args: args.clone(),
+                receiver,
             });
         }
     }
@@ -2083,14 +2139,31 @@ impl<'a> Walker<'a> {
             },
             _ => None,
         };
-        let stored = bound_ident
-            .as_deref()
-            .is_some_and(|name| is_stored_later(name, rest));
+        // Where the bound value goes next: kept, handed to a crate function, or nowhere.
+        let (stored, handed) = match bound_ident.as_deref().and_then(|n| first_move(n, rest)) {
+            None => (false, None),
+            Some(Move::Kept) => (true, None),
+            Some(Move::Handed(call, arg)) => {
+                let callees = self.resolve_ahead(call);
+                if callees.is_empty() {
+                    (true, None)
+                } else {
+                    let handed = Handed {
+                        callees,
+                        arg,
+                        path_call: matches!(call, Expr::Call(_)),
+                        result_stored: false,
+                    };
+                    (false, Some(handed))
+                }
+            }
+        };
         self.with_statement_of(&init.expr, |w| {
             if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
                 w.binding_lock = Some(w.span(call.method.span()));
             }
             w.discarding = matches!(local.pat, Pat::Wild(_));
+            w.handed = handed;
             w.visit_stored(&init.expr, stored);
             w.binding_lock = None;
             if let Some((_, diverge)) = &init.diverge {
@@ -2136,6 +2209,7 @@ impl<'a> Walker<'a> {
                         param: None,
                         points_to_local: false,
                         bound_at: 0,
+                        made: false,
                         region: None,
                     },
                 );
@@ -2147,7 +2221,14 @@ impl<'a> Walker<'a> {
                     if path_tail(&c.func).is_some_and(|(o, f)| o.as_deref() == Some("Arc") && f == "new"));
                 let declared_ptr =
                     matches!(&local.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Ptr(_)));
+                let made = matches!(
+                    strip_parens(&init.expr),
+                    Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_)
+                );
                 if let Some(name) = single_binding(&local.pat) {
+                    if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                        l.made = made;
+                    }
                     if self.local_pointee(&init.expr, declared_ptr).is_some() {
                         if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                             l.points_to_local = true;
@@ -2222,6 +2303,14 @@ impl<'a> Walker<'a> {
                         only_sliced(&i.ident.to_string(), block)
                     }
                     _ => false,
+                })
+                .collect();
+            facts.params = params
+                .iter()
+                .map(|(t, _)| match &*t.pat {
+                    Pat::Ident(i) => param_fate(&i.ident.to_string(), block),
+                    // A destructured parameter: its parts may go anywhere.
+                    _ => ParamFate::Kept,
                 })
                 .collect();
             if let Some(id) = id {
@@ -2328,22 +2417,62 @@ impl<'a> Walker<'a> {
     /// How many times a loop over `iter` runs: a few for `0..4`, `0..WORKERS` with a small
     /// constant, `0..num_threads`, `(0..n_cpus).map(..)`; once per chunk for `data.chunks(n)`.
     fn loop_count(&self, iter: &Expr) -> LoopCount {
+        let few = |n: usize| {
+            if n as u128 <= MAX_FEW {
+                LoopCount::Few
+            } else {
+                LoopCount::Many
+            }
+        };
         match iter {
             Expr::Range(r) => {
                 let few = r.end.as_deref().is_some_and(|end| {
-                    names_thread_count(end) || self.small_count(end).is_some_and(|n| n <= MAX_FEW)
+                    names_thread_count(end)
+                        || self.small_count(end).is_some_and(|n| n <= MAX_FEW)
+                        || self.bounded_by_few_loop(end)
                 });
                 if few { LoopCount::Few } else { LoopCount::Many }
             }
+            // A literal list, or a constant one: `for host in HOSTS`, `[a, b].iter()`.
+            Expr::Array(a) => few(a.elems.len()),
+            Expr::Call(c) if expanded_macro_name(c).is_some_and(|m| m == "vec") => {
+                match c.args.first() {
+                    Some(Expr::Repeat(r)) => self
+                        .small_count(&r.len)
+                        .map_or(LoopCount::Many, |n| few(n as usize)),
+                    _ => few(c.args.len()),
+                }
+            }
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .and_then(|s| self.table.literal_len(&s.ident.to_string()))
+                .map_or(LoopCount::Many, few),
+            Expr::Reference(r) => self.loop_count(&r.expr),
             Expr::Paren(p) => self.loop_count(&p.expr),
             Expr::MethodCall(m) => match m.method.to_string().as_str() {
-                "into_iter" | "map" | "enumerate" => self.loop_count(&m.receiver),
+                "into_iter" | "map" | "enumerate" | "iter" | "copied" | "cloned" => {
+                    self.loop_count(&m.receiver)
+                }
                 "chunks" | "chunks_mut" | "chunks_exact" | "chunks_exact_mut" | "rchunks"
                 | "par_chunks" | "par_chunks_mut" => LoopCount::PerChunk,
                 _ => LoopCount::Many,
             },
             _ => LoopCount::Many,
         }
+    }
+
+    /// Whether a loop bound is the variable of an enclosing loop that runs a few times
+    /// (`for i in 1..=3 { for _ in 1..=i { .. } }`).
+    fn bounded_by_few_loop(&self, end: &Expr) -> bool {
+        let Expr::Path(p) = end else { return false };
+        let Some(local) = p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) else {
+            return false;
+        };
+        local
+            .region
+            .is_some_and(|r| self.out.regions[r].count == LoopCount::Few)
     }
 
     /// The value of a constant count: a literal, a crate constant, or one of them minus a
@@ -2376,7 +2505,11 @@ impl<'a> Walker<'a> {
             callees: Vec::new(),
         });
         let Some(work) = work else { return };
+        // The work runs once per spawn, on its own thread: not in this function's loops, not
+        // hot through its callers, holding none of its guards.
         let guards = std::mem::take(&mut self.guards);
+        let region = self.region.take();
+        let function = self.function.take();
         self.spawn_stack.push(site);
         let thread = self.thread.replace(ThreadCx::Spawned(site));
         self.with_scope(|w| match work {
@@ -2388,6 +2521,8 @@ impl<'a> Walker<'a> {
         });
         self.thread = thread;
         self.spawn_stack.pop();
+        self.function = function;
+        self.region = region;
         self.guards = guards;
     }
 }
@@ -2541,21 +2676,24 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         }
         let stored = std::mem::take(&mut self.storing);
         let discarded = std::mem::take(&mut self.discarding);
-        self.visit_expr_inner(expr, stored);
+        let handed = self.handed.take();
+        self.visit_expr_inner(expr, stored, handed.as_ref());
         // After the operands, as they are evaluated: a temporary guard taken in a receiver
         // chain is live when the outer call runs.
         self.storing = stored;
         self.discarding = discarded;
+        self.handed = handed;
         self.lint_expr(expr);
         self.storing = false;
         self.discarding = false;
+        self.handed = None;
     }
 }
 
 impl<'ast> Walker<'_> {
     /// Walks `expr`'s operands; `stored` says whether `expr`'s value is stored (see
     /// [`Cx::is_stored`]).
-    fn visit_expr_inner(&mut self, expr: &'ast Expr, stored: bool) {
+    fn visit_expr_inner(&mut self, expr: &'ast Expr, stored: bool, handed: Option<&Handed>) {
         match expr {
             Expr::ForLoop(f) => {
                 // The iterator expression runs once; its temporaries live for the whole loop.
@@ -2687,7 +2825,12 @@ impl<'ast> Walker<'_> {
                 }
                 // `x.clone().into_future()` stored: the method took the clone by value and what
                 // it returns owns it.
-                self.visit_stored(&m.receiver, stored && is_clone_call(&m.receiver));
+                self.visit_stored(
+                    &m.receiver,
+                    stored
+                        && is_clone_call(&m.receiver)
+                        && (method.starts_with("into_") || method.ends_with("_owned")),
+                );
                 self.record_slot_write(m);
                 // A method called on a temporary guard (not `unwrap`/`expect` of the lock
                 // call itself): what the critical section does.
@@ -2696,16 +2839,27 @@ impl<'ast> Walker<'_> {
                 }
                 let spawn = spawn_of(expr);
                 let future = spawned_future(spawn, &m.args);
-                let store = STORING_METHODS.contains(&method.as_str());
+                let store = keeps_arguments(expr);
+                // A crate method's fate for what it is given is in its body.
+                let callees = self.resolve_call(expr);
                 let cold = usize::from(COLD_METHODS.contains(&method.as_str()));
                 self.cold += cold;
-                for arg in &m.args {
+                for (i, arg) in m.args.iter().enumerate() {
                     match arg {
                         _ if spawned_work(spawn, future, arg) => {
                             let kind = spawn.map_or(SpawnKind::Thread, |(k, _)| k);
                             self.visit_spawn(kind, self.span(m.method.span()), Some(arg));
                         }
                         Expr::Closure(c) => self.visit_method_closure(m, c),
+                        other if !callees.is_empty() => self.visit_handed(
+                            other,
+                            Handed {
+                                callees: callees.clone(),
+                                arg: i,
+                                path_call: false,
+                                result_stored: stored,
+                            },
+                        ),
                         other => self.visit_stored(other, store),
                     }
                 }
@@ -2726,14 +2880,21 @@ impl<'ast> Walker<'_> {
                 let future = spawned_future(spawn, &c.args);
                 let immediate = path_tail(&c.func)
                     .is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()));
-                let store = stores_arguments(c) || (stored && is_constructor(c));
+                // A constructor's (or `vec!`'s) value is where its parts go; other calls keep
+                // what they are given by value.
+                let collects = is_constructor(c)
+                    || expanded_macro_name(c).is_some_and(|m| m == "vec");
+                let store = keeps_arguments(expr) || (stored && collects);
+                // A crate function's fate for what it is given is in its body; a value built
+                // from parts hands them on wherever it goes.
+                let callees = self.resolve_call(expr);
                 let cold = usize::from(
                     path_tail(&c.func).is_some_and(|(_, f)| f == "Err")
                         || expanded_macro_name(c)
                             .is_some_and(|m| COLD_MACROS.contains(&m.as_str())),
                 );
                 self.cold += cold;
-                for arg in &c.args {
+                for (i, arg) in c.args.iter().enumerate() {
                     match arg {
                         _ if spawned_work(spawn, future, arg) => {
                             let kind = spawn.map_or(SpawnKind::Thread, |(k, _)| k);
@@ -2755,6 +2916,19 @@ impl<'ast> Walker<'_> {
                             self.thread = thread;
                         }
                         Expr::Closure(cl) => self.visit_deferred(cl),
+                        other if !callees.is_empty() => self.visit_handed(
+                            other,
+                            Handed {
+                                callees: callees.clone(),
+                                arg: i,
+                                path_call: true,
+                                result_stored: stored,
+                            },
+                        ),
+                        other if collects && handed.is_some() => {
+                            self.handed = handed.cloned();
+                            self.visit_stored(other, store)
+                        }
                         other => self.visit_stored(other, store),
                     }
                 }
@@ -2820,7 +2994,10 @@ impl Walker<'_> {
     /// The parameter (index, `self` not counted) a value is reached from.
     fn param_root(&self, expr: &Expr) -> Option<usize> {
         let root = root_var(expr)?;
-        self.lookup(&root.to_string())?.param
+        match self.lookup(&root.to_string()) {
+            Some(local) => local.param,
+            None => (root == "self").then_some(SELF_PARAM),
+        }
     }
 
     /// Where an argument's value comes from.
@@ -2829,8 +3006,10 @@ impl Walker<'_> {
             return ArgRoot::Other;
         };
         match self.lookup(&root.to_string()) {
+            Some(l) if self.region.is_some() && l.region == self.region && l.made => ArgRoot::Made,
             Some(l) if self.region.is_some() && l.region == self.region => ArgRoot::Varies,
             Some(l) => l.param.map_or(ArgRoot::Other, ArgRoot::Param),
+            None if root == "self" => ArgRoot::Param(SELF_PARAM),
             None => ArgRoot::Other,
         }
     }
@@ -2919,6 +3098,22 @@ impl Walker<'_> {
             let span = self.span(node.span());
             self.out.items.push(span);
         }
+    }
+
+    /// The crate functions a later statement's call may resolve to, worked out without
+    /// remembering the types met on the way: the variables bound in between are not in scope
+    /// yet, so those types may be wrong where the call really is.
+    fn resolve_ahead(&self, call: &Expr) -> Vec<FnId> {
+        self.looking_ahead.set(true);
+        let callees = self.resolve_call(call);
+        self.looking_ahead.set(false);
+        callees
+    }
+
+    /// Walks `expr` as a value handed by value to a crate function.
+    fn visit_handed(&mut self, expr: &Expr, handed: Handed) {
+        self.handed = Some(handed);
+        self.visit_expr(expr);
     }
 
     /// Walks `expr` as an operand whose value is stored (or not).
@@ -3543,32 +3738,6 @@ fn names_thread_index(index: &Expr) -> bool {
     }
 }
 
-/// Methods that keep their arguments beyond the call: into a collection, a cell, a channel.
-const STORING_METHODS: &[&str] = &[
-    "push",
-    "push_back",
-    "push_front",
-    "insert",
-    "extend",
-    "send",
-    "try_send",
-    "blocking_send",
-    "set",
-    "replace",
-    "get_or_insert",
-];
-
-/// Whether a path call keeps its arguments beyond the call (`Arc::into_raw(x)`,
-/// `mem::forget(x)`, `Box::leak(x)`).
-fn stores_arguments(call: &syn::ExprCall) -> bool {
-    path_tail(&call.func).is_some_and(|(_, f)| {
-        matches!(
-            f.as_str(),
-            "into_raw" | "forget" | "leak" | "into_raw_parts" | "from_raw"
-        )
-    })
-}
-
 /// Whether a call builds a value from its arguments: a tuple struct or enum variant
 /// (`Some(x)`, `Data(x)`), or `Type::new(x)` / `Type::from(x)`.
 fn is_constructor(call: &syn::ExprCall) -> bool {
@@ -3583,15 +3752,36 @@ fn is_constructor(call: &syn::ExprCall) -> bool {
 /// Whether the value of `expr` is, or holds, the variable `name`: `name`, `Some(name)`,
 /// `Worker { ctx: name }`, `(name, 1)`, or a closure that captures it.
 fn holds(expr: &Expr, name: &str) -> bool {
+    holds_moved(expr, name) || matches!(expr, Expr::Closure(c) if mentions(&c.body, name))
+}
+
+/// Whether `expr` moves the variable `name` into its value: `name`, `Some(name)`,
+/// `Worker { ctx: name }`, `(name, 1)` (not a closure capture).
+fn holds_moved(expr: &Expr, name: &str) -> bool {
     match expr {
         Expr::Path(p) => p.path.is_ident(name),
-        Expr::Struct(s) => s.fields.iter().any(|f| holds(&f.expr, name)),
-        Expr::Tuple(t) => t.elems.iter().any(|e| holds(e, name)),
-        Expr::Array(a) => a.elems.iter().any(|e| holds(e, name)),
-        Expr::Paren(p) => holds(&p.expr, name),
-        Expr::Group(g) => holds(&g.expr, name),
-        Expr::Call(c) => is_constructor(c) && c.args.iter().any(|a| holds(a, name)),
-        Expr::Closure(c) => mentions(&c.body, name),
+        Expr::Struct(s) => s.fields.iter().any(|f| holds_moved(&f.expr, name)),
+        Expr::Tuple(t) => t.elems.iter().any(|e| holds_moved(e, name)),
+        Expr::Array(a) => a.elems.iter().any(|e| holds_moved(e, name)),
+        Expr::Paren(p) => holds_moved(&p.expr, name),
+        Expr::Group(g) => holds_moved(&g.expr, name),
+        Expr::Call(c) => is_constructor(c) && c.args.iter().any(|a| holds_moved(a, name)),
+        _ => false,
+    }
+}
+
+/// Whether a call keeps what it is given by value: a method (other than `drop`), or a function
+/// that is not a constructor (`Some(..)`, `Type::new(..)`, whose value is where it goes) nor a
+/// formatting or assertion macro, which only reads its arguments.
+fn keeps_arguments(call: &Expr) -> bool {
+    match call {
+        Expr::MethodCall(m) => m.method != "drop",
+        Expr::Call(c) => match expanded_macro_name(c) {
+            Some(_) => false,
+            None => {
+                !is_constructor(c) && !path_tail(&c.func).is_some_and(|(_, f)| f == "drop")
+            }
+        },
         _ => false,
     }
 }
@@ -3627,6 +3817,134 @@ fn mention_count(name: &str, stmts: &[syn::Stmt]) -> usize {
     count.1
 }
 
+/// The first thing a later statement does with a variable that moves it.
+enum Move<'e> {
+    /// Stored, captured by a closure that runs later or on a spawned thread, or given by value
+    /// to a call we cannot see into.
+    Kept,
+    /// Given by value as argument `usize` of this call, whose callee may be the crate's.
+    Handed(&'e Expr, usize),
+}
+
+/// Where the variable `name` goes in `stmts` (see [`Move`]); `None` when nothing moves it.
+fn first_move<'e>(name: &str, stmts: &'e [syn::Stmt]) -> Option<Move<'e>> {
+    struct Find<'n, 'e> {
+        name: &'n str,
+        found: Option<Move<'e>>,
+    }
+    impl<'e> Visit<'e> for Find<'_, 'e> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if self.found.is_some() {
+                return;
+            }
+            let args = match expr {
+                Expr::MethodCall(m) => Some(&m.args),
+                Expr::Call(c) => Some(&c.args),
+                _ => None,
+            };
+            if let Some(args) = args {
+                if captured(expr, args, self.name) {
+                    self.found = Some(Move::Kept);
+                    return;
+                }
+                if keeps_arguments(expr) {
+                    if let Some(i) = args.iter().position(|a| holds_moved(a, self.name)) {
+                        // Wrapped in a constructor first, it is kept by what it is wrapped in.
+                        let direct = matches!(&args[i], Expr::Path(p) if p.path.is_ident(self.name));
+                        self.found = Some(if direct {
+                            Move::Handed(expr, i)
+                        } else {
+                            Move::Kept
+                        });
+                        return;
+                    }
+                }
+            }
+            if let Expr::Assign(a) = expr {
+                if holds(&a.right, self.name) {
+                    self.found = Some(Move::Kept);
+                    return;
+                }
+            }
+            visit::visit_expr(self, expr);
+        }
+        fn visit_item(&mut self, _: &'e syn::Item) {}
+    }
+    let mut find = Find { name, found: None };
+    for stmt in stmts {
+        find.visit_stmt(stmt);
+    }
+    find.found
+}
+
+/// Whether a call's closure that runs later, or its spawned thread's or task's work, captures
+/// the variable `name`.
+fn captured(call: &Expr, args: &Punctuated<Expr, Token![,]>, name: &str) -> bool {
+    let spawn = spawn_of(call);
+    let future = spawned_future(spawn, args);
+    args.iter().any(|a| match a {
+        Expr::Closure(c) => (runs_later(call, c) || spawned(spawn, c)) && mentions(&c.body, name),
+        Expr::Async(block) => {
+            future.is_some_and(|f| std::ptr::eq(f, a)) && block_mentions(&block.block, name)
+        }
+        _ => false,
+    })
+}
+
+/// What a function does with its parameter `name`: keeps it (see [`is_stored_later`]), returns
+/// it in its result, or only reads it.
+fn param_fate(name: &str, block: &syn::Block) -> ParamFate {
+    if is_stored_later(name, &block.stmts) {
+        return ParamFate::Kept;
+    }
+    struct Returns<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Returns<'_> {
+        fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+            self.1 |= r.expr.as_deref().is_some_and(|e| holds_moved(e, self.0));
+            visit::visit_expr_return(self, r);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut returns = Returns(name, false);
+    returns.visit_block(block);
+    let tail = match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, name),
+        _ => false,
+    };
+    if returns.1 || tail {
+        ParamFate::Returned
+    } else {
+        ParamFate::Dropped
+    }
+}
+
+/// Whether a block's value, through `if`/`match`/block tails, holds `name`.
+fn tails_hold(expr: &Expr, name: &str) -> bool {
+    let block_tail = |block: &syn::Block| match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, name),
+        _ => false,
+    };
+    match expr {
+        Expr::Block(b) => block_tail(&b.block),
+        Expr::If(i) => {
+            block_tail(&i.then_branch)
+                || i.else_branch.as_ref().is_some_and(|(_, e)| tails_hold(e, name))
+        }
+        Expr::Match(m) => m.arms.iter().any(|arm| tails_hold(&arm.body, name)),
+        other => holds_moved(other, name),
+    }
+}
+
+/// Whether `name` occurs in `block` as a path.
+fn block_mentions(block: &syn::Block, name: &str) -> bool {
+    block.stmts.iter().any(|stmt| match stmt {
+        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| mentions(&i.expr, name)),
+        syn::Stmt::Expr(e, _) => mentions(e, name),
+        _ => false,
+    })
+}
+
 /// Whether `name` occurs in `expr` as a path.
 fn mentions(expr: &Expr, name: &str) -> bool {
     struct Find<'n>(&'n str, bool);
@@ -3652,32 +3970,18 @@ fn is_stored_later(name: &str, stmts: &[syn::Stmt]) -> bool {
         found: bool,
     }
     impl Find<'_> {
-        /// A closure that captures the variable and runs later keeps it.
-        fn captured_by_deferred(&mut self, call: &Expr, args: &Punctuated<Expr, Token![,]>) {
-            if args.iter().any(|a| {
-                matches!(a, Expr::Closure(c) if runs_later(call, c) && mentions(&c.body, self.name))
-            }) {
-                self.found = true;
-            }
+        /// What a call does with the variable: keeps it if it is given it by value, or if a
+        /// closure that runs later, or on a spawned thread or task, captures it.
+        fn call(&mut self, call: &Expr, args: &Punctuated<Expr, Token![,]>) {
+            self.found |= captured(call, args, self.name)
+                || (keeps_arguments(call) && args.iter().any(|a| holds_moved(a, self.name)));
         }
     }
     impl<'ast> Visit<'ast> for Find<'_> {
         fn visit_expr(&mut self, expr: &'ast Expr) {
             match expr {
-                Expr::MethodCall(m) => {
-                    if STORING_METHODS.contains(&m.method.to_string().as_str())
-                        && m.args.iter().any(|a| holds(a, self.name))
-                    {
-                        self.found = true;
-                    }
-                    self.captured_by_deferred(expr, &m.args);
-                }
-                Expr::Call(c) => {
-                    if stores_arguments(c) && c.args.iter().any(|a| holds(a, self.name)) {
-                        self.found = true;
-                    }
-                    self.captured_by_deferred(expr, &c.args);
-                }
+                Expr::MethodCall(m) => self.call(expr, &m.args),
+                Expr::Call(c) => self.call(expr, &c.args),
                 _ => {}
             }
             visit::visit_expr(self, expr);
