@@ -361,7 +361,10 @@ fn child_job(parent: &Path, ownership: Ownership, decl: &ModDecl, index: usize, 
                 base.join(format!("{}.rs", decl.name)),
                 Ownership::OwnDirectory,
             ),
-            (base.join(&decl.name).join("mod.rs"), Ownership::OwnDirectory),
+            (
+                base.join(&decl.name).join("mod.rs"),
+                Ownership::OwnDirectory,
+            ),
         ]),
     }
     Job {

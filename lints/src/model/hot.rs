@@ -28,6 +28,8 @@ struct HotReason {
 pub(crate) struct Graph<'a> {
     out: &'a BodyOutput,
     facts: HashMap<FnId, &'a FnBodyFacts>,
+    /// Functions that block, with how (see [`blocking_functions`]).
+    blocking: HashMap<FnId, String>,
     /// Functions that start long-running workers or tasks.
     starts_workers: Vec<bool>,
     /// Regions that start them directly.
@@ -41,6 +43,7 @@ impl<'a> Graph<'a> {
         let mut graph = Graph {
             out,
             facts,
+            blocking: blocking_functions(table, out),
             starts_workers: vec![false; table.fns.len()],
             region_starts_workers: vec![false; out.regions.len()],
         };
@@ -70,11 +73,14 @@ impl<'a> Graph<'a> {
     pub(crate) fn is_worker(&self, site: &SpawnSite) -> bool {
         site.kind == SpawnKind::Task
             || site.loops
+            || site.runs_callback
+            || site.blocks
             || site.callees.iter().any(|ids| {
                 !ids.is_empty()
-                    && ids
-                        .iter()
-                        .all(|id| self.facts.get(id).is_some_and(|f| f.long_running))
+                    && ids.iter().all(|id| {
+                        self.facts.get(id).is_some_and(|f| f.long_running)
+                            || self.blocking.contains_key(id)
+                    })
             })
     }
 
@@ -152,7 +158,9 @@ fn same_each_time(
             }
             // The receiver: an element of what the loop walks is taken to hold the same `Arc`s
             // as its siblings; an object the loop makes anew (`Bench::new()`) holds new ones.
-            let receiver = call.receiver.or_else(|| call.args.first().filter(|_| shift == 1).copied());
+            let receiver = call
+                .receiver
+                .or_else(|| call.args.first().filter(|_| shift == 1).copied());
             let receiver_same = match receiver {
                 Some(ArgRoot::Made) => false,
                 Some(ArgRoot::Varies) | None => true,
@@ -420,7 +428,7 @@ impl<'a> HotCode<'a> {
     /// Reports the pending findings whose condition holds, adding the call chain where a
     /// function is hot only through its callers.
     pub(crate) fn settle(&self, out: &BodyOutput) -> Vec<Diagnostic> {
-        let blocking = blocking_functions(self.table, out);
+        let blocking = &self.graph.blocking;
         let mut settled = Vec::new();
         for pending in &out.pending {
             match &pending.condition {

@@ -15,8 +15,8 @@ pub(crate) mod ty;
 pub(crate) mod types;
 
 use crate::diagnostic::Diagnostic;
-use crate::{rules, suppress};
 use crate::{CrateFiles, CrateInfo, SourceFile, SourceLoader};
+use crate::{rules, suppress};
 use body::BodyOutput;
 use types::TypeTable;
 

@@ -71,9 +71,14 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     let direct = blocking(cx, expr);
     // Remember which functions block, for the calls made to them under a lock. A callback is
     // whatever its caller passes, so a function calling one blocks only if its caller's does.
-    if let (Some((what, _)), Some(function), false) = (&direct, cx.function(), cx.in_spawned()) {
+    if let Some((what, _)) = &direct {
         if !matches!(expr, Expr::Await(_)) && !what.contains("caller-supplied") {
-            sink.note_blocking(function, what.clone());
+            match (cx.spawn_site(), cx.function()) {
+                // Spawned work that blocks is a thread's job, not a short task.
+                (Some(site), _) => sink.note_spawn_blocking(site),
+                (None, Some(function)) => sink.note_blocking(function, what.clone()),
+                (None, None) => {}
+            }
         }
     }
     let guards = cx.live_guards();
@@ -166,6 +171,7 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
                             "connect" | "connect_timeout"
                         )
                         | (Some("TcpListener" | "UdpSocket" | "UnixListener"), "bind")
+                        | (_, "block_on")
                 );
                 if blocks {
                     let shown = match prev {
@@ -208,6 +214,7 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
                 "wait" if m.args.is_empty() && value.is_named("Barrier") => {
                     "`Barrier::wait`".into()
                 }
+                "block_on" if m.args.len() == 1 => "`block_on` of a future".into(),
                 "output" | "status" | "wait" | "wait_with_output"
                     if m.args.is_empty()
                         && (value.is_named("Command")

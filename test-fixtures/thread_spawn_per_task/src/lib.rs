@@ -3,7 +3,8 @@
 
 use std::process::Command;
 use std::sync::mpsc::Receiver;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Barrier, Mutex};
+use std::time::Duration;
 use std::thread;
 
 #[derive(Clone, Copy)]
@@ -146,5 +147,44 @@ pub fn once(job: Job) -> u64 {
 pub fn processes(names: &[&str]) {
     for name in names {
         let _ = Command::new(name).spawn();
+    }
+}
+
+/// Threads that block: a child process, a sleep, a barrier all of them must reach together.
+fn run_job(name: &str) -> bool {
+    Command::new("make").arg(name).status().is_ok_and(|s| s.success())
+}
+
+pub fn builds(names: Vec<String>) -> usize {
+    let handles: Vec<_> = names
+        .into_iter()
+        .map(|name| thread::spawn(move || run_job(&name)))
+        .collect();
+    handles.into_iter().filter(|h| h.is_finished()).count()
+}
+
+pub fn waits(delays: &[u64]) {
+    for &ms in delays {
+        thread::spawn(move || thread::sleep(Duration::from_millis(ms)));
+    }
+}
+
+pub fn together(barrier: Arc<Barrier>, racers: &[u32]) {
+    for _ in racers {
+        let barrier = Arc::clone(&barrier);
+        thread::spawn(move || {
+            barrier.wait();
+        });
+    }
+}
+
+/// A thread running work its caller supplies: what it does is not in sight.
+pub fn on_thread<F: FnOnce() + Send + 'static>(work: F) {
+    thread::spawn(move || work());
+}
+
+pub fn each(items: Vec<Box<dyn FnOnce() + Send>>) {
+    for item in items {
+        on_thread(item);
     }
 }

@@ -104,6 +104,11 @@ pub(crate) struct SpawnSite {
     /// Crate functions the spawned closure calls, as candidate lists: a closure that calls a
     /// function that loops is a worker too.
     pub(crate) callees: Vec<Vec<FnId>>,
+    /// The spawned work runs a closure its caller supplied: what it does is not in sight.
+    pub(crate) runs_callback: bool,
+    /// The spawned work blocks (a sleep, I/O, a child process, a barrier): a thread is the
+    /// right tool for it, however short its code.
+    pub(crate) blocks: bool,
 }
 
 /// A call from one function to crate functions.
@@ -514,9 +519,9 @@ impl<'a> Cx<'_, 'a> {
         self.walker.function
     }
 
-    /// Whether code here runs in a closure handed to a spawned thread or task.
-    pub(crate) fn in_spawned(&self) -> bool {
-        !self.walker.spawn_stack.is_empty()
+    /// The spawn site whose work code here is part of, innermost first.
+    pub(crate) fn spawn_site(&self) -> Option<usize> {
+        self.walker.spawn_stack.last().copied()
     }
 
     /// Whether code here is in a loop or adapter closure of its own function.
@@ -566,6 +571,13 @@ impl Sink<'_> {
     /// Records that `function` blocks itself (not in a thread it spawns), with what blocks.
     pub(crate) fn note_blocking(&mut self, function: FnId, what: String) {
         self.out.blocking.push((function, what));
+    }
+
+    /// Records that the work spawned at `site` blocks.
+    pub(crate) fn note_spawn_blocking(&mut self, site: usize) {
+        if let Some(spawn) = self.out.spawns.get_mut(site) {
+            spawn.blocks = true;
+        }
     }
 
     /// Reports a finding about a value written into the atomic `atomic` unless the same
@@ -2503,6 +2515,8 @@ impl<'a> Walker<'a> {
             region: self.region,
             loops: matches!(work, Some(Expr::Closure(c)) if closure_loops(c)),
             callees: Vec::new(),
+            runs_callback: false,
+            blocks: false,
         });
         let Some(work) = work else { return };
         // The work runs once per spawn, on its own thread: not in this function's loops, not
@@ -2875,6 +2889,11 @@ impl<'ast> Walker<'_> {
             }
             Expr::Call(c) => {
                 self.record_call(expr);
+                if let Some(&site) = self.spawn_stack.last() {
+                    if self.calls_callable(&c.func) {
+                        self.out.spawns[site].runs_callback = true;
+                    }
+                }
                 self.visit_expr(&c.func);
                 let spawn = spawn_of(expr);
                 let future = spawned_future(spawn, &c.args);
@@ -2882,8 +2901,8 @@ impl<'ast> Walker<'_> {
                     .is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()));
                 // A constructor's (or `vec!`'s) value is where its parts go; other calls keep
                 // what they are given by value.
-                let collects = is_constructor(c)
-                    || expanded_macro_name(c).is_some_and(|m| m == "vec");
+                let collects =
+                    is_constructor(c) || expanded_macro_name(c).is_some_and(|m| m == "vec");
                 let store = keeps_arguments(expr) || (stored && collects);
                 // A crate function's fate for what it is given is in its body; a value built
                 // from parts hands them on wherever it goes.
@@ -3108,6 +3127,15 @@ impl Walker<'_> {
         let callees = self.resolve_call(call);
         self.looking_ahead.set(false);
         callees
+    }
+
+    /// Whether a callee is a closure or function value (`f(..)`, `(self.cb)(..)`) rather than a
+    /// named function.
+    fn calls_callable(&self, callee: &Expr) -> bool {
+        let callee = strip_parens(callee);
+        let named_fn = matches!(callee, Expr::Path(p) if p.path.segments.len() > 1
+            || p.path.get_ident().is_some_and(|i| self.lookup(&i.to_string()).is_none()));
+        !named_fn && matches!(self.type_of(callee).auto_deref(), Ty::Callable)
     }
 
     /// Walks `expr` as a value handed by value to a crate function.
@@ -3778,9 +3806,7 @@ fn keeps_arguments(call: &Expr) -> bool {
         Expr::MethodCall(m) => m.method != "drop",
         Expr::Call(c) => match expanded_macro_name(c) {
             Some(_) => false,
-            None => {
-                !is_constructor(c) && !path_tail(&c.func).is_some_and(|(_, f)| f == "drop")
-            }
+            None => !is_constructor(c) && !path_tail(&c.func).is_some_and(|(_, f)| f == "drop"),
         },
         _ => false,
     }
@@ -3850,7 +3876,8 @@ fn first_move<'e>(name: &str, stmts: &'e [syn::Stmt]) -> Option<Move<'e>> {
                 if keeps_arguments(expr) {
                     if let Some(i) = args.iter().position(|a| holds_moved(a, self.name)) {
                         // Wrapped in a constructor first, it is kept by what it is wrapped in.
-                        let direct = matches!(&args[i], Expr::Path(p) if p.path.is_ident(self.name));
+                        let direct =
+                            matches!(&args[i], Expr::Path(p) if p.path.is_ident(self.name));
                         self.found = Some(if direct {
                             Move::Handed(expr, i)
                         } else {
@@ -3929,7 +3956,9 @@ fn tails_hold(expr: &Expr, name: &str) -> bool {
         Expr::Block(b) => block_tail(&b.block),
         Expr::If(i) => {
             block_tail(&i.then_branch)
-                || i.else_branch.as_ref().is_some_and(|(_, e)| tails_hold(e, name))
+                || i.else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| tails_hold(e, name))
         }
         Expr::Match(m) => m.arms.iter().any(|arm| tails_hold(&arm.body, name)),
         other => holds_moved(other, name),
