@@ -201,12 +201,7 @@ fn parse_items(tokens: TokenStream) -> Option<Vec<Item>> {
 /// The items of every branch of `cfg_if! { if #[cfg(..)] { .. } else { .. } }`: which branch
 /// a build takes is the configuration's business, and each may declare modules and code.
 fn cfg_if_items(mac: &syn::Macro) -> Option<Vec<Item>> {
-    if !mac
-        .path
-        .segments
-        .last()
-        .is_some_and(|s| s.ident == "cfg_if")
-    {
+    if mac.path.segments.last().is_none_or(|s| s.ident != "cfg_if") {
         return None;
     }
     let mut items = Vec::new();

@@ -3806,7 +3806,7 @@ fn keeps_arguments(call: &Expr) -> bool {
         Expr::MethodCall(m) => m.method != "drop",
         Expr::Call(c) => match expanded_macro_name(c) {
             Some(_) => false,
-            None => !is_constructor(c) && !path_tail(&c.func).is_some_and(|(_, f)| f == "drop"),
+            None => !is_constructor(c) && path_tail(&c.func).is_none_or(|(_, f)| f != "drop"),
         },
         _ => false,
     }
