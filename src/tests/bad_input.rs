@@ -10,7 +10,12 @@ use std::process::{Command, Output, Stdio};
 
 use crate::common::binary_in;
 
-const SCALAR_MUTEX: &str = "pub struct Counter {\n    pub n: std::sync::Mutex<u64>,\n}\n";
+const SCALAR_MUTEX: &str = "pub struct Counter {\n    pub n: std::sync::Mutex<u64>,\n}\n\nimpl Counter {\n    pub fn bump(&self) {\n        *self.n.lock().unwrap() += 1;\n    }\n}\n";
+
+/// A use of struct `S{i}`'s scalar lock, so that `mutex_scalar` reports its declaration.
+fn bump(i: usize) -> String {
+    format!("impl S{i} {{ pub fn bump(&self) {{ *self.n.lock().unwrap() += 1; }} }}")
+}
 
 /// Writes `files` (path, contents) under `dir`, creating directories as needed.
 fn write_files(dir: &Path, files: &[(&str, &[u8])]) {
@@ -214,7 +219,8 @@ fn a_ten_megabyte_file_is_checked_whole() {
     let mut text = String::new();
     for i in 0..1000 {
         text.push_str(&format!(
-            "pub struct S{i} {{\n    pub n: std::sync::Mutex<u64>,\n}}\npub const B{i}: &str = \"{blob}\";\n"
+            "pub struct S{i} {{\n    pub n: std::sync::Mutex<u64>,\n}}\npub const B{i}: &str = \"{blob}\"; {}\n",
+            bump(i)
         ));
     }
     assert!(text.len() > 10_000_000);
@@ -369,7 +375,12 @@ fn a_reader_that_stops_after_one_line_ends_the_run_quietly() {
     // Far more output than a pipe holds, so the writer is still writing when the reader goes.
     let temp = tempfile::tempdir().unwrap();
     let text: String = (0..2000)
-        .map(|i| format!("pub struct S{i} {{ pub n: std::sync::Mutex<u64> }}\n"))
+        .map(|i| {
+            format!(
+                "pub struct S{i} {{ pub n: std::sync::Mutex<u64> }} {}\n",
+                bump(i)
+            )
+        })
         .collect();
     write_files(temp.path(), &[("many.rs", text.as_bytes())]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_cargo-contention"))

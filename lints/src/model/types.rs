@@ -21,7 +21,8 @@ pub(crate) struct TypeTable {
     clone: HashSet<String>,
     /// Names of struct fields typed `Arc<_>` anywhere in the crate.
     arc_fields: HashSet<String>,
-    /// Every type name the crate defines, ambiguous ones included.
+    /// Every type name the crate defines (structs, enums, unions, aliases), ambiguous ones
+    /// included.
     defined: HashSet<String>,
     /// Functions by (file, start of name): how a body finds its own signature.
     fn_at: HashMap<(usize, usize), FnId>,
@@ -60,6 +61,7 @@ impl TypeTable {
                 table.types.insert(def.name.clone(), def);
             }
             for alias in file.aliases {
+                table.defined.insert(alias.name.clone());
                 if table.aliases.contains_key(&alias.name) {
                     ambiguous.insert(format!("type {}", alias.name));
                 }
