@@ -20,16 +20,18 @@ declare_lint!(
 /// Flags the allocating call; the lock is shown as a secondary label.
 pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) serialises work on purpose.
+    // A lock of this function's own has no other user to wait.
     let Some(newest) = cx
         .live_guards()
         .into_iter()
-        .filter(|g| !g.section)
+        .filter(|g| !g.section && !g.private)
         .max_by_key(|g| g.taken_at)
     else {
         return;
     };
-    // Building an error or a log line is not the critical section's usual work.
-    if cx.in_cold_path() {
+    // Building an error or a log line is not the critical section's usual work, and in a loop
+    // over the guarded data how many values are made is known only under the lock.
+    if cx.in_cold_path() || cx.in_loop_over_guard() {
         return;
     }
     let Some((what, inputs, span)) = allocation(cx, expr) else {
@@ -69,7 +71,7 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     .with_label("a heap allocation inside the critical section")
     .with_secondary(cx.file(), newest.lock_span, format!("the lock on `{locked}` is held from here"))
     .with_note("the allocator's work, and a system call when it needs more memory, now happens while every other thread that needs the lock waits")
-    .with_help("make the value before taking the lock and move it in (`let key = name.to_string();` first, then lock and insert)");
+    .with_help("make the value before taking the lock and move it in (`let key = name.to_string();` first, then lock and insert), or after releasing it");
     sink.report(diagnostic);
 }
 

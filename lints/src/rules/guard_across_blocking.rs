@@ -106,12 +106,18 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     // the callback) is held on purpose; an async lock is made to be held across `.await`.
     let used = used_guards(cx, expr);
     // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) guards a section of code, not data:
-    // what the section does is its purpose.
-    let Some(guard) = guards
-        .iter()
-        .rev()
-        .find(|g| !(used.contains(&g.id) || g.section || (awaits && g.is_async)))
-    else {
+    // what the section does is its purpose. A guard in a `Condvar` protocol is ordered by it; a
+    // lock of this function's own has no other user to wait; joining threads whose handles are
+    // the guarded data is what that lock is for.
+    let joins = what.starts_with("`join`");
+    let Some(guard) = guards.iter().rev().find(|g| {
+        !(used.contains(&g.id)
+            || g.section
+            || g.condvar
+            || g.private
+            || (awaits && g.is_async)
+            || (joins && g.inner.display().contains("JoinHandle")))
+    }) else {
         return;
     };
     let locked = guard.inner.display();

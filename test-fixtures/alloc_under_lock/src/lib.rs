@@ -80,3 +80,31 @@ impl Registry {
         self.shared.lock().unwrap().push(Arc::clone(value));
     }
 }
+
+/// No lock is held where `try_lock` failed.
+pub fn try_or_defer(log: &Mutex<Vec<String>>, deferred: &Mutex<Vec<String>>, line: &str) {
+    if let Ok(mut lines) = log.try_lock() {
+        lines.push(line.len().to_string()); //~ alloc_under_lock
+    } else {
+        let owned = line.to_owned();
+        deferred.lock().unwrap().push(owned);
+    }
+}
+
+/// One value per entry of the guarded data: how many is known only under the lock.
+pub fn tags(registry: &Mutex<HashMap<String, u64>>) -> Vec<(Vec<u8>, u64)> {
+    let counts = registry.lock().unwrap();
+    let mut out = Vec::new();
+    for (_, n) in counts.iter() {
+        out.push((b"tag".to_vec(), *n));
+    }
+    out
+}
+
+/// A lock of this function's own has no other user to wait.
+pub fn scratch(prefix: &str) -> usize {
+    let lines = Mutex::new(Vec::new());
+    lines.lock().unwrap().push(prefix.to_string());
+    let n = lines.lock().unwrap().len();
+    n
+}

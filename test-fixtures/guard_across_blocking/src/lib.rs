@@ -170,3 +170,38 @@ fn with_count(entries: &Mutex<Vec<u64>>, f: impl Fn(usize)) {
 pub fn count_twice(entries: &Mutex<Vec<u64>>) {
     with_count(entries, |n| drop(n));
 }
+
+/// Joining the threads whose handles are the guarded data is what that lock is for.
+pub fn join_all(handles: &Mutex<Vec<JoinHandle<u64>>>) -> u64 {
+    let mut total = 0;
+    for handle in std::mem::take(&mut *handles.lock().unwrap()) {
+        total += handle.join().unwrap();
+    }
+    total
+}
+
+/// A condvar handshake: the guard comes back from the wait, and the waited-for thread is done
+/// with the lock before it is joined.
+pub fn handshake(state: &(Mutex<bool>, Condvar), worker: JoinHandle<u64>) -> u64 {
+    let (lock, changed) = state;
+    let mut done = lock.lock().unwrap();
+    while !*done {
+        done = changed.wait(done).unwrap();
+    }
+    worker.join().unwrap()
+}
+
+/// A lock of this function's own: no other thread can wait for it.
+pub fn private(worker: JoinHandle<u64>) -> u64 {
+    let scratch = Mutex::new(Vec::new());
+    let mut entries = scratch.lock().unwrap();
+    entries.push(worker.join().unwrap());
+    entries.len() as u64
+}
+
+/// A guard moved to a name that says it is only held.
+pub fn held(lock: &Mutex<Vec<u64>>) {
+    let guard = lock.lock().unwrap();
+    let _held = guard;
+    thread::sleep(Duration::from_millis(1));
+}

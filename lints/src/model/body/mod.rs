@@ -321,6 +321,8 @@ struct Local {
     bound_at: u64,
     /// Bound by a `let` from a call or a struct literal: a new object.
     made: bool,
+    /// A lock that the rest of its block only ever locks: nothing shares it.
+    private_lock: bool,
     /// The hot region the variable was bound in: a new value each iteration.
     region: Option<RegionId>,
 }
@@ -335,6 +337,15 @@ struct Guard {
     /// The lock guards a section of code rather than data: a `Mutex<()>`, or a guard bound to
     /// a `_`-prefixed name that is never read (`let _g = LOCK.lock();`).
     section: bool,
+    /// Taken with `try_lock`/`try_read`/`try_write`: in the `else` of an `if let` on it there
+    /// is no guard.
+    tried: bool,
+    /// Part of a `Condvar` protocol: the guard is handed to a wait, and what is done with it
+    /// afterwards is ordered by that protocol.
+    condvar: bool,
+    /// The lock is a variable of this function that nothing else can reach (it is only ever
+    /// locked here): no other thread waits for it.
+    private: bool,
     /// When the lock was taken, on the walker's clock.
     taken_at: u64,
     /// Temporaries die with their statement.
@@ -358,6 +369,10 @@ pub(crate) struct GuardView<'a> {
     pub(crate) is_async: bool,
     /// The lock guards a section of code, not data (`Mutex<()>`, `let _g = LOCK.lock()`).
     pub(crate) section: bool,
+    /// Part of a `Condvar` protocol.
+    pub(crate) condvar: bool,
+    /// The lock is this function's own, reachable by no other thread.
+    pub(crate) private: bool,
     /// When the lock was taken, on the clock of [`Cx::bound_at`].
     pub(crate) taken_at: u64,
 }
@@ -411,6 +426,8 @@ impl<'a> Cx<'_, 'a> {
                 inner: &g.inner,
                 is_async: g.is_async,
                 section: g.section,
+                condvar: g.condvar,
+                private: g.private,
                 taken_at: g.taken_at,
             })
             .collect()
@@ -481,6 +498,14 @@ impl<'a> Cx<'_, 'a> {
     /// or bound to a variable that later is. A new owner, not a copy dropped in the iteration.
     pub(crate) fn is_stored(&self) -> bool {
         self.walker.storing
+    }
+
+    /// Whether code here is in a loop over data borrowed from a live guard.
+    pub(crate) fn in_loop_over_guard(&self) -> bool {
+        let w = self.walker;
+        w.region
+            .and_then(|r| w.out_regions_guard(r))
+            .is_some_and(|id| w.guards.iter().any(|g| g.id == id))
     }
 
     /// Whether the value of the expression being linted is dropped unused: it is a statement
@@ -1192,6 +1217,11 @@ pub(crate) struct Walker<'a> {
     setup: bool,
     /// Field expressions used through their `Arc` (`self.f.len()`), not as the `Arc` itself.
     deref_fields: HashSet<Span>,
+    /// The guard whose data the loop about to be entered walks.
+    loop_guard: Option<usize>,
+    /// For each region of the file, the guard whose data its loop walks: how often it runs is
+    /// known only under that lock.
+    region_guards: Vec<Option<usize>>,
     /// The file has `contention:allow` comments, whose reach depends on item spans.
     allow_comments: bool,
     /// The expression being walked is handed by value to a crate function (see [`Handed`]).
@@ -1242,6 +1272,8 @@ pub(crate) fn walk_file(
         thread: None,
         setup: false,
         deref_fields: HashSet::new(),
+        loop_guard: None,
+        region_guards: Vec::new(),
         allow_comments,
         handed: None,
         looking_ahead: std::cell::Cell::new(false),
@@ -1296,6 +1328,7 @@ impl<'a> Walker<'a> {
             count,
             callees: Vec::new(),
         });
+        self.region_guards.push(self.loop_guard.take());
         let outer = self.region.replace(id);
         let result = f(self);
         self.region = outer;
@@ -1901,6 +1934,11 @@ impl<'a> Walker<'a> {
             id,
             lock_span: self.span(call.method.span()),
             section: matches!(&inner, Ty::Tuple(t) if t.is_empty()),
+            tried: call.method.to_string().starts_with("try_"),
+            condvar: false,
+            private: root_var(&call.receiver)
+                .and_then(|root| self.lookup(&root.to_string()))
+                .is_some_and(|local| local.private_lock),
             inner,
             is_async,
             taken_at: self.clock,
@@ -1978,6 +2016,7 @@ impl<'a> Walker<'a> {
                         points_to_local: false,
                         bound_at: 0,
                         made: false,
+                        private_lock: false,
                         region: None,
                     },
                 );
@@ -2209,6 +2248,18 @@ impl<'a> Walker<'a> {
                 let shape = self.bound_guard_shape(&name, rest);
                 let ops = self.bound_guard_ops(&name, rest);
                 self.record_lock_use(call, shape, ops);
+                if rest.iter().any(|stmt| match stmt {
+                    syn::Stmt::Expr(e, _) => passes_to_condvar(e, &name),
+                    syn::Stmt::Local(l) => l
+                        .init
+                        .as_ref()
+                        .is_some_and(|i| passes_to_condvar(&i.expr, &name)),
+                    _ => false,
+                }) {
+                    if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+                        guard.condvar = true;
+                    }
+                }
                 self.bind(
                     name,
                     Local {
@@ -2222,6 +2273,7 @@ impl<'a> Walker<'a> {
                         points_to_local: false,
                         bound_at: 0,
                         made: false,
+                        private_lock: false,
                         region: None,
                     },
                 );
@@ -2238,8 +2290,26 @@ impl<'a> Walker<'a> {
                     Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_)
                 );
                 if let Some(name) = single_binding(&local.pat) {
+                    let private_lock =
+                        self.type_of(&init.expr).lock().is_some() && only_locked(&name, rest);
+                    // `let _m = guard;`: the guard moves on, to a name that says it is only held.
+                    let moved_guard = match strip_parens(&init.expr) {
+                        Expr::Path(p) => p
+                            .path
+                            .get_ident()
+                            .and_then(|i| self.lookup(&i.to_string()))
+                            .and_then(|l| l.guard),
+                        _ => None,
+                    };
+                    if let (Some(id), true) = (moved_guard, name.starts_with('_')) {
+                        if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+                            guard.section = true;
+                        }
+                    }
                     if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                         l.made = made;
+                        l.private_lock = private_lock;
+                        l.guard = l.guard.or(moved_guard);
                     }
                     if self.local_pointee(&init.expr, declared_ptr).is_some() {
                         if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
@@ -2391,6 +2461,7 @@ impl<'a> Walker<'a> {
         };
         if hot {
             let count = self.loop_count(&m.receiver);
+            self.loop_guard = self.borrowed_guard(&m.receiver);
             // A parallel iterator's closures run on the pool's threads at once.
             let thread = if chain_is_parallel(&m.receiver) {
                 self.thread.replace(ThreadCx::Parallel)
@@ -2722,6 +2793,7 @@ impl<'ast> Walker<'_> {
                 };
                 let borrows = self.borrowed_guard(&f.expr);
                 let count = self.loop_count(&f.expr);
+                self.loop_guard = borrows;
                 self.with_region(count, |w| {
                     w.with_scope(|w| {
                         w.bind_pat(&f.pat, item, None, borrows);
@@ -2770,6 +2842,19 @@ impl<'ast> Walker<'_> {
                 }
                 w.visit_block(&i.then_branch);
                 if let Some((_, else_branch)) = &i.else_branch {
+                    // A failed `try_lock` holds no guard in the `else`, in any edition.
+                    let tried: Vec<usize> = w.guards[before.min(w.guards.len())..]
+                        .iter()
+                        .filter(|g| g.tried)
+                        .map(|g| g.id)
+                        .collect();
+                    let held_tried: Vec<Guard> = w
+                        .guards
+                        .iter()
+                        .filter(|g| is_let && tried.contains(&g.id))
+                        .cloned()
+                        .collect();
+                    w.guards.retain(|g| !(is_let && tried.contains(&g.id)));
                     // Edition 2024 drops `if let` scrutinee temporaries before `else`.
                     if is_let && w.edition >= Edition::E2024 {
                         let held: Vec<Guard> =
@@ -2779,6 +2864,7 @@ impl<'ast> Walker<'_> {
                     } else {
                         w.with_scope(|w| w.visit_expr(else_branch));
                     }
+                    w.guards.extend(held_tried);
                 }
             }),
             Expr::Match(m) => {
@@ -3094,6 +3180,11 @@ impl Walker<'_> {
             }
             _ => None,
         }
+    }
+
+    /// The guard whose data region `r`'s loop walks.
+    fn out_regions_guard(&self, r: RegionId) -> Option<usize> {
+        self.region_guards.get(r).copied().flatten()
     }
 
     /// Marks the variable `place` starts from as changed now.
@@ -3963,6 +4054,39 @@ fn tails_hold(expr: &Expr, name: &str) -> bool {
         Expr::Match(m) => m.arms.iter().any(|arm| tails_hold(&arm.body, name)),
         other => holds_moved(other, name),
     }
+}
+
+/// Whether every use of the variable `name` in `stmts` takes its lock (`name.lock()`,
+/// `name.write()`, ..): it is never cloned, lent, moved or captured, so no other thread can
+/// reach it.
+fn only_locked(name: &str, stmts: &[syn::Stmt]) -> bool {
+    struct Uses<'n> {
+        name: &'n str,
+        other: bool,
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::MethodCall(m)
+                    if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident(self.name))
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
+                        ) =>
+                {
+                    m.args.iter().for_each(|a| self.visit_expr(a));
+                }
+                Expr::Path(p) if p.path.is_ident(self.name) => self.other = true,
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut uses = Uses { name, other: false };
+    for stmt in stmts {
+        uses.visit_stmt(stmt);
+    }
+    !uses.other
 }
 
 /// Whether `name` occurs in `block` as a path.
