@@ -1,7 +1,7 @@
 #![doc = include_str!("single_lock_map.md")]
 
 use crate::Diagnostic;
-use crate::model::body::{GuardedOps, LockDecl};
+use crate::model::body::{Access, GuardedOps, LockDecl};
 use crate::model::sharing::{Sharing, distinct};
 use crate::model::ty::{LockKind, Ty};
 use crate::registry::declare_lint;
@@ -25,13 +25,28 @@ pub(crate) fn check_crate(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diag
         .filter(|d| !d.nested && d.inner.name().is_some_and(|n| MAPS.contains(&n)));
     let mut out = Vec::new();
     for decl in distinct(candidates) {
+        let uses = sharing.uses(&decl.key);
+        // A map used for the order of its keys (the smallest one first) cannot be sharded by
+        // hash.
+        if decl.inner.is_named("BTreeMap") && uses.iter().any(|u| u.ops.has(GuardedOps::ORDERED)) {
+            continue;
+        }
         // Writes made while the value is set up (a constructor, a `&mut self` method) do not
-        // contend.
-        let writes: Vec<_> = sharing
-            .uses(&decl.key)
+        // contend; nor do the rare writes of a create-once registry, made only after a read
+        // lock found the key missing (a read of the same lock earlier in the same function).
+        let writes: Vec<_> = uses
             .iter()
             .copied()
             .filter(|u| u.ops.has(GuardedOps::PER_KEY) && !u.setup)
+            .filter(|w| {
+                !uses.iter().any(|r| {
+                    r.access == Access::Shared
+                        && r.function.is_some()
+                        && r.function == w.function
+                        && r.file == w.file
+                        && r.span.start < w.span.start
+                })
+            })
             .collect();
         if writes.is_empty() || !sharing.several_threads(&decl.key, &writes) {
             continue;

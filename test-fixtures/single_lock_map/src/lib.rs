@@ -166,3 +166,44 @@ mod rayon_stub {
         }
     }
 }
+
+/// A work queue ordered by key: the smallest offset first, which sharding would lose.
+pub struct Cleaner {
+    queue: Mutex<BTreeMap<u64, Vec<u64>>>,
+}
+
+impl Cleaner {
+    pub fn pop(&self) -> Option<u64> {
+        let mut queue = self.queue.lock().unwrap();
+        let (_, pages) = queue.iter_mut().next()?;
+        pages.pop()
+    }
+
+    pub fn add(&self, batches: Vec<(u64, Vec<u64>)>) {
+        for (offset, pages) in batches {
+            self.queue.lock().unwrap().insert(offset, pages);
+        }
+    }
+}
+
+/// A create-once registry: written only after a read found the name missing.
+pub struct Trees {
+    open: RwLock<HashMap<String, u32>>,
+}
+
+impl Trees {
+    pub fn open_all(&self, names: &[String]) -> u32 {
+        names.iter().map(|name| self.open_tree(name)).sum()
+    }
+
+    fn open_tree(&self, name: &str) -> u32 {
+        if let Some(id) = self.open.read().unwrap().get(name) {
+            return *id;
+        }
+        let key = name.to_owned();
+        let mut open = self.open.write().unwrap();
+        let id = open.len() as u32;
+        open.insert(key, id);
+        id
+    }
+}

@@ -60,6 +60,9 @@ impl GuardedOps {
     pub(crate) const REPLACE: GuardedOps = GuardedOps(8);
     /// Hands it to code we do not follow (`f(&mut guard)`), which may do anything.
     pub(crate) const UNKNOWN: GuardedOps = GuardedOps(16);
+    /// Relies on the order of its keys: `first_key_value`, `range`, `pop_first`,
+    /// `iter().next()`; a map sharded by hash has no such order.
+    pub(crate) const ORDERED: GuardedOps = GuardedOps(32);
 
     pub(crate) fn has(self, ops: GuardedOps) -> bool {
         self.0 & ops.0 != 0
@@ -156,6 +159,9 @@ const PER_KEY_WRITES: &[&str] = &[
     "shift_remove",
 ];
 
+/// Methods of ordered maps that read by key order.
+const ORDERED_READS: &[&str] = &["range", "range_mut", "first_key_value", "last_key_value"];
+
 /// Methods that only read the value they are called on.
 const READS: &[&str] = &[
     "get",
@@ -191,7 +197,14 @@ const READS: &[&str] = &[
 
 /// What calling `method` on the guarded value does to it.
 pub(super) fn method_ops(method: &str) -> GuardedOps {
-    if PER_KEY_WRITES.contains(&method) {
+    if ORDERED_READS.contains(&method) {
+        GuardedOps::ORDERED | GuardedOps::READ
+    } else if matches!(
+        method,
+        "pop_first" | "pop_last" | "first_entry" | "last_entry"
+    ) {
+        GuardedOps::ORDERED | GuardedOps::PER_KEY
+    } else if PER_KEY_WRITES.contains(&method) {
         GuardedOps::PER_KEY
     } else if READS.contains(&method) {
         GuardedOps::READ
@@ -260,6 +273,15 @@ fn bound_guard_ops(name: &str, rest: &[syn::Stmt]) -> GuardedOps {
             match expr {
                 Expr::MethodCall(m) if is_guard_var(&m.receiver, self.name) => {
                     self.ops.add(method_ops(&m.method.to_string()));
+                }
+                // `g.iter_mut().next()`: the first key in order.
+                Expr::MethodCall(m)
+                    if m.method == "next"
+                        && matches!(&*m.receiver, Expr::MethodCall(inner)
+                            if is_guard_var(&inner.receiver, self.name)
+                                && matches!(inner.method.to_string().as_str(), "iter" | "iter_mut" | "keys" | "values" | "values_mut")) =>
+                {
+                    self.ops.add(GuardedOps::ORDERED);
                 }
                 Expr::MethodCall(m) if rooted_at(&m.receiver, self.name) => {
                     let method = m.method.to_string();
