@@ -2,7 +2,7 @@
 
 use syn::Expr;
 
-use crate::model::body::{Condition, Cx, Sink, atomic_name};
+use crate::model::body::{Cx, Sink, atomic_name};
 use crate::registry::declare_lint;
 use crate::{Applicability, Diagnostic, Edit, Suggestion};
 
@@ -21,8 +21,13 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     if !matches!(method.as_str(), "fetch_add" | "fetch_sub") || m.args.len() != 2 {
         return;
     }
-    // A result that is read (a ticket, a previous value compared) may order other accesses.
-    if !cx.is_discarded() {
+    // A result that is read (a ticket, a previous value compared) may order other accesses;
+    // a `fetch_sub` in `drop` releases something (a reader count, a lock).
+    if !cx.is_discarded()
+        || cx
+            .function()
+            .is_some_and(|f| cx.table().fns[f].name == "drop")
+    {
         return;
     }
     // `fetch_add` is an atomic's method; a crate type of another name may mean something else.
@@ -63,5 +68,5 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     let Some(atomic) = atomic_name(&m.receiver) else {
         return;
     };
-    sink.report_if(Condition::Counter { atomic }, diagnostic);
+    sink.report_counter(atomic, diagnostic);
 }

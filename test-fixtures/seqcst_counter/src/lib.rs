@@ -73,3 +73,53 @@ impl RawRwLock {
         self.state.fetch_add(1, Ordering::SeqCst);
     }
 }
+
+/// A handshake, not a counter: the update is followed by a `SeqCst` load of another atomic
+/// (Dekker's), and the other side decides on a load of it.
+pub struct Parker {
+    pending: AtomicUsize,
+    notified: std::sync::atomic::AtomicBool,
+}
+
+impl Parker {
+    pub fn park(&self) {
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        if self.notified.load(Ordering::SeqCst) {
+            return;
+        }
+        std::thread::park();
+    }
+
+    pub fn unpark(&self) {
+        self.notified.store(true, Ordering::SeqCst);
+        if self.pending.load(Ordering::SeqCst) == 0 {
+            return;
+        }
+    }
+}
+
+/// Counted in one place, read as a result in another: a state word.
+pub struct Ops {
+    waiting: AtomicUsize,
+}
+
+impl Ops {
+    pub fn enter(&self) {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn leave(&self) -> bool {
+        self.waiting.fetch_sub(1, Ordering::SeqCst) == 1
+    }
+}
+
+/// A reader count released in `drop`: an unlock.
+pub struct ReadGuard<'a> {
+    readers: &'a AtomicUsize,
+}
+
+impl Drop for ReadGuard<'_> {
+    fn drop(&mut self) {
+        self.readers.fetch_sub(1, Ordering::SeqCst);
+    }
+}

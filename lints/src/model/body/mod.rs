@@ -239,6 +239,11 @@ pub(crate) struct BodyOutput {
     until_overwritten: Vec<(String, Diagnostic)>,
     /// Writes to atomics in the function being walked: the atomic and where.
     atomic_writes: Vec<(String, usize)>,
+    /// Counter findings of the function being walked that stand unless a `SeqCst` load of
+    /// another atomic follows them (see [`Sink::report_counter`]).
+    counters: Vec<(String, Pending)>,
+    /// `SeqCst` loads in the function being walked: the atomic's name and where.
+    seqcst_loads: Vec<(String, usize)>,
     /// Atomics (by field, static or variable name) updated other than by counting: compared and
     /// swapped, swapped, or used as bit flags.
     pub(crate) state_words: Vec<String>,
@@ -593,6 +598,19 @@ impl Sink<'_> {
         });
     }
 
+    /// Reports a finding about the counter `atomic`, once the crate shows it is one (see
+    /// [`Condition::Counter`]) and unless the same function then loads another atomic with
+    /// `SeqCst`: a store-then-load handshake (Dekker's), where the ordering is the point.
+    pub(crate) fn report_counter(&mut self, atomic: String, diagnostic: Diagnostic) {
+        let pending = Pending {
+            condition: Condition::Counter {
+                atomic: atomic.clone(),
+            },
+            diagnostic,
+        };
+        self.out.counters.push((atomic, pending));
+    }
+
     /// Records that `function` blocks itself (not in a thread it spawns), with what blocks.
     pub(crate) fn note_blocking(&mut self, function: FnId, what: String) {
         self.out.blocking.push((function, what));
@@ -656,6 +674,11 @@ pub(crate) fn atomic_name(atomic: &Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `Ordering::SeqCst`, `SeqCst`.
+pub(crate) fn is_seqcst(order: &Expr) -> bool {
+    matches!(order, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "SeqCst"))
 }
 
 /// How an atomic is named in the source, to match writes to the same one.
@@ -1348,10 +1371,14 @@ impl<'a> Walker<'a> {
         let types = self.types.take();
         let waiting = std::mem::take(&mut self.out.until_overwritten);
         let writes = std::mem::take(&mut self.out.atomic_writes);
+        let counters = std::mem::take(&mut self.out.counters);
+        let loads = std::mem::take(&mut self.out.seqcst_loads);
         let result = f(self);
         self.settle_overwrites();
         self.out.until_overwritten = waiting;
         self.out.atomic_writes = writes;
+        self.out.counters = counters;
+        self.out.seqcst_loads = loads;
         self.scopes = scopes;
         self.types.replace(types);
         self.fn_facts = outer_facts;
@@ -2755,6 +2782,17 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_expr(&mut self, expr: &'ast Expr) {
+        // An update whose result is read (`fetch_sub(1, ..) == 1`) makes its atomic a state
+        // word, not a counter.
+        if let Expr::MethodCall(m) = expr {
+            if !self.discarding
+                && matches!(m.method.to_string().as_str(), "fetch_add" | "fetch_sub")
+            {
+                if let Some(name) = atomic_name(&m.receiver) {
+                    self.out.state_words.push(name);
+                }
+            }
+        }
         self.note_field_derefs(expr);
         if let Expr::Field(f) = expr {
             self.record_field_use(f);
@@ -2802,6 +2840,7 @@ impl<'ast> Walker<'_> {
                 });
             }
             Expr::While(wh) => {
+                self.note_deciding_loads(&wh.cond);
                 self.with_region(LoopCount::Many, |w| {
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
@@ -2833,6 +2872,7 @@ impl<'ast> Walker<'_> {
                 }
             }
             Expr::If(i) => self.with_scope(|w| {
+                w.note_deciding_loads(&i.cond);
                 let is_let = contains_let(&i.cond);
                 let before = w.guards.len();
                 if is_let {
@@ -2921,6 +2961,12 @@ impl<'ast> Walker<'_> {
                 if STATE_WORD_UPDATES.contains(&method.as_str()) {
                     if let Some(name) = atomic_name(&m.receiver) {
                         self.out.state_words.push(name);
+                    }
+                }
+                if method == "load" && m.args.first().is_some_and(is_seqcst) {
+                    if let Some(name) = atomic_name(&m.receiver) {
+                        let at = self.span(m.method.span()).start;
+                        self.out.seqcst_loads.push((name, at));
                     }
                 }
                 // `x.clone().into_future()` stored: the method took the clone by value and what
@@ -3122,6 +3168,15 @@ impl Walker<'_> {
     /// Reports the findings of a function that waited for a later write to their atomic and
     /// found none.
     fn settle_overwrites(&mut self) {
+        let loads = std::mem::take(&mut self.out.seqcst_loads);
+        for (atomic, pending) in std::mem::take(&mut self.out.counters) {
+            let handshake = loads
+                .iter()
+                .any(|(name, at)| *name != atomic && *at > pending.diagnostic.span.end);
+            if !handshake {
+                self.out.pending.push(pending);
+            }
+        }
         let writes = std::mem::take(&mut self.out.atomic_writes);
         for (key, diagnostic) in std::mem::take(&mut self.out.until_overwritten) {
             let overwritten = writes
@@ -3185,6 +3240,24 @@ impl Walker<'_> {
     /// The guard whose data region `r`'s loop walks.
     fn out_regions_guard(&self, r: RegionId) -> Option<usize> {
         self.region_guards.get(r).copied().flatten()
+    }
+
+    /// An atomic loaded to decide a branch or a loop (`if pending.load(..) == 0`) is a state
+    /// word, whose orderings are part of a protocol, not a counter.
+    fn note_deciding_loads(&mut self, condition: &Expr) {
+        struct Loads(Vec<String>);
+        impl<'ast> Visit<'ast> for Loads {
+            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+                if m.method == "load" {
+                    self.0.extend(atomic_name(&m.receiver));
+                }
+                visit::visit_expr_method_call(self, m);
+            }
+            fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        }
+        let mut loads = Loads(Vec::new());
+        loads.visit_expr(condition);
+        self.out.state_words.extend(loads.0);
     }
 
     /// Marks the variable `place` starts from as changed now.
