@@ -8,6 +8,9 @@ pub struct Stats {
     requests: AtomicU64,
     bytes: AtomicU64,
     active: Arc<AtomicUsize>,
+    tickets: AtomicU64,
+    users: AtomicUsize,
+    published: AtomicU64,
 }
 
 impl Stats {
@@ -21,12 +24,12 @@ impl Stats {
 
     /// The result is used: a ticket.
     pub fn ticket(&self) -> u64 {
-        self.requests.fetch_add(1, Ordering::SeqCst)
+        self.tickets.fetch_add(1, Ordering::SeqCst)
     }
 
     /// The result is compared.
     pub fn last_one_out(&self) -> bool {
-        self.active.fetch_sub(1, Ordering::SeqCst) == 1
+        self.users.fetch_sub(1, Ordering::SeqCst) == 1
     }
 
     /// Already relaxed.
@@ -36,8 +39,8 @@ impl Stats {
 
     /// Loads and stores may publish data.
     pub fn publish(&self, n: u64) -> u64 {
-        self.bytes.store(n, Ordering::SeqCst);
-        self.bytes.load(Ordering::SeqCst)
+        self.published.store(n, Ordering::SeqCst);
+        self.published.load(Ordering::SeqCst)
     }
 }
 
