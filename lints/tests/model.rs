@@ -372,3 +372,30 @@ pub fn scan(entries: &[Entry]) -> usize {
     );
     assert_eq!(findings(&same), vec![(3, "arc_clone_in_hot_loop")]);
 }
+
+#[test]
+fn an_edition_2015_file_that_does_not_parse_says_why_it_may_not() {
+    let text = "trait Hash { fn hash_word(&mut self, Self); }";
+    let loader = move |p: &Path| {
+        if p == Path::new("lib.rs") {
+            Ok(text.to_owned())
+        } else {
+            Err(io::Error::from(io::ErrorKind::NotFound))
+        }
+    };
+    let notes = |edition| {
+        let info = CrateInfo {
+            edition,
+            ..CrateInfo::default()
+        };
+        let report = check_files(
+            &info,
+            CrateFiles::List(vec![PathBuf::from("lib.rs")]),
+            &loader,
+        );
+        assert_eq!(report.diagnostics[0].lint.name, "parse_error");
+        report.diagnostics[0].notes.join("\n")
+    };
+    assert!(notes(Edition::E2015).contains("edition 2015"));
+    assert!(!notes(Edition::E2021).contains("edition 2015"));
+}

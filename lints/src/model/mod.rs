@@ -51,6 +51,14 @@ pub(crate) fn analyse(
         merged.append(output);
     }
     let mut diagnostics = discovered.findings;
+    if info.edition == crate::Edition::E2015 {
+        for d in diagnostics
+            .iter_mut()
+            .filter(|d| d.message.starts_with("this file does not parse"))
+        {
+            d.notes.push("the crate is edition 2015, and syn does not read some of its syntax that rustc still accepts (anonymous trait-method parameters, bare trait objects)".into());
+        }
+    }
     diagnostics.append(&mut merged.diagnostics);
     let hot = hot::HotCode::build(&table, &merged, &discovered.files, &info.config);
     diagnostics.extend(hot.settle(&merged));
