@@ -2,13 +2,14 @@
 //! get their configured levels (`allow` ones are dropped) and findings in excluded files go.
 
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use contention_lints::{CrateFiles, CrateInfo, Diagnostic, Level, check_files};
+use contention_lints::{CrateFiles, CrateInfo, Diagnostic, Level, check_files, check_files_cached};
 
 use crate::Error;
 use crate::baseline::{self, Fingerprint};
+use crate::cache::UnitCache;
 use crate::cli::CheckArgs;
 use crate::discover::{self, Unit};
 use crate::source::{FileTable, SourceFile};
@@ -56,7 +57,7 @@ pub fn run(args: &CheckArgs) -> Result<Report, Error> {
     Ok(Report {
         units: units
             .into_iter()
-            .map(|unit| check_unit(unit, &cwd))
+            .map(|unit| check_unit(unit, &cwd, !args.no_cache))
             .collect(),
     })
 }
@@ -81,7 +82,7 @@ fn read_source(path: &Path) -> io::Result<String> {
     fs::read_to_string(path)
 }
 
-fn check_unit(unit: Unit, cwd: &Path) -> UnitReport {
+fn check_unit(unit: Unit, cwd: &Path, use_cache: bool) -> UnitReport {
     let info = CrateInfo {
         name: unit.name.clone(),
         edition: unit.edition,
@@ -100,7 +101,22 @@ fn check_unit(unit: Unit, cwd: &Path) -> UnitReport {
         CrateFiles::List(list) => CrateFiles::List(relative(list)),
     };
     let loader = |path: &Path| read_source(&cwd.join(path));
-    let report = check_files(&info, files, &loader);
+    let cache = use_cache.then(|| UnitCache::open(&unit, cwd)).flatten();
+    let report = match &cache {
+        Some(cache) => {
+            let report = check_files_cached(&info, files, &loader, cache.store());
+            if let Err(error) = cache.save() {
+                // The findings stand; only the next run is slower.
+                let _ = writeln!(
+                    io::stderr(),
+                    "warning: could not write the cache `{}`: {error}",
+                    cache.path().display()
+                );
+            }
+            report
+        }
+        None => check_files(&info, files, &loader),
+    };
     let files = FileTable::new(
         report
             .files

@@ -124,6 +124,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub with_clippy: bool,
 
+    /// Neither read nor write the analysis cache in `target/contention/`.
+    #[arg(long)]
+    pub no_cache: bool,
+
     /// The `-W`/`-A`/`-D` flags in command-line order, filled in by [`parse`].
     #[arg(skip)]
     pub lint_flags: Vec<LintFlag>,

@@ -80,6 +80,9 @@ pub struct Unit {
     pub targets: Vec<Target>,
     pub files: CrateFiles,
     pub settings: Settings,
+    /// Where the analysis cache of a package lives (`target/contention/`); `None` in paths
+    /// mode, which has no target directory.
+    pub cache_dir: Option<PathBuf>,
 }
 
 impl Unit {
@@ -175,12 +178,10 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
         unmatched.retain(|name| !selected.iter().any(|p| p.name.as_str() == name.as_str()));
         for package in selected {
             if seen.insert(package.id.repr.clone()) {
-                units.push(package_unit(
-                    package,
-                    &root,
-                    &workspace_section,
-                    &command_line,
-                )?);
+                let mut unit =
+                    package_unit(package, &root, &workspace_section, &command_line)?;
+                unit.cache_dir = Some(metadata.target_directory.join("contention").into());
+                units.push(unit);
             }
         }
     }
@@ -330,6 +331,7 @@ fn package_unit(
         targets,
         files: CrateFiles::ModuleTree(roots),
         settings,
+        cache_dir: None,
     })
 }
 
@@ -395,6 +397,7 @@ fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Resul
         targets: vec![target],
         files: CrateFiles::List(files),
         settings: Settings::command_line_only(command_line, cwd),
+        cache_dir: None,
     })
 }
 
@@ -455,6 +458,7 @@ mod tests {
             ],
             files: CrateFiles::List(Vec::new()),
             settings: Settings::command_line_only(&LintLevels::default(), Path::new("/p")),
+            cache_dir: None,
         };
         let kind_of = |file: &str| unit.target_for(Path::new(file)).src_path;
         assert_eq!(kind_of("/p/src/main.rs"), Path::new("/p/src/main.rs"));

@@ -7,6 +7,7 @@
 //! documentation ([`explain`]). `main.rs` only turns the result of [`run`] into an exit code.
 
 pub mod baseline;
+mod cache;
 pub mod check;
 pub mod cli;
 mod clippy;

@@ -1,8 +1,9 @@
 //! The checker at scale: runs `contention-lints` over a large corpus of real crates and, in the
 //! same run, a parse-only baseline (read and `syn::parse_file` the same files, on as many threads
 //! with the same 256 MiB stacks), and prints files, lines, MB/s, wall time and peak memory of
-//! both and their ratio; then the same for one crate alone (tokio-sized: the "feels instant"
-//! case).
+//! both and their ratio; then the checker with its cache, cold (an empty cache, which the run
+//! fills and saves) and warm (nothing changed since); then the same for one crate alone
+//! (tokio-sized: the "feels instant" case).
 //!
 //! ```text
 //! cargo run --release -p contention-bench --example scale -- /path/to/vendor
@@ -12,7 +13,9 @@
 //! The corpus is a directory of crate directories (`cargo vendor` makes one); each crate's `.rs`
 //! files are checked as one crate, crate after crate, as `cargo contention check --workspace`
 //! checks a workspace's members. Each side runs in a child process of this binary, so that each
-//! peak resident set (the kernel's `VmHWM`) is that side's alone.
+//! peak resident set (the kernel's `VmHWM`) is that side's alone. The cached sides keep one
+//! cache file per crate in a temporary directory, loaded and saved as `cargo contention` does
+//! in `target/contention/`, and must find exactly what the uncached checker finds.
 
 use std::ffi::OsString;
 use std::io::BufRead;
@@ -22,7 +25,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use contention_lints::{CrateFiles, CrateInfo, check_files};
+use contention_lints::{
+    CrateFiles, CrateInfo, CrateReport, MemoryStore, check_files, check_files_cached,
+};
 use rayon::prelude::*;
 
 /// The analysis threads' stack size, as `contention-lints` sets it: syn recurses once per nesting
@@ -57,6 +62,9 @@ enum ChildSide {
         /// Treat DIR as one crate rather than a directory of crates
         #[arg(long)]
         single: bool,
+        /// Where the cached sides keep their cache files
+        #[arg(long)]
+        cache: Option<PathBuf>,
         dir: PathBuf,
     },
 }
@@ -67,6 +75,10 @@ enum Side {
     Parse,
     /// `contention_lints::check_files` on each crate.
     Check,
+    /// `check_files_cached` on each crate with an empty cache, saved after each crate.
+    Cold,
+    /// `check_files_cached` on each crate with the cache the cold side saved.
+    Warm,
 }
 
 impl Side {
@@ -74,6 +86,8 @@ impl Side {
         match self {
             Side::Parse => "parse-only",
             Side::Check => "checker",
+            Side::Cold => "cache cold",
+            Side::Warm => "cache warm",
         }
     }
 
@@ -82,6 +96,8 @@ impl Side {
         match self {
             Side::Parse => "parse",
             Side::Check => "check",
+            Side::Cold => "cold",
+            Side::Warm => "warm",
         }
     }
 }
@@ -101,26 +117,29 @@ struct Measured {
     /// Findings (checker) or files that failed to read or parse (parse-only): printed so the
     /// work cannot be optimised away, and as a sanity check against the other side.
     outcome: u64,
+    /// A hash of every finding, whole (checker sides): the cached sides must match the checker.
+    digest: u64,
 }
 
 impl Measured {
     fn to_line(self) -> String {
         format!(
-            "{} {} {} {} {} {} {}",
+            "{} {} {} {} {} {} {} {}",
             self.files,
             self.lines,
             self.bytes,
             self.wall.as_nanos(),
             self.cpu.as_nanos(),
             self.peak_kib.map_or("-".to_owned(), |kib| kib.to_string()),
-            self.outcome
+            self.outcome,
+            self.digest
         )
     }
 
     fn from_line(line: &str) -> Result<Measured> {
         let fields: Vec<&str> = line.split_whitespace().collect();
-        let [files, lines, bytes, wall, cpu, peak, outcome] = fields[..] else {
-            bail!("a child printed {line:?}, not seven fields");
+        let [files, lines, bytes, wall, cpu, peak, outcome, digest] = fields[..] else {
+            bail!("a child printed {line:?}, not eight fields");
         };
         Ok(Measured {
             files: files.parse()?,
@@ -130,6 +149,7 @@ impl Measured {
             cpu: Duration::from_nanos(cpu.parse()?),
             peak_kib: peak.parse().ok(),
             outcome: outcome.parse()?,
+            digest: digest.parse()?,
         })
     }
 
@@ -149,15 +169,23 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    if let Some(ChildSide::Side { side, single, dir }) = cli.side {
+    if let Some(ChildSide::Side {
+        side,
+        single,
+        cache,
+        dir,
+    }) = cli.side
+    {
         let crates = if single {
             vec![rust_files(&dir)]
         } else {
             crates_of(&dir)?
         };
-        let measured = match side {
-            Side::Parse => parse_only(&crates)?,
-            Side::Check => check(&crates),
+        let measured = match (side, cache) {
+            (Side::Parse, _) => parse_only(&crates)?,
+            (Side::Check, _) => check(&crates, None)?,
+            (Side::Cold | Side::Warm, Some(cache)) => check(&crates, Some(&cache))?,
+            (Side::Cold | Side::Warm, None) => bail!("a cached side needs --cache"),
         };
         println!("{}", measured.to_line());
         return Ok(());
@@ -200,10 +228,12 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-/// Runs both sides `rounds` times, alternating which goes first, and prints their table.
+/// Runs every side `rounds` times and prints their table. Parse-only and the checker alternate
+/// which goes first; the cold cached side starts from an empty cache, and the warm one follows
+/// it.
 fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
-    let mut parse = Vec::new();
-    let mut check = Vec::new();
+    const SIDES: [Side; 4] = [Side::Parse, Side::Check, Side::Cold, Side::Warm];
+    let mut runs: [Vec<Measured>; 4] = Default::default();
     for round in 0..rounds {
         let order = if round % 2 == 0 {
             [Side::Parse, Side::Check]
@@ -211,35 +241,30 @@ fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
             [Side::Check, Side::Parse]
         };
         for side in order {
-            let measured = child(side, dir, single)?;
-            match side {
-                Side::Parse => parse.push(measured),
-                Side::Check => check.push(measured),
-            }
+            runs[side as usize].push(child(side, dir, single, None)?);
+        }
+        let cache = tempfile::tempdir().context("could not make a cache directory")?;
+        for side in [Side::Cold, Side::Warm] {
+            runs[side as usize].push(child(side, dir, single, Some(cache.path()))?);
         }
     }
-    let time_ratios: Vec<f64> = parse
-        .iter()
-        .zip(&check)
-        .map(|(p, c)| c.wall.as_secs_f64() / p.wall.as_secs_f64())
-        .collect();
-    let cpu_ratios: Vec<f64> = parse
-        .iter()
-        .zip(&check)
-        .map(|(p, c)| c.cpu.as_secs_f64() / p.cpu.as_secs_f64())
-        .collect();
-    let memory_ratios: Vec<f64> = parse
-        .iter()
-        .zip(&check)
-        .filter_map(|(p, c)| Some(c.peak_kib? as f64 / p.peak_kib? as f64))
-        .collect();
-    let (parse, check) = (median_run(parse), median_run(check));
+    let ratios = |of: Side, to: Side, value: fn(&Measured) -> Option<f64>| -> Vec<f64> {
+        runs[of as usize]
+            .iter()
+            .zip(&runs[to as usize])
+            .filter_map(|(a, b)| Some(value(a)? / value(b)?))
+            .collect()
+    };
+    let wall = |m: &Measured| Some(m.wall.as_secs_f64());
+    let cpu = |m: &Measured| Some(m.cpu.as_secs_f64());
+    let memory = |m: &Measured| Some(m.peak_kib? as f64);
+    let median: Vec<Measured> = runs.iter().map(|r| median_run(r.clone())).collect();
     println!("\n{title}");
     println!(
         "{:<11} {:>7} {:>10} {:>7} {:>7} {:>7} {:>6} {:>11} {:>8}",
         "side", "files", "lines", "MB", "wall s", "cpu s", "MB/s", "peak RSS MB", "outcome"
     );
-    for (side, m) in [(Side::Parse, parse), (Side::Check, check)] {
+    for (side, m) in SIDES.iter().zip(&median) {
         println!(
             "{:<11} {:>7} {:>10} {:>7.1} {:>7.2} {:>7.2} {:>6.1} {:>11} {:>8}",
             side.label(),
@@ -259,15 +284,31 @@ fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
     println!(
         "checker / parse-only: wall time {} (target <= 1.3), cpu time {}, peak memory {} \
          (target <= 2)",
-        spread(&time_ratios),
-        spread(&cpu_ratios),
-        spread(&memory_ratios)
+        spread(&ratios(Side::Check, Side::Parse, wall)),
+        spread(&ratios(Side::Check, Side::Parse, cpu)),
+        spread(&ratios(Side::Check, Side::Parse, memory))
+    );
+    println!(
+        "cache warm / checker: wall time {} (target <= 0.10), cpu time {}; cache cold / \
+         checker: wall time {}",
+        spread(&ratios(Side::Warm, Side::Check, wall)),
+        spread(&ratios(Side::Warm, Side::Check, cpu)),
+        spread(&ratios(Side::Cold, Side::Check, wall)),
     );
     println!(
         "(outcome: files that did not read or parse for parse-only, findings for the checker)"
     );
+    let [parse, check, cold, warm] = &median[..] else {
+        unreachable!("four sides")
+    };
     if parse.files != check.files || parse.bytes != check.bytes {
-        bail!("the two sides did not see the same files");
+        bail!("parse-only and the checker did not see the same files");
+    }
+    for cached in [cold, warm] {
+        if (cached.files, cached.bytes, cached.digest) != (check.files, check.bytes, check.digest)
+        {
+            bail!("a cached run did not find exactly what the checker found");
+        }
     }
     Ok(())
 }
@@ -290,11 +331,15 @@ fn spread(ratios: &[f64]) -> String {
 }
 
 /// Runs one side in a child process of this binary and reads its figures.
-fn child(side: Side, dir: &Path, single: bool) -> Result<Measured> {
+fn child(side: Side, dir: &Path, single: bool, cache: Option<&Path>) -> Result<Measured> {
     let exe = std::env::current_exe().context("could not find this benchmark's executable")?;
     let mut args: Vec<OsString> = vec!["side".into(), side.label_arg().into()];
     if single {
         args.push("--single".into());
+    }
+    if let Some(cache) = cache {
+        args.push("--cache".into());
+        args.push(cache.into());
     }
     args.push(dir.into());
     let output = Command::new(exe)
@@ -386,31 +431,65 @@ fn parse_only(crates: &[Vec<PathBuf>]) -> Result<Measured> {
         cpu: cpu_time(),
         peak_kib: peak_kib(),
         outcome: per_file.iter().map(|f| f.2).sum(),
+        digest: 0,
     })
 }
 
-/// The checker on each crate in turn, as the command runs a workspace's members.
-fn check(crates: &[Vec<PathBuf>]) -> Measured {
+/// The checker on each crate in turn, as the command runs a workspace's members; with `cache`,
+/// each crate's cache is loaded from a file there and saved back when it changed.
+fn check(crates: &[Vec<PathBuf>], cache: Option<&Path>) -> Result<Measured> {
     let loader = |path: &Path| std::fs::read_to_string(path);
     let mut measured = Measured::default();
+    let mut digest = xxhash_rust::xxh3::Xxh3::new();
     let start = Instant::now();
     for (index, files) in crates.iter().enumerate() {
         let info = CrateInfo {
             name: format!("crate{index}"),
             ..CrateInfo::default()
         };
-        let report = check_files(&info, CrateFiles::List(files.clone()), &loader);
+        let files = CrateFiles::List(files.clone());
+        let report = match cache {
+            None => check_files(&info, files, &loader),
+            Some(dir) => {
+                let path = dir.join(format!("crate{index}.cache"));
+                let store = std::fs::read(&path)
+                    .ok()
+                    .and_then(|bytes| MemoryStore::from_bytes(&bytes))
+                    .unwrap_or_default();
+                let report = check_files_cached(&info, files, &loader, &store);
+                if store.changed() {
+                    std::fs::write(&path, store.to_bytes())
+                        .with_context(|| format!("could not write `{}`", path.display()))?;
+                }
+                report
+            }
+        };
         measured.files += report.files.len() as u64;
         for file in &report.files {
             measured.lines += count_lines(&file.text);
             measured.bytes += file.text.len() as u64;
         }
         measured.outcome += report.diagnostics.len() as u64;
+        digest.update(render(&report).as_bytes());
     }
     measured.wall = start.elapsed();
     measured.cpu = cpu_time();
     measured.peak_kib = peak_kib();
-    measured
+    measured.digest = digest.digest();
+    Ok(measured)
+}
+
+/// Every finding of a report, whole.
+fn render(report: &CrateReport) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let path = report.files[d.file].path.display();
+        out.push_str(&format!("{path} {:?} {d:?}\n", d.span));
+        for label in &d.labels {
+            out.push_str(&format!("  {}\n", report.files[label.file].path.display()));
+        }
+    }
+    out
 }
 
 /// The CPU time this process has used, user and system.

@@ -6,14 +6,14 @@
 use crate::registry::{Level, Lint};
 
 /// A byte range `start..end` in one file's original text (BOM and shebang included).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
 }
 
 /// A secondary location shown with a finding, e.g. "the lock is taken here".
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Label {
     /// Index into the crate's file list.
     pub file: usize,
@@ -22,7 +22,7 @@ pub struct Label {
 }
 
 /// How sure a suggestion is, with rustc's names and meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Applicability {
     /// The rewrite is certainly correct and may be applied by `--fix`.
     MachineApplicable,
@@ -44,14 +44,14 @@ impl Applicability {
 }
 
 /// One text replacement in the finding's file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
 }
 
 /// A concrete rewrite attached to a finding.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     /// What the rewrite does, e.g. "use an atomic".
     pub message: String,
@@ -61,8 +61,9 @@ pub struct Suggestion {
 }
 
 /// One finding.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
+    #[serde(with = "lint_by_name")]
     pub lint: &'static Lint,
     /// The level after configuration; lints emit their default level.
     pub level: Level,
@@ -127,5 +128,20 @@ impl Diagnostic {
     pub fn with_suggestion(mut self, suggestion: Suggestion) -> Self {
         self.suggestion = Some(suggestion);
         self
+    }
+}
+
+/// A lint is stored (in the cache) by its name and found again in the registry.
+mod lint_by_name {
+    use crate::registry::{self, Lint};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub(super) fn serialize<S: Serializer>(lint: &&'static Lint, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(lint.name)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static Lint, D::Error> {
+        let name = <&str>::deserialize(d)?;
+        registry::find(name).ok_or_else(|| D::Error::custom(format!("no lint `{name}`")))
     }
 }

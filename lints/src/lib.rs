@@ -4,6 +4,7 @@
 //! Pure: the caller reads files and hands their text in; nothing here touches the file system,
 //! runs the crate or expands its macros.
 
+pub mod cache;
 pub mod diagnostic;
 mod model;
 pub mod registry;
@@ -11,7 +12,8 @@ mod rules;
 mod suppress;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Span, Suggestion};
-pub use model::CrateReport;
+pub use cache::{CacheStore, MemoryStore};
+pub use model::{CrateReport, RunStats};
 pub use model::driver::normalise;
 
 pub use registry::{Level, Lint};
@@ -88,10 +90,23 @@ pub enum CrateFiles {
 
 /// Analyses a crate: reads its files through `loader`, parses them in parallel, builds the
 /// crate-wide model and runs every lint. Diagnostics carry their lint's default level, have
-/// `contention:allow` comments applied, and are sorted by file (in discovery order), then
+/// `contention:allow` comments applied, and are sorted by file (files in path order), then
 /// position. Files that cannot be read or parsed become `parse_error` findings.
 pub fn check_files(info: &CrateInfo, files: CrateFiles, loader: &dyn SourceLoader) -> CrateReport {
-    model::analyse(info, files, loader)
+    model::analyse(info, files, loader, None)
+}
+
+/// [`check_files`] with a cache: what `cache` holds of a file from an earlier run is used
+/// instead of parsing it again while the file's text, this crate's version and `info` are the
+/// same (see [`cache`]), and what this run learns is stored in it. The findings are the same
+/// as without the cache.
+pub fn check_files_cached(
+    info: &CrateInfo,
+    files: CrateFiles,
+    loader: &dyn SourceLoader,
+    cache: &dyn CacheStore,
+) -> CrateReport {
+    model::analyse(info, files, loader, Some(cache))
 }
 
 /// Analyses one file's text as a crate of its own (edition 2021); the entry point tests use.

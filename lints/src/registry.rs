@@ -6,7 +6,9 @@
 use std::fmt;
 
 /// How a finding is treated. `Deny` findings make the run exit with status 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum Level {
     Allow,
     Warn,

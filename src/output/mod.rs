@@ -284,6 +284,7 @@ mod tests {
             targets: vec![target],
             files: CrateFiles::ModuleTree(vec![root.join("src/lib.rs")]),
             settings: Settings::command_line_only(&LintLevels::default(), root),
+            cache_dir: None,
         };
         let file = SourceFile::new(&root.join("src/lib.rs"), TEXT.into(), root, root);
         let files = FileTable::new(vec![file]);

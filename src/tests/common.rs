@@ -83,7 +83,11 @@ pub fn relative(path: &Path, base: &Path) -> String {
 pub fn fixture_copy(name: &str) -> tempfile::TempDir {
     let temp = tempfile::tempdir().expect("a temporary directory");
     let source = repo().join(fixture(name));
-    for entry in walkdir::WalkDir::new(&source) {
+    // Not the fixture's `target/`, where earlier runs keep their cache.
+    let walk = walkdir::WalkDir::new(&source)
+        .into_iter()
+        .filter_entry(|e| e.depth() != 1 || e.file_name() != "target");
+    for entry in walk {
         let entry = entry.expect("the fixture can be listed");
         let to = temp
             .path()

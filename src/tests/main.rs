@@ -3,6 +3,7 @@
 
 mod annotations;
 mod bad_input;
+mod cache;
 mod baseline;
 mod clippy;
 mod common;

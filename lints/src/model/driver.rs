@@ -2,10 +2,14 @@
 //!
 //! syn's ASTs are not `Send` and proc-macro2's span locations live in a per-thread source map,
 //! so a file is parsed, studied and dropped on one thread. Phase one: every pool thread takes
-//! files from a shared queue, reads and parses them, follows their `mod` items, extracts the
-//! facts the crate-wide model needs and keeps the AST in thread-local storage. The caller then
-//! builds the crate model from all facts. Phase two: every thread runs the lints over the ASTs
-//! it holds and drops them. Only facts and findings ever cross threads.
+//! files from a shared queue, reads them and has the caller's `study` parse them (or recall
+//! them from a cache), follows their `mod` items, keeps the facts the crate-wide model needs
+//! and keeps the AST in thread-local storage. Files are then numbered in path order, so that
+//! the numbering does not depend on which thread got where first. The caller builds the crate
+//! model from all facts. Phase two: every thread runs the lints over the ASTs it holds and
+//! drops them, then the threads parse and lint the files the caller asks for besides (those
+//! recalled in phase one whose lint results could not be). Only facts and findings ever cross
+//! threads.
 //!
 //! An AST takes tens of times the memory of its text, so one analysis holds the ASTs of at most
 //! [`HELD_TEXT_BUDGET`] bytes of source; the files past it are parsed again in phase two, one at
@@ -20,7 +24,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 
 use super::parse::{self, ModDecl, Parsed};
-use crate::diagnostic::{Diagnostic, Span};
+use crate::diagnostic::{Diagnostic, Label, Span};
 use crate::rules::parse_error::PARSE_ERROR;
 use crate::{CrateFiles, SourceFile, SourceLoader};
 
@@ -49,10 +53,23 @@ fn pool() -> &'static rayon::ThreadPool {
 
 /// A parsed file held by the thread that parsed it, between the two phases.
 pub(crate) struct HeldFile {
+    /// The file's number in discovery order (see [`Held::number`]).
     pub(crate) index: usize,
     pub(crate) ast: syn::File,
     /// Offset of syn's spans in the file's text.
     pub(crate) base: usize,
+}
+
+/// What phase one learns of one file, by parsing it or from a cache.
+pub(crate) struct Study<F> {
+    /// What the crate-wide model needs of the file.
+    pub(crate) facts: F,
+    /// The file's `mod name;` items, followed when the crate is a module tree.
+    pub(crate) decls: Vec<ModDecl>,
+    /// Findings about the file itself (it does not parse).
+    pub(crate) findings: Vec<Diagnostic>,
+    /// The AST and the offset of its spans in the text, when the file was parsed.
+    pub(crate) ast: Option<(syn::File, usize)>,
 }
 
 thread_local! {
@@ -88,11 +105,11 @@ struct Queue {
     reparse: Vec<usize>,
 }
 
-/// What phase one produced.
+/// What phase one produced. Files are numbered in the order of their paths.
 pub(crate) struct Discovered<F> {
     pub(crate) files: Vec<SourceFile>,
     pub(crate) findings: Vec<Diagnostic>,
-    /// Facts of each parsed file, by file index.
+    /// Facts of each file that could be read, by file number, in that order.
     pub(crate) facts: Vec<(usize, F)>,
 }
 
@@ -100,24 +117,78 @@ pub(crate) struct Discovered<F> {
 /// again because they did not fit.
 pub(crate) struct Held {
     id: u64,
-    /// (file index, text) of each file past the budget.
-    reparse: Vec<(usize, String)>,
+    /// The number of each file (in path order) by its number in discovery order.
+    number: Vec<usize>,
+    /// Numbers of the files past the budget.
+    reparse: Vec<usize>,
 }
 
-/// Phase one: discover, read and parse every file, extracting facts with `extract`.
+/// Parses a file and studies its AST with `extract`; a file that does not parse (or nests too
+/// deeply to) gets a finding instead.
+pub(crate) fn parse_and_study<F>(
+    index: usize,
+    text: &str,
+    extract: impl FnOnce(&syn::File, usize) -> F,
+    unparsed: F,
+) -> Study<F> {
+    let (parsed, base) = parse::parse(text);
+    let finding = match parsed {
+        Parsed::Ast(ast) => {
+            return Study {
+                facts: extract(&ast, base),
+                decls: parse::module_decls(&ast, base),
+                findings: Vec::new(),
+                ast: Some((ast, base)),
+            };
+        }
+        Parsed::TooDeep(span) => Diagnostic::new(
+            &PARSE_ERROR,
+            index,
+            span,
+            format!(
+                "this file nests too deeply to analyse: more than {} levels",
+                parse::MAX_NESTING
+            ),
+        )
+        .with_label(format!("more than {} levels deep here", parse::MAX_NESTING))
+        .with_note(
+            "the parser recurses once per level and could run out of stack; the rest of the \
+             crate is still analysed, this file is not",
+        ),
+        Parsed::ParseError(failure) => Diagnostic::new(
+            &PARSE_ERROR,
+            index,
+            failure.span,
+            format!("this file does not parse: {}", failure.message),
+        )
+        .with_label(failure.message)
+        .with_note("the rest of the crate is still analysed; this file is not"),
+    };
+    Study {
+        facts: unparsed,
+        decls: Vec::new(),
+        findings: vec![finding],
+        ast: None,
+    }
+}
+
+/// The study of a file: its number in discovery order, its path and its text.
+pub(crate) type StudyFn<'a, F> = dyn Fn(usize, &Path, &str) -> Study<F> + Sync + 'a;
+
+/// Phase one: discover and read every file, and study each with `study`.
 pub(crate) fn discover<F: Send>(
     files: CrateFiles,
     loader: &dyn SourceLoader,
-    extract: &(dyn Fn(usize, &syn::File, usize) -> F + Sync),
+    study: &StudyFn<'_, F>,
 ) -> (Discovered<F>, Held) {
-    discover_within(files, loader, extract, HELD_TEXT_BUDGET)
+    discover_within(files, loader, study, HELD_TEXT_BUDGET)
 }
 
 /// [`discover`], holding the ASTs of at most `budget` bytes of text.
 fn discover_within<F: Send>(
     files: CrateFiles,
     loader: &dyn SourceLoader,
-    extract: &(dyn Fn(usize, &syn::File, usize) -> F + Sync),
+    study: &StudyFn<'_, F>,
     budget: usize,
 ) -> (Discovered<F>, Held) {
     static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -145,7 +216,7 @@ fn discover_within<F: Send>(
     let facts = pool().broadcast(|_| {
         let mut facts = Vec::new();
         while let Some(job) = next_job(&queue, &wake) {
-            let extracted = run_job(id, job, follow, loader, &queue, extract, budget);
+            let extracted = run_job(id, job, follow, loader, &queue, study, budget);
             if let Some(fact) = extracted {
                 facts.push(fact);
             }
@@ -156,21 +227,49 @@ fn discover_within<F: Send>(
         facts
     });
     let queue = queue.into_inner().expect("queue lock");
-    let mut facts: Vec<(usize, F)> = facts.into_iter().flatten().collect();
-    facts.sort_by_key(|(index, _)| *index);
-    let reparse = queue
-        .reparse
+    // Number the files in path order.
+    let mut order: Vec<usize> = (0..queue.files.len()).collect();
+    order.sort_by_cached_key(|&i| normalise(&queue.files[i].path));
+    let mut number = vec![0; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        number[old] = new;
+    }
+    let mut files: Vec<Option<SourceFile>> = queue.files.into_iter().map(Some).collect();
+    let files = order
         .iter()
-        .map(|&index| (index, queue.files[index].text.clone()))
+        .map(|&old| files[old].take().expect("each file is numbered once"))
         .collect();
+    let mut findings = queue.findings;
+    for finding in &mut findings {
+        renumber(finding, &number);
+    }
+    let mut facts: Vec<(usize, F)> = facts
+        .into_iter()
+        .flatten()
+        .map(|(old, fact)| (number[old], fact))
+        .collect();
+    facts.sort_by_key(|(index, _)| *index);
+    let reparse = queue.reparse.iter().map(|&old| number[old]).collect();
     (
         Discovered {
-            files: queue.files,
-            findings: queue.findings,
+            files,
+            findings,
             facts,
         },
-        Held { id, reparse },
+        Held {
+            id,
+            number,
+            reparse,
+        },
     )
+}
+
+/// Gives a finding of phase one the files' numbers in path order.
+fn renumber(finding: &mut Diagnostic, number: &[usize]) {
+    finding.file = number[finding.file];
+    for Label { file, .. } in &mut finding.labels {
+        *file = number[*file];
+    }
 }
 
 fn next_job(queue: &Mutex<Queue>, wake: &Condvar) -> Option<Job> {
@@ -187,14 +286,14 @@ fn next_job(queue: &Mutex<Queue>, wake: &Condvar) -> Option<Job> {
     }
 }
 
-/// Reads, parses and studies one file; enqueues its child modules.
+/// Reads and studies one file; enqueues its child modules.
 fn run_job<F>(
     id: u64,
     job: Job,
     follow: bool,
     loader: &dyn SourceLoader,
     queue: &Mutex<Queue>,
-    extract: &(dyn Fn(usize, &syn::File, usize) -> F + Sync),
+    study: &StudyFn<'_, F>,
     budget: usize,
 ) -> Option<(usize, F)> {
     let mut read = None;
@@ -226,9 +325,8 @@ fn run_job<F>(
         return None;
     };
     let ownership = ownership_of(&path, declared);
-    // Register the file (or find that it was already reached another way), and decide whether
-    // its AST fits in the budget.
-    let (index, hold) = {
+    // Register the file, or find that it was already reached another way.
+    let index = {
         let mut q = queue.lock().expect("queue lock");
         if !q.seen.insert(normalise(&path)) {
             return None;
@@ -238,94 +336,59 @@ fn run_job<F>(
             path: path.clone(),
             text: String::new(),
         });
-        let size = result.as_ref().map_or(0, String::len);
-        let hold = q.held_text + size <= budget;
-        if hold {
-            q.held_text += size;
-        }
-        (index, hold)
+        index
     };
-    let mut findings = Vec::new();
-    let mut extracted = None;
-    let mut children = Vec::new();
-    let mut reparse = false;
     let text = match result {
         Err(error) => {
             let reason = match error.kind() {
                 io::ErrorKind::InvalidData => "the file is not valid UTF-8".to_owned(),
                 _ => error.to_string(),
             };
-            findings.push(
-                Diagnostic::new(
-                    &PARSE_ERROR,
-                    index,
-                    Span { start: 0, end: 0 },
-                    format!("this file could not be read: {reason}"),
-                )
-                .with_label(reason),
-            );
-            String::new()
+            let finding = Diagnostic::new(
+                &PARSE_ERROR,
+                index,
+                Span { start: 0, end: 0 },
+                format!("this file could not be read: {reason}"),
+            )
+            .with_label(reason);
+            queue.lock().expect("queue lock").findings.push(finding);
+            return None;
         }
-        Ok(text) => {
-            match parse::parse(&text) {
-                (Parsed::Ast(ast), base) => {
-                    if follow {
-                        for decl in parse::module_decls(&ast) {
-                            let span = parse::to_span(decl.span, base);
-                            children.push(child_job(&path, ownership, &decl, index, span));
-                        }
-                    }
-                    extracted = Some((index, extract(index, &ast, base)));
-                    if hold {
-                        HELD.with(|held| {
-                            held.borrow_mut().entry(id).or_default().push(HeldFile {
-                                index,
-                                ast,
-                                base,
-                            })
-                        });
-                    } else {
-                        reparse = true;
-                    }
-                }
-                (Parsed::TooDeep(span), _) => findings.push(
-                    Diagnostic::new(
-                        &PARSE_ERROR,
-                        index,
-                        span,
-                        format!(
-                            "this file nests too deeply to analyse: more than {} levels",
-                            parse::MAX_NESTING
-                        ),
-                    )
-                    .with_label(format!("more than {} levels deep here", parse::MAX_NESTING))
-                    .with_note(
-                        "the parser recurses once per level and could run out of stack; the rest \
-                         of the crate is still analysed, this file is not",
-                    ),
-                ),
-                (Parsed::ParseError(failure), _) => findings.push(
-                    Diagnostic::new(
-                        &PARSE_ERROR,
-                        index,
-                        failure.span,
-                        format!("this file does not parse: {}", failure.message),
-                    )
-                    .with_label(failure.message)
-                    .with_note("the rest of the crate is still analysed; this file is not"),
-                ),
-            }
-            text
-        }
+        Ok(text) => text,
+    };
+    let Study {
+        facts,
+        decls,
+        findings,
+        ast,
+    } = study(index, &path, &text);
+    let children: Vec<Job> = if follow {
+        decls
+            .iter()
+            .map(|decl| child_job(&path, ownership, decl, index, decl.span))
+            .collect()
+    } else {
+        Vec::new()
     };
     let mut q = queue.lock().expect("queue lock");
+    if let Some((ast, base)) = ast {
+        // Hold the AST if it fits in the budget, else parse it again in phase two.
+        if q.held_text + text.len() <= budget {
+            q.held_text += text.len();
+            HELD.with(|held| {
+                held.borrow_mut()
+                    .entry(id)
+                    .or_default()
+                    .push(HeldFile { index, ast, base })
+            });
+        } else {
+            q.reparse.push(index);
+        }
+    }
     q.files[index].text = text;
     q.findings.extend(findings);
     q.pending.extend(children);
-    if reparse {
-        q.reparse.push(index);
-    }
-    extracted
+    Some((index, facts))
 }
 
 /// The files a `mod` declaration may live in, per the Rust reference's rules for `mod.rs` and
@@ -401,30 +464,35 @@ pub fn normalise(path: &Path) -> PathBuf {
 }
 
 /// Phase two: runs `lint` over every held AST on the thread that holds it, then drops them;
-/// then the threads share out the files that did not fit, parsing each again.
+/// then the threads share out the files that did not fit and the files numbered in `also`,
+/// parsing each (again). `files` are the files in path order, as [`Discovered`] has them.
 pub(crate) fn lint_held<T: Send>(
     held: Held,
+    files: &[SourceFile],
+    also: &[usize],
     lint: &(dyn Fn(usize, &syn::File, usize) -> T + Sync),
 ) -> Vec<T> {
-    let id = held.id;
-    let next_reparse = AtomicUsize::new(0);
+    let Held {
+        id,
+        number,
+        reparse,
+    } = held;
+    let to_parse: Vec<usize> = reparse.into_iter().chain(also.iter().copied()).collect();
+    let next = AtomicUsize::new(0);
     let per_thread = pool().broadcast(|_| {
-        let files = HELD
+        let held = HELD
             .with(|h| h.borrow_mut().remove(&id))
             .unwrap_or_default();
         let mut out = Vec::new();
-        for file in &files {
-            out.push(lint(file.index, &file.ast, file.base));
+        for file in &held {
+            out.push(lint(number[file.index], &file.ast, file.base));
         }
-        drop(files);
+        drop(held);
         release_spans_if_idle();
-        while let Some((index, text)) = held
-            .reparse
-            .get(next_reparse.fetch_add(1, Ordering::Relaxed))
-        {
+        while let Some(&index) = to_parse.get(next.fetch_add(1, Ordering::Relaxed)) {
             // The same text parsed the same way as in phase one, where it parsed.
-            if let (Parsed::Ast(ast), base) = parse::parse(text) {
-                out.push(lint(*index, &ast, base));
+            if let (Parsed::Ast(ast), base) = parse::parse(&files[index].text) {
+                out.push(lint(index, &ast, base));
             }
             release_spans_if_idle();
         }
@@ -445,11 +513,13 @@ fn release_spans_if_idle() {
 mod tests {
     use super::*;
 
-    /// What one run saw: the facts (file, items) of phase one, what phase two's lint saw of
-    /// each file (file, items, offset of the first item), and how many files were parsed again.
+    /// What one run saw: the facts (file stem, items) of phase one by file number, what phase
+    /// two's lint saw of each file (file number, items, offset of the first item), the files'
+    /// paths in their numbering, and how many files were parsed again.
     struct Seen {
-        facts: Vec<(usize, usize)>,
+        facts: Vec<(usize, (usize, usize))>,
         linted: Vec<(usize, usize, usize)>,
+        paths: Vec<PathBuf>,
         reparsed: usize,
     }
 
@@ -460,24 +530,26 @@ mod tests {
         let paths: Vec<PathBuf> = (0..texts.len())
             .map(|i| PathBuf::from(format!("{i}.rs")))
             .collect();
-        let loader = |path: &Path| {
-            let i: usize = path.file_stem().unwrap().to_str().unwrap().parse().unwrap();
-            Ok(texts[i].clone())
+        let stem = |path: &Path| -> usize {
+            path.file_stem().unwrap().to_str().unwrap().parse().unwrap()
         };
-        let extract = |index: usize, ast: &syn::File, _: usize| (index, ast.items.len());
+        let loader = |path: &Path| Ok(texts[stem(path)].clone());
+        let study = |index: usize, path: &Path, text: &str| {
+            parse_and_study(index, text, |ast, _| (stem(path), ast.items.len()), (0, 0))
+        };
         let (discovered, held) =
-            discover_within(CrateFiles::List(paths), &loader, &extract, budget);
+            discover_within(CrateFiles::List(paths), &loader, &study, budget);
         let reparsed = held.reparse.len();
         let lint = |index: usize, ast: &syn::File, base: usize| {
             let first = parse::to_span(syn::spanned::Spanned::span(&ast.items[0]), base).start;
             (index, ast.items.len(), first)
         };
-        let mut linted = lint_held(held, &lint);
+        let mut linted = lint_held(held, &discovered.files, &[], &lint);
         linted.sort();
-        let facts = discovered.facts.into_iter().map(|(_, fact)| fact).collect();
         Seen {
-            facts,
+            facts: discovered.facts,
             linted,
+            paths: discovered.files.into_iter().map(|f| f.path).collect(),
             reparsed,
         }
     }
@@ -491,5 +563,42 @@ mod tests {
         assert!(split.reparsed > 6, "{} of 12 parsed again", split.reparsed);
         assert_eq!(split.facts, whole.facts);
         assert_eq!(split.linted, whole.linted);
+    }
+
+    #[test]
+    fn files_are_numbered_in_path_order_whoever_read_them_first() {
+        for budget in [usize::MAX, 100] {
+            let seen = items_per_file(budget);
+            let mut sorted = seen.paths.clone();
+            sorted.sort();
+            assert_eq!(seen.paths, sorted);
+            // Facts and lint results carry the same numbers as the file list.
+            for (number, (stem, items)) in &seen.facts {
+                assert_eq!(seen.paths[*number], PathBuf::from(format!("{stem}.rs")));
+                assert_eq!(*items, stem + 1);
+                assert_eq!(seen.linted[*number].0, *number);
+                assert_eq!(seen.linted[*number].1, *items);
+            }
+        }
+    }
+
+    #[test]
+    fn files_asked_for_besides_are_parsed_and_linted() {
+        let texts = ["fn a() {}", "fn b() {} fn c() {}"];
+        let paths = vec![PathBuf::from("a.rs"), PathBuf::from("b.rs")];
+        let loader = |path: &Path| Ok(texts[usize::from(path == Path::new("b.rs"))].to_owned());
+        // The study keeps no AST of b.rs, as a cache's recall would not.
+        let study = |index: usize, path: &Path, text: &str| {
+            let mut study = parse_and_study(index, text, |ast, _| ast.items.len(), 0);
+            if path == Path::new("b.rs") {
+                study.ast = None;
+            }
+            study
+        };
+        let (discovered, held) = discover(CrateFiles::List(paths), &loader, &study);
+        let lint = |index: usize, ast: &syn::File, _: usize| (index, ast.items.len());
+        let mut linted = lint_held(held, &discovered.files, &[1], &lint);
+        linted.sort();
+        assert_eq!(linted, vec![(0, 1), (1, 2)]);
     }
 }

@@ -7,7 +7,7 @@ use super::ty::{Renames, Ty};
 use crate::diagnostic::Span;
 
 /// A struct (or enum, whose variants' fields are merged) and its fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Hash)]
 pub(crate) struct TypeDef {
     pub(crate) name: String,
     pub(crate) fields: Vec<FieldDef>,
@@ -17,14 +17,14 @@ pub(crate) struct TypeDef {
     pub(crate) align: Option<u64>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Hash)]
 pub(crate) struct FieldDef {
     /// The field's name, or its index for tuple structs.
     pub(crate) name: String,
     pub(crate) ty: Ty,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Hash)]
 pub(crate) struct AliasDef {
     pub(crate) name: String,
     pub(crate) params: Vec<String>,
@@ -32,7 +32,7 @@ pub(crate) struct AliasDef {
 }
 
 /// A function or method signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct FnSig {
     pub(crate) name: String,
     /// The impl's self type for methods and associated functions.
@@ -56,8 +56,39 @@ pub(crate) struct FnSig {
     pub(crate) public: bool,
 }
 
+/// Hashes what the signature says, not where it is or in which file: the fingerprint of the
+/// type table (see `memo`) must not change when an edit elsewhere in a file moves its functions.
+impl std::hash::Hash for FnSig {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let FnSig {
+            name,
+            self_ty,
+            has_self,
+            params,
+            ret,
+            is_test,
+            file: _,
+            span: _,
+            inline_module,
+            builder,
+            public,
+        } = self;
+        (name, self_ty, has_self, params, ret, is_test).hash(state);
+        (inline_module, builder, public).hash(state);
+    }
+}
+
+impl ItemFacts {
+    /// Gives the facts' functions the file number `file`.
+    pub(crate) fn set_file(&mut self, file: usize) {
+        for sig in &mut self.fns {
+            sig.file = file;
+        }
+    }
+}
+
 /// Everything phase one learns from one file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, Hash)]
 pub(crate) struct ItemFacts {
     pub(crate) types: Vec<TypeDef>,
     pub(crate) aliases: Vec<AliasDef>,

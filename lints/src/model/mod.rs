@@ -9,44 +9,113 @@ pub(crate) mod body;
 pub(crate) mod driver;
 pub(crate) mod hot;
 pub(crate) mod items;
+pub(crate) mod memo;
 pub(crate) mod parse;
 pub(crate) mod sharing;
 pub(crate) mod ty;
 pub(crate) mod types;
 
+use crate::cache::CacheStore;
 use crate::diagnostic::Diagnostic;
 use crate::{CrateFiles, CrateInfo, SourceFile, SourceLoader};
 use crate::{rules, suppress};
 use body::BodyOutput;
+use memo::{Learnt, Memo};
 use types::TypeTable;
 
 /// The outcome of analysing one crate.
 #[derive(Debug, Clone)]
 pub struct CrateReport {
-    /// The crate's files in discovery order; `Diagnostic::file` indexes this.
+    /// The crate's files in the order of their paths; `Diagnostic::file` indexes this.
     pub files: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How the run came by what it knows of the files.
+    pub stats: RunStats,
 }
 
-/// Runs every lint over the crate.
+/// How a run came by what it knows of a crate's files: by parsing them or from the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Files read.
+    pub files: usize,
+    /// Files parsed: in phase one, or for lint results the cache could not give.
+    pub parsed: usize,
+    /// Files whose items (and parse findings) came from the cache.
+    pub recalled: usize,
+    /// Files whose lint results came from the cache.
+    pub lints_recalled: usize,
+}
+
+/// Runs every lint over the crate, with what `cache` holds from earlier runs.
 pub(crate) fn analyse(
     info: &CrateInfo,
     files: CrateFiles,
     loader: &dyn SourceLoader,
+    cache: Option<&dyn CacheStore>,
 ) -> CrateReport {
-    let (discovered, held) = driver::discover(files, loader, &items::extract);
+    let memo = cache.map(|store| Memo::new(store, info));
+    let study = |index: usize, path: &std::path::Path, text: &str| match &memo {
+        Some(memo) => memo.study(index, path, text),
+        None => memo::parse_and_study(index, text),
+    };
+    let (mut discovered, held) = driver::discover(files, loader, &study);
+    for (index, learnt) in &mut discovered.facts {
+        if let Some(facts) = &mut learnt.facts {
+            facts.set_file(*index);
+        }
+    }
+    let mut stats = RunStats {
+        files: discovered.facts.len(),
+        ..RunStats::default()
+    };
+    // Lint results from the cache where they still hold; the other recalled files are parsed.
+    let fingerprint = memo
+        .as_ref()
+        .map(|_| memo::table_fingerprint(&discovered.files, &discovered.facts));
+    let mut recalled_outputs = Vec::new();
+    let mut to_parse = Vec::new();
+    for (index, learnt) in &discovered.facts {
+        if !learnt.recalled {
+            stats.parsed += 1;
+            continue;
+        }
+        stats.recalled += 1;
+        if learnt.facts.is_none() {
+            continue; // it does not parse: nothing to lint
+        }
+        let recalled = memo
+            .as_ref()
+            .zip(fingerprint)
+            .and_then(|(memo, fp)| memo.recall_walk(learnt, fp));
+        match recalled {
+            Some(output) => recalled_outputs.push(output),
+            None => to_parse.push(*index),
+        }
+    }
+    stats.lints_recalled = recalled_outputs.len();
+    stats.parsed += to_parse.len();
     let table = TypeTable::build(
-        discovered.facts.into_iter().map(|(_, facts)| facts),
+        discovered
+            .facts
+            .iter_mut()
+            .filter_map(|(_, learnt)| learnt.facts.take()),
         &discovered.files,
     );
     let edition = info.edition;
-    let outputs = driver::lint_held(held, &|index, ast, base| {
+    let caching = memo.is_some();
+    let outputs = driver::lint_held(held, &discovered.files, &to_parse, &|index, ast, base| {
         let allow_comments = discovered.files[index].text.contains(suppress::MARKER);
-        body::walk_file(allow_comments, index, base, ast, &table, edition)
+        let output = body::walk_file(allow_comments, index, base, ast, &table, edition);
+        let encoded = caching.then(|| Memo::encode_walk(&output));
+        (output, encoded)
     });
+    if let Some((memo, fp)) = memo.as_ref().zip(fingerprint) {
+        store_entries(memo, fp, &discovered.files, &discovered.facts, &outputs);
+    }
     let mut merged = BodyOutput::default();
     let mut items = vec![Vec::new(); discovered.files.len()];
-    for mut output in outputs {
+    let outputs = outputs.into_iter().map(|(output, _)| output);
+    for mut output in recalled_outputs.into_iter().chain(outputs) {
         items[output.file] = std::mem::take(&mut output.items);
         merged.append(output);
     }
@@ -100,5 +169,26 @@ pub(crate) fn analyse(
     CrateReport {
         files: discovered.files,
         diagnostics,
+        stats,
+    }
+}
+
+/// Stores the entry of every file that was parsed or linted in this run.
+fn store_entries(
+    memo: &Memo<'_>,
+    fingerprint: u128,
+    files: &[SourceFile],
+    facts: &[(usize, Learnt)],
+    outputs: &[(BodyOutput, Option<Vec<u8>>)],
+) {
+    let mut walks: Vec<Option<&[u8]>> = vec![None; files.len()];
+    for (output, encoded) in outputs {
+        walks[output.file] = encoded.as_deref();
+    }
+    for (index, learnt) in facts {
+        let walk = walks[*index];
+        if !learnt.recalled || walk.is_some() {
+            memo.store(&files[*index].path, learnt, walk.map(|w| (fingerprint, w)));
+        }
     }
 }

@@ -389,7 +389,7 @@ impl VisitMut for MacroExpander {
 }
 
 /// A `mod name;` declaration found in a file, with what is needed to find its file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ModDecl {
     /// Enclosing inline modules (`mod a { mod b { mod name; } }`), outermost first, each with
     /// its `#[path = ".."]` value if it has one.
@@ -401,7 +401,7 @@ pub(crate) struct ModDecl {
     /// `#[cfg_attr(.., path = "..")]` values: the module's file on some configurations.
     pub(crate) cfg_paths: Vec<String>,
     /// The declaration, for a "file not found" finding.
-    pub(crate) span: proc_macro2::Span,
+    pub(crate) span: Span,
 }
 
 /// The `path = ".."` values of `#[cfg_attr(condition, path = "..")]` attributes.
@@ -449,9 +449,14 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
 }
 
 /// Every out-of-line `mod` declaration in `file`, including those inside inline modules and
-/// expanded item macros.
-pub(crate) fn module_decls(file: &syn::File) -> Vec<ModDecl> {
-    fn walk(items: &[Item], parents: &mut Vec<(String, Option<String>)>, out: &mut Vec<ModDecl>) {
+/// expanded item macros. `base` is the offset of syn's spans in the file's text.
+pub(crate) fn module_decls(file: &syn::File, base: usize) -> Vec<ModDecl> {
+    fn walk(
+        items: &[Item],
+        base: usize,
+        parents: &mut Vec<(String, Option<String>)>,
+        out: &mut Vec<ModDecl>,
+    ) {
         for item in items {
             let Item::Mod(module) = item else { continue };
             // `mod r#async;` lives in `async.rs`.
@@ -463,18 +468,18 @@ pub(crate) fn module_decls(file: &syn::File) -> Vec<ModDecl> {
                     name,
                     path_attr: path,
                     cfg_paths: cfg_paths(&module.attrs),
-                    span: syn::spanned::Spanned::span(&module.ident),
+                    span: to_span(syn::spanned::Spanned::span(&module.ident), base),
                 }),
                 Some((_, inner)) => {
                     parents.push((name, path));
-                    walk(inner, parents, out);
+                    walk(inner, base, parents, out);
                     parents.pop();
                 }
             }
         }
     }
     let mut out = Vec::new();
-    walk(&file.items, &mut Vec::new(), &mut out);
+    walk(&file.items, base, &mut Vec::new(), &mut out);
     out
 }
 

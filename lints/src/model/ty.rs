@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 /// A type as far as the source tells.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Ty {
     /// A named type with its generic arguments: `Arc<Mutex<u64>>`, `u64`, `MyStruct`.
     Named(String, Vec<Ty>),
@@ -210,7 +210,7 @@ impl Ty {
 }
 
 /// Which kind of lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum LockKind {
     Mutex,
     RwLock,

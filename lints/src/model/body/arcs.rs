@@ -13,7 +13,7 @@ use crate::diagnostic::Span;
 use crate::model::ty::Ty;
 
 /// A struct field declared `Arc<T>`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ArcField {
     pub(crate) owner: String,
     pub(crate) field: String,
@@ -25,7 +25,7 @@ pub(crate) struct ArcField {
 }
 
 /// What one struct literal puts in an `Arc` field.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ArcInit {
     pub(crate) owner: String,
     pub(crate) field: String,
@@ -37,7 +37,7 @@ pub(crate) struct ArcInit {
 /// A place where a field's `Arc` may gain another owner: cloned, downgraded, moved, borrowed as
 /// an `Arc`, or named inside a macro we cannot read. `owner` is `None` when the type of the
 /// value the field is read from is unknown: then every `Arc` field of that name is suspect.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ArcShare {
     pub(crate) owner: Option<String>,
     pub(crate) field: String,

@@ -17,7 +17,7 @@ use crate::model::ty::{LockKind, Ty};
 use crate::model::types::FnId;
 
 /// How a lock is used at one place, for `mutex_scalar`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum UseShape {
     /// Only reads or updates the value: `*m.lock().unwrap() += 1`.
     Simple(ScalarOp),
@@ -28,7 +28,7 @@ pub(crate) enum UseShape {
 }
 
 /// The operation a simple use does on the scalar, for the suggested atomic call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ScalarOp {
     Add,
     Sub,
@@ -39,14 +39,14 @@ pub(crate) enum ScalarOp {
 
 /// Whether an acquisition shares the lock with other readers (`read`) or not (`lock`,
 /// `write`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Access {
     Shared,
     Exclusive,
 }
 
 /// What a critical section does to the guarded value: a set of these.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct GuardedOps(u8);
 
 impl GuardedOps {
@@ -87,7 +87,7 @@ impl std::ops::BitOr for GuardedOps {
 }
 
 /// The thread code runs on, where the source shows it is not the caller's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ThreadCx {
     /// In the closure of this spawn site (an index into the crate's spawn sites).
     Spawned(usize),
@@ -97,7 +97,7 @@ pub(crate) enum ThreadCx {
 }
 
 /// One acquisition of a lock.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct LockUse {
     /// The declaration the lock comes from, when the source shows it.
     pub(crate) decl: Option<DeclKey>,
@@ -118,7 +118,7 @@ pub(crate) struct LockUse {
 }
 
 /// A declaration of a lock.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct LockDecl {
     pub(crate) key: DeclKey,
     pub(crate) file: usize,

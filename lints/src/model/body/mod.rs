@@ -38,7 +38,7 @@ use crate::diagnostic::{Diagnostic, Span};
 use crate::{Edition, rules};
 
 /// Where a value was declared: the key under which lock uses are gathered across the crate.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum DeclKey {
     Field(String, String),
     Static(String),
@@ -55,7 +55,7 @@ pub(crate) const SELF_PARAM: usize = 63;
 pub(crate) type RegionId = usize;
 
 /// A hot region: a loop body or a closure handed to an iterator adapter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Region {
     pub(crate) parent: Option<RegionId>,
     /// How many times the loop runs, as far as its iterator shows.
@@ -66,7 +66,7 @@ pub(crate) struct Region {
 }
 
 /// How many times a loop runs, as far as its iterator shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum LoopCount {
     /// Any number of times.
     Many,
@@ -80,7 +80,7 @@ pub(crate) enum LoopCount {
 }
 
 /// What a spawn starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum SpawnKind {
     /// An operating-system thread running a closure (`thread::spawn`, `Builder::spawn`,
     /// `scope.spawn`).
@@ -91,7 +91,7 @@ pub(crate) enum SpawnKind {
 }
 
 /// A place where work is handed to another thread.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SpawnSite {
     pub(crate) kind: SpawnKind,
     pub(crate) file: usize,
@@ -112,7 +112,7 @@ pub(crate) struct SpawnSite {
 }
 
 /// A call from one function to crate functions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct CallEdge {
     pub(crate) caller: Option<FnId>,
     pub(crate) region: Option<RegionId>,
@@ -130,7 +130,7 @@ pub(crate) struct CallEdge {
 }
 
 /// Where an argument's value comes from, as far as the caller shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ArgRoot {
     /// A variable bound anew in the innermost loop around the call: a different value each
     /// iteration.
@@ -145,7 +145,7 @@ pub(crate) enum ArgRoot {
 }
 
 /// What a finding waits for before it is reported.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Condition {
     /// Reported when the code is hot: its region (or an enclosing one) is hot, or its function
     /// is hot through its callers.
@@ -170,14 +170,14 @@ pub(crate) enum Condition {
     Counter { atomic: String },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Pending {
     pub(crate) condition: Condition,
     pub(crate) diagnostic: Diagnostic,
 }
 
 /// What a function does with a parameter it takes by value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ParamFate {
     /// Only reads it: it is dropped when the function returns.
     Dropped,
@@ -190,7 +190,7 @@ pub(crate) enum ParamFate {
 
 /// A value handed by value to a crate function: what happens to it is what that function does
 /// with the parameter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Handed {
     pub(crate) callees: Vec<FnId>,
     /// The argument's position in the call.
@@ -202,7 +202,7 @@ pub(crate) struct Handed {
 }
 
 /// What phase two learns about a function's body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct FnBodyFacts {
     /// The body runs a `loop` or `while`: it may keep running (a worker's receive loop).
     pub(crate) long_running: bool,
@@ -214,7 +214,7 @@ pub(crate) struct FnBodyFacts {
 }
 
 /// Everything phase two produces for one file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct BodyOutput {
     /// The file walked.
     pub(crate) file: usize,
@@ -236,13 +236,17 @@ pub(crate) struct BodyOutput {
     pub(crate) items: Vec<Span>,
     /// Findings of the function being walked that stand unless it writes the same atomic again
     /// (see [`Sink::report_unless_overwritten`]).
+    #[serde(skip)]
     until_overwritten: Vec<(String, Diagnostic)>,
     /// Writes to atomics in the function being walked: the atomic and where.
+    #[serde(skip)]
     atomic_writes: Vec<(String, usize)>,
     /// Counter findings of the function being walked that stand unless a `SeqCst` load of
     /// another atomic follows them (see [`Sink::report_counter`]).
+    #[serde(skip)]
     counters: Vec<(String, Pending)>,
     /// `SeqCst` loads in the function being walked: the atomic's name and where.
+    #[serde(skip)]
     seqcst_loads: Vec<(String, usize)>,
     /// Atomics (by field, static or variable name) updated other than by counting: compared and
     /// swapped, swapped, or used as bit flags.

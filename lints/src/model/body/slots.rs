@@ -11,7 +11,7 @@ use crate::diagnostic::Span;
 use crate::model::ty::Ty;
 
 /// A declaration of atomics packed next to each other.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SlotDecl {
     pub(crate) key: DeclKey,
     pub(crate) file: usize,
@@ -22,7 +22,7 @@ pub(crate) struct SlotDecl {
 }
 
 /// A write to one slot: `slots[i].fetch_add(..)`, `slots[i].hits.store(..)`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SlotWrite {
     pub(crate) decl: Option<DeclKey>,
     pub(crate) file: usize,

@@ -1,0 +1,228 @@
+//! The analysis's side of the cache (see [`crate::cache`]): what an entry holds and when it is
+//! still good.
+//!
+//! An entry is keyed by a hash of the file's text salted with this crate's version, an entry
+//! layout number, the crate's edition and configuration. It holds the file's phase-one study
+//! (items, `mod` declarations, its own parse findings) and, when the file was linted, the lint
+//! results with the fingerprint of the type table they were computed against. Lint results read
+//! the crate-wide table, so they are reused only while the table's fingerprint is unchanged:
+//! an edit inside a function body leaves it alone, and only the edited file is parsed again;
+//! an edit to a signature, a struct or an alias, or a file added or removed, changes it, and
+//! every file is linted again (its items still come from the cache).
+
+use std::hash::Hash;
+use std::path::Path;
+
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
+
+use super::body::BodyOutput;
+use super::driver::{self, Study};
+use super::items::{self, ItemFacts};
+use super::parse::ModDecl;
+use crate::cache::CacheStore;
+use crate::diagnostic::Diagnostic;
+use crate::{CrateInfo, SourceFile};
+
+/// Bumped whenever what an entry holds changes meaning, so that no build reads another's.
+const LAYOUT: u32 = 1;
+
+/// A cache entry as stored: the parts stay encoded until they are needed.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Entry<'a> {
+    key: u128,
+    #[serde(borrow)]
+    study: &'a [u8],
+    /// The table fingerprint and the encoded [`BodyOutput`].
+    walk: Option<(u128, &'a [u8])>,
+}
+
+/// The phase-one part of an entry, as written.
+#[derive(serde::Serialize)]
+struct StudyRef<'a> {
+    facts: Option<&'a ItemFacts>,
+    decls: &'a [ModDecl],
+    findings: &'a [Diagnostic],
+}
+
+/// The phase-one part of an entry, as read.
+#[derive(serde::Deserialize)]
+struct StudyOwned {
+    facts: Option<ItemFacts>,
+    decls: Vec<ModDecl>,
+    findings: Vec<Diagnostic>,
+}
+
+/// What phase one learnt of a file, for the crate-wide pass and for the cache.
+pub(crate) struct Learnt {
+    /// The file's items; `None` when it does not parse.
+    pub(crate) facts: Option<ItemFacts>,
+    /// Taken from the cache rather than parsed.
+    pub(crate) recalled: bool,
+    /// The entry's key (zero without a cache).
+    key: u128,
+    /// The phase-one part of the entry, encoded (empty without a cache).
+    study: Vec<u8>,
+    /// Lint results from the cache, with the table fingerprint they were computed against.
+    walk: Option<(u128, Vec<u8>)>,
+}
+
+impl Learnt {
+    /// What a run without a cache learnt.
+    pub(crate) fn uncached(facts: Option<ItemFacts>) -> Learnt {
+        Learnt {
+            facts,
+            recalled: false,
+            key: 0,
+            study: Vec::new(),
+            walk: None,
+        }
+    }
+}
+
+/// A cache for one analysis.
+pub(crate) struct Memo<'s> {
+    store: &'s dyn CacheStore,
+    salt: u128,
+}
+
+impl<'s> Memo<'s> {
+    pub(crate) fn new(store: &'s dyn CacheStore, info: &CrateInfo) -> Memo<'s> {
+        let salt = format!(
+            "{}\0{LAYOUT}\0{:?}\0{:?}",
+            env!("CARGO_PKG_VERSION"),
+            info.edition,
+            info.config
+        );
+        Memo {
+            store,
+            salt: xxh3_128(salt.as_bytes()),
+        }
+    }
+
+    fn key(&self, text: &str) -> u128 {
+        let mut hasher = Xxh3::new();
+        hasher.update(&self.salt.to_le_bytes());
+        hasher.update(text.as_bytes());
+        hasher.digest128()
+    }
+
+    /// Phase one for a file: its entry if it holds this text, else a parse, whose result is
+    /// encoded for the cache.
+    pub(crate) fn study(&self, index: usize, path: &Path, text: &str) -> Study<Learnt> {
+        let key = self.key(text);
+        if let Some(study) = self.recall(index, path, key) {
+            return study;
+        }
+        let mut study = parse_and_study(index, text);
+        let learnt = &mut study.facts;
+        learnt.key = key;
+        learnt.study = postcard::to_stdvec(&StudyRef {
+            facts: learnt.facts.as_ref(),
+            decls: &study.decls,
+            findings: &study.findings,
+        })
+        .expect("facts serialise");
+        study
+    }
+
+    fn recall(&self, index: usize, path: &Path, key: u128) -> Option<Study<Learnt>> {
+        let entry: Entry<'_> = postcard::from_bytes(checked(self.store.get(path)?)?).ok()?;
+        if entry.key != key {
+            return None;
+        }
+        let StudyOwned {
+            mut facts,
+            decls,
+            mut findings,
+        } = postcard::from_bytes(entry.study).ok()?;
+        // The file's number in this run, which need not be the one it had when stored.
+        if let Some(facts) = &mut facts {
+            facts.set_file(index);
+        }
+        for finding in &mut findings {
+            finding.file = index;
+            for label in &mut finding.labels {
+                label.file = index;
+            }
+        }
+        Some(Study {
+            facts: Learnt {
+                facts,
+                recalled: true,
+                key,
+                study: entry.study.to_vec(),
+                walk: entry.walk.map(|(fp, walk)| (fp, walk.to_vec())),
+            },
+            decls,
+            findings,
+            ast: None,
+        })
+    }
+
+    /// The stored lint results of a file, if they were computed against a table of
+    /// fingerprint `fingerprint`.
+    pub(crate) fn recall_walk(&self, learnt: &Learnt, fingerprint: u128) -> Option<BodyOutput> {
+        let (stored, bytes) = learnt.walk.as_ref()?;
+        if *stored != fingerprint {
+            return None;
+        }
+        postcard::from_bytes(bytes).ok()
+    }
+
+    /// Encodes a file's lint results for [`Memo::store`].
+    pub(crate) fn encode_walk(output: &BodyOutput) -> Vec<u8> {
+        postcard::to_stdvec(output).expect("lint results serialise")
+    }
+
+    /// Stores a file's entry: its study, and its lint results if it has them.
+    pub(crate) fn store(&self, path: &Path, learnt: &Learnt, walk: Option<(u128, &[u8])>) {
+        let entry = Entry {
+            key: learnt.key,
+            study: &learnt.study,
+            walk,
+        };
+        let mut bytes = postcard::to_stdvec(&entry).expect("an entry serialises");
+        bytes.extend_from_slice(&xxh3_64(&bytes).to_le_bytes());
+        self.store.put(path, bytes);
+    }
+}
+
+/// An entry's bytes without their checksum, if it matches: a damaged entry (a flipped bit in
+/// a message, a file cut short) is never believed.
+fn checked(stored: &[u8]) -> Option<&[u8]> {
+    let split = stored.len().checked_sub(8)?;
+    let (bytes, sum) = stored.split_at(split);
+    (xxh3_64(bytes).to_le_bytes() == sum).then_some(bytes)
+}
+
+/// Phase one for a file without a cache: a parse and a study of its items.
+pub(crate) fn parse_and_study(index: usize, text: &str) -> Study<Learnt> {
+    let study = driver::parse_and_study(
+        index,
+        text,
+        |ast, base| Some(items::extract(index, ast, base)),
+        None,
+    );
+    Study {
+        facts: Learnt::uncached(study.facts),
+        decls: study.decls,
+        findings: study.findings,
+        ast: study.ast,
+    }
+}
+
+/// A fingerprint of everything the type table is built from: the files' paths (in the order
+/// that numbers them) and their items, without the items' positions (see `FnSig`'s `Hash`).
+pub(crate) fn table_fingerprint(files: &[SourceFile], facts: &[(usize, Learnt)]) -> u128 {
+    let mut hasher = Xxh3::new();
+    LAYOUT.hash(&mut hasher);
+    files.len().hash(&mut hasher);
+    for file in files {
+        file.path.hash(&mut hasher);
+    }
+    for (index, learnt) in facts {
+        index.hash(&mut hasher);
+        learnt.facts.hash(&mut hasher);
+    }
+    hasher.digest128()
+}
