@@ -178,8 +178,7 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
         unmatched.retain(|name| !selected.iter().any(|p| p.name.as_str() == name.as_str()));
         for package in selected {
             if seen.insert(package.id.repr.clone()) {
-                let mut unit =
-                    package_unit(package, &root, &workspace_section, &command_line)?;
+                let mut unit = package_unit(package, &root, &workspace_section, &command_line)?;
                 unit.cache_dir = Some(metadata.target_directory.join("contention").into());
                 units.push(unit);
             }

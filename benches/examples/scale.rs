@@ -305,8 +305,7 @@ fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
         bail!("parse-only and the checker did not see the same files");
     }
     for cached in [cold, warm] {
-        if (cached.files, cached.bytes, cached.digest) != (check.files, check.bytes, check.digest)
-        {
+        if (cached.files, cached.bytes, cached.digest) != (check.files, check.bytes, check.digest) {
             bail!("a cached run did not find exactly what the checker found");
         }
     }

@@ -12,7 +12,7 @@
 //! [`MemoryStore`] is a store in memory that the caller loads from and saves to one file per
 //! crate, as `cargo contention` does under `target/contention/`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -97,7 +97,11 @@ impl MemoryStore {
     /// How many entries the store holds, stored ones included.
     pub fn len(&self) -> usize {
         let stored = self.stored.lock().expect("cache lock");
-        self.entries.len() + stored.keys().filter(|p| !self.entries.contains_key(*p)).count()
+        self.entries.len()
+            + stored
+                .keys()
+                .filter(|p| !self.entries.contains_key(*p))
+                .count()
     }
 
     /// Whether the store holds no entry.

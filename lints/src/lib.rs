@@ -11,10 +11,10 @@ pub mod registry;
 mod rules;
 mod suppress;
 
-pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Span, Suggestion};
 pub use cache::{CacheStore, MemoryStore};
-pub use model::{CrateReport, RunStats};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Span, Suggestion};
 pub use model::driver::normalise;
+pub use model::{CrateReport, RunStats};
 
 pub use registry::{Level, Lint};
 use std::io;

@@ -3,7 +3,7 @@
 //! A comment silences the named lints (or `all`) on its own line and on the line below; on the
 //! line right above an item, field or statement (its attributes included) it covers all of it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::SourceFile;
 use crate::diagnostic::{Diagnostic, Span};
@@ -19,7 +19,7 @@ struct FileComments {
 
 /// The lints allowed by comments, by 0-based line.
 fn allow_comments(text: &str) -> HashMap<usize, Vec<String>> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for (line, content) in text.lines().enumerate() {
         let Some(comment) = content.find("//") else {
             continue;
@@ -58,7 +58,7 @@ pub(crate) fn apply(
     items: &[Vec<Span>],
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let mut cache: HashMap<usize, FileComments> = HashMap::new();
+    let mut cache: HashMap<usize, FileComments> = HashMap::default();
     diagnostics
         .into_iter()
         .filter(|d| {

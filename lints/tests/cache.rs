@@ -6,8 +6,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use contention_lints::{
-    AnalysisConfig, CacheStore, CrateFiles, CrateInfo, CrateReport, Edition, MemoryStore,
-    RunStats, check_files, check_files_cached,
+    AnalysisConfig, CacheStore, CrateFiles, CrateInfo, CrateReport, Edition, MemoryStore, RunStats,
+    check_files, check_files_cached,
 };
 
 /// A crate in memory: `src/lib.rs` and its modules.
@@ -234,7 +234,12 @@ fn a_module_file_that_appears_or_goes_is_seen() {
     let fixed = krate.with("src/broken.rs", "pub fn fine() {}\n");
     let (warm, _) = run_saved(&fixed, &info(), &saved);
     assert_eq!(rendered(&warm), rendered(&fixed.check(&info(), None)));
-    assert!(!warm.diagnostics.iter().any(|d| d.lint.name == "parse_error"));
+    assert!(
+        !warm
+            .diagnostics
+            .iter()
+            .any(|d| d.lint.name == "parse_error")
+    );
 }
 
 #[test]

@@ -3,8 +3,8 @@
 
 mod annotations;
 mod bad_input;
-mod cache;
 mod baseline;
+mod cache;
 mod clippy;
 mod common;
 mod config;

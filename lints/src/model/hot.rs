@@ -2,7 +2,9 @@
 //! functions reached from hot code (with the chain that made each one hot), and the settling of
 //! findings that waited for it.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::body::{
     ArgRoot, BodyOutput, Condition, FnBodyFacts, Handed, LoopCount, ParamFate, RegionId,
@@ -186,7 +188,7 @@ fn same_each_time(
 /// join, in the function itself rather than a thread it spawns) or through a call whose every
 /// candidate blocks, followed two calls deep.
 fn blocking_functions(table: &TypeTable, out: &BodyOutput) -> HashMap<FnId, String> {
-    let mut blocking: HashMap<FnId, String> = HashMap::new();
+    let mut blocking: HashMap<FnId, String> = HashMap::default();
     for (id, what) in &out.blocking {
         blocking
             .entry(*id)
@@ -194,7 +196,7 @@ fn blocking_functions(table: &TypeTable, out: &BodyOutput) -> HashMap<FnId, Stri
     }
     for _ in 0..2 {
         // Calls grouped by site: a site blocks when every function it may call does.
-        let mut sites: HashMap<(FnId, usize, Span), Vec<FnId>> = HashMap::new();
+        let mut sites: HashMap<(FnId, usize, Span), Vec<FnId>> = HashMap::default();
         for call in out.calls.iter().filter(|c| !c.spawned) {
             if let Some(caller) = call.caller {
                 sites
@@ -285,7 +287,7 @@ impl<'a> HotCode<'a> {
                         .any(|p| p.as_os_str() == "tests")
             })
         };
-        let mut hot: HashMap<FnId, HotReason> = HashMap::new();
+        let mut hot: HashMap<FnId, HotReason> = HashMap::default();
         let mut queue = VecDeque::new();
         for id in 0..table.fns.len() {
             if configured(table, id, &config.hot_functions) {
@@ -316,7 +318,7 @@ impl<'a> HotCode<'a> {
                 queue.push_back(call.callee);
             }
         }
-        let mut by_caller: HashMap<FnId, Vec<FnId>> = HashMap::new();
+        let mut by_caller: HashMap<FnId, Vec<FnId>> = HashMap::default();
         for call in &out.calls {
             if let Some(caller) = call.caller {
                 by_caller.entry(caller).or_default().push(call.callee);

@@ -8,7 +8,7 @@
 //! threads, whose spawning may be in the caller's crate. Uses in one closure spawned once are
 //! one thread's.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::body::locks_alias_keys;
 use super::body::{DeclKey, LockDecl, LockUse, SpawnSite, ThreadCx};
@@ -40,7 +40,7 @@ impl<'a> Sharing<'a> {
         uses: &'a [LockUse],
     ) -> Sharing<'a> {
         let aliases = locks_alias_keys(decls);
-        let mut by_decl: HashMap<DeclKey, Vec<&LockUse>> = HashMap::new();
+        let mut by_decl: HashMap<DeclKey, Vec<&LockUse>> = HashMap::default();
         for use_ in uses {
             if let Some(key) = &use_.decl {
                 let key = aliases.get(key).cloned().unwrap_or_else(|| key.clone());
@@ -61,7 +61,7 @@ impl<'a> Sharing<'a> {
 
     /// How `uses` are spread over threads, from what the source shows of their threads.
     pub(crate) fn spread(&self, uses: &[&LockUse]) -> Spread {
-        let mut sites = HashSet::new();
+        let mut sites = HashSet::default();
         let mut unspawned = false;
         for use_ in uses {
             match use_.thread {
@@ -109,6 +109,6 @@ impl<'a> Sharing<'a> {
 
 /// Keys of the declarations `decls` that are of interest, deduplicated by place.
 pub(crate) fn distinct<'d>(decls: impl Iterator<Item = &'d LockDecl>) -> Vec<&'d LockDecl> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     decls.filter(|d| seen.insert((d.file, d.span))).collect()
 }

@@ -2,7 +2,7 @@
 //! it guards, a buffer from a scalar. Paths keep only their last segment (`std::sync::Arc` and
 //! `Arc` are the same to us), after the file's `use .. as ..` renames.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A type as far as the source tells.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
@@ -269,7 +269,7 @@ impl Renames {
                 }
             }
         }
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         walk(items, &mut out);
         Renames(out)
     }

@@ -1,7 +1,7 @@
 //! The crate-wide type table: struct fields, aliases, statics and function signatures from every
 //! file, and the questions lints ask of them (what is this field, is this type a deep copy).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::items::{AliasDef, FnSig, ItemFacts, TypeDef};
 use super::ty::Ty;
@@ -42,7 +42,7 @@ impl TypeTable {
         files: &[crate::SourceFile],
     ) -> TypeTable {
         let mut table = TypeTable::default();
-        let mut ambiguous = HashSet::new();
+        let mut ambiguous = HashSet::default();
         for file in facts {
             for def in file.types {
                 table.defined.insert(def.name.clone());

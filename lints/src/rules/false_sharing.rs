@@ -1,6 +1,6 @@
 #![doc = include_str!("false_sharing.md")]
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::Diagnostic;
 use crate::model::body::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
@@ -20,7 +20,7 @@ pub(crate) fn check_crate(
     writes: &[SlotWrite],
     spawns: &[SpawnSite],
 ) -> Vec<Diagnostic> {
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::new();
     for decl in decls {
         if !seen.insert((decl.file, decl.span)) {

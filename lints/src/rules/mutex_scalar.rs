@@ -1,6 +1,6 @@
 #![doc = include_str!("mutex_scalar.md")]
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::body::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
 use crate::model::ty::{LockKind, Ty};
@@ -52,11 +52,11 @@ fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
 pub(crate) fn check_crate(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
     // A field typed with an alias is declared by the alias.
     let alias_of = locks_alias_keys(decls);
-    let mut blocked: HashSet<DeclKey> = HashSet::new();
-    let mut ops: HashMap<DeclKey, ScalarOp> = HashMap::new();
+    let mut blocked: HashSet<DeclKey> = HashSet::default();
+    let mut ops: HashMap<DeclKey, ScalarOp> = HashMap::default();
     // Uses whose declaration is unknown (a `&Mutex<u64>` parameter) may belong to any
     // declaration of the same lock type: a complex one blocks them all.
-    let mut blocked_types: HashSet<(LockKind, Ty)> = HashSet::new();
+    let mut blocked_types: HashSet<(LockKind, Ty)> = HashSet::default();
     for use_ in uses.iter().filter(|u| u.locked.scalar().is_some()) {
         match (&use_.decl, use_.shape) {
             (Some(key), UseShape::Simple(op)) => {
@@ -76,7 +76,7 @@ pub(crate) fn check_crate(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnosti
         }
     }
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for decl in decls.iter().filter(|d| d.inner.scalar().is_some()) {
         // A lock never taken (only `into_inner`, `get_mut`) or taken only where the source
         // does not show which declaration it is: nothing says what its uses would be.

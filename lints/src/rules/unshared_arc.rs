@@ -1,6 +1,6 @@
 #![doc = include_str!("unshared_arc.md")]
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::Diagnostic;
 use crate::model::body::{ArcField, ArcInit, ArcShare};
@@ -22,14 +22,14 @@ pub(crate) fn check_crate(
     inits: &[ArcInit],
     shares: &HashSet<ArcShare>,
 ) -> Vec<Diagnostic> {
-    let mut made: HashMap<(&str, &str), bool> = HashMap::new();
+    let mut made: HashMap<(&str, &str), bool> = HashMap::default();
     for init in inits {
         let all_fresh = made
             .entry((init.owner.as_str(), init.field.as_str()))
             .or_insert(true);
         *all_fresh &= init.fresh;
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::new();
     for field in fields {
         if !seen.insert((field.file, field.span)) {

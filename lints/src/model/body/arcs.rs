@@ -2,7 +2,7 @@
 //! literal puts in them, and every place a field's `Arc` itself (not the value behind it) is
 //! used, for `unshared_arc`, which decides once it has seen the whole crate.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::Expr;
@@ -109,7 +109,7 @@ impl Walker<'_> {
             return;
         };
         let owner_ty = Ty::named(&owner, vec![]);
-        let mut listed = HashSet::new();
+        let mut listed = HashSet::default();
         for field in &literal.fields {
             let syn::Member::Named(name) = &field.member else {
                 continue;

@@ -12,7 +12,8 @@
 //! settled once every file has been walked.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::Span as PmSpan;
 use syn::punctuated::Punctuated;
@@ -177,7 +178,9 @@ pub(crate) struct Pending {
 }
 
 /// What a function does with a parameter it takes by value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub(crate) enum ParamFate {
     /// Only reads it: it is dropped when the function returns.
     Dropped,
@@ -1279,7 +1282,7 @@ pub(crate) fn walk_file(
             file,
             ..BodyOutput::default()
         },
-        scopes: vec![HashMap::new()],
+        scopes: vec![HashMap::default()],
         guards: Vec::new(),
         next_guard: 0,
         statement: 0,
@@ -1298,13 +1301,13 @@ pub(crate) fn walk_file(
         callable_generics: Vec::new(),
         thread: None,
         setup: false,
-        deref_fields: HashSet::new(),
+        deref_fields: HashSet::default(),
         loop_guard: None,
         region_guards: Vec::new(),
         allow_comments,
         handed: None,
         looking_ahead: std::cell::Cell::new(false),
-        types: RefCell::new(HashMap::new()),
+        types: RefCell::new(HashMap::default()),
     };
     walker.visit_file(ast);
     walker.out
@@ -1330,7 +1333,7 @@ impl<'a> Walker<'a> {
 
     /// Runs `f` in a new variable scope; `let`-bound guards of the scope die with it.
     fn with_scope<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.scopes.push(HashMap::new());
+        self.scopes.push(HashMap::default());
         let depth = self.scopes.len();
         let result = f(self);
         self.guards.retain(|g| g.scope.is_none_or(|s| s < depth));
@@ -1371,7 +1374,7 @@ impl<'a> Walker<'a> {
         let outer_generics = std::mem::take(&mut self.callable_generics);
         let outer_thread = self.thread.take();
         let outer_setup = std::mem::take(&mut self.setup);
-        let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::new()]);
+        let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::default()]);
         let types = self.types.take();
         let waiting = std::mem::take(&mut self.out.until_overwritten);
         let writes = std::mem::take(&mut self.out.atomic_writes);
