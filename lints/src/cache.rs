@@ -11,6 +11,10 @@
 //!
 //! [`MemoryStore`] is a store in memory that the caller loads from and saves to one file per
 //! crate, as `cargo contention` does under `target/contention/`.
+//!
+//! Entries name this crate's version, not its build: a caller that may run two builds of one
+//! version over the same cache (a development checkout) must tell them apart itself, as
+//! `cargo contention` does by starting each cache file with its executable's size and time.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};

@@ -399,3 +399,25 @@ fn an_edition_2015_file_that_does_not_parse_says_why_it_may_not() {
     assert!(notes(Edition::E2015).contains("edition 2015"));
     assert!(!notes(Edition::E2021).contains("edition 2015"));
 }
+
+#[test]
+fn a_copy_only_viewed_is_fixed_for_certain_only_through_slice_methods() {
+    let text = "pub fn n(data: &[u8]) -> usize { data.to_vec().len() }
+pub fn same(data: &[u8]) -> bool { data.to_vec().as_slice() == [1u8] }
+";
+    let found: Vec<(usize, Option<contention_lints::Applicability>)> = check_source(text)
+        .iter()
+        .map(|d| {
+            let line = text[..d.span.start].matches('\n').count() + 1;
+            (line, d.suggestion.as_ref().map(|s| s.applicability))
+        })
+        .collect();
+    // `[u8]` has `len` but no `as_slice`: only the first rewrite is certain to compile.
+    assert_eq!(
+        found,
+        vec![
+            (1, Some(contention_lints::Applicability::MachineApplicable)),
+            (2, Some(contention_lints::Applicability::MaybeIncorrect)),
+        ]
+    );
+}

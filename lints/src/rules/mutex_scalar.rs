@@ -41,7 +41,8 @@ fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
         (ScalarOp::Load, true) => "`load(Ordering::Acquire)` to read the flag",
         (ScalarOp::Load, false) => "`load(Ordering::Relaxed)` to read it",
         (ScalarOp::Other, _) => {
-            "`fetch_or`/`fetch_and`/`fetch_update` for read-modify-write updates"
+            "`fetch_max`/`fetch_min` for running extremes, `fetch_or`/`fetch_and` for flags or \
+             `fetch_update` for other read-modify-write updates"
         }
     }
 }
@@ -95,18 +96,20 @@ pub(crate) fn check_crate(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnosti
         let scalar = decl.inner.display();
         let atomic = atomic_for(&decl.inner);
         let op = ops.get(&decl.key).copied().unwrap_or(ScalarOp::Load);
-        let replacement = atomic
-            .clone()
-            .unwrap_or_else(|| "the `Atomic*` type of the integer's width".to_owned());
+        // An integer whose width the source leaves to inference has no one atomic to name.
+        let replacement = atomic.as_ref().map_or_else(
+            || "an atomic of the integer's width (`AtomicUsize`, `AtomicU64`, ..)".to_owned(),
+            |atomic| format!("`{atomic}`"),
+        );
         let mut d = Diagnostic::new(
             &MUTEX_SCALAR,
             decl.file,
             decl.span,
-            format!("`{lock}<{scalar}>` guards a single scalar: `{replacement}` does the same without blocking"),
+            format!("`{lock}<{scalar}>` guards a single scalar: {replacement} does the same without blocking"),
         )
         .with_label("every access takes and releases a lock")
         .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
-        .with_help(format!("use `{replacement}` with {}", operation(op, &decl.inner)));
+        .with_help(format!("use {replacement} with {}", operation(op, &decl.inner)));
         if let (Some(atomic), Some(span)) = (atomic, decl.type_edit) {
             d = d.with_suggestion(Suggestion {
                 message: format!("declare `{atomic}`"),

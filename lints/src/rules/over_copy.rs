@@ -103,14 +103,23 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
             let Some(call) = copy_call(cx, &m.receiver) else {
                 return;
             };
-            let view = format!("`{}`", m.method);
+            let method = m.method.to_string();
+            let view = format!("`{method}`");
+            // Slice and `str` methods reach the original through `Deref` whatever its type;
+            // the `as_*` views are methods of the owned type (`Vec::as_slice`,
+            // `String::as_str`), which the original may not have (`[u8]`, `BytesMut`).
+            let applicability = if method.starts_with("as_") {
+                Applicability::MaybeIncorrect
+            } else {
+                Applicability::MachineApplicable
+            };
             let d = diagnostic(cx, call, &format!("{view} of the copy"))
                 .with_note("the copy is dropped right after; the original answers the same call")
                 .with_help(format!("call `{}` on the original", m.method))
                 .with_suggestion(Suggestion {
                     message: "use the original".into(),
                     edits: vec![remove_copy(cx, call)],
-                    applicability: Applicability::MachineApplicable,
+                    applicability,
                 });
             sink.report(d);
         }
