@@ -126,3 +126,30 @@ impl Drop for ReadGuard<'_> {
         self.readers.fetch_sub(1, Ordering::SeqCst);
     }
 }
+
+/// A generation that picks which of two slots readers use: loaded into a variable that
+/// indexes, so its updates are a protocol, not a count.
+pub struct HalfLock {
+    generation: AtomicUsize,
+    slots: [AtomicUsize; 2],
+}
+
+impl HalfLock {
+    pub fn read(&self) -> &AtomicUsize {
+        let generation = self.generation.load(Ordering::SeqCst);
+        &self.slots[generation % 2]
+    }
+
+    pub fn switch(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// An atomic made from a raw pointer: a page touched to dirty it, not a count.
+///
+/// # Safety
+/// `page` must point to a live, aligned `usize`.
+pub unsafe fn dirty(page: *mut u8) {
+    let word = unsafe { &*(page as *const AtomicUsize) };
+    word.fetch_add(1, Ordering::SeqCst);
+}

@@ -683,6 +683,61 @@ pub(crate) fn atomic_name(atomic: &Expr) -> Option<String> {
     }
 }
 
+/// Whether the variable `name` is used, in `rest`, in an index (`slots[name % 2]`) or in the
+/// condition of an `if`, `while` or `match`.
+fn decides_or_indexes(name: &str, rest: &[syn::Stmt]) -> bool {
+    struct Find<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Find<'_> {
+        fn mentions(&self, expr: &Expr) -> bool {
+            struct Mention<'n>(&'n str, bool);
+            impl<'ast> Visit<'ast> for Mention<'_> {
+                fn visit_path(&mut self, p: &'ast syn::Path) {
+                    self.1 |= p.is_ident(self.0);
+                }
+            }
+            let mut mention = Mention(self.name, false);
+            mention.visit_expr(expr);
+            mention.1
+        }
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            let deciding = match expr {
+                Expr::Index(i) => Some(&*i.index),
+                Expr::If(i) => Some(&*i.cond),
+                Expr::While(w) => Some(&*w.cond),
+                Expr::Match(m) => Some(&*m.expr),
+                _ => None,
+            };
+            if deciding.is_some_and(|e| self.mentions(e)) {
+                self.found = true;
+                return;
+            }
+            visit::visit_expr(self, expr);
+        }
+    }
+    let mut find = Find { name, found: false };
+    for stmt in rest {
+        find.visit_stmt(stmt);
+    }
+    find.found
+}
+
+/// `*(p as *const T)`, `*p.cast::<T>()`: a place reached through a raw pointer cast.
+fn casts_raw_pointer(expr: &Expr) -> bool {
+    match strip_parens(expr) {
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => match strip_parens(&u.expr) {
+            Expr::Cast(c) => matches!(&*c.ty, syn::Type::Ptr(_)),
+            Expr::MethodCall(m) => m.method == "cast",
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// `Ordering::SeqCst`, `SeqCst`.
 pub(crate) fn is_seqcst(order: &Expr) -> bool {
     matches!(order, Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "SeqCst"))
@@ -2216,6 +2271,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let guard_call = self.lock_call(&init.expr);
+        self.note_state_word_binding(local, &init.expr, rest);
         let bound_ident = match &local.pat {
             Pat::Ident(i) => Some(i.ident.to_string()),
             Pat::Type(t) => match &*t.pat {
@@ -3247,6 +3303,35 @@ impl Walker<'_> {
     /// The guard whose data region `r`'s loop walks.
     fn out_regions_guard(&self, r: RegionId) -> Option<usize> {
         self.region_guards.get(r).copied().flatten()
+    }
+
+    /// Atomics a `let` shows to be more than counters: one loaded into a variable that later
+    /// picks an element or decides a branch (`let gen = generation.load(..);` then
+    /// `&slots[gen % 2]`), and one made by casting a raw pointer (`&*(page as *const
+    /// AtomicUsize)`), which is memory the code pokes for its own reasons.
+    fn note_state_word_binding(&mut self, local: &syn::Local, init: &Expr, rest: &[syn::Stmt]) {
+        let Some(name) = single_binding(&local.pat) else {
+            return;
+        };
+        // `unsafe { &*(p as *const AtomicUsize) }`
+        let init = match strip_parens(init) {
+            Expr::Unsafe(u) => match u.block.stmts.as_slice() {
+                [syn::Stmt::Expr(e, None)] => e,
+                _ => init,
+            },
+            other => other,
+        };
+        match strip_parens(init) {
+            Expr::MethodCall(m) if m.method == "load" => {
+                if let Some(atomic) = atomic_name(&m.receiver) {
+                    if decides_or_indexes(&name, rest) {
+                        self.out.state_words.push(atomic);
+                    }
+                }
+            }
+            Expr::Reference(r) if casts_raw_pointer(&r.expr) => self.out.state_words.push(name),
+            _ => {}
+        }
     }
 
     /// An atomic loaded to decide a branch or a loop (`if pending.load(..) == 0`) is a state
