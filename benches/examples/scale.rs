@@ -1,7 +1,9 @@
 //! The checker at scale: runs `contention-lints` over a large corpus of real crates and, in the
 //! same run, a parse-only baseline (read and `syn::parse_file` the same files, on as many threads
 //! with the same 256 MiB stacks), and prints files, lines, MB/s, wall time and peak memory of
-//! both and their ratio; then the checker with its cache, cold (an empty cache, which the run
+//! both and their ratio; a second baseline parses as the analysis does, the bodies of macros
+//! included (`contention_lints::parse_with_macro_bodies`), to show how much of the difference
+//! is parsing; then the checker with its cache, cold (an empty cache, which the run
 //! fills and saves) and warm (nothing changed since); then the same for one crate alone
 //! (tokio-sized: the "feels instant" case).
 //!
@@ -73,6 +75,8 @@ enum ChildSide {
 enum Side {
     /// Read and parse every file, dropping each AST at once.
     Parse,
+    /// Read and parse every file as the analysis does, macro bodies included.
+    Macros,
     /// `contention_lints::check_files` on each crate.
     Check,
     /// `check_files_cached` on each crate with an empty cache, saved after each crate.
@@ -85,6 +89,7 @@ impl Side {
     fn label(self) -> &'static str {
         match self {
             Side::Parse => "parse-only",
+            Side::Macros => "+macros",
             Side::Check => "checker",
             Side::Cold => "cache cold",
             Side::Warm => "cache warm",
@@ -95,6 +100,7 @@ impl Side {
     fn label_arg(self) -> &'static str {
         match self {
             Side::Parse => "parse",
+            Side::Macros => "macros",
             Side::Check => "check",
             Side::Cold => "cold",
             Side::Warm => "warm",
@@ -182,7 +188,8 @@ fn run(cli: Cli) -> Result<()> {
             crates_of(&dir)?
         };
         let measured = match (side, cache) {
-            (Side::Parse, _) => parse_only(&crates)?,
+            (Side::Parse, _) => parse_only(&crates, |text| syn::parse_file(text).is_ok())?,
+            (Side::Macros, _) => parse_only(&crates, contention_lints::parse_with_macro_bodies)?,
             (Side::Check, _) => check(&crates, None)?,
             (Side::Cold | Side::Warm, Some(cache)) => check(&crates, Some(&cache))?,
             (Side::Cold | Side::Warm, None) => bail!("a cached side needs --cache"),
@@ -232,13 +239,19 @@ fn run(cli: Cli) -> Result<()> {
 /// which goes first; the cold cached side starts from an empty cache, and the warm one follows
 /// it.
 fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
-    const SIDES: [Side; 4] = [Side::Parse, Side::Check, Side::Cold, Side::Warm];
-    let mut runs: [Vec<Measured>; 4] = Default::default();
+    const SIDES: [Side; 5] = [
+        Side::Parse,
+        Side::Macros,
+        Side::Check,
+        Side::Cold,
+        Side::Warm,
+    ];
+    let mut runs: [Vec<Measured>; 5] = Default::default();
     for round in 0..rounds {
         let order = if round % 2 == 0 {
-            [Side::Parse, Side::Check]
+            [Side::Parse, Side::Macros, Side::Check]
         } else {
-            [Side::Check, Side::Parse]
+            [Side::Check, Side::Macros, Side::Parse]
         };
         for side in order {
             runs[side as usize].push(child(side, dir, single, None)?);
@@ -289,6 +302,11 @@ fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
         spread(&ratios(Side::Check, Side::Parse, memory))
     );
     println!(
+        "checker / parse with macro bodies: wall time {}, cpu time {}",
+        spread(&ratios(Side::Check, Side::Macros, wall)),
+        spread(&ratios(Side::Check, Side::Macros, cpu)),
+    );
+    println!(
         "cache warm / checker: wall time {} (target <= 0.10), cpu time {}; cache cold / \
          checker: wall time {}",
         spread(&ratios(Side::Warm, Side::Check, wall)),
@@ -298,8 +316,8 @@ fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
     println!(
         "(outcome: files that did not read or parse for parse-only, findings for the checker)"
     );
-    let [parse, check, cold, warm] = &median[..] else {
-        unreachable!("four sides")
+    let [parse, _, check, cold, warm] = &median[..] else {
+        unreachable!("five sides")
     };
     if parse.files != check.files || parse.bytes != check.bytes {
         bail!("parse-only and the checker did not see the same files");
@@ -399,9 +417,10 @@ fn count_lines(text: &str) -> u64 {
     text.lines().count() as u64
 }
 
-/// The baseline: every file of every crate read and parsed on a pool like the checker's, each
-/// AST dropped and its thread's span table cleared at once.
-fn parse_only(crates: &[Vec<PathBuf>]) -> Result<Measured> {
+/// A baseline: every file of every crate read and parsed with `parse` (syn's parser alone, or
+/// the analysis's, which parses macro bodies too) on a pool like the checker's, each AST
+/// dropped and its thread's span table cleared at once.
+fn parse_only(crates: &[Vec<PathBuf>], parse: fn(&str) -> bool) -> Result<Measured> {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(STACK_SIZE)
         .build()
@@ -415,7 +434,7 @@ fn parse_only(crates: &[Vec<PathBuf>]) -> Result<Measured> {
                 let Ok(text) = std::fs::read_to_string(path) else {
                     return (0, 0, 1);
                 };
-                let failed = syn::parse_file(&text).is_err();
+                let failed = !parse(&text);
                 proc_macro2::extra::invalidate_current_thread_spans();
                 (count_lines(&text), text.len() as u64, u64::from(failed))
             })

@@ -109,6 +109,14 @@ pub fn check_files_cached(
     model::analyse(info, files, loader, Some(cache))
 }
 
+/// Parses a file as the analysis does, and nothing more: syn's parser, then the bodies of
+/// macros that parse as Rust (`format!(..)`, `cfg_if! { .. }`), with the same nesting guard.
+/// Whether it parsed. The scale benchmark's second baseline: the share of the checker's time
+/// that is parsing the code inside macros, which `syn::parse_file` alone leaves as tokens.
+pub fn parse_with_macro_bodies(text: &str) -> bool {
+    matches!(model::parse::parse(text).0, model::parse::Parsed::Ast(_))
+}
+
 /// Analyses one file's text as a crate of its own (edition 2021); the entry point tests use.
 pub fn check_source(text: &str) -> Vec<Diagnostic> {
     let path = PathBuf::from("source.rs");
