@@ -42,6 +42,22 @@ pub fn local_counter() -> u32 {
     value
 }
 
+/// The counter each worker bumps from a closure whose body is the update itself.
+pub fn count_in_workers() -> u64 {
+    let hits = Arc::new(Mutex::new(0u64)); //~ mutex_scalar
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let hits = Arc::clone(&hits);
+            std::thread::spawn(move || *hits.lock().unwrap() += 1)
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let total = *hits.lock().unwrap();
+    total
+}
+
 // ---- look-alikes that must stay silent ----
 
 /// A flag paired with a `Condvar`.

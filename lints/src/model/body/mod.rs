@@ -2546,7 +2546,7 @@ impl<'a> Walker<'a> {
         let visit = |w: &mut Self| {
             w.with_scope(|w| {
                 w.bind_closure_params(closure, item.clone(), borrows);
-                w.with_statement(|w| w.visit_expr(&closure.body));
+                w.with_statement_of(&closure.body, |w| w.visit_expr(&closure.body));
             });
         };
         if hot {
@@ -2578,7 +2578,7 @@ impl<'a> Walker<'a> {
         let thread = self.thread.take();
         self.with_scope(|w| {
             w.bind_closure_params(closure, Ty::Unknown, None);
-            w.with_statement(|w| w.visit_expr(&closure.body));
+            w.with_statement_of(&closure.body, |w| w.visit_expr(&closure.body));
         });
         self.thread = thread;
         self.spawn_stack = spawns;
@@ -2690,7 +2690,7 @@ impl<'a> Walker<'a> {
         self.with_scope(|w| match work {
             Expr::Closure(closure) => {
                 w.bind_closure_params(closure, Ty::Unknown, None);
-                w.with_statement(|w| w.visit_expr(&closure.body));
+                w.with_statement_of(&closure.body, |w| w.visit_expr(&closure.body));
             }
             future => w.with_statement(|w| w.visit_expr(future)),
         });
