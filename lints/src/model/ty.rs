@@ -39,6 +39,8 @@ const DEREFS_TO_FIRST_ARG: &[&str] = &[
     "RwLockWriteGuard",
     "CachePadded",
     "ManuallyDrop",
+    "LazyLock",
+    "Lazy",
 ];
 
 /// Standard types whose `clone` copies heap data.
@@ -141,7 +143,9 @@ impl Ty {
         let mut ty = self.peel_refs();
         while let Ty::Named(name, args) = ty {
             match name.as_str() {
-                "Arc" | "Box" | "Rc" if !args.is_empty() => ty = args[0].peel_refs(),
+                "Arc" | "Box" | "Rc" | "LazyLock" | "Lazy" if !args.is_empty() => {
+                    ty = args[0].peel_refs();
+                }
                 "Mutex" | "FairMutex" | "ReentrantMutex" => {
                     return args.first().map(|inner| (LockKind::Mutex, inner));
                 }

@@ -60,6 +60,27 @@ pub fn mark(ids: &[u64]) {
     });
 }
 
+/// A lazily made static, written from worker threads.
+static INDEX: std::sync::LazyLock<Mutex<HashMap<u64, String>>> = //~ single_lock_map
+    std::sync::LazyLock::new(|| Mutex::new(HashMap::new()));
+
+pub fn index_all(parts: Vec<Vec<u64>>) {
+    let workers: Vec<_> = parts
+        .into_iter()
+        .map(|part| {
+            thread::spawn(move || {
+                for id in part {
+                    let name = format!("#{id}");
+                    INDEX.lock().unwrap().insert(id, name);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+}
+
 /// A task per connection, each writing the shared map.
 pub async fn serve(listener: Listener) {
     let sessions = Arc::new(Mutex::new(HashMap::new())); //~ single_lock_map

@@ -499,7 +499,9 @@ impl Walker<'_> {
                     nested: false,
                 })
             }
-            "Arc" | "Box" | "Option" | "CachePadded" => args.first().and_then(|t| self.lock_in(t)),
+            "Arc" | "Box" | "Option" | "CachePadded" | "LazyLock" | "Lazy" => {
+                args.first().and_then(|t| self.lock_in(t))
+            }
             "Vec" | "VecDeque" => args
                 .first()
                 .and_then(|t| self.lock_in(t))
