@@ -45,6 +45,23 @@ pub fn config_tags(config: &Mutex<Config>) -> Vec<String> {
 
 // ---- look-alikes that must stay silent ----
 
+/// A test writer's buffer, read once the writing is over: `try_lock().unwrap()` asserts that
+/// nobody holds the lock, so nobody waits for the copy.
+pub struct CapturedOutput {
+    buf: Arc<Mutex<Vec<u8>>>,
+}
+
+impl CapturedOutput {
+    pub fn contents(&self) -> Vec<u8> {
+        self.buf.try_lock().unwrap().to_vec()
+    }
+
+    pub fn snapshot(&self) -> Vec<u8> {
+        let guard = self.buf.try_lock().expect("the writer is done");
+        guard.clone()
+    }
+}
+
 /// `Arc` values in the map: a clone is a reference-count increment (the fix).
 pub struct SharedChunks {
     chunks: RwLock<HashMap<String, Arc<[u8]>>>,

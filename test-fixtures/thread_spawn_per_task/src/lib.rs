@@ -125,6 +125,11 @@ pub fn fan_out(job: Job, num_threads: usize) {
     for _ in 0..num_threads {
         thread::spawn(move || job.run());
     }
+    // A count bound to a name first is as small as the literal.
+    let total = if cfg!(miri) { 2 } else { 5 };
+    for _ in 0..total {
+        thread::spawn(move || job.run());
+    }
 }
 
 /// One scoped thread per chunk of the data, each looping over its share.

@@ -337,6 +337,9 @@ struct Local {
     private_lock: bool,
     /// The hot region the variable was bound in: a new value each iteration.
     region: Option<RegionId>,
+    /// A `let` without `mut` bound to a small integer the source spells out (`let n = 5;`):
+    /// a loop up to it runs that many times.
+    count: Option<u128>,
 }
 
 #[derive(Debug, Clone)]
@@ -358,6 +361,9 @@ struct Guard {
     /// The lock is a variable of this function that nothing else can reach (it is only ever
     /// locked here): no other thread waits for it.
     private: bool,
+    /// Taken with `try_lock().unwrap()` (or `expect`, `try_read`, `try_write`): the code
+    /// asserts that no other thread holds the lock at this point.
+    asserted: bool,
     /// When the lock was taken, on the walker's clock.
     taken_at: u64,
     /// Temporaries die with their statement.
@@ -385,6 +391,8 @@ pub(crate) struct GuardView<'a> {
     pub(crate) condvar: bool,
     /// The lock is this function's own, reachable by no other thread.
     pub(crate) private: bool,
+    /// Taken with `try_lock().unwrap()`: the code asserts that nobody else holds the lock.
+    pub(crate) asserted: bool,
     /// When the lock was taken, on the clock of [`Cx::bound_at`].
     pub(crate) taken_at: u64,
 }
@@ -440,6 +448,7 @@ impl<'a> Cx<'_, 'a> {
                 section: g.section,
                 condvar: g.condvar,
                 private: g.private,
+                asserted: g.asserted,
                 taken_at: g.taken_at,
             })
             .collect()
@@ -1273,6 +1282,8 @@ pub(crate) struct Walker<'a> {
     region: Option<RegionId>,
     /// The lock call of a guard being bound by a `let`, so it is not also taken as a temporary.
     binding_lock: Option<Span>,
+    /// The `try_*` lock call whose result is unwrapped by the method call being walked.
+    asserted_lock: Option<Span>,
     fn_facts: Option<FnBodyFacts>,
     /// The operation of the statement being walked, when it only reads or updates a
     /// temporary guard's value.
@@ -1345,6 +1356,7 @@ pub(crate) fn walk_file(
         function: None,
         region: None,
         binding_lock: None,
+        asserted_lock: None,
         fn_facts: None,
         temp_shape: None,
         spawn_stack: Vec::new(),
@@ -2014,6 +2026,7 @@ impl<'a> Walker<'a> {
     }
 
     fn new_guard(&mut self, call: &syn::ExprMethodCall, bound: bool, is_async: bool) -> usize {
+        let lock_span = self.span(call.method.span());
         let recv = self.table.resolve(&self.type_of(&call.receiver));
         let inner = recv.lock().map(|(_, t)| t.clone()).unwrap_or_default();
         let id = self.next_guard;
@@ -2021,9 +2034,10 @@ impl<'a> Walker<'a> {
         self.clock += 1;
         self.guards.push(Guard {
             id,
-            lock_span: self.span(call.method.span()),
+            lock_span,
             section: matches!(&inner, Ty::Tuple(t) if t.is_empty()),
             tried: call.method.to_string().starts_with("try_"),
+            asserted: self.asserted_lock == Some(lock_span),
             condvar: false,
             private: root_var(&call.receiver)
                 .and_then(|root| self.lookup(&root.to_string()))
@@ -2107,6 +2121,7 @@ impl<'a> Walker<'a> {
                         made: false,
                         private_lock: false,
                         region: None,
+                        count: None,
                     },
                 );
             }
@@ -2302,6 +2317,11 @@ impl<'a> Walker<'a> {
         self.with_statement_of(&init.expr, |w| {
             if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
                 w.binding_lock = Some(w.span(call.method.span()));
+                if let Expr::MethodCall(m) = strip_parens(&init.expr) {
+                    if asserts_try(m, call) {
+                        w.asserted_lock = w.binding_lock;
+                    }
+                }
             }
             w.discarding = matches!(local.pat, Pat::Wild(_));
             w.handed = handed;
@@ -2365,6 +2385,7 @@ impl<'a> Walker<'a> {
                         made: false,
                         private_lock: false,
                         region: None,
+                        count: None,
                     },
                 );
             }
@@ -2396,10 +2417,15 @@ impl<'a> Walker<'a> {
                             guard.section = true;
                         }
                     }
+                    let count = match &local.pat {
+                        Pat::Ident(i) if i.mutability.is_none() => self.spelled_count(&init.expr),
+                        _ => None,
+                    };
                     if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                         l.made = made;
                         l.private_lock = private_lock;
                         l.guard = l.guard.or(moved_guard);
+                        l.count = count;
                     }
                     if self.local_pointee(&init.expr, declared_ptr).is_some() {
                         if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
@@ -2655,12 +2681,41 @@ impl<'a> Walker<'a> {
             return Some(n);
         }
         match expr {
-            Expr::Path(p) => self
-                .table
-                .int_const(&p.path.segments.last()?.ident.to_string()),
+            Expr::Path(p) => {
+                let name = p.path.segments.last()?.ident.to_string();
+                match p.path.get_ident().and_then(|_| self.lookup(&name)) {
+                    Some(local) => local.count,
+                    None => self.table.int_const(&name),
+                }
+            }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::Sub(_)) => self.small_count(&b.left),
             Expr::Paren(p) => self.small_count(&p.expr),
             _ => None,
+        }
+    }
+
+    /// The count a `let` binds: what `small_count` reads, or the larger of two counts chosen
+    /// by an `if` (`if cfg!(miri) { 2 } else { 5 }`).
+    fn spelled_count(&self, expr: &Expr) -> Option<u128> {
+        match strip_parens(expr) {
+            Expr::If(i) => {
+                let then = match i.then_branch.stmts.as_slice() {
+                    [syn::Stmt::Expr(e, None)] => self.spelled_count(e)?,
+                    _ => return None,
+                };
+                let other = match &i.else_branch {
+                    Some((_, e)) => match &**e {
+                        Expr::Block(b) => match b.block.stmts.as_slice() {
+                            [syn::Stmt::Expr(e, None)] => self.spelled_count(e)?,
+                            _ => return None,
+                        },
+                        _ => return None,
+                    },
+                    None => return None,
+                };
+                Some(then.max(other))
+            }
+            e => self.small_count(e),
         }
     }
 
@@ -3005,6 +3060,9 @@ impl<'ast> Walker<'_> {
             Expr::MethodCall(m) => {
                 if let Some(call) = self.lock_call(expr) {
                     let span = self.span(call.method.span());
+                    if asserts_try(m, call) {
+                        self.asserted_lock = Some(span);
+                    }
                     if std::ptr::eq(call, m) && self.binding_lock != Some(span) {
                         let awaited = self.awaited.is_some_and(|e| std::ptr::eq(e, expr));
                         self.new_guard(call, false, awaited);
@@ -3737,6 +3795,14 @@ fn passes_guard_to_condvar(m: &syn::ExprMethodCall) -> bool {
         m.method.to_string().as_str(),
         "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while" | "wait_for" | "wait_until"
     ) && !m.args.is_empty()
+}
+
+/// Whether `m` is `call.unwrap()` or `call.expect(..)` with `call` a `try_lock`, `try_read` or
+/// `try_write`: a lock the code asserts is free.
+fn asserts_try(m: &syn::ExprMethodCall, call: &syn::ExprMethodCall) -> bool {
+    matches!(m.method.to_string().as_str(), "unwrap" | "expect")
+        && call.method.to_string().starts_with("try_")
+        && matches!(strip_parens(&m.receiver), Expr::MethodCall(inner) if std::ptr::eq(inner, call))
 }
 
 /// If `expr` only reads or updates the guarded scalar (`*g += 1`, `*g = x`, `*g`), with no
