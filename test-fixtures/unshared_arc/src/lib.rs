@@ -44,6 +44,41 @@ impl Worker {
 
 // ---- look-alikes that must stay silent ----
 
+/// A field a derive macro reads through its attribute: the generated code may share it.
+#[derive(Debug, thiserror::Error)]
+#[error("failed")]
+pub struct Failure {
+    #[backtrace]
+    trace: Arc<std::backtrace::Backtrace>,
+}
+
+impl Failure {
+    pub fn capture() -> Failure {
+        Failure {
+            trace: Arc::new(std::backtrace::Backtrace::capture()),
+        }
+    }
+}
+
+/// A standard derive and a documented field: what the source shows is all there is.
+#[derive(Debug, PartialEq)]
+pub struct Labels {
+    /// The names, made once.
+    names: Arc<Vec<String>>, //~ unshared_arc
+}
+
+impl Labels {
+    pub fn new() -> Labels {
+        Labels {
+            names: Arc::new(vec!["a".to_owned()]),
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.names.len()
+    }
+}
+
 /// Cloned in a method: shared.
 pub struct Service {
     config: Arc<Payload>,

@@ -78,9 +78,15 @@ impl Walker<'_> {
     pub(super) fn declare_arc_fields(&mut self, item: &syn::ItemStruct) {
         let owner = item.ident.to_string();
         let public_struct = matches!(item.vis, syn::Visibility::Public(_));
+        let foreign_derive = has_foreign_derive(&item.attrs);
         for (i, field) in item.fields.iter().enumerate() {
             let ty = self.table.resolve(&self.renames.ty(&field.ty));
             if !ty.is_named("Arc") {
+                continue;
+            }
+            // A field a derive macro reads through its own attribute (`#[backtrace]`,
+            // `#[serde(..)]`): the generated code, which the source does not show, may share it.
+            if foreign_derive && field.attrs.iter().any(|a| !is_builtin_attr(a)) {
                 continue;
             }
             self.out.arc_fields.push(ArcField {
@@ -228,4 +234,51 @@ impl Walker<'_> {
             }
         }
     }
+}
+
+/// Whether `attrs` derive something other than the standard library's derives.
+fn has_foreign_derive(attrs: &[syn::Attribute]) -> bool {
+    const STD_DERIVES: &[&str] = &[
+        "Clone",
+        "Copy",
+        "Debug",
+        "Default",
+        "PartialEq",
+        "Eq",
+        "PartialOrd",
+        "Ord",
+        "Hash",
+    ];
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut foreign = false;
+            // An unreadable derive list counts as foreign: better silent than wrong.
+            let parsed = a.parse_nested_meta(|meta| {
+                let name = meta.path.segments.last().map(|s| s.ident.to_string());
+                foreign |= !name.is_some_and(|n| STD_DERIVES.contains(&n.as_str()));
+                Ok(())
+            });
+            foreign || parsed.is_err()
+        })
+}
+
+/// Whether `attr` is one of the compiler's own (documentation, configuration, lint levels),
+/// which no derive macro reads.
+fn is_builtin_attr(attr: &syn::Attribute) -> bool {
+    const BUILTIN: &[&str] = &[
+        "doc",
+        "cfg",
+        "cfg_attr",
+        "allow",
+        "warn",
+        "deny",
+        "forbid",
+        "expect",
+        "deprecated",
+    ];
+    attr.path()
+        .get_ident()
+        .is_some_and(|i| BUILTIN.contains(&i.to_string().as_str()))
 }
