@@ -68,5 +68,74 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     let Some(atomic) = atomic_name(&m.receiver) else {
         return;
     };
+    if names_protocol_word(&atomic) {
+        return;
+    }
     sink.report_counter(atomic, diagnostic);
+}
+
+/// Words that name an atomic taking part in a protocol rather than counting: an epoch or
+/// generation others compare against, a sequence number or ticket that orders, a state or flag.
+const PROTOCOL_WORDS: &[&str] = &[
+    "epoch",
+    "generation",
+    "gen",
+    "seq",
+    "seqno",
+    "sequence",
+    "version",
+    "ticket",
+    "turn",
+    "phase",
+    "state",
+    "flag",
+];
+
+/// Whether a word of `name` (split at `_` and at lower-to-upper case changes) is a protocol
+/// word: `held_epoch`, `GENERATION`, `readVersion`.
+fn names_protocol_word(name: &str) -> bool {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c == '_' || (c.is_uppercase() && previous_lower) {
+            words.push(std::mem::take(&mut word));
+        }
+        if c != '_' {
+            word.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    words.push(word);
+    words.iter().any(|w| PROTOCOL_WORDS.contains(&w.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_protocol_word;
+
+    #[test]
+    fn protocol_words_are_found_in_any_case_and_at_any_place() {
+        for name in [
+            "epoch",
+            "held_epoch",
+            "GENERATION",
+            "readVersion",
+            "next_ticket",
+            "STATE",
+        ] {
+            assert!(names_protocol_word(name), "{name}");
+        }
+        for name in [
+            "count",
+            "hits",
+            "DROPS",
+            "wakes",
+            "ALLOCATED",
+            "stateless",
+            "generator",
+        ] {
+            assert!(!names_protocol_word(name), "{name}");
+        }
+    }
 }

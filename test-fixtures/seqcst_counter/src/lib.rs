@@ -153,3 +153,15 @@ pub unsafe fn dirty(page: *mut u8) {
     let word = unsafe { &*(page as *const AtomicUsize) };
     word.fetch_add(1, Ordering::SeqCst);
 }
+
+/// A reader's epoch, bumped where this function can see it and compared by a writer elsewhere
+/// (in another crate, say): its name says it is part of a protocol.
+pub struct Reader {
+    held_epoch: AtomicUsize,
+}
+
+impl Reader {
+    pub fn enter(&self) {
+        self.held_epoch.fetch_add(1, Ordering::SeqCst);
+    }
+}
