@@ -367,14 +367,18 @@ impl Extract<'_> {
             syn::Item::Fn(f) => {
                 let public = matches!(f.vis, syn::Visibility::Public(_));
                 self.fn_sig(&f.sig, &f.attrs, None, public);
-                // Helpers declared inside a function (`fn inc(..)` in a test) are functions too.
+                // Helpers declared inside a function (`fn inc(..)` in a test) are functions too, and
+                // its statics are statics.
                 let nested: Vec<&syn::Item> = f
                     .block
                     .stmts
                     .iter()
                     .filter_map(|s| match s {
                         syn::Stmt::Item(
-                            item @ (syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Const(_)),
+                            item @ (syn::Item::Fn(_)
+                            | syn::Item::Impl(_)
+                            | syn::Item::Const(_)
+                            | syn::Item::Static(_)),
                         ) => Some(item),
                         _ => None,
                     })

@@ -205,3 +205,15 @@ pub fn held(lock: &Mutex<Vec<u64>>) {
     let _held = guard;
     thread::sleep(Duration::from_millis(1));
 }
+
+/// Handles kept in a static declared inside the function, joined as they are taken out: the
+/// lock is for the handles (its type is known though the static is not at module level).
+pub fn join_started() {
+    static STARTED: Mutex<Vec<JoinHandle<()>>> = Mutex::new(Vec::new());
+    for _ in 0..2 {
+        STARTED.lock().unwrap().push(thread::spawn(|| {}));
+    }
+    for handle in std::mem::take(&mut *STARTED.lock().unwrap()) {
+        let _ = handle.join();
+    }
+}
