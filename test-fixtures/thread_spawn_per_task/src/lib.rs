@@ -193,3 +193,19 @@ pub fn each(items: Vec<Box<dyn FnOnce() + Send>>) {
         on_thread(item);
     }
 }
+
+/// Rounds of a group of threads meeting at a barrier made in the round: they must all be
+/// alive at once, which a pool of fewer threads cannot give.
+pub fn rounds(rounds: usize) {
+    for round in 0..rounds {
+        let group = round % 10 + 1;
+        let barrier = Arc::new(Barrier::new(group + 1));
+        for _ in 0..group {
+            let barrier = barrier.clone();
+            thread::spawn(move || {
+                barrier.wait();
+            });
+        }
+        barrier.wait();
+    }
+}

@@ -1665,7 +1665,7 @@ impl<'a> Walker<'a> {
             }
             (Some("fs"), "read") => Ty::named("Vec", vec![Ty::named("u8", vec![])]),
             (Some("fs"), "read_to_string") => Ty::named("String", vec![]),
-            (Some("Condvar"), "new") => Ty::named("Condvar", vec![]),
+            (Some(sync @ ("Condvar" | "Barrier")), "new") => Ty::named(sync, vec![]),
             (Some("File"), "open" | "create" | "create_new" | "open_buffered")
             | (Some("TcpStream"), "connect" | "connect_timeout")
             | (Some("TcpListener" | "UdpSocket" | "UnixListener" | "UnixDatagram"), "bind")
