@@ -108,3 +108,15 @@ pub fn scratch(prefix: &str) -> usize {
     let n = lines.lock().unwrap().len();
     n
 }
+
+/// A lock of the test's own, declared through an alias and made by `Default::default()`, its
+/// guard bound to the same name: no other thread can reach it.
+pub type Epochs = Arc<Mutex<Vec<u64>>>;
+
+pub fn own_epochs() -> usize {
+    let epochs: Epochs = Default::default();
+    let mut epochs = epochs.lock().unwrap();
+    epochs.push(1);
+    let scratch = vec![0u8; 16];
+    scratch.len() + epochs.len()
+}

@@ -2347,6 +2347,8 @@ impl<'a> Walker<'a> {
             Pat::Type(t) => self.ty(&t.ty),
             _ => self.type_of(&init.expr),
         };
+        // A lock by its declared type when there is one: `let e: Epochs = Default::default();`.
+        let is_lock = self.table.resolve(&ty).lock().is_some();
         match (guard_call, bound_ident) {
             (Some(call), Some(name)) => {
                 let id = self.new_guard(call, true, awaits_lock(&init.expr));
@@ -2401,8 +2403,7 @@ impl<'a> Walker<'a> {
                     Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_)
                 );
                 if let Some(name) = single_binding(&local.pat) {
-                    let private_lock =
-                        self.type_of(&init.expr).lock().is_some() && only_locked(&name, rest);
+                    let private_lock = is_lock && only_locked(&name, rest);
                     // `let _m = guard;`: the guard moves on, to a name that says it is only held.
                     let moved_guard = match strip_parens(&init.expr) {
                         Expr::Path(p) => p
@@ -4316,6 +4317,10 @@ fn only_locked(name: &str, stmts: &[syn::Stmt]) -> bool {
     let mut uses = Uses { name, other: false };
     for stmt in stmts {
         uses.visit_stmt(stmt);
+        // `let name = name.lock().unwrap();`: past it, `name` is another variable.
+        if matches!(stmt, syn::Stmt::Local(l) if single_binding(&l.pat).as_deref() == Some(name)) {
+            break;
+        }
     }
     !uses.other
 }
