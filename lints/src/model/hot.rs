@@ -407,7 +407,8 @@ impl<'a> HotCode<'a> {
     }
 
     /// Whether what was handed by value to a crate function outlives the call: some callee
-    /// keeps the parameter, or returns it into a result that is stored. A callee whose body
+    /// keeps the parameter, or returns it into a result that is stored or handed to a call
+    /// that keeps it. A callee whose body
     /// is unknown (a trait method without one) is taken to keep it.
     fn keeps(&self, handed: &Handed) -> bool {
         handed.callees.iter().any(|&id| {
@@ -423,7 +424,13 @@ impl<'a> HotCode<'a> {
                 .get(&id)
                 .and_then(|f| f.params.get(param).copied())
                 .unwrap_or(ParamFate::Kept);
-            fate == ParamFate::Kept || (fate == ParamFate::Returned && handed.result_stored)
+            fate == ParamFate::Kept
+                || (fate == ParamFate::Returned
+                    && (handed.result_stored
+                        || handed
+                            .result_handed
+                            .as_deref()
+                            .is_some_and(|h| self.keeps(h))))
         })
     }
 

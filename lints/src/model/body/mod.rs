@@ -202,6 +202,9 @@ pub(crate) struct Handed {
     pub(crate) path_call: bool,
     /// The call's own value is stored, so a parameter it returns is kept.
     pub(crate) result_stored: bool,
+    /// The call's own value is handed on in turn (`map.insert(k, Entry::new(arc.clone()))`):
+    /// a parameter it returns is kept if that call keeps it.
+    pub(crate) result_handed: Option<Box<Handed>>,
 }
 
 /// What phase two learns about a function's body.
@@ -2309,6 +2312,7 @@ impl<'a> Walker<'a> {
                         arg,
                         path_call: matches!(call, Expr::Call(_)),
                         result_stored: false,
+                        result_handed: None,
                     };
                     (false, Some(handed))
                 }
@@ -3126,6 +3130,7 @@ impl<'ast> Walker<'_> {
                                 arg: i,
                                 path_call: false,
                                 result_stored: stored,
+                                result_handed: handed.cloned().map(Box::new),
                             },
                         ),
                         other => self.visit_stored(other, store),
@@ -3196,6 +3201,7 @@ impl<'ast> Walker<'_> {
                                 arg: i,
                                 path_call: true,
                                 result_stored: stored,
+                                result_handed: handed.cloned().map(Box::new),
                             },
                         ),
                         other if collects && handed.is_some() => {
