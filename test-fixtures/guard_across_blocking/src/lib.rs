@@ -217,3 +217,20 @@ pub fn join_started() {
         let _ = handle.join();
     }
 }
+
+/// A model-checker test: `loom::model` runs the closure once per interleaving of simulated
+/// threads; holding the read guard while the other thread reads is what it checks.
+#[cfg(loom)]
+pub fn model_read_while_held() {
+    loom::model(|| {
+        let lock = loom::sync::Arc::new(loom::sync::RwLock::new(1));
+        let other = lock.clone();
+        let held = lock.read().unwrap();
+        loom::thread::spawn(move || {
+            let _ = other.read();
+        })
+        .join()
+        .unwrap();
+        drop(held);
+    });
+}

@@ -1323,6 +1323,9 @@ pub(crate) struct Walker<'a> {
     region_guards: Vec<Option<usize>>,
     /// The file has `contention:allow` comments, whose reach depends on item spans.
     allow_comments: bool,
+    /// The bodies of closures run by a model checker (`loom::model(|| ..)`): their threads
+    /// are simulated, one interleaving at a time, and nothing in them is about speed.
+    model_checked: Vec<Span>,
     /// The expression being walked is handed by value to a crate function (see [`Handed`]).
     handed: Option<Handed>,
     /// Types are being worked out for a later statement: not to be remembered.
@@ -1375,12 +1378,25 @@ pub(crate) fn walk_file(
         loop_guard: None,
         region_guards: Vec::new(),
         allow_comments,
+        model_checked: Vec::new(),
         handed: None,
         looking_ahead: std::cell::Cell::new(false),
         types: RefCell::new(HashMap::default()),
     };
     walker.visit_file(ast);
-    walker.out
+    let checked = std::mem::take(&mut walker.model_checked);
+    let mut out = walker.out;
+    if !checked.is_empty() {
+        let outside = |d: &Diagnostic| {
+            !checked
+                .iter()
+                .any(|m| m.start <= d.span.start && d.span.end <= m.end)
+        };
+        out.diagnostics.retain(outside);
+        out.pending.retain(|p| outside(&p.diagnostic));
+        out.counters.retain(|(_, p)| outside(&p.diagnostic));
+    }
+    out
 }
 
 impl<'a> Walker<'a> {
@@ -3148,6 +3164,13 @@ impl<'ast> Walker<'_> {
             }
             Expr::Call(c) => {
                 self.record_call(expr);
+                if is_model_check(&c.func) {
+                    for arg in &c.args {
+                        if let Expr::Closure(closure) = arg {
+                            self.model_checked.push(self.span(closure.body.span()));
+                        }
+                    }
+                }
                 if let Some(&site) = self.spawn_stack.last() {
                     if self.calls_callable(&c.func) {
                         self.out.spawns[site].runs_callback = true;
@@ -3802,6 +3825,16 @@ fn passes_guard_to_condvar(m: &syn::ExprMethodCall) -> bool {
         m.method.to_string().as_str(),
         "wait" | "wait_while" | "wait_timeout" | "wait_timeout_while" | "wait_for" | "wait_until"
     ) && !m.args.is_empty()
+}
+
+/// Whether `func` is a model checker's entry point, `loom::model` (or `loom::model::model`),
+/// which runs its closure once per interleaving of simulated threads.
+fn is_model_check(func: &Expr) -> bool {
+    let Expr::Path(p) = func else { return false };
+    let segments = &p.path.segments;
+    segments.len() >= 2
+        && segments[0].ident == "loom"
+        && segments.last().is_some_and(|s| s.ident == "model")
 }
 
 /// Whether `m` is `call.unwrap()` or `call.expect(..)` with `call` a `try_lock`, `try_read` or
