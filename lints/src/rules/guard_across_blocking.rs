@@ -73,7 +73,7 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     // whatever its caller passes, so a function calling one blocks only if its caller's does.
     if let Some((what, _)) = &direct {
         if !matches!(expr, Expr::Await(_)) && !what.contains("caller-supplied") {
-            match (cx.spawn_site(), cx.function()) {
+            match (cx.spawn_site().or(cx.deferring_spawn_site()), cx.function()) {
                 // Spawned work that blocks is a thread's job, not a short task.
                 (Some(site), _) => sink.note_spawn_blocking(site),
                 (None, Some(function)) => sink.note_blocking(function, what.clone()),

@@ -209,3 +209,23 @@ pub fn rounds(rounds: usize) {
         barrier.wait();
     }
 }
+
+/// Threads racing to initialise a cell, each waiting at a barrier inside the closure it hands
+/// to the cell: the wait is the thread's, and they must all be alive at once.
+pub fn race_to_init(racers: usize, cell: Arc<std::sync::OnceLock<u64>>) {
+    let barrier = Arc::new(Barrier::new(racers));
+    let mut handles = Vec::new();
+    for _ in 0..racers {
+        let barrier = barrier.clone();
+        let cell = cell.clone();
+        handles.push(thread::spawn(move || {
+            *cell.get_or_init(|| {
+                barrier.wait();
+                7
+            })
+        }));
+    }
+    for handle in handles {
+        handle.join().unwrap();
+    }
+}

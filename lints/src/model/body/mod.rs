@@ -573,6 +573,12 @@ impl<'a> Cx<'_, 'a> {
         self.walker.spawn_stack.last().copied()
     }
 
+    /// The spawn site whose work handed the closure being walked to a call (see
+    /// [`Walker::visit_deferred_argument`]), when there is no nearer one.
+    pub(crate) fn deferring_spawn_site(&self) -> Option<usize> {
+        self.walker.deferred_spawn
+    }
+
     /// Whether code here is in a loop or adapter closure of its own function.
     pub(crate) fn in_local_region(&self) -> bool {
         self.walker.region.is_some()
@@ -1326,6 +1332,8 @@ pub(crate) struct Walker<'a> {
     /// The bodies of closures run by a model checker (`loom::model(|| ..)`): their threads
     /// are simulated, one interleaving at a time, and nothing in them is about speed.
     model_checked: Vec<Span>,
+    /// The spawn site whose work hands a closure to a call being walked as deferred.
+    deferred_spawn: Option<usize>,
     /// The expression being walked is handed by value to a crate function (see [`Handed`]).
     handed: Option<Handed>,
     /// Types are being worked out for a later statement: not to be remembered.
@@ -1379,6 +1387,7 @@ pub(crate) fn walk_file(
         region_guards: Vec::new(),
         allow_comments,
         model_checked: Vec::new(),
+        deferred_spawn: None,
         handed: None,
         looking_ahead: std::cell::Cell::new(false),
         types: RefCell::new(HashMap::default()),
@@ -2610,13 +2619,25 @@ impl<'a> Walker<'a> {
         } else if IMMEDIATE_METHODS.contains(&method.as_str()) {
             visit(self);
         } else {
-            self.visit_deferred(closure);
+            self.visit_deferred_argument(closure);
         }
     }
 
     /// A closure whose body runs at a time the source does not show (a callback registered,
     /// a factory stored, a closure bound to a name): not in this function's loops, not hot
     /// through its callers, and holding none of its guards.
+    /// A closure handed to a call as an argument (`cell.get_or_init(|| ..)`,
+    /// `catch_unwind(|| ..)`): deferred as far as the source shows, but when it is handed over
+    /// inside spawned work, what blocks in it is taken to block that work.
+    fn visit_deferred_argument(&mut self, closure: &syn::ExprClosure) {
+        let outer = self.deferred_spawn;
+        if let Some(&site) = self.spawn_stack.last() {
+            self.deferred_spawn = Some(site);
+        }
+        self.visit_deferred(closure);
+        self.deferred_spawn = outer;
+    }
+
     fn visit_deferred(&mut self, closure: &syn::ExprClosure) {
         let guards = std::mem::take(&mut self.guards);
         let region = self.region.take();
@@ -3216,7 +3237,7 @@ impl<'ast> Walker<'_> {
                             });
                             self.thread = thread;
                         }
-                        Expr::Closure(cl) => self.visit_deferred(cl),
+                        Expr::Closure(cl) => self.visit_deferred_argument(cl),
                         other if !callees.is_empty() => self.visit_handed(
                             other,
                             Handed {
