@@ -165,3 +165,25 @@ impl Reader {
         self.held_epoch.fetch_add(1, Ordering::SeqCst);
     }
 }
+
+/// Progress that a waiter polls through a predicate: the count decides when the waiter goes
+/// on, and what it reads next relies on the ordering.
+pub struct Progress {
+    entries: AtomicUsize,
+}
+
+impl Progress {
+    pub fn entered(&self) {
+        self.entries.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+pub fn wait_for(progress: &Progress, count: usize) {
+    wait_until(|| progress.entries.load(Ordering::SeqCst) >= count);
+}
+
+fn wait_until(ready: impl Fn() -> bool) {
+    while !ready() {
+        std::hint::spin_loop();
+    }
+}

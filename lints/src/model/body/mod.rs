@@ -2555,6 +2555,7 @@ impl<'a> Walker<'a> {
         item: Ty,
         borrows: Option<usize>,
     ) {
+        self.note_predicate_loads(closure);
         for (i, input) in closure.inputs.iter().enumerate() {
             let ty = if i == 0 { item.clone() } else { Ty::Unknown };
             self.bind_pat(input, ty, None, borrows);
@@ -3440,6 +3441,36 @@ impl Walker<'_> {
             }
             Expr::Reference(r) if casts_raw_pointer(&r.expr) => self.out.state_words.push(name),
             _ => {}
+        }
+    }
+
+    /// A closure that answers a question about an atomic (`|s| s.entries.load(..) >= 3`,
+    /// handed to a `wait_until`) decides what its caller does: the atomic is a state word.
+    fn note_predicate_loads(&mut self, closure: &syn::ExprClosure) {
+        let body = match strip_parens(&closure.body) {
+            Expr::Block(b) => match b.block.stmts.as_slice() {
+                [syn::Stmt::Expr(e, None)] => strip_parens(e),
+                _ => return,
+            },
+            other => other,
+        };
+        let predicate = match body {
+            Expr::Binary(b) => matches!(
+                b.op,
+                syn::BinOp::Eq(_)
+                    | syn::BinOp::Ne(_)
+                    | syn::BinOp::Lt(_)
+                    | syn::BinOp::Le(_)
+                    | syn::BinOp::Gt(_)
+                    | syn::BinOp::Ge(_)
+                    | syn::BinOp::And(_)
+                    | syn::BinOp::Or(_)
+            ),
+            Expr::Unary(u) => matches!(u.op, syn::UnOp::Not(_)),
+            _ => false,
+        };
+        if predicate {
+            self.note_deciding_loads(body);
         }
     }
 
