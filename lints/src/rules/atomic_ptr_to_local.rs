@@ -47,9 +47,10 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     .with_label(format!("points into this function's stack frame, at `{target}`"))
     .with_note("any thread can load the pointer after the function has returned; dereferencing it then is undefined behaviour")
     .with_help("store a heap allocation that outlives the function: `Box::into_raw(Box::new(value))`, freed with `Box::from_raw` once no thread can reach it");
-    // A function that puts the old value back before it returns (a stack node published while
-    // it waits) keeps the pointer valid for as long as it is there.
-    sink.report_unless_overwritten(&m.receiver, diagnostic);
+    // A function that puts the old value back before it returns, or that waits in a loop on
+    // the node it published until another thread is done with it, keeps the pointer valid for
+    // as long as it is there.
+    sink.report_unless_overwritten(&m.receiver, target, diagnostic);
 }
 
 /// Whether the atomic is a variable of this function (or a field of one) held by value.

@@ -89,3 +89,27 @@ pub fn wait_in_queue(queue: &AtomicPtr<Node>, done: &AtomicUsize) {
     }
     queue.store(ptr::null_mut(), Ordering::Release);
 }
+
+/// A waiter node on the stack, published to a queue, and the function waits until another
+/// thread has signalled it (and so is done with it) before it returns.
+pub struct Waiter {
+    signaled: std::sync::atomic::AtomicBool,
+    next: *mut Waiter,
+}
+
+pub fn wait_in_queue(queue: &std::sync::atomic::AtomicPtr<Waiter>, head: *mut Waiter) {
+    let node = Waiter {
+        signaled: std::sync::atomic::AtomicBool::new(false),
+        next: head,
+    };
+    let me = &node as *const Waiter as *mut Waiter;
+    if queue
+        .compare_exchange(head, me, Ordering::Release, Ordering::Relaxed)
+        .is_ok()
+    {
+        while !node.signaled.load(Ordering::Acquire) {
+            std::thread::park();
+        }
+    }
+    let _ = node.next;
+}

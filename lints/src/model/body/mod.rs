@@ -243,7 +243,11 @@ pub(crate) struct BodyOutput {
     /// Findings of the function being walked that stand unless it writes the same atomic again
     /// (see [`Sink::report_unless_overwritten`]).
     #[serde(skip)]
-    until_overwritten: Vec<(String, Diagnostic)>,
+    until_overwritten: Vec<(String, String, Diagnostic)>,
+    /// Variables of the function being walked that a later `while` condition reads (the
+    /// function waits on them) and where: the name and the condition's start.
+    #[serde(skip)]
+    local_waits: Vec<(String, usize)>,
     /// Writes to atomics in the function being walked: the atomic and where.
     #[serde(skip)]
     atomic_writes: Vec<(String, usize)>,
@@ -330,8 +334,9 @@ struct Local {
     sole_use: bool,
     /// The variable is the function's parameter of this index (`self` not counted).
     param: Option<usize>,
-    /// The variable holds a pointer into this function's stack frame (`&mut x as *mut _`).
-    points_to_local: bool,
+    /// The variable holds a pointer into this function's stack frame (`&mut x as *mut _`): the
+    /// local it points to.
+    points_to_local: Option<String>,
     /// When the variable was last bound, assigned or changed, on the walker's clock.
     bound_at: u64,
     /// Bound by a `let` from a call or a struct literal: a new object.
@@ -651,10 +656,15 @@ impl Sink<'_> {
     /// Reports a finding about a value written into the atomic `atomic` unless the same
     /// function writes that atomic again later (putting back what it replaced before it
     /// returns).
-    pub(crate) fn report_unless_overwritten(&mut self, atomic: &Expr, diagnostic: Diagnostic) {
+    pub(crate) fn report_unless_overwritten(
+        &mut self,
+        atomic: &Expr,
+        target: String,
+        diagnostic: Diagnostic,
+    ) {
         self.out
             .until_overwritten
-            .push((atomic_key(atomic), diagnostic));
+            .push((atomic_key(atomic), target, diagnostic));
     }
 }
 
@@ -1473,12 +1483,14 @@ impl<'a> Walker<'a> {
         let types = self.types.take();
         let waiting = std::mem::take(&mut self.out.until_overwritten);
         let writes = std::mem::take(&mut self.out.atomic_writes);
+        let waits = std::mem::take(&mut self.out.local_waits);
         let counters = std::mem::take(&mut self.out.counters);
         let loads = std::mem::take(&mut self.out.seqcst_loads);
         let result = f(self);
         self.settle_overwrites();
         self.out.until_overwritten = waiting;
         self.out.atomic_writes = writes;
+        self.out.local_waits = waits;
         self.out.counters = counters;
         self.out.seqcst_loads = loads;
         self.scopes = scopes;
@@ -2144,7 +2156,7 @@ impl<'a> Walker<'a> {
                         fresh_arc: false,
                         sole_use: false,
                         param: None,
-                        points_to_local: false,
+                        points_to_local: None,
                         bound_at: 0,
                         made: false,
                         private_lock: false,
@@ -2411,7 +2423,7 @@ impl<'a> Walker<'a> {
                         fresh_arc: false,
                         sole_use: false,
                         param: None,
-                        points_to_local: false,
+                        points_to_local: None,
                         bound_at: 0,
                         made: false,
                         private_lock: false,
@@ -2457,9 +2469,9 @@ impl<'a> Walker<'a> {
                         l.guard = l.guard.or(moved_guard);
                         l.count = count;
                     }
-                    if self.local_pointee(&init.expr, declared_ptr).is_some() {
+                    if let Some(pointee) = self.local_pointee(&init.expr, declared_ptr) {
                         if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
-                            l.points_to_local = true;
+                            l.points_to_local = Some(pointee);
                         }
                     }
                 }
@@ -3002,6 +3014,10 @@ impl<'ast> Walker<'_> {
             }
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
+                let at = self.span(wh.cond.span()).start;
+                for name in root_names(&wh.cond) {
+                    self.out.local_waits.push((name, at));
+                }
                 self.with_region(LoopCount::Many, |w| {
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
@@ -3351,11 +3367,17 @@ impl Walker<'_> {
             }
         }
         let writes = std::mem::take(&mut self.out.atomic_writes);
-        for (key, diagnostic) in std::mem::take(&mut self.out.until_overwritten) {
+        let waits = std::mem::take(&mut self.out.local_waits);
+        for (key, target, diagnostic) in std::mem::take(&mut self.out.until_overwritten) {
             let overwritten = writes
                 .iter()
                 .any(|(k, at)| *k == key && *at > diagnostic.span.end);
-            if !overwritten {
+            // `while !node.signaled.load(..) { park() }`: the frame waits until another thread
+            // is done with the node it published.
+            let waits_on_target = waits
+                .iter()
+                .any(|(name, at)| *name == target && *at > diagnostic.span.end);
+            if !(overwritten || waits_on_target) {
                 self.out.diagnostics.push(diagnostic);
             }
         }
@@ -3402,9 +3424,7 @@ impl Walker<'_> {
             }
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 let name = p.path.segments[0].ident.to_string();
-                self.lookup(&name)
-                    .filter(|l| l.points_to_local)
-                    .map(|_| name)
+                self.lookup(&name).and_then(|l| l.points_to_local.clone())
             }
             _ => None,
         }
@@ -3887,6 +3907,22 @@ fn is_model_check(func: &Expr) -> bool {
     segments.len() >= 2
         && segments[0].ident == "loom"
         && segments.last().is_some_and(|s| s.ident == "model")
+}
+
+/// The variables an expression reads from: the first segment of every one-segment path.
+fn root_names(expr: &Expr) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'ast> Visit<'ast> for Names {
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if let Some(ident) = p.path.get_ident() {
+                self.0.push(ident.to_string());
+            }
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+    }
+    let mut names = Names(Vec::new());
+    names.visit_expr(expr);
+    names.0
 }
 
 /// Whether `m` is `call.unwrap()` or `call.expect(..)` with `call` a `try_lock`, `try_read` or
