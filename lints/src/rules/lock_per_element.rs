@@ -27,7 +27,7 @@ pub(crate) fn check_decl(cx: &Cx<'_, '_>, decl: &Decl<'_>, sink: &mut Sink<'_>) 
         }
     }
     let declared = cx.declared_ty(decl.ty);
-    let Some((collection, element)) = collection_element(&declared) else {
+    let Some((collection, element)) = collection_element(holder_contents(&declared)) else {
         return;
     };
     let element = cx.table().resolve(&element);
@@ -39,12 +39,24 @@ pub(crate) fn check_decl(cx: &Cx<'_, '_>, decl: &Decl<'_>, sink: &mut Sink<'_>) 
         &LOCK_PER_ELEMENT,
         cx.file(),
         cx.span_of(decl.ty),
-        format!("a {collection} of `{shown}`: every element is its own allocation with its own lock"),
+        format!("{} {collection} of `{shown}`: every element is its own allocation with its own lock", if collection.starts_with('a') { "an" } else { "a" }),
     )
     .with_label("one heap allocation and one lock per element")
     .with_note(format!("a pass over the elements takes and releases a `{lock}` per element and follows a pointer to a separate allocation each time, so the data does not stream through the cache"))
     .with_help("store the elements contiguously (`Vec<T>`) and give each thread a disjoint slice (`chunks_mut`), or lock a whole shard of elements at a time");
     sink.report(diagnostic);
+}
+
+/// What a lock, `Arc` or `Option` around a collection holds: the collection of
+/// `RwLock<BTreeMap<K, Arc<RwLock<V>>>>` is the map.
+fn holder_contents(mut ty: &Ty) -> &Ty {
+    while let Ty::Named(name, args) = ty {
+        match (name.as_str(), args.first()) {
+            ("Mutex" | "RwLock" | "Arc" | "Option", Some(inner)) => ty = inner,
+            _ => break,
+        }
+    }
+    ty
 }
 
 /// The kind of collection and its element (a map's value), if `ty` is one.

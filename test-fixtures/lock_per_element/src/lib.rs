@@ -16,6 +16,8 @@ pub struct Ledger {
     slots: [Box<Mutex<Account>>; 4], //~ lock_per_element
     aliased: Vec<Shared<Account>>, //~ lock_per_element
     through_alias: Accounts,
+    /// The map is behind a lock of its own, and each value behind another.
+    watched: RwLock<HashMap<String, Arc<RwLock<Account>>>>, //~ lock_per_element
 }
 
 // ---- look-alikes that must stay silent ----
