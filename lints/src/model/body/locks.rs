@@ -583,7 +583,7 @@ impl Walker<'_> {
         local: &syn::Local,
         init: &Expr,
     ) -> Option<DeclKey> {
-        let key = DeclKey::Local(self.file, self.span(local.span()).start);
+        let key = self.local_key(local);
         if let Pat::Type(t) = &local.pat {
             self.lock_in(&t.ty)?;
             self.declare_lock(key.clone(), &t.ty, false);

@@ -2377,7 +2377,7 @@ impl<'a> Walker<'a> {
             .declare_local_lock(local, &init.expr)
             .or_else(|| self.origin_of(&init.expr));
         if let Pat::Type(t) = &local.pat {
-            let key = DeclKey::Local(self.file, self.span(local.span()).start);
+            let key = self.local_key(local);
             let before = self.out.slot_decls.len();
             self.declare_slots(key.clone(), &t.ty);
             if self.out.slot_decls.len() > before {
@@ -3014,7 +3014,7 @@ impl<'ast> Walker<'_> {
             }
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
-                let at = self.span(wh.cond.span()).start;
+                let at = self.span(wh.while_token.span).start;
                 for name in root_names(&wh.cond) {
                     self.out.local_waits.push((name, at));
                 }
@@ -3381,6 +3381,12 @@ impl Walker<'_> {
                 self.out.diagnostics.push(diagnostic);
             }
         }
+    }
+
+    /// The key of what a `let` declares: where its `let` is (not `local.span()`, which turns
+    /// the whole statement back into tokens).
+    fn local_key(&self, local: &syn::Local) -> DeclKey {
+        DeclKey::Local(self.file, self.span(local.let_token.span).start)
     }
 
     /// See [`Cx::local_pointee`].
