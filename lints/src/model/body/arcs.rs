@@ -249,19 +249,9 @@ fn has_foreign_derive(attrs: &[syn::Attribute]) -> bool {
         "Ord",
         "Hash",
     ];
-    attrs
+    crate::model::items::derives(attrs)
         .iter()
-        .filter(|a| a.path().is_ident("derive"))
-        .any(|a| {
-            let mut foreign = false;
-            // An unreadable derive list counts as foreign: better silent than wrong.
-            let parsed = a.parse_nested_meta(|meta| {
-                let name = meta.path.segments.last().map(|s| s.ident.to_string());
-                foreign |= !name.is_some_and(|n| STD_DERIVES.contains(&n.as_str()));
-                Ok(())
-            });
-            foreign || parsed.is_err()
-        })
+        .any(|d| !STD_DERIVES.contains(&d.as_str()))
 }
 
 /// Whether `attr` is one of the compiler's own (documentation, configuration, lint levels),

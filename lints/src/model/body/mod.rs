@@ -241,13 +241,10 @@ pub(crate) struct BodyOutput {
     /// line above one covers all of it.
     pub(crate) items: Vec<Span>,
     /// Findings of the function being walked that stand unless it writes the same atomic again
-    /// (see [`Sink::report_unless_overwritten`]).
+    /// or then waits on the local pointed to (see [`Sink::report_unless_overwritten`]): the
+    /// atomic, the local and the finding.
     #[serde(skip)]
     until_overwritten: Vec<(String, String, Diagnostic)>,
-    /// Variables of the function being walked that a later `while` condition reads (the
-    /// function waits on them) and where: the name and the condition's start.
-    #[serde(skip)]
-    local_waits: Vec<(String, usize)>,
     /// Writes to atomics in the function being walked: the atomic and where.
     #[serde(skip)]
     atomic_writes: Vec<(String, usize)>,
@@ -653,9 +650,9 @@ impl Sink<'_> {
         }
     }
 
-    /// Reports a finding about a value written into the atomic `atomic` unless the same
-    /// function writes that atomic again later (putting back what it replaced before it
-    /// returns).
+    /// Reports a finding about a pointer to the local `target` written into the atomic
+    /// `atomic` unless the same function writes that atomic again later (putting back what it
+    /// replaced before it returns) or waits in a `while` on `target`.
     pub(crate) fn report_unless_overwritten(
         &mut self,
         atomic: &Expr,
@@ -1483,14 +1480,12 @@ impl<'a> Walker<'a> {
         let types = self.types.take();
         let waiting = std::mem::take(&mut self.out.until_overwritten);
         let writes = std::mem::take(&mut self.out.atomic_writes);
-        let waits = std::mem::take(&mut self.out.local_waits);
         let counters = std::mem::take(&mut self.out.counters);
         let loads = std::mem::take(&mut self.out.seqcst_loads);
         let result = f(self);
         self.settle_overwrites();
         self.out.until_overwritten = waiting;
         self.out.atomic_writes = writes;
-        self.out.local_waits = waits;
         self.out.counters = counters;
         self.out.seqcst_loads = loads;
         self.scopes = scopes;
@@ -2151,17 +2146,8 @@ impl<'a> Walker<'a> {
                     Local {
                         ty,
                         origin,
-                        guard: None,
                         borrows,
-                        fresh_arc: false,
-                        sole_use: false,
-                        param: None,
-                        points_to_local: None,
-                        bound_at: 0,
-                        made: false,
-                        private_lock: false,
-                        region: None,
-                        count: None,
+                        ..Local::default()
                     },
                 );
             }
@@ -2388,8 +2374,6 @@ impl<'a> Walker<'a> {
             Pat::Type(t) => self.ty(&t.ty),
             _ => self.type_of(&init.expr),
         };
-        // A lock by its declared type when there is one: `let e: Epochs = Default::default();`.
-        let is_lock = self.table.resolve(&ty).lock().is_some();
         match (guard_call, bound_ident) {
             (Some(call), Some(name)) => {
                 let id = self.new_guard(call, true, awaits_lock(&init.expr));
@@ -2419,20 +2403,14 @@ impl<'a> Walker<'a> {
                         ty,
                         origin,
                         guard: Some(id),
-                        borrows: None,
-                        fresh_arc: false,
-                        sole_use: false,
-                        param: None,
-                        points_to_local: None,
-                        bound_at: 0,
-                        made: false,
-                        private_lock: false,
-                        region: None,
-                        count: None,
+                        ..Local::default()
                     },
                 );
             }
             _ => {
+                // A lock by its declared type when there is one: `let e: Epochs =
+                // Default::default();`.
+                let is_lock = self.table.resolve(&ty).lock().is_some();
                 let borrows = self.init_borrows(&init.expr);
                 self.bind_pat(&local.pat, ty, origin, borrows);
                 let fresh_arc = matches!(&*init.expr, Expr::Call(c)
@@ -3014,10 +2992,11 @@ impl<'ast> Walker<'_> {
             }
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
-                let at = self.span(wh.while_token.span).start;
-                for name in root_names(&wh.cond) {
-                    self.out.local_waits.push((name, at));
-                }
+                // `while !node.signaled.load(..) { park() }` after publishing `&node`: the
+                // frame waits until another thread is done with the node.
+                self.out
+                    .until_overwritten
+                    .retain(|(_, target, _)| !mentions(&wh.cond, target));
                 self.with_region(LoopCount::Many, |w| {
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
@@ -3367,17 +3346,11 @@ impl Walker<'_> {
             }
         }
         let writes = std::mem::take(&mut self.out.atomic_writes);
-        let waits = std::mem::take(&mut self.out.local_waits);
-        for (key, target, diagnostic) in std::mem::take(&mut self.out.until_overwritten) {
+        for (key, _, diagnostic) in std::mem::take(&mut self.out.until_overwritten) {
             let overwritten = writes
                 .iter()
                 .any(|(k, at)| *k == key && *at > diagnostic.span.end);
-            // `while !node.signaled.load(..) { park() }`: the frame waits until another thread
-            // is done with the node it published.
-            let waits_on_target = waits
-                .iter()
-                .any(|(name, at)| *name == target && *at > diagnostic.span.end);
-            if !(overwritten || waits_on_target) {
+            if !overwritten {
                 self.out.diagnostics.push(diagnostic);
             }
         }
@@ -3913,22 +3886,6 @@ fn is_model_check(func: &Expr) -> bool {
     segments.len() >= 2
         && segments[0].ident == "loom"
         && segments.last().is_some_and(|s| s.ident == "model")
-}
-
-/// The variables an expression reads from: the first segment of every one-segment path.
-fn root_names(expr: &Expr) -> Vec<String> {
-    struct Names(Vec<String>);
-    impl<'ast> Visit<'ast> for Names {
-        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-            if let Some(ident) = p.path.get_ident() {
-                self.0.push(ident.to_string());
-            }
-        }
-        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
-    }
-    let mut names = Names(Vec::new());
-    names.visit_expr(expr);
-    names.0
 }
 
 /// Whether `m` is `call.unwrap()` or `call.expect(..)` with `call` a `try_lock`, `try_read` or
