@@ -2,19 +2,19 @@
 //!
 //! syn's ASTs are not `Send` and proc-macro2's span locations live in a per-thread source map,
 //! so a file is parsed, studied and dropped on one thread. Phase one: every pool thread takes
-//! files from a shared queue, reads them and has the caller's `study` parse them (or recall
-//! them from a cache), follows their `mod` items, keeps the facts the crate-wide model needs
-//! and keeps the AST in thread-local storage. Files are then numbered in path order, so that
-//! the numbering does not depend on which thread got where first. The caller builds the crate
-//! model from all facts. Phase two: every thread runs the lints over the ASTs it holds and
-//! drops them, then the threads parse and lint the files the caller asks for besides (those
-//! recalled in phase one whose lint results could not be). Only facts and findings ever cross
-//! threads.
+//! files from a shared queue, reads them and has the caller's `study` parse their items (or
+//! recall them from a cache), follows their `mod` items and keeps the facts the crate-wide
+//! model needs. Files are then numbered in path order, so that the numbering does not depend on
+//! which thread got where first. The caller builds the crate model from all facts. Phase two:
+//! every thread lints the ASTs it holds and drops them, then the threads share out the other
+//! files the caller asks for, and parse, lint and drop each in turn. Only facts and findings
+//! ever cross threads.
 //!
-//! An AST takes tens of times the memory of its text, so one analysis holds the ASTs of at most
-//! [`HELD_TEXT_BUDGET`] bytes of source; the files past it are parsed again in phase two, one at
-//! a time, which keeps memory bounded on crates of generated code at the cost of a second parse
-//! of what does not fit.
+//! An AST takes 35 to 40 times the memory of its text, so phase one parses items and
+//! signatures only (see `parse::parse_file_items`), a fraction of most files, and drops the AST;
+//! phase two parses the whole file. A large file of generated code is mostly items, and a
+//! second parse of it would cost as much as the first: such a file is parsed whole in phase one
+//! and its AST held, up to [`HELD_TEXT_BUDGET`] bytes of text per analysis.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -34,12 +34,8 @@ use crate::{CrateFiles, SourceFile, SourceLoader};
 /// level, and generated code nests deeply. The memory is reserved, not committed.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
-/// Source text whose ASTs one analysis holds between its two phases. syn's ASTs take 35 to 40
-/// bytes per byte of text (tokio's 4.7 MB of source hold 170 MB, linux-raw-sys's 17 MB hold
-/// 675 MB), so this is some 450 MB of ASTs: the crates of a typical workspace fit whole, and
-/// only crates of generated code (windows-sys, linux-raw-sys) parse what is past it twice. On
-/// the 370 crates of the scale benchmark's corpus this took the peak from 734 to 567 MB for
-/// 10% more CPU time; 8 MiB took it to 436 MB for 17% more.
+/// Source text whose ASTs one analysis holds between its two phases: only large item-heavy files
+/// (see `parse::WHOLE_ITEMS_MIN`) are held, so this is some 450 MB of ASTs of generated code.
 const HELD_TEXT_BUDGET: usize = 12 << 20;
 
 pub(crate) fn pool() -> &'static rayon::ThreadPool {
@@ -53,15 +49,6 @@ pub(crate) fn pool() -> &'static rayon::ThreadPool {
     })
 }
 
-/// A parsed file held by the thread that parsed it, between the two phases.
-pub(crate) struct HeldFile {
-    /// The file's number in discovery order (see [`Held::number`]).
-    pub(crate) index: usize,
-    pub(crate) ast: syn::File,
-    /// Offset of syn's spans in the file's text.
-    pub(crate) base: usize,
-}
-
 /// What phase one learns of one file, by parsing it or from a cache.
 pub(crate) struct Study<F> {
     /// What the crate-wide model needs of the file.
@@ -70,12 +57,22 @@ pub(crate) struct Study<F> {
     pub(crate) decls: Vec<ModDecl>,
     /// Findings about the file itself (it does not parse).
     pub(crate) findings: Vec<Diagnostic>,
-    /// The AST and the offset of its spans in the text, when the file was parsed.
+    /// The whole AST and the offset of its spans in the text, when phase one parsed the file
+    /// whole and was allowed to keep it.
     pub(crate) ast: Option<(syn::File, usize)>,
 }
 
+/// A whole AST held by the thread that parsed it, between the two phases.
+struct HeldFile {
+    /// The file's number in discovery order (see [`Held::number`]).
+    index: usize,
+    ast: syn::File,
+    /// Offset of syn's spans in the file's text.
+    base: usize,
+}
+
 thread_local! {
-    /// ASTs parsed on this thread, by analysis.
+    /// Whole ASTs parsed on this thread in phase one, by analysis.
     static HELD: RefCell<HashMap<u64, Vec<HeldFile>>> = RefCell::new(HashMap::default());
 }
 
@@ -101,10 +98,8 @@ struct Queue {
     seen: HashSet<PathBuf>,
     files: Vec<SourceFile>,
     findings: Vec<Diagnostic>,
-    /// Bytes of text whose ASTs the pool's threads hold for this analysis.
+    /// Bytes of text whose ASTs the pool's threads hold (or may hold) for this analysis.
     held_text: usize,
-    /// Files parsed but not held (past the budget), to parse again in phase two.
-    reparse: Vec<usize>,
 }
 
 /// What phase one produced. Files are numbered in the order of their paths.
@@ -115,34 +110,44 @@ pub(crate) struct Discovered<F> {
     pub(crate) facts: Vec<(usize, F)>,
 }
 
-/// A handle on the ASTs held by the pool's threads for one analysis, and the files to parse
-/// again because they did not fit.
+/// A handle on the ASTs held by the pool's threads for one analysis.
 pub(crate) struct Held {
     id: u64,
     /// The number of each file (in path order) by its number in discovery order.
     number: Vec<usize>,
-    /// Numbers of the files past the budget.
-    reparse: Vec<usize>,
 }
 
-/// Parses a file and studies its AST with `extract`; a file that does not parse (or nests too
-/// deeply to) gets a finding instead.
+/// Parses a file's items and studies them with `extract`; a file that does not parse (or nests
+/// too deeply to) gets a finding instead. With `may_hold`, a large item-heavy file is parsed
+/// whole and its AST returned to be held for phase two; any other AST is dropped here.
 pub(crate) fn parse_and_study<F>(
     index: usize,
     text: &str,
+    may_hold: bool,
     extract: impl FnOnce(&syn::File, usize) -> F,
     unparsed: F,
 ) -> Study<F> {
-    let (parsed, base) = parse::parse(text);
-    let finding = match parsed {
-        Parsed::Ast(ast) => {
-            return Study {
-                facts: extract(&ast, base),
-                decls: parse::module_decls(&ast, base),
-                findings: Vec::new(),
-                ast: Some((ast, base)),
-            };
-        }
+    let (parsed, base, whole) = parse::parse_file_items(text, may_hold);
+    match parsed {
+        Parsed::Ast(ast) => Study {
+            facts: extract(&ast, base),
+            decls: parse::module_decls(&ast, base),
+            findings: Vec::new(),
+            ast: (may_hold && whole).then_some((ast, base)),
+        },
+        failed => Study {
+            facts: unparsed,
+            decls: Vec::new(),
+            findings: unparsed_finding(index, failed).into_iter().collect(),
+            ast: None,
+        },
+    }
+}
+
+/// The finding for a file that did not parse.
+fn unparsed_finding(index: usize, parsed: Parsed) -> Option<Diagnostic> {
+    Some(match parsed {
+        Parsed::Ast(_) => return None,
         Parsed::TooDeep(span) => Diagnostic::new(
             &PARSE_ERROR,
             index,
@@ -165,17 +170,12 @@ pub(crate) fn parse_and_study<F>(
         )
         .with_label(failure.message)
         .with_note("the rest of the crate is still analysed; this file is not"),
-    };
-    Study {
-        facts: unparsed,
-        decls: Vec::new(),
-        findings: vec![finding],
-        ast: None,
-    }
+    })
 }
 
-/// The study of a file: its number in discovery order, its path and its text.
-pub(crate) type StudyFn<'a, F> = dyn Fn(usize, &Path, &str) -> Study<F> + Sync + 'a;
+/// The study of a file: its number in discovery order, its path, its text and whether it may
+/// return a whole AST to hold.
+pub(crate) type StudyFn<'a, F> = dyn Fn(usize, &Path, &str, bool) -> Study<F> + Sync + 'a;
 
 /// Phase one: discover and read every file, and study each with `study`.
 pub(crate) fn discover<F: Send>(
@@ -212,7 +212,6 @@ fn discover_within<F: Send>(
         files: Vec::new(),
         findings: Vec::new(),
         held_text: 0,
-        reparse: Vec::new(),
     });
     let wake = Condvar::new();
     let facts = pool().broadcast(|_| {
@@ -251,18 +250,13 @@ fn discover_within<F: Send>(
         .map(|(old, fact)| (number[old], fact))
         .collect();
     facts.sort_by_key(|(index, _)| *index);
-    let reparse = queue.reparse.iter().map(|&old| number[old]).collect();
     (
         Discovered {
             files,
             findings,
             facts,
         },
-        Held {
-            id,
-            number,
-            reparse,
-        },
+        Held { id, number },
     )
 }
 
@@ -358,12 +352,35 @@ fn run_job<F>(
         }
         Ok(text) => text,
     };
+    // Room in the budget is taken before the parse, so that the threads never hold more.
+    let may_hold = text.len() >= parse::WHOLE_ITEMS_MIN && {
+        let mut q = queue.lock().expect("queue lock");
+        let fits = q.held_text + text.len() <= budget;
+        if fits {
+            q.held_text += text.len();
+        }
+        fits
+    };
     let Study {
         facts,
         decls,
         findings,
         ast,
-    } = study(index, &path, &text);
+    } = study(index, &path, &text, may_hold);
+    match ast {
+        Some((ast, base)) => HELD.with(|held| {
+            held.borrow_mut()
+                .entry(id)
+                .or_default()
+                .push(HeldFile { index, ast, base })
+        }),
+        None => {
+            if may_hold {
+                queue.lock().expect("queue lock").held_text -= text.len();
+            }
+            release_spans_if_idle();
+        }
+    }
     let children: Vec<Job> = if follow {
         decls
             .iter()
@@ -373,20 +390,6 @@ fn run_job<F>(
         Vec::new()
     };
     let mut q = queue.lock().expect("queue lock");
-    if let Some((ast, base)) = ast {
-        // Hold the AST if it fits in the budget, else parse it again in phase two.
-        if q.held_text + text.len() <= budget {
-            q.held_text += text.len();
-            HELD.with(|held| {
-                held.borrow_mut()
-                    .entry(id)
-                    .or_default()
-                    .push(HeldFile { index, ast, base })
-            });
-        } else {
-            q.reparse.push(index);
-        }
-    }
     q.files[index].text = text;
     q.findings.extend(findings);
     q.pending.extend(children);
@@ -465,37 +468,57 @@ pub fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-/// Phase two: runs `lint` over every held AST on the thread that holds it, then drops them;
-/// then the threads share out the files that did not fit and the files numbered in `also`,
-/// parsing each (again). `files` are the files in path order, as [`Discovered`] has them.
-pub(crate) fn lint_held<T: Send>(
+/// What phase two does with a file (its number, and its AST and the offset of the AST's spans,
+/// or the finding that it does not parse).
+pub(crate) type LintFn<'a, T> =
+    dyn Fn(usize, Result<(&syn::File, usize), Diagnostic>) -> T + Sync + 'a;
+
+/// Phase two: every thread lints the ASTs it holds and drops them; then the threads share out
+/// the other files numbered in `indices` and parse each whole, lint it and drop it. `lint` gets
+/// the AST and the offset of its spans, or the finding for a file that does not parse: phase
+/// one may have parsed only its items, so an error inside a function body shows here. `files`
+/// are the files in path order, as [`Discovered`] has them; every held file must be among
+/// `indices`.
+pub(crate) fn lint_files<T: Send>(
     held: Held,
     files: &[SourceFile],
-    also: &[usize],
-    lint: &(dyn Fn(usize, &syn::File, usize) -> T + Sync),
+    indices: &[usize],
+    lint: &LintFn<'_, T>,
 ) -> Vec<T> {
-    let Held {
-        id,
-        number,
-        reparse,
-    } = held;
-    let to_parse: Vec<usize> = reparse.into_iter().chain(also.iter().copied()).collect();
+    let Held { id, number } = held;
+    let held_files: Vec<Vec<usize>> = pool().broadcast(|_| {
+        HELD.with(|h| {
+            h.borrow()
+                .get(&id)
+                .map(|files| files.iter().map(|f| number[f.index]).collect())
+                .unwrap_or_default()
+        })
+    });
+    let held_files: HashSet<usize> = held_files.into_iter().flatten().collect();
+    let to_parse: Vec<usize> = indices
+        .iter()
+        .copied()
+        .filter(|index| !held_files.contains(index))
+        .collect();
     let next = AtomicUsize::new(0);
     let per_thread = pool().broadcast(|_| {
         let held = HELD
             .with(|h| h.borrow_mut().remove(&id))
             .unwrap_or_default();
         let mut out = Vec::new();
-        for file in &held {
-            out.push(lint(number[file.index], &file.ast, file.base));
+        for file in held {
+            out.push(lint(number[file.index], Ok((&file.ast, file.base))));
         }
-        drop(held);
         release_spans_if_idle();
         while let Some(&index) = to_parse.get(next.fetch_add(1, Ordering::Relaxed)) {
-            // The same text parsed the same way as in phase one, where it parsed.
-            if let (Parsed::Ast(ast), base) = parse::parse(&files[index].text) {
-                out.push(lint(index, &ast, base));
-            }
+            let result = match parse::parse(&files[index].text) {
+                (Parsed::Ast(ast), base) => lint(index, Ok((&ast, base))),
+                (failed, _) => lint(
+                    index,
+                    Err(unparsed_finding(index, failed).expect("a failure has a finding")),
+                ),
+            };
+            out.push(result);
             release_spans_if_idle();
         }
         out
@@ -517,17 +540,25 @@ mod tests {
 
     /// What one run saw: the facts (file stem, items) of phase one by file number, what phase
     /// two's lint saw of each file (file number, items, offset of the first item), the files'
-    /// paths in their numbering, and how many files were parsed again.
+    /// paths in their numbering, and how many ASTs phase one held.
     struct Seen {
         facts: Vec<(usize, (usize, usize))>,
         linted: Vec<(usize, usize, usize)>,
         paths: Vec<PathBuf>,
-        reparsed: usize,
+        held: usize,
     }
 
+    /// Twelve files, some of them code, some large tables of constants.
     fn items_per_file(budget: usize) -> Seen {
         let texts: Vec<String> = (0..12)
-            .map(|i| format!("\u{feff}// file {i}\n{}", "fn f() {}\n".repeat(i + 1)))
+            .map(|i| {
+                let items = if i % 2 == 0 {
+                    "fn f() { g(); }\n".repeat(i + 1)
+                } else {
+                    "pub const C: u64 = 1;\n".repeat(parse::WHOLE_ITEMS_MIN / 20 + i)
+                };
+                format!("\u{feff}// file {i}\n{items}")
+            })
             .collect();
         let paths: Vec<PathBuf> = (0..texts.len())
             .map(|i| PathBuf::from(format!("{i}.rs")))
@@ -535,70 +566,97 @@ mod tests {
         let stem =
             |path: &Path| -> usize { path.file_stem().unwrap().to_str().unwrap().parse().unwrap() };
         let loader = |path: &Path| Ok(texts[stem(path)].clone());
-        let study = |index: usize, path: &Path, text: &str| {
-            parse_and_study(index, text, |ast, _| (stem(path), ast.items.len()), (0, 0))
+        let study = |index: usize, path: &Path, text: &str, may_hold: bool| {
+            parse_and_study(
+                index,
+                text,
+                may_hold,
+                |ast, _| (stem(path), ast.items.len()),
+                (0, 0),
+            )
         };
         let (discovered, held) = discover_within(CrateFiles::List(paths), &loader, &study, budget);
-        let reparsed = held.reparse.len();
-        let lint = |index: usize, ast: &syn::File, base: usize| {
+        let held_now = pool()
+            .broadcast(|_| HELD.with(|h| h.borrow().get(&held.id).map_or(0, |f| f.len())))
+            .into_iter()
+            .sum();
+        let lint = |index: usize, parsed: Result<(&syn::File, usize), Diagnostic>| {
+            let (ast, base) = parsed.expect("every file parses");
             let first = parse::to_span(syn::spanned::Spanned::span(&ast.items[0]), base).start;
             (index, ast.items.len(), first)
         };
-        let mut linted = lint_held(held, &discovered.files, &[], &lint);
+        let all: Vec<usize> = (0..discovered.files.len()).collect();
+        let mut linted = lint_files(held, &discovered.files, &all, &lint);
         linted.sort();
         Seen {
             facts: discovered.facts,
             linted,
             paths: discovered.files.into_iter().map(|f| f.path).collect(),
-            reparsed,
+            held: held_now,
         }
     }
 
     #[test]
-    fn files_past_the_budget_are_parsed_again_and_linted_alike() {
-        let whole = items_per_file(usize::MAX);
-        assert_eq!(whole.reparsed, 0);
-        assert_eq!(whole.linted.len(), 12);
-        let split = items_per_file(100);
-        assert!(split.reparsed > 6, "{} of 12 parsed again", split.reparsed);
-        assert_eq!(split.facts, whole.facts);
-        assert_eq!(split.linted, whole.linted);
-    }
-
-    #[test]
     fn files_are_numbered_in_path_order_whoever_read_them_first() {
-        for budget in [usize::MAX, 100] {
+        for budget in [usize::MAX, 0] {
             let seen = items_per_file(budget);
+            assert_eq!(seen.linted.len(), 12);
             let mut sorted = seen.paths.clone();
             sorted.sort();
             assert_eq!(seen.paths, sorted);
             // Facts and lint results carry the same numbers as the file list.
             for (number, (stem, items)) in &seen.facts {
                 assert_eq!(seen.paths[*number], PathBuf::from(format!("{stem}.rs")));
-                assert_eq!(*items, stem + 1);
                 assert_eq!(seen.linted[*number].0, *number);
                 assert_eq!(seen.linted[*number].1, *items);
+                // Spans are offsets in the text, past the BOM and the comment line.
+                let comment = format!("// file {stem}\n").len();
+                assert_eq!(seen.linted[*number].2, 3 + comment);
             }
         }
     }
 
     #[test]
-    fn files_asked_for_besides_are_parsed_and_linted() {
-        let texts = ["fn a() {}", "fn b() {} fn c() {}"];
+    fn only_large_item_heavy_files_are_held_and_only_within_the_budget() {
+        let whole = items_per_file(usize::MAX);
+        // The six tables, not the six files of code.
+        assert_eq!(whole.held, 6);
+        let none = items_per_file(0);
+        assert_eq!(none.held, 0);
+        let some = items_per_file(parse::WHOLE_ITEMS_MIN * 3);
+        assert!(some.held > 0 && some.held < 6, "{} held", some.held);
+        // Held or parsed again, every file is linted alike.
+        assert_eq!(none.facts, whole.facts);
+        assert_eq!(none.linted, whole.linted);
+        assert_eq!(some.linted, whole.linted);
+    }
+
+    #[test]
+    fn phase_two_parses_whole_files_and_reports_errors_inside_bodies() {
+        let texts = ["fn a() { let x = ; }", "fn b() { x.lock(); } fn c() {}"];
         let paths = vec![PathBuf::from("a.rs"), PathBuf::from("b.rs")];
         let loader = |path: &Path| Ok(texts[usize::from(path == Path::new("b.rs"))].to_owned());
-        // The study keeps no AST of b.rs, as a cache's recall would not.
-        let study = |index: usize, path: &Path, text: &str| {
-            let mut study = parse_and_study(index, text, |ast, _| ast.items.len(), 0);
-            if path == Path::new("b.rs") {
-                study.ast = None;
-            }
-            study
+        // Phase one reads items only: the error in a's body does not stop it.
+        let study = |index: usize, _: &Path, text: &str, may_hold: bool| {
+            parse_and_study(index, text, may_hold, |ast, _| ast.items.len(), 0)
         };
         let (discovered, held) = discover(CrateFiles::List(paths), &loader, &study);
-        let lint = |index: usize, ast: &syn::File, _: usize| (index, ast.items.len());
-        let mut linted = lint_held(held, &discovered.files, &[1], &lint);
+        assert!(discovered.findings.is_empty());
+        assert_eq!(discovered.facts, vec![(0, 1), (1, 2)]);
+        let lint = |index: usize, parsed: Result<(&syn::File, usize), Diagnostic>| match parsed {
+            Ok((ast, _)) => {
+                let syn::Item::Fn(f) = &ast.items[0] else {
+                    panic!("the first item is a function")
+                };
+                (index, Ok(f.block.stmts.len()))
+            }
+            Err(finding) => (index, Err((finding.file, finding.message))),
+        };
+        let mut linted = lint_files(held, &discovered.files, &[0, 1], &lint);
         linted.sort();
-        assert_eq!(linted, vec![(0, 1), (1, 2)]);
+        assert_eq!(linted[1], (1, Ok(1)), "phase two sees the bodies");
+        let (file, message) = linted[0].1.clone().unwrap_err();
+        assert_eq!(file, 0);
+        assert!(message.starts_with("this file does not parse"), "{message}");
     }
 }

@@ -24,7 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::{CrateInfo, SourceFile};
 
 /// Bumped whenever what an entry holds changes meaning, so that no build reads another's.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
 
 /// A cache entry as stored: the parts stay encoded until they are needed.
 #[derive(serde::Serialize, serde::Deserialize)]
@@ -108,12 +108,18 @@ impl<'s> Memo<'s> {
 
     /// Phase one for a file: its entry if it holds this text, else a parse, whose result is
     /// encoded for the cache.
-    pub(crate) fn study(&self, index: usize, path: &Path, text: &str) -> Study<Learnt> {
+    pub(crate) fn study(
+        &self,
+        index: usize,
+        path: &Path,
+        text: &str,
+        may_hold: bool,
+    ) -> Study<Learnt> {
         let key = self.key(text);
         if let Some(study) = self.recall(index, path, key) {
             return study;
         }
-        let mut study = parse_and_study(index, text);
+        let mut study = parse_and_study(index, text, may_hold);
         let learnt = &mut study.facts;
         learnt.key = key;
         learnt.study = postcard::to_stdvec(&StudyRef {
@@ -196,10 +202,11 @@ fn checked(stored: &[u8]) -> Option<&[u8]> {
 }
 
 /// Phase one for a file without a cache: a parse and a study of its items.
-pub(crate) fn parse_and_study(index: usize, text: &str) -> Study<Learnt> {
+pub(crate) fn parse_and_study(index: usize, text: &str, may_hold: bool) -> Study<Learnt> {
     let study = driver::parse_and_study(
         index,
         text,
+        may_hold,
         |ast, base| Some(items::extract(index, ast, base)),
         None,
     );

@@ -12,6 +12,7 @@ pub(crate) mod items;
 pub(crate) mod memo;
 pub(crate) mod parse;
 pub(crate) mod sharing;
+pub(crate) mod skim;
 pub(crate) mod ty;
 pub(crate) mod types;
 
@@ -54,9 +55,9 @@ pub(crate) fn analyse(
     cache: Option<&dyn CacheStore>,
 ) -> CrateReport {
     let memo = cache.map(|store| Memo::new(store, info));
-    let study = |index: usize, path: &std::path::Path, text: &str| match &memo {
-        Some(memo) => memo.study(index, path, text),
-        None => memo::parse_and_study(index, text),
+    let study = |index: usize, path: &std::path::Path, text: &str, may_hold: bool| match &memo {
+        Some(memo) => memo.study(index, path, text, may_hold),
+        None => memo::parse_and_study(index, text, may_hold),
     };
     let (mut discovered, held) = driver::discover(files, loader, &study);
     for (index, learnt) in &mut discovered.facts {
@@ -68,38 +69,44 @@ pub(crate) fn analyse(
         files: discovered.facts.len(),
         ..RunStats::default()
     };
-    // Lint results from the cache where they still hold; the other recalled files are parsed.
+    // Lint results from the cache where they still hold; the other files are parsed whole.
     let fingerprint = memo
         .as_ref()
         .map(|_| memo::table_fingerprint(&discovered.files, &discovered.facts));
     // Decoding lint results is most of a warm run's work: it is shared out over the pool.
-    let recalled: Vec<(usize, Option<BodyOutput>)> = driver::pool().install(|| {
+    let recalled: Vec<(usize, bool, Option<BodyOutput>)> = driver::pool().install(|| {
         use rayon::prelude::*;
         discovered
             .facts
             .par_iter()
-            .filter(|(_, learnt)| learnt.recalled && learnt.facts.is_some())
+            .filter(|(_, learnt)| learnt.facts.is_some())
             .map(|(index, learnt)| {
                 let output = memo
                     .as_ref()
                     .zip(fingerprint)
+                    .filter(|_| learnt.recalled)
                     .and_then(|(memo, fp)| memo.recall_walk(learnt, fp));
-                (*index, output)
+                (*index, learnt.recalled, output)
             })
             .collect()
     });
     stats.recalled = discovered.facts.iter().filter(|(_, l)| l.recalled).count();
-    stats.parsed = stats.files - stats.recalled;
     let mut recalled_outputs = Vec::new();
-    let mut to_parse = Vec::new();
-    for (index, output) in recalled {
+    let mut to_lint = Vec::new();
+    let mut stale = 0;
+    for (index, was_recalled, output) in recalled {
         match output {
             Some(output) => recalled_outputs.push(output),
-            None => to_parse.push(index), // stale: linted again from a new parse
+            // Not recalled, or stale: parsed and linted.
+            None => {
+                to_lint.push(index);
+                stale += usize::from(was_recalled);
+            }
         }
     }
     stats.lints_recalled = recalled_outputs.len();
-    stats.parsed += to_parse.len();
+    // Files parsed in phase one, and those recalled whose lint results were stale.
+    stats.parsed = stats.files - stats.recalled + stale;
     let table = TypeTable::build(
         discovered
             .facts
@@ -109,9 +116,15 @@ pub(crate) fn analyse(
     );
     let edition = info.edition;
     let caching = memo.is_some();
-    let outputs = driver::lint_held(held, &discovered.files, &to_parse, &|index, ast, base| {
-        let allow_comments = discovered.files[index].text.contains(suppress::MARKER);
-        let output = body::walk_file(allow_comments, index, base, ast, &table, edition);
+    let outputs = driver::lint_files(held, &discovered.files, &to_lint, &|index, parsed| {
+        let output = match parsed {
+            Ok((ast, base)) => {
+                let allow_comments = discovered.files[index].text.contains(suppress::MARKER);
+                body::walk_file(allow_comments, index, base, ast, &table, edition)
+            }
+            // An error inside a function body, which phase one did not parse.
+            Err(finding) => BodyOutput::unparsed(index, finding),
+        };
         let encoded = caching.then(|| Memo::encode_walk(&output));
         (output, encoded)
     });
@@ -119,6 +132,11 @@ pub(crate) fn analyse(
         store_entries(memo, fp, &discovered.files, &discovered.facts, &outputs);
     }
     let mut merged = BodyOutput::default();
+    merged.reserve_for(
+        recalled_outputs
+            .iter()
+            .chain(outputs.iter().map(|(o, _)| o)),
+    );
     let mut items = vec![Vec::new(); discovered.files.len()];
     let outputs = outputs.into_iter().map(|(output, _)| output);
     for mut output in recalled_outputs.into_iter().chain(outputs) {
@@ -126,6 +144,7 @@ pub(crate) fn analyse(
         merged.append(output);
     }
     let mut diagnostics = discovered.findings;
+    diagnostics.append(&mut merged.diagnostics);
     if info.edition == crate::Edition::E2015 {
         for d in diagnostics
             .iter_mut()
@@ -134,7 +153,6 @@ pub(crate) fn analyse(
             d.notes.push("the crate is edition 2015, and syn does not read some of its syntax that rustc still accepts (anonymous trait-method parameters, bare trait objects)".into());
         }
     }
-    diagnostics.append(&mut merged.diagnostics);
     let hot = hot::HotCode::build(&table, &merged, &discovered.files, &info.config);
     diagnostics.extend(hot.settle(&merged));
     diagnostics.extend(rules::thread_spawn_per_task::check_crate(

@@ -61,9 +61,43 @@ pub(crate) fn to_span(span: PmSpan, base: usize) -> Span {
     }
 }
 
-/// Parses `text`; item and expression macros whose bodies parse are expanded in place.
+/// Item-heavy files (see [`parse_file_items`]) at least this long may be parsed whole in phase one,
+/// for their AST to be held for phase two: files of generated code (bindings, tables), where
+/// the items are the file and a second parse would cost as much as the first.
+pub(crate) const WHOLE_ITEMS_MIN: usize = 64 << 10;
+
+/// Parses `text` whole; item and expression macros whose bodies parse are expanded in place.
 pub(crate) fn parse(text: &str) -> (Parsed, usize) {
     let base = parse_offset(text);
+    (parse_source(&text[base..], base), base)
+}
+
+/// Phase one's parse: items and signatures, with the bodies of functions that cannot hold items
+/// and doc comments skipped (see [`skim`](super::skim)), which is a fraction of the text in most
+/// files. When `may_parse_whole`, an item-heavy file (less than half of it skipped) of at least
+/// [`WHOLE_ITEMS_MIN`] bytes is parsed whole instead, and the last value is `true`: its AST can
+/// serve phase two as well. An error in a skipped body does not show here.
+pub(crate) fn parse_file_items(text: &str, may_parse_whole: bool) -> (Parsed, usize, bool) {
+    let base = parse_offset(text);
+    let source = &text[base..];
+    let skimmed = super::skim::skim(source);
+    let blanked = skimmed.as_ref().map_or(0, |s| s.blanked);
+    if may_parse_whole && source.len() >= WHOLE_ITEMS_MIN && blanked * 2 < source.len() {
+        return (parse_source(source, base), base, true);
+    }
+    let Some(skimmed) = skimmed else {
+        return (parse_source(source, base), base, true);
+    };
+    match parse_source(&skimmed.text, base) {
+        // The whole text's own error, where it has one, rather than the skimmed text's.
+        Parsed::ParseError(_) => (parse_source(source, base), base, true),
+        parsed => (parsed, base, false),
+    }
+}
+
+/// Parses `source`, the text after its offset `base` in the file; item and expression macros
+/// whose bodies parse are expanded in place. Text nested too deeply is not parsed.
+fn parse_source(source: &str, base: usize) -> Parsed {
     let failure = |error: syn::Error| {
         Parsed::ParseError(ParseFailure {
             message: error.to_string(),
@@ -71,19 +105,18 @@ pub(crate) fn parse(text: &str) -> (Parsed, usize) {
         })
     };
     // Lexing is iterative in proc-macro2 whatever the nesting; parsing is not.
-    let tokens = match TokenStream::from_str(&text[base..]) {
-        Ok(tokens) => tokens,
-        Err(error) => return (failure(error.into()), base),
-    };
-    if let Some(span) = first_too_deep(tokens.clone(), MAX_NESTING) {
-        return (Parsed::TooDeep(to_span(span, base)), base);
-    }
-    match syn::parse2::<syn::File>(tokens) {
-        Ok(mut file) => {
-            MacroExpander.visit_file_mut(&mut file);
-            (Parsed::Ast(file), base)
-        }
-        Err(error) => (failure(error), base),
+    match TokenStream::from_str(source) {
+        Err(error) => failure(error.into()),
+        Ok(tokens) => match first_too_deep(tokens.clone(), MAX_NESTING) {
+            Some(span) => Parsed::TooDeep(to_span(span, base)),
+            None => match syn::parse2::<syn::File>(tokens) {
+                Ok(mut file) => {
+                    MacroExpander.visit_file_mut(&mut file);
+                    Parsed::Ast(file)
+                }
+                Err(error) => failure(error),
+            },
+        },
     }
 }
 
@@ -558,5 +591,91 @@ mod tests {
             ")".repeat(100)
         );
         assert!(matches!(parse(&shallow).0, Parsed::Ast(_)));
+    }
+}
+
+#[cfg(test)]
+mod items_only_tests {
+    use super::*;
+    use crate::model::items;
+
+    /// The items phase one reads are the same from the items-only parse as from the whole one,
+    /// over every Rust file of the project's fixtures, benchmark pairs and sources.
+    #[test]
+    fn items_only_parse_reads_the_same_items_as_the_whole_parse() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut checked = 0;
+        for dir in ["test-fixtures", "lints", "benches", "src"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let entry = entry.expect("the project's files are readable");
+                if entry.path().extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                // The bad-input fixtures include a file that is not UTF-8.
+                let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                    continue;
+                };
+                let facts = |items_only: bool| match if items_only {
+                    let (parsed, base, _) = parse_file_items(&text, false);
+                    (parsed, base)
+                } else {
+                    parse(&text)
+                } {
+                    (Parsed::Ast(ast), base) => Some((
+                        format!("{:?}", items::extract(0, &ast, base)),
+                        format!("{:?}", module_decls(&ast, base)),
+                    )),
+                    _ => None,
+                };
+                let whole = facts(false);
+                if whole.is_some() {
+                    checked += 1;
+                    assert_eq!(facts(true), whole, "{}", entry.path().display());
+                }
+            }
+        }
+        assert!(checked > 100, "only {checked} files compared");
+    }
+
+    #[test]
+    fn an_error_in_a_skipped_body_shows_only_in_the_whole_parse() {
+        let text = "fn f() { let x = ; }\nfn g(";
+        // An error outside bodies is the whole text's own.
+        let (Parsed::ParseError(whole), _) = parse(text) else {
+            panic!("the whole text does not parse")
+        };
+        let (Parsed::ParseError(items), _, _) = parse_file_items(text, false) else {
+            panic!("the items do not parse")
+        };
+        assert_eq!(items.span, whole.span);
+        let inside = "fn f() { let x = ; }";
+        assert!(matches!(
+            parse_file_items(inside, false),
+            (Parsed::Ast(_), _, false)
+        ));
+        assert!(matches!(parse(inside).0, Parsed::ParseError(_)));
+    }
+
+    #[test]
+    fn large_item_heavy_files_are_parsed_whole_when_asked() {
+        let table = format!(
+            "pub const A: [u32; 3] = [1, 2, 3];\n{}",
+            "/// doc\npub struct S { a: u64, b: Mutex<u8> }\n".repeat(WHOLE_ITEMS_MIN / 40)
+        );
+        assert!(matches!(
+            parse_file_items(&table, true),
+            (Parsed::Ast(_), _, true)
+        ));
+        // Not asked to: its doc comments are skipped.
+        assert!(matches!(
+            parse_file_items(&table, false),
+            (Parsed::Ast(_), _, false)
+        ));
+        // Code, however long, is skimmed.
+        let code = "fn f() { let x = vec![1, 2, 3]; g(x) }\n".repeat(WHOLE_ITEMS_MIN / 30);
+        assert!(matches!(
+            parse_file_items(&code, true),
+            (Parsed::Ast(_), _, false)
+        ));
     }
 }

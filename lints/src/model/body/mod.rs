@@ -263,6 +263,42 @@ pub(crate) struct BodyOutput {
 }
 
 impl BodyOutput {
+    /// The output for a file that does not parse whole: its finding and nothing else.
+    pub(crate) fn unparsed(file: usize, finding: Diagnostic) -> BodyOutput {
+        BodyOutput {
+            file,
+            diagnostics: vec![finding],
+            ..BodyOutput::default()
+        }
+    }
+
+    /// Makes room for `others` to be appended, each list in one allocation of the size it will
+    /// have rather than grown by doubling (the crate-wide lists are the analysis's peak).
+    pub(crate) fn reserve_for<'a>(&mut self, others: impl Iterator<Item = &'a BodyOutput> + Clone) {
+        macro_rules! reserve {
+            ($($list:ident),*) => {$(
+                self.$list.reserve(others.clone().map(|o| o.$list.len()).sum());
+            )*};
+        }
+        reserve!(
+            regions,
+            calls,
+            spawns,
+            pending,
+            diagnostics,
+            lock_uses,
+            lock_decls,
+            slot_decls,
+            slot_writes,
+            arc_fields,
+            arc_inits,
+            arc_shares,
+            state_words,
+            blocking,
+            fn_facts
+        );
+    }
+
     /// Adds another file's output to this crate-wide one, renumbering its regions and spawn
     /// sites after the ones already here.
     pub(crate) fn append(&mut self, mut other: BodyOutput) {
