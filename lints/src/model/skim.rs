@@ -235,10 +235,32 @@ impl Scanner<'_> {
                     minus = byte == b'-';
                     star = byte == b'*';
                     self.at += 1;
+                    if self.template_marker(byte) {
+                        if let Some(body) = bodies.last_mut() {
+                            body.keep = true;
+                        }
+                    }
                 }
             }
             previous_minus = minus;
             previous_star = star;
+        }
+    }
+
+    /// Whether `byte`, just passed, marks a template rather than code: `#name`, `#(..)*` in a
+    /// `quote!` body or `$name` in a macro's. The whole parse cannot read a function in a
+    /// template as an item, so its body must not become readable by being blanked.
+    fn template_marker(&self, byte: u8) -> bool {
+        match byte {
+            b'$' => true,
+            // `#[..]` and `#![..]` are attributes.
+            b'#' => {
+                let next = self.bytes[self.at..]
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace());
+                !matches!(next, Some(b'[' | b'!'))
+            }
+            _ => false,
         }
     }
 
@@ -401,6 +423,13 @@ mod tests {
             skimmed("fn f(x: [u8; { N }]) -> u8 where [(); { N }]: { g() }"),
             "fn f(x: [u8; { N }]) -> u8 where [(); { N }]: { }"
         );
+        // Functions in templates are not code: the whole parse cannot read them as items.
+        for text in [
+            "fn f() { parse_quote! { fn g() { #(#body)* } } }",
+            "macro_rules! m { () => { fn g() { $x } } }",
+        ] {
+            assert!(skim(text).is_none(), "{text}");
+        }
         // A kept body's own helpers are blanked.
         assert_eq!(
             skimmed("fn f() { fn g() { h() } g() }"),
