@@ -64,7 +64,7 @@ pub(crate) fn to_span(span: PmSpan, base: usize) -> Span {
 /// Item-heavy files (see [`parse_file_items`]) at least this long may be parsed whole in phase one,
 /// for their AST to be held for phase two: files of generated code (bindings, tables), where
 /// the items are the file and a second parse would cost as much as the first.
-pub(crate) const WHOLE_ITEMS_MIN: usize = 64 << 10;
+pub(crate) const WHOLE_ITEMS_MIN: usize = 16 << 10;
 
 /// Parses `text` whole; item and expression macros whose bodies parse are expanded in place.
 pub(crate) fn parse(text: &str) -> (Parsed, usize) {
