@@ -100,6 +100,8 @@ struct Queue {
     findings: Vec<Diagnostic>,
     /// Bytes of text whose ASTs the pool's threads hold (or may hold) for this analysis.
     held_text: usize,
+    /// Files whose ASTs are held, by number in discovery order.
+    held: Vec<usize>,
 }
 
 /// What phase one produced. Files are numbered in the order of their paths.
@@ -115,6 +117,8 @@ pub(crate) struct Held {
     id: u64,
     /// The number of each file (in path order) by its number in discovery order.
     number: Vec<usize>,
+    /// Files whose ASTs are held, by number in path order.
+    files: HashSet<usize>,
 }
 
 /// Parses a file's items and studies them with `extract`; a file that does not parse (or nests
@@ -212,6 +216,7 @@ fn discover_within<F: Send>(
         files: Vec::new(),
         findings: Vec::new(),
         held_text: 0,
+        held: Vec::new(),
     });
     let wake = Condvar::new();
     let facts = pool().broadcast(|_| {
@@ -256,7 +261,11 @@ fn discover_within<F: Send>(
             findings,
             facts,
         },
-        Held { id, number },
+        Held {
+            id,
+            files: queue.held.iter().map(|&old| number[old]).collect(),
+            number,
+        },
     )
 }
 
@@ -367,6 +376,7 @@ fn run_job<F>(
         findings,
         ast,
     } = study(index, &path, &text, may_hold);
+    let held = ast.is_some();
     match ast {
         Some((ast, base)) => HELD.with(|held| {
             held.borrow_mut()
@@ -390,6 +400,9 @@ fn run_job<F>(
         Vec::new()
     };
     let mut q = queue.lock().expect("queue lock");
+    if held {
+        q.held.push(index);
+    }
     q.files[index].text = text;
     q.findings.extend(findings);
     q.pending.extend(children);
@@ -485,16 +498,11 @@ pub(crate) fn lint_files<T: Send>(
     indices: &[usize],
     lint: &LintFn<'_, T>,
 ) -> Vec<T> {
-    let Held { id, number } = held;
-    let held_files: Vec<Vec<usize>> = pool().broadcast(|_| {
-        HELD.with(|h| {
-            h.borrow()
-                .get(&id)
-                .map(|files| files.iter().map(|f| number[f.index]).collect())
-                .unwrap_or_default()
-        })
-    });
-    let held_files: HashSet<usize> = held_files.into_iter().flatten().collect();
+    let Held {
+        id,
+        number,
+        files: held_files,
+    } = held;
     let to_parse: Vec<usize> = indices
         .iter()
         .copied()

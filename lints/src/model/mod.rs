@@ -74,7 +74,7 @@ pub(crate) fn analyse(
         .as_ref()
         .map(|_| memo::table_fingerprint(&discovered.files, &discovered.facts));
     // Decoding lint results is most of a warm run's work: it is shared out over the pool.
-    let recalled: Vec<(usize, bool, Option<BodyOutput>)> = driver::pool().install(|| {
+    let walks: Vec<(usize, bool, Option<BodyOutput>)> = driver::pool().install(|| {
         use rayon::prelude::*;
         discovered
             .facts
@@ -94,13 +94,13 @@ pub(crate) fn analyse(
     let mut recalled_outputs = Vec::new();
     let mut to_lint = Vec::new();
     let mut stale = 0;
-    for (index, was_recalled, output) in recalled {
+    for (index, recalled, output) in walks {
         match output {
             Some(output) => recalled_outputs.push(output),
             // Not recalled, or stale: parsed and linted.
             None => {
                 to_lint.push(index);
-                stale += usize::from(was_recalled);
+                stale += usize::from(recalled);
             }
         }
     }

@@ -97,10 +97,10 @@ impl Scanner<'_> {
         // The depth a function's header started at: its body is the `{` at that depth.
         let mut header_depth = 0usize;
         let mut bodies: Vec<Body> = Vec::new();
-        let mut previous_minus = false;
-        let mut previous_star = false;
+        // The first byte of the previous token (`-` before `>` is an arrow, `*` before `const`
+        // a pointer type).
+        let mut previous = 0u8;
         while let Some(byte) = self.peek(0) {
-            let (mut minus, mut star) = (false, false);
             match byte {
                 b if b.is_ascii_whitespace() => {
                     self.at += 1;
@@ -144,11 +144,7 @@ impl Scanner<'_> {
                     let word = &self.bytes[start..self.at];
                     if self.raw_literal(word) {
                         header = header_after_token(header);
-                        previous_minus = false;
-                        previous_star = false;
-                        continue;
-                    }
-                    if word == b"r" && self.peek(0) == Some(b'#') {
+                    } else if word == b"r" && self.peek(0) == Some(b'#') {
                         // A raw identifier (`r#fn`): never a keyword.
                         self.at += 1;
                         while self.peek(0).is_some_and(is_ident_continue) {
@@ -156,10 +152,8 @@ impl Scanner<'_> {
                         }
                         header = header_after_token(header);
                     } else {
-                        if holds_item_keyword(word, previous_star) {
-                            if let Some(body) = bodies.last_mut() {
-                                body.keep = true;
-                            }
+                        if holds_item_keyword(word, previous == b'*') {
+                            keep_innermost(&mut bodies);
                         }
                         header = match header {
                             _ if word == b"fn" => {
@@ -170,9 +164,6 @@ impl Scanner<'_> {
                             other => other,
                         };
                     }
-                    previous_minus = false;
-                    previous_star = false;
-                    continue;
                 }
                 b'{' | b'(' | b'[' => {
                     let body = byte == b'{'
@@ -220,7 +211,7 @@ impl Scanner<'_> {
                             Header::Signature { angles: angles + 1 }
                         }
                         // The `>` of `->` closes nothing.
-                        (Header::Signature { angles }, b'>') if !previous_minus => {
+                        (Header::Signature { angles }, b'>') if previous != b'-' => {
                             Header::Signature {
                                 angles: angles.saturating_sub(1),
                             }
@@ -232,18 +223,13 @@ impl Scanner<'_> {
                         (Header::Keyword, _) => Header::Outside,
                         (other, _) => other,
                     };
-                    minus = byte == b'-';
-                    star = byte == b'*';
                     self.at += 1;
                     if self.template_marker(byte) {
-                        if let Some(body) = bodies.last_mut() {
-                            body.keep = true;
-                        }
+                        keep_innermost(&mut bodies);
                     }
                 }
             }
-            previous_minus = minus;
-            previous_star = star;
+            previous = byte;
         }
     }
 
@@ -349,6 +335,13 @@ impl Scanner<'_> {
             }
         }
         true
+    }
+}
+
+/// Marks the innermost body being scanned, if any, as one to keep.
+fn keep_innermost(bodies: &mut [Body]) {
+    if let Some(body) = bodies.last_mut() {
+        body.keep = true;
     }
 }
 
