@@ -188,6 +188,22 @@ pub fn c(x: &Arc<String>) {
 }
 
 #[test]
+fn an_allow_comment_covers_a_documented_item_from_its_doc_comments() {
+    let text = "use std::sync::Arc;
+// contention:allow(arc_clone_in_hot_loop) start-up
+/// Documented: the item starts at its doc comment.
+#[inline]
+pub fn a(x: &Arc<String>) {
+    for _ in 0..1000 { let _c = Arc::clone(x); }
+}
+/// Not allowed.
+pub fn b(x: &Arc<String>) {
+    for _ in 0..1000 { let _c = Arc::clone(x); }
+}";
+    assert_eq!(findings(text), vec![(10, "arc_clone_in_hot_loop")]);
+}
+
+#[test]
 fn spans_count_bytes_after_a_bom_and_a_shebang() {
     let text = "\u{feff}#!/usr/bin/env run-cargo-script\nuse std::sync::Arc;\nfn f(x: &Arc<u8>) { loop { let _ = Arc::clone(x); } }\n";
     let diags = check_source(text);

@@ -12,9 +12,10 @@
 //!
 //! An AST takes 35 to 40 times the memory of its text, so phase one parses items and
 //! signatures only (see `parse::parse_file_items`), a fraction of most files, and drops the AST;
-//! phase two parses the whole file. A large file of generated code is mostly items, and a
-//! second parse of it would cost as much as the first: such a file is parsed whole in phase one
-//! and its AST held, up to [`HELD_TEXT_BUDGET`] bytes of text per analysis.
+//! phase two parses the whole file but for its doc comments, which nothing reads. A large file
+//! of generated code is mostly items, and a second parse of it would cost as much as the first:
+//! such a file is parsed whole in phase one and its AST held, up to [`HELD_TEXT_BUDGET`] bytes
+//! of text per analysis.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;

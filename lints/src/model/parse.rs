@@ -66,10 +66,25 @@ pub(crate) fn to_span(span: PmSpan, base: usize) -> Span {
 /// the items are the file and a second parse would cost as much as the first.
 pub(crate) const WHOLE_ITEMS_MIN: usize = 16 << 10;
 
-/// Parses `text` whole; item and expression macros whose bodies parse are expanded in place.
+/// Parses `text` whole but for its doc comments (see [`parse_whole`]); item and expression
+/// macros whose bodies parse are expanded in place.
 pub(crate) fn parse(text: &str) -> (Parsed, usize) {
     let base = parse_offset(text);
-    (parse_source(&text[base..], base), base)
+    (parse_whole(&text[base..], base), base)
+}
+
+/// Parses `source`, the text after its offset `base` in the file, whole but for its doc
+/// comments, which nothing reads and which in a well-documented crate are a third of the text.
+/// A file with `contention:allow` comments keeps them: such a comment right above an item
+/// covers the item from its first attribute, doc comments included (see `suppress`).
+fn parse_whole(source: &str, base: usize) -> Parsed {
+    if source.contains(crate::suppress::MARKER) {
+        return parse_source(source, base);
+    }
+    match super::skim::blank_docs(source) {
+        Some(blanked) => parse_source(&blanked.text, base),
+        None => parse_source(source, base),
+    }
 }
 
 /// Phase one's parse: items and signatures, with the bodies of functions that cannot hold items
@@ -83,14 +98,14 @@ pub(crate) fn parse_file_items(text: &str, may_parse_whole: bool) -> (Parsed, us
     let skimmed = super::skim::skim(source);
     let blanked = skimmed.as_ref().map_or(0, |s| s.blanked);
     if may_parse_whole && source.len() >= WHOLE_ITEMS_MIN && blanked * 2 < source.len() {
-        return (parse_source(source, base), base, true);
+        return (parse_whole(source, base), base, true);
     }
     let Some(skimmed) = skimmed else {
         return (parse_source(source, base), base, true);
     };
     match parse_source(&skimmed.text, base) {
         // The whole text's own error, where it has one, rather than the skimmed text's.
-        Parsed::ParseError(_) => (parse_source(source, base), base, true),
+        Parsed::ParseError(_) => (parse_whole(source, base), base, true),
         parsed => (parsed, base, false),
     }
 }
@@ -591,6 +606,46 @@ mod tests {
             ")".repeat(100)
         );
         assert!(matches!(parse(&shallow).0, Parsed::Ast(_)));
+    }
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::*;
+
+    /// The `doc` attributes of a whole parse's items.
+    fn docs(text: &str) -> usize {
+        let (Parsed::Ast(file), _) = parse(text) else {
+            panic!("the test text parses");
+        };
+        file.items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Fn(f) => Some(&f.attrs),
+                syn::Item::Struct(s) => Some(&s.attrs),
+                _ => None,
+            })
+            .flatten()
+            .filter(|a| a.path().is_ident("doc"))
+            .count()
+    }
+
+    #[test]
+    fn the_whole_parse_skips_doc_comments_unless_allow_comments_need_item_spans() {
+        let text = "/// one\n/// two\n#[inline]\nfn f() {}\n/** three */ struct S;";
+        assert_eq!(docs(text), 0);
+        let (Parsed::Ast(file), base) = parse(text) else {
+            panic!("the test text parses");
+        };
+        // Spans are the original text's.
+        let syn::Item::Struct(s) = &file.items[1] else {
+            panic!("the second item is the struct");
+        };
+        let span = to_span(s.ident.span(), base);
+        assert_eq!(&text[span.start..span.end], "S");
+        // An allow comment above an item covers it from its first doc comment on.
+        let allowed = format!("// contention:allow(all)\n{text}");
+        assert_eq!(docs(&allowed), 3);
     }
 }
 

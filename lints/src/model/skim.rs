@@ -17,10 +17,22 @@ pub(crate) struct Skimmed {
 /// [`holds_item_keyword`]) and doc comments replaced by spaces, newlines kept; `None` when there
 /// is nothing to blank.
 pub(crate) fn skim(text: &str) -> Option<Skimmed> {
+    scan(text, true)
+}
+
+/// `text` with its doc comments replaced by spaces, newlines kept; `None` when it has none.
+/// The analysis reads no documentation, and in a well-documented crate its doc comments are a
+/// third of the text, each line an attribute for syn to build.
+pub(crate) fn blank_docs(text: &str) -> Option<Skimmed> {
+    scan(text, false)
+}
+
+fn scan(text: &str, bodies: bool) -> Option<Skimmed> {
     let mut scanner = Scanner {
         bytes: text.as_bytes(),
         at: 0,
         blanks: Vec::new(),
+        bodies,
     };
     scanner.run();
     if scanner.blanks.is_empty() {
@@ -69,6 +81,8 @@ struct Scanner<'t> {
     at: usize,
     /// Ranges to blank, in no particular order (they never overlap).
     blanks: Vec<(usize, usize)>,
+    /// Whether function bodies are blanked too, or doc comments only.
+    bodies: bool,
 }
 
 /// Is `word` a keyword that starts an item phase one reads inside a function body (a helper
@@ -114,7 +128,7 @@ impl Scanner<'_> {
                         self.at += 1;
                     }
                     if doc {
-                        self.blanks.push((start, self.at));
+                        self.blank_doc(start);
                     }
                     continue;
                 }
@@ -123,9 +137,9 @@ impl Scanner<'_> {
                     let doc = matches!(self.peek(2), Some(b'!'))
                         || (self.peek(2) == Some(b'*')
                             && !matches!(self.peek(3), Some(b'*' | b'/')));
-                    self.block_comment();
-                    if doc {
-                        self.blanks.push((start, self.at));
+                    let closed = self.block_comment();
+                    if doc && closed {
+                        self.blank_doc(start);
                     }
                     continue;
                 }
@@ -187,7 +201,9 @@ impl Scanner<'_> {
                 b'}' | b')' | b']' => {
                     if bodies.last().is_some_and(|b| b.depth == depth) {
                         let body = bodies.pop().expect("a body is open");
-                        if body.keep {
+                        if !self.bodies {
+                            // Doc comments only.
+                        } else if body.keep {
                             // What keeps a body keeps the bodies around it.
                             if let Some(outer) = bodies.last_mut() {
                                 outer.keep = true;
@@ -250,8 +266,8 @@ impl Scanner<'_> {
         }
     }
 
-    /// Skips a block comment, nested ones included; `at` is on its `/*`.
-    fn block_comment(&mut self) {
+    /// Skips a block comment, nested ones included; `at` is on its `/*`. Whether it is closed.
+    fn block_comment(&mut self) -> bool {
         let mut nesting = 0usize;
         while let Some(byte) = self.peek(0) {
             if byte == b'/' && self.peek(1) == Some(b'*') {
@@ -261,11 +277,26 @@ impl Scanner<'_> {
                 nesting -= 1;
                 self.at += 2;
                 if nesting == 0 {
-                    return;
+                    return true;
                 }
             } else {
                 self.at += 1;
             }
+        }
+        false
+    }
+
+    /// Blanks the doc comment from `start` to here, unless the lexer rejects it: a carriage
+    /// return not followed by a newline is an error in a doc comment, which blanking would hide
+    /// (an unclosed block comment is not blanked either, for the same reason).
+    fn blank_doc(&mut self, start: usize) {
+        let comment = &self.bytes[start..self.at];
+        let bare_cr = comment
+            .iter()
+            .enumerate()
+            .any(|(i, &b)| b == b'\r' && self.bytes.get(start + i + 1) != Some(&b'\n'));
+        if !bare_cr {
+            self.blanks.push((start, self.at));
         }
     }
 
@@ -448,6 +479,36 @@ fn g() { h() }"###;
         );
     }
 
+    /// The text `blank_docs` leaves, whitespace runs shown as one space.
+    fn docs_blanked(text: &str) -> String {
+        let out = blank_docs(text).map_or_else(|| text.to_owned(), |s| s.text);
+        assert_eq!(out.len(), text.len(), "offsets move");
+        assert_eq!(out.lines().count(), text.lines().count(), "lines move");
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn doc_comments_alone_are_blanked_for_the_whole_parse() {
+        // Bodies stay, with the doc comments inside them blanked.
+        assert_eq!(
+            docs_blanked("//! crate\n/// f\nfn f() { /// x\nlet x = 1; /* not doc */ }"),
+            "fn f() { let x = 1; /* not doc */ }"
+        );
+        assert_eq!(
+            docs_blanked("/** doc\r\nmore */ // plain\r\n/// crlf\r\nstruct S;"),
+            "// plain struct S;"
+        );
+        assert!(blank_docs("fn f() { g() } // plain").is_none());
+        // What the lexer rejects stays for it to reject: an unclosed block doc comment, a
+        // carriage return without a newline inside a doc comment.
+        for text in [
+            "struct S; /** never closed",
+            "/// bare \r return\nstruct S;",
+        ] {
+            assert!(blank_docs(text).is_none(), "{text:?}");
+        }
+    }
+
     #[test]
     fn unterminated_literals_end_the_scan_without_panicking() {
         for text in [
@@ -456,8 +517,11 @@ fn g() { h() }"###;
             "fn f() { r#\"",
             "fn f() { /*",
             "fn f() { 'é",
+            "/** ",
+            "///\r",
         ] {
             let _ = skim(text);
+            let _ = blank_docs(text);
         }
     }
 }
