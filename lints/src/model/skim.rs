@@ -399,12 +399,20 @@ fn utf8_width(first: u8) -> usize {
 mod tests {
     use super::*;
 
-    /// The skimmed text with runs of whitespace shown as one space, for reading.
-    fn skimmed(text: &str) -> String {
-        let out = skim(text).map_or_else(|| text.to_owned(), |s| s.text);
+    /// The text `scan` leaves, with runs of whitespace shown as one space, for reading.
+    fn scanned(text: &str, bodies: bool) -> String {
+        let out = scan(text, bodies).map_or_else(|| text.to_owned(), |s| s.text);
         assert_eq!(out.len(), text.len(), "offsets move");
         assert_eq!(out.lines().count(), text.lines().count(), "lines move");
         out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn skimmed(text: &str) -> String {
+        scanned(text, true)
+    }
+
+    fn docs_blanked(text: &str) -> String {
+        scanned(text, false)
     }
 
     #[test]
@@ -477,14 +485,6 @@ fn g() { h() }"###;
             skimmed("//! crate\n/// item\n//// not doc\n/** doc */ /*** not */ struct S;"),
             "//// not doc /*** not */ struct S;"
         );
-    }
-
-    /// The text `blank_docs` leaves, whitespace runs shown as one space.
-    fn docs_blanked(text: &str) -> String {
-        let out = blank_docs(text).map_or_else(|| text.to_owned(), |s| s.text);
-        assert_eq!(out.len(), text.len(), "offsets move");
-        assert_eq!(out.lines().count(), text.lines().count(), "lines move");
-        out.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     #[test]
