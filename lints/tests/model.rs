@@ -203,6 +203,66 @@ pub fn b(x: &Arc<String>) {
     assert_eq!(findings(text), vec![(10, "arc_clone_in_hot_loop")]);
 }
 
+/// A long block is searched through an index of the names its statements use; what a `let`
+/// finds in the statements after it must be what a short block's search finds.
+#[test]
+fn a_long_block_finds_what_a_short_one_does() {
+    let case = |filler: usize, body: &str| {
+        let filler: String = (0..filler)
+            .map(|i| format!("        let f{i} = {i} + 1;\n"))
+            .collect();
+        let text = format!(
+            "use std::sync::Arc;
+pub fn f(text: &String, shared: &Arc<String>, out: &mut Vec<Arc<String>>, n: usize) -> usize {{
+    let mut total = 0;
+    for _ in 0..n {{
+{}
+    }}
+    total
+}}
+fn consume(_: String) {{}}",
+            body.replace("FILLER", &filler)
+        );
+        findings(&text)
+            .into_iter()
+            .map(|(_, lint)| lint)
+            .collect::<Vec<_>>()
+    };
+    for (body, expected) in [
+        // Only sliced after it: the copy is wasted.
+        (
+            "let copy = text.clone();\nFILLER let h = copy[n / 2..].len(); total += h;",
+            vec!["over_copy"],
+        ),
+        // Used whole far below, or shadowed: the copy is needed, or its uses unknown.
+        (
+            "let copy = text.clone();\nFILLER let h = copy[n / 2..].len(); total += h;\nFILLER consume(copy);",
+            vec![],
+        ),
+        (
+            "let copy = text.clone();\nFILLER let h = copy[n / 2..].len(); total += h;\nFILLER let copy = 0u8;",
+            vec![],
+        ),
+        // A clone kept far below is a new owner; one dropped is a bounced count.
+        (
+            "let kept = Arc::clone(shared);\nFILLER out.push(kept);",
+            vec![],
+        ),
+        (
+            "let dropped = Arc::clone(shared);\nFILLER drop(dropped);",
+            vec!["arc_clone_in_hot_loop"],
+        ),
+    ] {
+        for filler in [0, 40] {
+            assert_eq!(
+                case(filler, body),
+                expected,
+                "{filler} statements of filler in\n{body}"
+            );
+        }
+    }
+}
+
 #[test]
 fn spans_count_bytes_after_a_bom_and_a_shebang() {
     let text = "\u{feff}#!/usr/bin/env run-cargo-script\nuse std::sync::Arc;\nfn f(x: &Arc<u8>) { loop { let _ = Arc::clone(x); } }\n";

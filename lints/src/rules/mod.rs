@@ -20,7 +20,7 @@ pub(crate) mod single_lock_map;
 pub(crate) mod thread_spawn_per_task;
 pub(crate) mod unshared_arc;
 
-use crate::model::body::{Cx, Sink};
+use crate::model::body::{Cx, Later, Sink};
 use crate::registry::Lint;
 
 /// Every lint, in catalogue order.
@@ -46,7 +46,7 @@ pub(crate) static ALL: &[&Lint] = &[
 pub(crate) type ExprLint = fn(&Cx<'_, '_>, &syn::Expr, &mut Sink<'_>);
 
 /// A lint called with each `let` and the statements that follow it in its block.
-pub(crate) type LetLint = fn(&Cx<'_, '_>, &syn::Local, &[syn::Stmt], &mut Sink<'_>);
+pub(crate) type LetLint = fn(&Cx<'_, '_>, &syn::Local, Later<'_>, &mut Sink<'_>);
 
 pub(crate) static EXPR_LINTS: &[ExprLint] = &[
     arc_clone_in_hot_loop::check_expr,

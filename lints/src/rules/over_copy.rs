@@ -4,7 +4,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
 use super::method_span;
-use crate::model::body::{Condition, Cx, Sink, root_var, strip_parens};
+use crate::model::body::{Condition, Cx, Later, Sink, root_var, strip_parens};
 use crate::registry::declare_lint;
 use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
 
@@ -168,7 +168,7 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
 pub(crate) fn check_let(
     cx: &Cx<'_, '_>,
     local: &syn::Local,
-    rest: &[syn::Stmt],
+    later: Later<'_>,
     sink: &mut Sink<'_>,
 ) {
     let Some(init) = &local.init else { return };
@@ -182,14 +182,14 @@ pub(crate) fn check_let(
         return;
     };
     let name = ident.ident.to_string();
-    let uses = Uses::count(&name, rest);
+    let uses = Uses::count(&name, later.naming(&name));
     if uses.sliced == 0 || uses.whole > 0 {
         return;
     }
     // The original used again later may change in between: the copy is then a snapshot.
     if let Some(original) = root_var(&call.receiver).map(|i| i.to_string()) {
-        let later = Uses::count(&original, rest);
-        if later.sliced + later.whole > 0 {
+        let again = Uses::count(&original, later.naming(&original));
+        if again.sliced + again.whole > 0 {
             return;
         }
     }
@@ -212,7 +212,7 @@ struct Uses<'n> {
 
 impl<'n> Uses<'n> {
     /// How `name` is used in `stmts`.
-    fn count(name: &'n str, stmts: &[syn::Stmt]) -> Self {
+    fn count<'s>(name: &'n str, stmts: impl IntoIterator<Item = &'s syn::Stmt>) -> Self {
         let mut uses = Uses {
             name,
             sliced: 0,

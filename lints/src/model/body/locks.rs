@@ -263,7 +263,7 @@ fn replaced_place(call: &syn::ExprCall) -> Option<&Expr> {
 }
 
 /// What the statements after `let name = <lock>` do with the guard, up to `drop(name)`.
-fn bound_guard_ops(name: &str, rest: &[syn::Stmt]) -> GuardedOps {
+fn bound_guard_ops<'s>(name: &str, rest: impl IntoIterator<Item = &'s syn::Stmt>) -> GuardedOps {
     struct Ops<'n> {
         name: &'n str,
         ops: GuardedOps,
@@ -384,7 +384,11 @@ impl Walker<'_> {
     }
 
     /// What a bound guard's statements do with it (see [`bound_guard_ops`]).
-    pub(super) fn bound_guard_ops(&self, name: &str, rest: &[syn::Stmt]) -> GuardedOps {
+    pub(super) fn bound_guard_ops<'s>(
+        &self,
+        name: &str,
+        rest: impl IntoIterator<Item = &'s syn::Stmt>,
+    ) -> GuardedOps {
         bound_guard_ops(name, rest)
     }
 

@@ -746,7 +746,7 @@ pub(crate) fn atomic_name(atomic: &Expr) -> Option<String> {
 
 /// Whether the variable `name` is used, in `rest`, in an index (`slots[name % 2]`) or in the
 /// condition of an `if`, `while` or `match`.
-fn decides_or_indexes(name: &str, rest: &[syn::Stmt]) -> bool {
+fn decides_or_indexes<'s>(name: &str, rest: impl IntoIterator<Item = &'s syn::Stmt>) -> bool {
     struct Find<'n> {
         name: &'n str,
         found: bool,
@@ -2265,13 +2265,13 @@ impl<'a> Walker<'a> {
         self.out = out;
     }
 
-    fn lint_let(&mut self, local: &syn::Local, rest: &[syn::Stmt]) {
+    fn lint_let(&mut self, local: &syn::Local, later: Later<'_>) {
         let mut out = std::mem::take(&mut self.out);
         {
             let cx = Cx { walker: self };
             let mut sink = Sink { out: &mut out };
             for check in rules::LET_LINTS {
-                check(&cx, local, rest, &mut sink);
+                check(&cx, local, later, &mut sink);
             }
         }
         self.out = out;
@@ -2333,8 +2333,9 @@ impl<'a> Walker<'a> {
 
     // ----- statements ---------------------------------------------------------------------
 
-    fn visit_local_stmt(&mut self, local: &syn::Local, rest: &[syn::Stmt]) {
-        self.lint_let(local, rest);
+    fn visit_local_stmt(&mut self, local: &syn::Local, later: Later<'_>) {
+        let rest = later.all();
+        self.lint_let(local, later);
         if let Pat::Type(t) = &local.pat {
             self.lint_decl(rules::DeclKind::Let, &t.ty);
         }
@@ -2348,7 +2349,7 @@ impl<'a> Walker<'a> {
             return;
         };
         let guard_call = self.lock_call(&init.expr);
-        self.note_state_word_binding(local, &init.expr, rest);
+        self.note_state_word_binding(local, &init.expr, later);
         let bound_ident = match &local.pat {
             Pat::Ident(i) => Some(i.ident.to_string()),
             Pat::Type(t) => match &*t.pat {
@@ -2358,7 +2359,10 @@ impl<'a> Walker<'a> {
             _ => None,
         };
         // Where the bound value goes next: kept, handed to a crate function, or nowhere.
-        let (stored, handed) = match bound_ident.as_deref().and_then(|n| first_move(n, rest)) {
+        let moved = bound_ident
+            .as_deref()
+            .and_then(|n| first_move(n, later.naming(n)));
+        let (stored, handed) = match moved {
             None => (false, None),
             Some(Move::Kept) => (true, None),
             Some(Move::Handed(call, arg)) => {
@@ -2419,9 +2423,9 @@ impl<'a> Walker<'a> {
                     }
                 }
                 let shape = self.bound_guard_shape(&name, rest);
-                let ops = self.bound_guard_ops(&name, rest);
+                let ops = self.bound_guard_ops(&name, later.naming(&name));
                 self.record_lock_use(call, shape, ops);
-                if rest.iter().any(|stmt| match stmt {
+                if later.naming(&name).any(|stmt| match stmt {
                     syn::Stmt::Expr(e, _) => passes_to_condvar(e, &name),
                     syn::Stmt::Local(l) => l
                         .init
@@ -2491,7 +2495,7 @@ impl<'a> Walker<'a> {
                 }
                 if let (true, Pat::Ident(i)) = (fresh_arc, &local.pat) {
                     let name = i.ident.to_string();
-                    let sole_use = mention_count(&name, rest) == 1;
+                    let sole_use = mention_count(&name, later.naming(&name)) == 1;
                     if let Some(local) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                         local.fresh_arc = true;
                         local.sole_use = sole_use;
@@ -2502,10 +2506,18 @@ impl<'a> Walker<'a> {
     }
 
     fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
+        let names = (stmts.len() > NamedIn::MIN_STATEMENTS).then(|| NamedIn::index(stmts));
         for (i, stmt) in stmts.iter().enumerate() {
             self.cover(stmt);
             match stmt {
-                syn::Stmt::Local(local) => self.visit_local_stmt(local, &stmts[i + 1..]),
+                syn::Stmt::Local(local) => {
+                    let later = Later {
+                        stmts,
+                        at: i,
+                        names: names.as_ref(),
+                    };
+                    self.visit_local_stmt(local, later);
+                }
                 syn::Stmt::Expr(expr, semi) => {
                     if let Some(name) = drop_target(expr) {
                         let depth_guard = self.lookup(&name).and_then(|l| l.guard);
@@ -3454,7 +3466,7 @@ impl Walker<'_> {
     /// picks an element or decides a branch (`let gen = generation.load(..);` then
     /// `&slots[gen % 2]`), and one made by casting a raw pointer (`&*(page as *const
     /// AtomicUsize)`), which is memory the code pokes for its own reasons.
-    fn note_state_word_binding(&mut self, local: &syn::Local, init: &Expr, rest: &[syn::Stmt]) {
+    fn note_state_word_binding(&mut self, local: &syn::Local, init: &Expr, later: Later<'_>) {
         let Some(name) = single_binding(&local.pat) else {
             return;
         };
@@ -3469,7 +3481,7 @@ impl Walker<'_> {
         match strip_parens(init) {
             Expr::MethodCall(m) if m.method == "load" => {
                 if let Some(atomic) = atomic_name(&m.receiver) {
-                    if decides_or_indexes(&name, rest) {
+                    if decides_or_indexes(&name, later.naming(&name)) {
                         self.out.state_words.push(atomic);
                     }
                 }
@@ -4262,7 +4274,7 @@ fn keeps_arguments(call: &Expr) -> bool {
 }
 
 /// How many times `name` occurs as a path in `stmts` (nested items aside).
-fn mention_count(name: &str, stmts: &[syn::Stmt]) -> usize {
+fn mention_count<'s>(name: &str, stmts: impl IntoIterator<Item = &'s syn::Stmt>) -> usize {
     struct Count<'n>(&'n str, usize);
     impl<'ast> Visit<'ast> for Count<'_> {
         fn visit_path(&mut self, p: &'ast syn::Path) {
@@ -4292,6 +4304,89 @@ fn mention_count(name: &str, stmts: &[syn::Stmt]) -> usize {
     count.1
 }
 
+/// The statements of a long block that name each variable, as a path of one name or a binding
+/// (which is how every search of the statements after a `let` sees a variable): the searches
+/// then visit only those, not every later statement, which made a generated function of
+/// 20,000 statements take minutes.
+pub(crate) struct NamedIn(HashMap<String, Vec<usize>>);
+
+impl NamedIn {
+    /// Blocks longer than this are indexed; a shorter one is searched whole.
+    const MIN_STATEMENTS: usize = 16;
+
+    fn index(stmts: &[syn::Stmt]) -> NamedIn {
+        struct Names<'m> {
+            at: usize,
+            names: &'m mut HashMap<String, Vec<usize>>,
+        }
+        impl Names<'_> {
+            fn note(&mut self, ident: &syn::Ident) {
+                let at = self.names.entry(ident.to_string()).or_default();
+                if at.last() != Some(&self.at) {
+                    at.push(self.at);
+                }
+            }
+        }
+        impl<'ast> Visit<'ast> for Names<'_> {
+            fn visit_path(&mut self, p: &'ast syn::Path) {
+                if let Some(ident) = p.get_ident() {
+                    self.note(ident);
+                }
+                visit::visit_path(self, p);
+            }
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                self.note(&p.ident);
+                visit::visit_pat_ident(self, p);
+            }
+        }
+        let mut names = HashMap::default();
+        for (at, stmt) in stmts.iter().enumerate() {
+            Names {
+                at,
+                names: &mut names,
+            }
+            .visit_stmt(stmt);
+        }
+        NamedIn(names)
+    }
+}
+
+/// The statements after a `let`, in its block.
+#[derive(Clone, Copy)]
+pub(crate) struct Later<'s> {
+    stmts: &'s [syn::Stmt],
+    /// The `let`'s place in `stmts`.
+    at: usize,
+    names: Option<&'s NamedIn>,
+}
+
+impl<'s> Later<'s> {
+    /// All the statements after the `let`.
+    pub(crate) fn all(self) -> &'s [syn::Stmt] {
+        &self.stmts[self.at + 1..]
+    }
+
+    /// The later statements that may name the variable `name`, as a path or a binding, in
+    /// order; the others cannot change what a search for the variable finds. All of them in
+    /// a short block.
+    pub(crate) fn naming(self, name: &str) -> impl Iterator<Item = &'s syn::Stmt> + 's {
+        let after = self.at + 1;
+        let indexed = self.names.map(|names| {
+            let at = names.0.get(name).map_or(&[][..], Vec::as_slice);
+            let first = at.partition_point(|&i| i < after);
+            at[first..].iter().map(|&i| &self.stmts[i])
+        });
+        let whole = match indexed {
+            Some(_) => None,
+            None => Some(self.stmts[after..].iter()),
+        };
+        indexed
+            .into_iter()
+            .flatten()
+            .chain(whole.into_iter().flatten())
+    }
+}
+
 /// The first thing a later statement does with a variable that moves it.
 enum Move<'e> {
     /// Stored, captured by a closure that runs later or on a spawned thread, or given by value
@@ -4302,7 +4397,7 @@ enum Move<'e> {
 }
 
 /// Where the variable `name` goes in `stmts` (see [`Move`]); `None` when nothing moves it.
-fn first_move<'e>(name: &str, stmts: &'e [syn::Stmt]) -> Option<Move<'e>> {
+fn first_move<'e>(name: &str, stmts: impl IntoIterator<Item = &'e syn::Stmt>) -> Option<Move<'e>> {
     struct Find<'n, 'e> {
         name: &'n str,
         found: Option<Move<'e>>,
