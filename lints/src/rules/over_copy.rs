@@ -193,7 +193,7 @@ pub(crate) fn check_let(
             return;
         }
     }
-    let d = diagnostic(cx, call, "slices of it (and its length)")
+    let d = diagnostic(cx, call, "part of it (slices, and its length)")
         .with_note(format!(
             "`{name}` is only sliced after this; the copy of the rest is wasted"
         ))
