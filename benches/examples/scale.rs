@@ -5,7 +5,8 @@
 //! included (`contention_lints::parse_with_macro_bodies`), to show how much of the difference
 //! is parsing; then the checker with its cache, cold (an empty cache, which the run
 //! fills and saves) and warm (nothing changed since); then the same for one crate alone
-//! (tokio-sized: the "feels instant" case).
+//! (tokio-sized: the "feels instant" case); then one generated function of 20,000 statements
+//! (the shape where a search per statement over the statements after it was quadratic).
 //!
 //! ```text
 //! cargo run --release -p contention-bench --example scale -- /path/to/vendor
@@ -232,7 +233,44 @@ fn run(cli: Cli) -> Result<()> {
         true,
         cli.rounds,
     )?;
+    let generated = tempfile::tempdir().context("a temporary directory for generated code")?;
+    std::fs::write(
+        generated.path().join("lib.rs"),
+        long_function(GENERATED_STATEMENTS),
+    )
+    .context("writing the generated function")?;
+    compare(
+        &format!("one generated function of {GENERATED_STATEMENTS} statements"),
+        generated.path(),
+        true,
+        cli.rounds,
+    )?;
     Ok(())
+}
+
+/// Statements in the generated function of the last table.
+const GENERATED_STATEMENTS: usize = 20_000;
+
+/// One function of `statements` `let`s (locks, atomic loads, copies, fresh `Arc`s), the shape
+/// of generated code in which every `let` searching all the statements after it was quadratic.
+fn long_function(statements: usize) -> String {
+    let mut text = String::from(
+        "use std::sync::{Arc, Mutex, atomic::{AtomicUsize, Ordering}};\n\
+         pub fn f(m: &Mutex<Vec<u8>>, c: &AtomicUsize, s: &String, v: &Vec<u8>) -> usize {\n    \
+         let mut t = 0usize;\n",
+    );
+    for i in 0..statements {
+        text.push_str(&match i % 6 {
+            0 => format!("    let a{i} = Arc::new({i}usize); t += *a{i};\n"),
+            1 => format!("    let l{i} = c.load(Ordering::Relaxed); t += l{i};\n"),
+            2 => format!("    let s{i} = s.clone(); t += s{i}.len();\n"),
+            3 => format!("    let n{i} = m.lock().unwrap().len(); t += n{i};\n"),
+            4 => format!("    let v{i} = v[1..].to_vec(); t += v{i}[0] as usize;\n"),
+            _ => format!("    let g{i} = m.lock().unwrap(); t += g{i}.len(); drop(g{i});\n"),
+        });
+    }
+    text.push_str("    t\n}\n");
+    text
 }
 
 /// Runs every side `rounds` times and prints their table. Parse-only and the checker alternate
