@@ -58,6 +58,11 @@ impl SourceFile {
         self.line_starts.partition_point(|&start| start <= offset) - 1
     }
 
+    /// The 1-based line of byte `offset` (without the column, which counts characters).
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_index(self.clamp(offset)) + 1
+    }
+
     /// The line and column of byte `offset`.
     pub fn position(&self, offset: usize) -> Position {
         let offset = self.clamp(offset);
