@@ -236,7 +236,7 @@ fn run(cli: Cli) -> Result<()> {
     let generated = tempfile::tempdir().context("a temporary directory for generated code")?;
     std::fs::write(
         generated.path().join("lib.rs"),
-        long_function(GENERATED_STATEMENTS),
+        contention_bench::generated::long_function(GENERATED_STATEMENTS, "    t\n"),
     )
     .context("writing the generated function")?;
     compare(
@@ -250,28 +250,6 @@ fn run(cli: Cli) -> Result<()> {
 
 /// Statements in the generated function of the last table.
 const GENERATED_STATEMENTS: usize = 20_000;
-
-/// One function of `statements` `let`s (locks, atomic loads, copies, fresh `Arc`s), the shape
-/// of generated code in which every `let` searching all the statements after it was quadratic.
-fn long_function(statements: usize) -> String {
-    let mut text = String::from(
-        "use std::sync::{Arc, Mutex, atomic::{AtomicUsize, Ordering}};\n\
-         pub fn f(m: &Mutex<Vec<u8>>, c: &AtomicUsize, s: &String, v: &Vec<u8>) -> usize {\n    \
-         let mut t = 0usize;\n",
-    );
-    for i in 0..statements {
-        text.push_str(&match i % 6 {
-            0 => format!("    let a{i} = Arc::new({i}usize); t += *a{i};\n"),
-            1 => format!("    let l{i} = c.load(Ordering::Relaxed); t += l{i};\n"),
-            2 => format!("    let s{i} = s.clone(); t += s{i}.len();\n"),
-            3 => format!("    let n{i} = m.lock().unwrap().len(); t += n{i};\n"),
-            4 => format!("    let v{i} = v[1..].to_vec(); t += v{i}[0] as usize;\n"),
-            _ => format!("    let g{i} = m.lock().unwrap(); t += g{i}.len(); drop(g{i});\n"),
-        });
-    }
-    text.push_str("    t\n}\n");
-    text
-}
 
 /// Runs every side `rounds` times and prints their table. Parse-only and the checker alternate
 /// which goes first; the cold cached side starts from an empty cache, and the warm one follows

@@ -13,6 +13,7 @@
 //! `machine` records what they were measured on.
 
 mod chart;
+pub mod generated;
 mod harness;
 mod machine;
 mod pairs;

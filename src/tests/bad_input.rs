@@ -247,26 +247,14 @@ fn a_ten_megabyte_file_is_checked_whole() {
 fn a_generated_function_of_thousands_of_statements_is_checked_to_its_end() {
     // Each `let` looks at what the statements after it do with its variable; searched one by
     // one, 20,000 statements took minutes (the search now visits only the statements that
-    // name the variable). Guards, atomics loads, copies and fresh `Arc`s each have a search.
+    // name the variable). Guards, atomic loads, copies and fresh `Arc`s each have a search.
     let temp = tempfile::tempdir().unwrap();
-    let mut text = String::from(
-        "use std::sync::{Arc, Mutex, atomic::{AtomicUsize, Ordering}};\n\
-         pub fn f(m: &Mutex<Vec<u8>>, c: &AtomicUsize, s: &String, v: &Vec<u8>) -> usize {\n    \
-         let mut t = 0usize;\n",
-    );
     let statements = 6_000;
-    for i in 0..statements {
-        text.push_str(&match i % 6 {
-            0 => format!("    let a{i} = Arc::new({i}usize); t += *a{i};\n"),
-            1 => format!("    let l{i} = c.load(Ordering::Relaxed); t += l{i};\n"),
-            2 => format!("    let s{i} = s.clone(); t += s{i}.len();\n"),
-            3 => format!("    let n{i} = m.lock().unwrap().len(); t += n{i};\n"),
-            4 => format!("    let v{i} = v[1..].to_vec(); t += v{i}[0] as usize;\n"),
-            _ => format!("    let g{i} = m.lock().unwrap(); t += g{i}.len(); drop(g{i});\n"),
-        });
-    }
     // A finding at the very end: the copy is only sliced after it.
-    text.push_str("    let last = s.clone();\n    t + last[1..].len()\n}\n");
+    let text = contention_bench::generated::long_function(
+        statements,
+        "    let last = s.clone();\n    t + last[1..].len()\n",
+    );
     write_files(temp.path(), &[("gen.rs", text.as_bytes())]);
     let output = short(temp.path(), &["gen.rs"]);
     assert_no_error(&output);
