@@ -190,7 +190,8 @@ impl Scanner<'_> {
                     };
                     depth += 1;
                     self.at += 1;
-                    if body {
+                    // Only doc comments are blanked when bodies are not.
+                    if body && self.bodies {
                         bodies.push(Body {
                             depth,
                             start: self.at,
@@ -201,9 +202,7 @@ impl Scanner<'_> {
                 b'}' | b')' | b']' => {
                     if bodies.last().is_some_and(|b| b.depth == depth) {
                         let body = bodies.pop().expect("a body is open");
-                        if !self.bodies {
-                            // Doc comments only.
-                        } else if body.keep {
+                        if body.keep {
                             // What keeps a body keeps the bodies around it.
                             if let Some(outer) = bodies.last_mut() {
                                 outer.keep = true;

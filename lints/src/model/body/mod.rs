@@ -4308,7 +4308,7 @@ fn mention_count<'s>(name: &str, stmts: impl IntoIterator<Item = &'s syn::Stmt>)
 /// (which is how every search of the statements after a `let` sees a variable): the searches
 /// then visit only those, not every later statement, which made a generated function of
 /// 20,000 statements take minutes.
-pub(crate) struct NamedIn(HashMap<String, Vec<usize>>);
+struct NamedIn(HashMap<String, Vec<usize>>);
 
 impl NamedIn {
     /// Blocks longer than this are indexed; a shorter one is searched whole.
@@ -4371,19 +4371,15 @@ impl<'s> Later<'s> {
     /// a short block.
     pub(crate) fn naming(self, name: &str) -> impl Iterator<Item = &'s syn::Stmt> + 's {
         let after = self.at + 1;
-        let indexed = self.names.map(|names| {
-            let at = names.0.get(name).map_or(&[][..], Vec::as_slice);
-            let first = at.partition_point(|&i| i < after);
-            at[first..].iter().map(|&i| &self.stmts[i])
-        });
-        let whole = match indexed {
-            Some(_) => None,
-            None => Some(self.stmts[after..].iter()),
+        let (indexed, whole): (&[usize], &[syn::Stmt]) = match self.names {
+            Some(names) => {
+                let at = names.0.get(name).map_or(&[][..], Vec::as_slice);
+                (&at[at.partition_point(|&i| i < after)..], &[])
+            }
+            None => (&[], &self.stmts[after..]),
         };
-        indexed
-            .into_iter()
-            .flatten()
-            .chain(whole.into_iter().flatten())
+        let stmts = self.stmts;
+        indexed.iter().map(move |&i| &stmts[i]).chain(whole)
     }
 }
 
