@@ -2506,11 +2506,15 @@ impl<'a> Walker<'a> {
     }
 
     fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
-        let names = (stmts.len() > NamedIn::MIN_STATEMENTS).then(|| NamedIn::index(stmts));
+        // Made at the block's first `let`: only a `let` searches the statements after it.
+        let mut names = None;
         for (i, stmt) in stmts.iter().enumerate() {
             self.cover(stmt);
             match stmt {
                 syn::Stmt::Local(local) => {
+                    if names.is_none() && stmts.len() > NamedIn::MIN_STATEMENTS {
+                        names = Some(NamedIn::index(stmts));
+                    }
                     let later = Later {
                         stmts,
                         at: i,
