@@ -77,6 +77,7 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
                 // Spawned work that blocks is a thread's job, not a short task.
                 (Some(site), _) => sink.note_spawn_blocking(site),
                 (None, Some(function)) => sink.note_blocking(function, what.clone()),
+                (None, None) if cx.in_let_closure() => sink.note_closure_blocking(what),
                 (None, None) => {}
             }
         }
@@ -186,6 +187,10 @@ fn blocking(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(String, crate::Span)> {
                     };
                     return Some((format!("`{shown}`"), whole()));
                 }
+            }
+            if let Some((name, what)) = cx.closure_blocks(&c.func) {
+                let what = format!("the closure `{name}` (it calls {what})");
+                return Some((what, whole()));
             }
             // Only a function callable from outside the crate gets closures the crate does not
             // know; its own helpers' callbacks are its own code.

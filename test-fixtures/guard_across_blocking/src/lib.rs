@@ -70,6 +70,14 @@ impl Journal {
         out.stdout
     }
 
+    /// The sleep is in a closure the function binds and then calls under the lock.
+    pub fn pause_then_count(&self) -> usize {
+        let pause = || thread::sleep(Duration::from_millis(1));
+        let entries = self.entries.lock().unwrap();
+        pause(); //~ guard_across_blocking
+        entries.len()
+    }
+
     pub async fn remote(&self, id: u64) -> u64 {
         let entries = self.entries.lock().unwrap();
         let n = fetch(id).await; //~ guard_across_blocking
@@ -104,6 +112,17 @@ impl Journal {
         let entries = self.entries.lock().unwrap();
         let double = |n: usize| n * 2;
         double(entries.len())
+    }
+
+    /// A closure that only hands its sleep to a thread, or keeps a sleeping closure for later:
+    /// calling it does not wait.
+    pub fn start_pause(&self) -> usize {
+        let start = || thread::spawn(|| thread::sleep(Duration::from_millis(1)));
+        let later = || Box::new(|| thread::sleep(Duration::from_millis(1)));
+        let entries = self.entries.lock().unwrap();
+        start();
+        let _kept = later();
+        entries.len()
     }
 }
 

@@ -168,6 +168,48 @@ pub fn builds(names: Vec<String>) -> usize {
     handles.into_iter().filter(|h| h.is_finished()).count()
 }
 
+/// The blocking call is in a closure the thread's function binds and calls.
+fn run_checked(name: &str) -> bool {
+    let build = |opt: &str| Command::new("cc").arg(opt).arg(name).status().is_ok();
+    build("-O2") || build("-O0")
+}
+
+pub fn checked_builds(names: Vec<String>) -> usize {
+    let handles: Vec<_> = names
+        .into_iter()
+        .map(|name| thread::spawn(move || run_checked(&name)))
+        .collect();
+    handles.into_iter().filter(|h| h.is_finished()).count()
+}
+
+/// The same through a closure handed to `catch_unwind`: it runs in the thread.
+pub fn checked_unwinding(names: Vec<String>) -> usize {
+    let handles: Vec<_> = names
+        .into_iter()
+        .map(|name| {
+            thread::spawn(move || {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_checked(&name)))
+            })
+        })
+        .collect();
+    handles.into_iter().filter(|h| h.is_finished()).count()
+}
+
+/// A closure the function only hands on does not run in it: this thread's work is short.
+fn make_job(name: String) -> Box<dyn Fn() -> bool + Send> {
+    let job = move || Command::new("cc").arg(&name).status().is_ok();
+    Box::new(job)
+}
+
+pub fn hand_on(names: Vec<String>) -> Vec<Box<dyn Fn() -> bool + Send>> {
+    let mut jobs = Vec::new();
+    for name in names {
+        let handle = thread::spawn(move || make_job(name)); //~ thread_spawn_per_task
+        jobs.push(handle.join().unwrap());
+    }
+    jobs
+}
+
 pub fn waits(delays: &[u64]) {
     for &ms in delays {
         thread::spawn(move || thread::sleep(Duration::from_millis(ms)));

@@ -255,6 +255,9 @@ pub(crate) struct BodyOutput {
     /// `SeqCst` loads in the function being walked: the atomic's name and where.
     #[serde(skip)]
     seqcst_loads: Vec<(String, usize)>,
+    /// What blocks in the `let`-bound closure being walked, first found first.
+    #[serde(skip)]
+    closure_blocking: Option<String>,
     /// Atomics (by field, static or variable name) updated other than by counting: compared and
     /// swapped, swapped, or used as bit flags.
     pub(crate) state_words: Vec<String>,
@@ -381,6 +384,8 @@ struct Local {
     /// A `let` without `mut` bound to a small integer the source spells out (`let n = 5;`):
     /// a loop up to it runs that many times.
     count: Option<u128>,
+    /// Bound by a `let` to a closure that blocks when called: what it calls that blocks.
+    blocks: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -606,6 +611,20 @@ impl<'a> Cx<'_, 'a> {
         self.walker.function
     }
 
+    /// Whether code here is the body of a closure bound by `let` (not a closure nested in it):
+    /// it runs when the closure is called by name, in its caller.
+    pub(crate) fn in_let_closure(&self) -> bool {
+        self.walker.let_closure == Some(self.walker.deferred_depth)
+    }
+
+    /// If `func` names a closure bound by `let` that blocks, what blocks in it.
+    pub(crate) fn closure_blocks<'e>(&self, func: &'e Expr) -> Option<(&'e syn::Ident, &str)> {
+        let Expr::Path(p) = func else { return None };
+        let ident = p.path.get_ident()?;
+        let what = self.walker.lookup(&ident.to_string())?.blocks.as_deref()?;
+        Some((ident, what))
+    }
+
     /// The spawn site whose work code here is part of, innermost first.
     pub(crate) fn spawn_site(&self) -> Option<usize> {
         self.walker.spawn_stack.last().copied()
@@ -677,6 +696,14 @@ impl Sink<'_> {
     /// Records that `function` blocks itself (not in a thread it spawns), with what blocks.
     pub(crate) fn note_blocking(&mut self, function: FnId, what: String) {
         self.out.blocking.push((function, what));
+    }
+
+    /// Records that the `let`-bound closure being walked blocks, with what blocks (see
+    /// [`Cx::in_let_closure`]).
+    pub(crate) fn note_closure_blocking(&mut self, what: &str) {
+        if self.out.closure_blocking.is_none() {
+            self.out.closure_blocking = Some(what.to_owned());
+        }
     }
 
     /// Records that the work spawned at `site` blocks.
@@ -1377,6 +1404,11 @@ pub(crate) struct Walker<'a> {
     model_checked: Vec<Span>,
     /// The spawn site whose work hands a closure to a call being walked as deferred.
     deferred_spawn: Option<usize>,
+    /// How many closures walked as deferred enclose the code being walked.
+    deferred_depth: usize,
+    /// The depth (as `deferred_depth` counts) of the body of the `let`-bound closure being
+    /// walked, whose blocking calls are its caller's when it calls it.
+    let_closure: Option<usize>,
     /// The expression being walked is handed by value to a crate function (see [`Handed`]).
     handed: Option<Handed>,
     /// Types are being worked out for a later statement: not to be remembered.
@@ -1431,6 +1463,8 @@ pub(crate) fn walk_file(
         allow_comments,
         model_checked: Vec::new(),
         deferred_spawn: None,
+        deferred_depth: 0,
+        let_closure: None,
         handed: None,
         looking_ahead: std::cell::Cell::new(false),
         types: RefCell::new(HashMap::default()),
@@ -2303,7 +2337,8 @@ impl<'a> Walker<'a> {
         if let Some(region) = self.region {
             self.out.regions[region].callees.push(ids.clone());
         }
-        if let Some(&site) = self.spawn_stack.last() {
+        // Spawned work includes closures it hands to calls (`catch_unwind(|| ..)`).
+        if let Some(site) = self.spawn_stack.last().copied().or(self.deferred_spawn) {
             self.out.spawns[site].callees.push(ids.clone());
         }
         let (path_call, args): (bool, Vec<&Expr>) = match expr {
@@ -2381,6 +2416,7 @@ impl<'a> Walker<'a> {
                 }
             }
         };
+        let mut blocks = None;
         self.with_statement_of(&init.expr, |w| {
             if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
                 w.binding_lock = Some(w.span(call.method.span()));
@@ -2392,7 +2428,18 @@ impl<'a> Walker<'a> {
             }
             w.discarding = matches!(local.pat, Pat::Wild(_));
             w.handed = handed;
-            w.visit_stored(&init.expr, stored);
+            // A closure called by name runs in its caller: what blocks in it blocks there.
+            let let_closure = bound_ident.is_some()
+                && matches!(strip_parens(&init.expr), Expr::Closure(c) if c.asyncness.is_none());
+            if let_closure {
+                let outer = w.let_closure.replace(w.deferred_depth + 1);
+                let outer_blocks = w.out.closure_blocking.take();
+                w.visit_stored(&init.expr, stored);
+                blocks = std::mem::replace(&mut w.out.closure_blocking, outer_blocks);
+                w.let_closure = outer;
+            } else {
+                w.visit_stored(&init.expr, stored);
+            }
             w.binding_lock = None;
             if let Some((_, diverge)) = &init.diverge {
                 w.visit_expr(diverge);
@@ -2486,6 +2533,7 @@ impl<'a> Walker<'a> {
                         l.private_lock = private_lock;
                         l.guard = l.guard.or(moved_guard);
                         l.count = count;
+                        l.blocks = blocks;
                     }
                     if let Some(pointee) = self.local_pointee(&init.expr, declared_ptr) {
                         if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
@@ -2687,10 +2735,12 @@ impl<'a> Walker<'a> {
         let function = self.function.take();
         let spawns = std::mem::take(&mut self.spawn_stack);
         let thread = self.thread.take();
+        self.deferred_depth += 1;
         self.with_scope(|w| {
             w.bind_closure_params(closure, Ty::Unknown, None);
             w.with_statement_of(&closure.body, |w| w.visit_expr(&closure.body));
         });
+        self.deferred_depth -= 1;
         self.thread = thread;
         self.spawn_stack = spawns;
         self.function = function;
