@@ -112,7 +112,9 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     // the guarded data is what that lock is for.
     let joins = what.starts_with("`join`");
     let Some(guard) = guards.iter().rev().find(|g| {
-        !(used.contains(&g.id)
+        // A lock of unknown type may guard a section of code (`Mutex<()>`), or not be a lock.
+        !(*g.inner == Ty::Unknown
+            || used.contains(&g.id)
             || g.section
             || g.condvar
             || g.private

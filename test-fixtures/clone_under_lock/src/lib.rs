@@ -101,3 +101,13 @@ pub fn after_drop(config: &Mutex<Config>) -> Vec<String> {
 pub fn unknown(cache: &Mutex<external::Cache>) -> external::Entry {
     cache.lock().unwrap().entry().clone()
 }
+
+/// A lazy adapter's iterator handed out: its closure copies after the guard is gone.
+pub fn later_copies(chunks: &RwLock<HashMap<String, Vec<u8>>>) -> Vec<impl Iterator<Item = Vec<u8>> + '_> {
+    let guard = chunks.read().unwrap();
+    let mut out = Vec::new();
+    for chunk in guard.values() {
+        out.push(chunk.chunks(2).map(|pair| pair.to_vec()));
+    }
+    out
+}

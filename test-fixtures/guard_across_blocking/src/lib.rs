@@ -225,6 +225,63 @@ pub fn held(lock: &Mutex<Vec<u64>>) {
     thread::sleep(Duration::from_millis(1));
 }
 
+/// A lock reached through an enum variant's binding: its type is not in sight, and it may
+/// guard a section of code (`Mutex<()>`).
+pub enum Bin {
+    Node(Node),
+    Empty,
+}
+
+pub struct Node {
+    lock: Mutex<()>,
+    value: u64,
+}
+
+pub fn compute(bin: &Bin, f: impl FnOnce(u64) -> u64) -> Option<u64> {
+    match bin {
+        Bin::Node(ref head) => {
+            let held = head.lock.lock().unwrap();
+            let v = f(head.value);
+            drop(held);
+            Some(v)
+        }
+        Bin::Empty => None,
+    }
+}
+
+/// Callbacks handed the guarded data: an entry found in the map, each value of a consumed
+/// adapter, the guard itself through `LockResult::map`.
+pub struct Registry {
+    shard: std::sync::RwLock<HashMap<u64, u64>>,
+    current: std::sync::RwLock<Box<dyn Fn() -> u64 + Send + Sync>>,
+}
+
+impl Registry {
+    pub fn with_entry<V>(&self, key: u64, op: impl FnOnce(&u64) -> V) -> Option<V> {
+        let read = self.shard.read().unwrap();
+        if let Some((_, v)) = read.get_key_value(&key) {
+            Some(op(v))
+        } else {
+            None
+        }
+    }
+
+    pub fn map_values<B>(&self, mut f: impl FnMut(&u64) -> B) -> Vec<B> {
+        let read = self.shard.read().unwrap();
+        read.values().map(|v| f(v)).collect()
+    }
+
+    pub fn with_current<T>(&self, mut f: impl FnMut(&dyn Fn() -> u64) -> T) -> Option<T> {
+        self.current.read().map(|p| f(&**p)).ok()
+    }
+}
+
+/// A temporary guard ends with its statement, closure in the stored value or not.
+pub fn install_then_sleep(hook: &Mutex<Option<Box<dyn Fn() + Send>>>) {
+    *hook.lock().unwrap() = Some(Box::new(|| {}));
+    thread::sleep(Duration::from_millis(1));
+}
+
 /// Handles kept in a static declared inside the function, joined as they are taken out: the
 /// lock is for the handles (its type is known though the static is not at module level).
 pub fn join_started() {

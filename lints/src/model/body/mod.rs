@@ -992,6 +992,13 @@ const ELEMENT_CLOSURES: &[&str] = &[
 const BORROWING_METHODS: &[&str] = &[
     "get",
     "get_mut",
+    "get_key_value",
+    "raw_entry",
+    "raw_entry_mut",
+    "from_key",
+    "from_key_hashed_nocheck",
+    "from_hash",
+    "find",
     "iter",
     "iter_mut",
     "values",
@@ -1236,6 +1243,19 @@ pub(crate) fn spawn_of(expr: &Expr) -> Option<(SpawnKind, Option<&syn::ExprClosu
     }
 }
 
+/// Iterator adapters whose closures run only when the iterator is consumed.
+const LAZY_ADAPTERS: &[&str] = &[
+    "map",
+    "filter",
+    "filter_map",
+    "flat_map",
+    "inspect",
+    "take_while",
+    "skip_while",
+    "scan",
+    "map_while",
+];
+
 /// Methods that run an iterator to its end (or until they find what they look for).
 const ITERATOR_CONSUMERS: &[&str] = &[
     "sum",
@@ -1354,7 +1374,10 @@ pub(crate) struct Walker<'a> {
     scopes: Vec<HashMap<String, Local>>,
     guards: Vec<Guard>,
     next_guard: usize,
+    /// The number of the statement being walked: its temporary guards are tagged with it.
     statement: usize,
+    /// Statements numbered so far.
+    statements: usize,
     /// The impl's self type, inside an impl.
     self_ty: Option<String>,
     function: Option<FnId>,
@@ -1404,6 +1427,9 @@ pub(crate) struct Walker<'a> {
     model_checked: Vec<Span>,
     /// The spawn site whose work hands a closure to a call being walked as deferred.
     deferred_spawn: Option<usize>,
+    /// Adapter calls whose iterator is consumed in the expression that holds them, by address
+    /// (the tree does not move while it is walked).
+    consumed: HashSet<*const syn::ExprMethodCall>,
     /// How many closures walked as deferred enclose the code being walked.
     deferred_depth: usize,
     /// The depth (as `deferred_depth` counts) of the body of the `let`-bound closure being
@@ -1441,6 +1467,7 @@ pub(crate) fn walk_file(
         guards: Vec::new(),
         next_guard: 0,
         statement: 0,
+        statements: 0,
         self_ty: None,
         function: None,
         region: None,
@@ -1463,6 +1490,7 @@ pub(crate) fn walk_file(
         allow_comments,
         model_checked: Vec::new(),
         deferred_spawn: None,
+        consumed: HashSet::default(),
         deferred_depth: 0,
         let_closure: None,
         handed: None,
@@ -1515,9 +1543,13 @@ impl<'a> Walker<'a> {
 
     /// Runs `f` as one statement: temporaries created in it die at its end.
     fn with_statement<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
-        self.statement += 1;
-        let id = self.statement;
+        self.statements += 1;
+        let id = self.statements;
+        // A statement nested in this one (a closure's body) takes its own number and gives
+        // this one's back: temporaries made after it still die at this statement's end.
+        let outer = std::mem::replace(&mut self.statement, id);
         let result = f(self);
+        self.statement = outer;
         self.guards.retain(|g| g.statement != Some(id));
         result
     }
@@ -2671,20 +2703,11 @@ impl<'a> Walker<'a> {
             }
             _ => Ty::Unknown,
         };
-        // A lazy adapter's closure runs when the iterator is consumed, maybe after the guard is
-        // gone; only consuming adapters run while it is held.
-        let lazy = matches!(
-            method.as_str(),
-            "map"
-                | "filter"
-                | "filter_map"
-                | "flat_map"
-                | "inspect"
-                | "take_while"
-                | "skip_while"
-                | "scan"
-                | "map_while"
-        );
+        // A lazy adapter's closure runs when the iterator is consumed: in this expression (a
+        // `collect()` or a `for` over it), or maybe after the guard is gone (returned, stored).
+        let lazy = LAZY_ADAPTERS.contains(&method.as_str())
+            && iterator
+            && !self.consumed.contains(&std::ptr::from_ref(m));
         let borrows = if lazy {
             None
         } else {
@@ -2727,6 +2750,17 @@ impl<'a> Walker<'a> {
         }
         self.visit_deferred(closure);
         self.deferred_spawn = outer;
+    }
+
+    /// Marks the adapter call that `m` consumes (`x.map(f)` in `x.map(f).collect()`), and
+    /// through a consumed adapter the one before it.
+    fn note_consumed(&mut self, m: &syn::ExprMethodCall, method: &str) {
+        let consumes = ITERATOR_CONSUMERS.contains(&method)
+            || matches!(method, "for_each" | "try_for_each")
+            || (LAZY_ADAPTERS.contains(&method) && self.consumed.contains(&std::ptr::from_ref(m)));
+        if let (true, Expr::MethodCall(inner)) = (consumes, strip_parens(&m.receiver)) {
+            self.consumed.insert(std::ptr::from_ref(inner));
+        }
     }
 
     fn visit_deferred(&mut self, closure: &syn::ExprClosure) {
@@ -3072,6 +3106,9 @@ impl<'ast> Walker<'_> {
     fn visit_expr_inner(&mut self, expr: &'ast Expr, stored: bool, handed: Option<&Handed>) {
         match expr {
             Expr::ForLoop(f) => {
+                if let Expr::MethodCall(m) = strip_parens(&f.expr) {
+                    self.consumed.insert(std::ptr::from_ref(m));
+                }
                 // The iterator expression runs once; its temporaries live for the whole loop.
                 self.visit_expr(&f.expr);
                 let iter_ty = self.type_of(&f.expr);
@@ -3215,6 +3252,7 @@ impl<'ast> Walker<'_> {
                 }
                 self.record_call(expr);
                 let method = m.method.to_string();
+                self.note_consumed(m, &method);
                 if ATOMIC_WRITES.contains(&method.as_str()) {
                     let at = self.span(m.method.span()).start;
                     self.out.atomic_writes.push((atomic_key(&m.receiver), at));
