@@ -36,8 +36,15 @@ impl Service {
 }
 
 /// A closure handed to an iterator adapter runs once per item.
-pub fn adapter(shared: Arc<Context>, n: usize) -> Vec<Arc<Context>> {
-    (0..n).map(|_| Arc::clone(&shared)).collect() //~ arc_clone_in_hot_loop
+pub fn adapter(shared: Arc<Context>, n: usize) -> usize {
+    (0..n).map(|_| Arc::clone(&shared).name.len()).sum() //~ arc_clone_in_hot_loop
+}
+
+/// Built into values the loop drops: every clone is dropped in the same pass.
+pub fn summed(live: &Arc<Mutex<u64>>, ids: &[u64]) -> u64 {
+    ids.iter()
+        .map(|&id| Tracked::new(id, Arc::clone(live)).0) //~ arc_clone_in_hot_loop
+        .sum()
 }
 
 /// A thousand threads, each spawned in the loop to add one. Each clone is its thread's
@@ -162,6 +169,42 @@ pub fn owners(shared: &Arc<Context>, slots: &mut [Option<Arc<Context>>]) -> Vec<
         kept.push(shared.clone());
     }
     kept
+}
+
+/// Collected, each clone is kept: as the pushes above, through an adapter, a constructor
+/// that stores it, or a function whose caller hands it each item's own `Arc`.
+pub fn collected(shared: &Arc<Context>, n: usize) -> Vec<Arc<Context>> {
+    (0..n).map(|_| Arc::clone(shared)).collect()
+}
+
+pub fn built(live: &Arc<Mutex<u64>>, ids: &[u64]) -> Vec<Tracked> {
+    ids.iter().map(|&id| Tracked::new(id, Arc::clone(live))).collect()
+}
+
+pub struct Holder {
+    ctx: Arc<Context>,
+}
+
+impl Holder {
+    fn new(ctx: Arc<Context>) -> Holder {
+        Holder { ctx: Arc::clone(&ctx) }
+    }
+}
+
+pub fn holders(contexts: &[Arc<Context>]) -> Vec<Holder> {
+    contexts.iter().map(|c| Holder::new(Arc::clone(c))).collect()
+}
+
+/// A task handed to a runtime's `spawn_detach` owns its clone, as with `spawn`.
+pub fn detached<R: Runtime>(shared: &Arc<Context>, n: usize) {
+    for _ in 0..n {
+        let ctx = Arc::clone(shared);
+        R::spawn_detach(async move { ctx.name.len() });
+    }
+}
+
+pub trait Runtime {
+    fn spawn_detach<F: std::future::Future + Send + 'static>(future: F);
 }
 
 /// A callback registered in a loop runs later, not once per iteration.

@@ -1236,8 +1236,16 @@ pub(crate) fn spawn_of(expr: &Expr) -> Option<(SpawnKind, Option<&syn::ExprClosu
         {
             Some((SpawnKind::Thread, closure))
         }
-        "spawn" | "spawn_local" | "spawn_blocking" | "spawn_ok" | "spawn_on" | "spawn_detached"
-        | "spawn_fifo" => Some((SpawnKind::Task, closure)),
+        "spawn"
+        | "spawn_local"
+        | "spawn_blocking"
+        | "spawn_ok"
+        | "spawn_on"
+        | "spawn_detached"
+        | "spawn_fifo"
+        | "spawn_detach"
+        | "spawn_local_detach"
+        | "spawn_blocking_detach" => Some((SpawnKind::Task, closure)),
         "execute" if closure.is_some() => Some((SpawnKind::Task, closure)),
         _ => None,
     }
@@ -1255,6 +1263,9 @@ const LAZY_ADAPTERS: &[&str] = &[
     "scan",
     "map_while",
 ];
+
+/// Consumers that keep the items they are given.
+const KEEPING_CONSUMERS: &[&str] = &["collect", "partition", "unzip"];
 
 /// Methods that run an iterator to its end (or until they find what they look for).
 const ITERATOR_CONSUMERS: &[&str] = &[
@@ -1429,7 +1440,8 @@ pub(crate) struct Walker<'a> {
     deferred_spawn: Option<usize>,
     /// Adapter calls whose iterator is consumed in the expression that holds them, by address
     /// (the tree does not move while it is walked).
-    consumed: HashSet<*const syn::ExprMethodCall>,
+    /// With whether the consumer keeps the items (`collect()`), not drops them (`sum()`).
+    consumed: HashMap<*const syn::ExprMethodCall, bool>,
     /// How many closures walked as deferred enclose the code being walked.
     deferred_depth: usize,
     /// The depth (as `deferred_depth` counts) of the body of the `let`-bound closure being
@@ -1490,7 +1502,7 @@ pub(crate) fn walk_file(
         allow_comments,
         model_checked: Vec::new(),
         deferred_spawn: None,
-        consumed: HashSet::default(),
+        consumed: HashMap::default(),
         deferred_depth: 0,
         let_closure: None,
         handed: None,
@@ -2707,16 +2719,21 @@ impl<'a> Walker<'a> {
         // `collect()` or a `for` over it), or maybe after the guard is gone (returned, stored).
         let lazy = LAZY_ADAPTERS.contains(&method.as_str())
             && iterator
-            && !self.consumed.contains(&std::ptr::from_ref(m));
+            && !self.consumed.contains_key(&std::ptr::from_ref(m));
         let borrows = if lazy {
             None
         } else {
             self.borrowed_guard(&m.receiver)
         };
+        // What a mapping closure returns is kept when the iterator is collected.
+        let kept = matches!(
+            method.as_str(),
+            "map" | "filter_map" | "flat_map" | "map_while"
+        ) && self.consumed.get(&std::ptr::from_ref(m)) == Some(&true);
         let visit = |w: &mut Self| {
             w.with_scope(|w| {
                 w.bind_closure_params(closure, item.clone(), borrows);
-                w.with_statement_of(&closure.body, |w| w.visit_expr(&closure.body));
+                w.with_statement_of(&closure.body, |w| w.visit_stored(&closure.body, kept));
             });
         };
         if hot {
@@ -2755,11 +2772,17 @@ impl<'a> Walker<'a> {
     /// Marks the adapter call that `m` consumes (`x.map(f)` in `x.map(f).collect()`), and
     /// through a consumed adapter the one before it.
     fn note_consumed(&mut self, m: &syn::ExprMethodCall, method: &str) {
-        let consumes = ITERATOR_CONSUMERS.contains(&method)
+        let keeps = if LAZY_ADAPTERS.contains(&method) {
+            self.consumed.get(&std::ptr::from_ref(m)).copied()
+        } else if ITERATOR_CONSUMERS.contains(&method)
             || matches!(method, "for_each" | "try_for_each")
-            || (LAZY_ADAPTERS.contains(&method) && self.consumed.contains(&std::ptr::from_ref(m)));
-        if let (true, Expr::MethodCall(inner)) = (consumes, strip_parens(&m.receiver)) {
-            self.consumed.insert(std::ptr::from_ref(inner));
+        {
+            Some(KEEPING_CONSUMERS.contains(&method))
+        } else {
+            None
+        };
+        if let (Some(keeps), Expr::MethodCall(inner)) = (keeps, strip_parens(&m.receiver)) {
+            self.consumed.insert(std::ptr::from_ref(inner), keeps);
         }
     }
 
@@ -3107,7 +3130,7 @@ impl<'ast> Walker<'_> {
         match expr {
             Expr::ForLoop(f) => {
                 if let Expr::MethodCall(m) = strip_parens(&f.expr) {
-                    self.consumed.insert(std::ptr::from_ref(m));
+                    self.consumed.insert(std::ptr::from_ref(m), false);
                 }
                 // The iterator expression runs once; its temporaries live for the whole loop.
                 self.visit_expr(&f.expr);
@@ -3461,6 +3484,12 @@ impl Walker<'_> {
 
     /// Where an argument's value comes from.
     fn arg_root(&self, expr: &Expr) -> ArgRoot {
+        // `Arc::clone(x)` is the same `Arc` as `x`.
+        if let Expr::Call(c) = strip_parens(expr) {
+            if is_clone_call(strip_parens(expr)) {
+                return self.arg_root(&c.args[0]);
+            }
+        }
         let Some(root) = root_var(expr) else {
             return ArgRoot::Other;
         };
