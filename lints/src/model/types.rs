@@ -285,6 +285,11 @@ impl TypeTable {
                 if ty.is_refcounted() || self.copy.contains(name) {
                     return false;
                 }
+                // A `Box<dyn Trait>` copies what its trait's clone copies: not in sight.
+                if name == "Box" && matches!(args.first(), None | Some(Ty::Unknown | Ty::Callable))
+                {
+                    return false;
+                }
                 if ty.is_std_deep() {
                     return true;
                 }

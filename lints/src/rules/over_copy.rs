@@ -39,7 +39,8 @@ fn copy_call<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<&'e syn::ExprMethodC
     let Expr::MethodCall(m) = strip_parens(expr) else {
         return None;
     };
-    if !m.args.is_empty() {
+    // A literal is as long as the source shows: a few bytes, copied once.
+    if !m.args.is_empty() || matches!(strip_parens(&m.receiver), Expr::Lit(_)) {
         return None;
     }
     let recv = cx.type_of(&m.receiver);

@@ -111,3 +111,28 @@ pub fn later_copies(chunks: &RwLock<HashMap<String, Vec<u8>>>) -> Vec<impl Itera
     }
     out
 }
+
+/// A `Box<dyn Trait>` handle copies what its trait's clone copies, which is not in sight.
+pub trait Mailbox: Send {
+    fn boxed(&self) -> Box<dyn Mailbox>;
+}
+
+impl Clone for Box<dyn Mailbox> {
+    fn clone(&self) -> Self {
+        self.boxed()
+    }
+}
+
+pub struct Peer {
+    mailbox: Box<dyn Mailbox>,
+}
+
+pub fn mailboxes(peers: &Mutex<HashMap<u64, Peer>>, wanted: u64) -> Vec<Box<dyn Mailbox>> {
+    let mut out = Vec::new();
+    for (id, peer) in peers.lock().unwrap().iter() {
+        if *id == wanted {
+            out.push(peer.mailbox.clone());
+        }
+    }
+    out
+}

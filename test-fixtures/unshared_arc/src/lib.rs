@@ -7,6 +7,35 @@ pub struct Payload {
     pub bytes: u32,
 }
 
+/// A `macro_rules!` body that only names a parameter after the field does not share it.
+pub(crate) struct Costs {
+    coster: Arc<Vec<u64>>, //~ unshared_arc
+}
+
+impl Costs {
+    pub(crate) fn new() -> Self {
+        Costs {
+            coster: Arc::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn total(&self) -> u64 {
+        self.coster.iter().sum()
+    }
+}
+
+macro_rules! impl_scaled {
+    ($ty:ident) => {
+        impl $ty {
+            pub(crate) fn scaled(&self, coster: u64) -> u64 {
+                self.total() * coster
+            }
+        }
+    };
+}
+
+impl_scaled!(Costs);
+
 /// Made with `Arc::new` and read through the `Arc` only.
 pub struct Event {
     id: u64,
@@ -217,3 +246,28 @@ pub fn flags(remote: &Remote, task: &Task) -> bool {
     remote.flag.load(std::sync::atomic::Ordering::Relaxed)
         && task.flag.load(std::sync::atomic::Ordering::Relaxed)
 }
+
+/// A field a `macro_rules!` body assigns from an `Arc` handed in: shared with the caller.
+pub(crate) struct Policy {
+    stats: Arc<Vec<u64>>,
+}
+
+impl Policy {
+    pub(crate) fn new() -> Self {
+        Policy {
+            stats: Arc::new(Vec::new()),
+        }
+    }
+}
+
+macro_rules! impl_stats {
+    ($policy:ident) => {
+        impl $policy {
+            pub(crate) fn share_stats(&mut self, stats: Arc<Vec<u64>>) {
+                self.stats = stats;
+            }
+        }
+    };
+}
+
+impl_stats!(Policy);

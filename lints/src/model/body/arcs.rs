@@ -62,14 +62,26 @@ fn makes_arc(walker: &Walker<'_>, expr: &Expr) -> bool {
     }
 }
 
-/// Every identifier in a macro's tokens.
-fn idents(tokens: &TokenStream, out: &mut Vec<String>) {
+/// The identifiers in a macro's tokens; with `fields_only`, only those right after a `.` that
+/// is not part of `..` (`self.name`).
+fn idents(tokens: &TokenStream, fields_only: bool, out: &mut Vec<String>) {
+    let mut after_dot = false;
+    let mut joint_dot = false;
     for token in tokens.clone() {
-        match token {
-            TokenTree::Ident(i) => out.push(i.to_string()),
-            TokenTree::Group(g) => idents(&g.stream(), out),
+        let mut dot = false;
+        match &token {
+            TokenTree::Ident(i) if after_dot || !fields_only => out.push(i.to_string()),
+            TokenTree::Group(g) => idents(&g.stream(), fields_only, out),
+            TokenTree::Punct(p) if p.as_char() == '.' => {
+                dot = !joint_dot && p.spacing() == proc_macro2::Spacing::Alone;
+                joint_dot = p.spacing() == proc_macro2::Spacing::Joint;
+                after_dot = dot;
+                continue;
+            }
             _ => {}
         }
+        joint_dot = false;
+        after_dot = dot;
     }
 }
 
@@ -221,10 +233,12 @@ impl Walker<'_> {
         }
     }
 
-    /// A macro we cannot read may do anything with the `Arc` fields it names.
+    /// A macro we cannot read may do anything with the `Arc` fields it names; a `macro_rules!`
+    /// definition, with the fields it reaches (`self.name`), its other names being its own
+    /// metavariables and parameters.
     pub(super) fn record_macro_names(&mut self, mac: &syn::Macro) {
         let mut names = Vec::new();
-        idents(&mac.tokens, &mut names);
+        idents(&mac.tokens, mac.path.is_ident("macro_rules"), &mut names);
         for name in names {
             if self.table.has_arc_field_named(&name) {
                 self.out.arc_shares.insert(ArcShare {

@@ -3087,6 +3087,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             | syn::Item::Trait(_) => {
                 self.with_function(None, |w| visit::visit_item(w, item));
             }
+            // A `macro_rules!` definition, or a body that did not parse as items.
+            syn::Item::Macro(m) => self.visit_item_macro(m),
             _ => {}
         }
     }
