@@ -266,6 +266,16 @@ impl Registry {
         }
     }
 
+    pub fn with_entry_or_new<V>(&self, key: u64, op: impl FnOnce(&mut u64) -> V) -> V {
+        let mut write = self.shard.write().unwrap();
+        let v = if let Some(v) = write.get_mut(&key) {
+            v
+        } else {
+            write.entry(key).or_insert(0)
+        };
+        op(v)
+    }
+
     pub fn map_values<B>(&self, mut f: impl FnMut(&u64) -> B) -> Vec<B> {
         let read = self.shard.read().unwrap();
         read.values().map(|v| f(v)).collect()

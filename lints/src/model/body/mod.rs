@@ -2230,6 +2230,18 @@ impl<'a> Walker<'a> {
             Expr::Paren(p) => self.borrowed_guard(&p.expr),
             Expr::Try(t) => self.borrowed_guard(&t.expr),
             Expr::Await(a) => self.borrowed_guard(&a.base),
+            // `if let Some(v) = guarded.get(k) { v } else { .. }`: what the pattern borrowed.
+            Expr::If(i) => {
+                let Expr::Let(l) = &*i.cond else { return None };
+                match i.then_branch.stmts.last() {
+                    Some(syn::Stmt::Expr(Expr::Path(p), None))
+                        if p.path.get_ident().is_some_and(|name| binds(&l.pat, name)) =>
+                    {
+                        self.borrowed_guard(&l.expr)
+                    }
+                    _ => None,
+                }
+            }
             _ => None,
         }
     }
@@ -2240,7 +2252,7 @@ impl<'a> Walker<'a> {
         let borrows = match init {
             Expr::Reference(_) => true,
             Expr::MethodCall(m) => BORROWING_METHODS.contains(&m.method.to_string().as_str()),
-            Expr::Try(_) | Expr::Paren(_) => true,
+            Expr::Try(_) | Expr::Paren(_) | Expr::If(_) => true,
             _ => false,
         };
         borrows.then_some(id)
@@ -3921,6 +3933,24 @@ fn few(ids: Vec<FnId>) -> Vec<FnId> {
 }
 
 /// The variable a `let` pattern binds when it binds just one (`x`, `mut x`, `x: T`).
+/// Whether `pat` binds `name`.
+fn binds(pat: &Pat, name: &syn::Ident) -> bool {
+    struct Find<'n> {
+        name: &'n syn::Ident,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_pat_ident(&mut self, i: &'ast syn::PatIdent) {
+            self.found |= i.ident == *self.name;
+            visit::visit_pat_ident(self, i);
+        }
+        fn visit_expr(&mut self, _: &'ast Expr) {}
+    }
+    let mut find = Find { name, found: false };
+    find.visit_pat(pat);
+    find.found
+}
+
 fn single_binding(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
