@@ -368,22 +368,8 @@ impl Extract<'_> {
                 let public = matches!(f.vis, syn::Visibility::Public(_));
                 self.fn_sig(&f.sig, &f.attrs, None, public);
                 // Helpers declared inside a function (`fn inc(..)` in a test) are functions too, and
-                // its statics are statics.
-                let nested: Vec<&syn::Item> = f
-                    .block
-                    .stmts
-                    .iter()
-                    .filter_map(|s| match s {
-                        syn::Stmt::Item(
-                            item @ (syn::Item::Fn(_)
-                            | syn::Item::Impl(_)
-                            | syn::Item::Const(_)
-                            | syn::Item::Static(_)),
-                        ) => Some(item),
-                        _ => None,
-                    })
-                    .collect();
-                for item in nested {
+                // its statics are statics, at any depth of its blocks.
+                for item in nested_items(&f.block) {
                     self.item(item);
                 }
             }
@@ -452,4 +438,26 @@ impl Extract<'_> {
             align: repr_align(attrs),
         });
     }
+}
+
+/// The functions, impls, constants and statics declared in a function body, in any of its
+/// blocks (`{ struct Key; impl Drop for Key { .. } }`), but not inside those items: each item
+/// studies its own.
+fn nested_items(block: &syn::Block) -> Vec<&syn::Item> {
+    struct Collect<'a> {
+        items: Vec<&'a syn::Item>,
+    }
+    impl<'a> syn::visit::Visit<'a> for Collect<'a> {
+        fn visit_item(&mut self, item: &'a syn::Item) {
+            if matches!(
+                item,
+                syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Const(_) | syn::Item::Static(_)
+            ) {
+                self.items.push(item);
+            }
+        }
+    }
+    let mut collect = Collect { items: Vec::new() };
+    syn::visit::Visit::visit_block(&mut collect, block);
+    collect.items
 }

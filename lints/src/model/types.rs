@@ -90,13 +90,15 @@ impl TypeTable {
             table.copy.extend(file.copy_types);
             table.clone.extend(file.clone_types);
         }
-        table.arc_fields = table
+        // Through aliases too: `inner: CoreRef` with `type CoreRef = Arc<Core>`.
+        let arc_fields = table
             .types
             .values()
             .flat_map(|def| &def.fields)
-            .filter(|f| f.ty.is_arc())
+            .filter(|f| table.resolve(&f.ty).is_arc())
             .map(|f| f.name.clone())
             .collect();
+        table.arc_fields = arc_fields;
         for name in ambiguous {
             match name.strip_prefix("type ") {
                 Some(alias) => table.aliases.remove(alias).map(|_| ()),

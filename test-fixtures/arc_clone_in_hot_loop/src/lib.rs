@@ -207,6 +207,26 @@ pub trait Runtime {
     fn spawn_detach<F: std::future::Future + Send + 'static>(future: F);
 }
 
+/// An `async fn` keeps its arguments in the future it returns: stored, the future keeps the
+/// clone; awaited on the spot, the clone is dropped every pass.
+async fn refresh(ctx: Arc<Context>) -> usize {
+    ctx.name.len()
+}
+
+pub fn pending(shared: &Arc<Context>, slots: &mut Vec<std::pin::Pin<Box<dyn std::future::Future<Output = usize>>>>, n: usize) {
+    for _ in 0..n {
+        slots.push(Box::pin(refresh(Arc::clone(shared))));
+    }
+}
+
+pub async fn awaited(shared: &Arc<Context>, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        total += refresh(Arc::clone(shared)).await; //~ arc_clone_in_hot_loop
+    }
+    total
+}
+
 /// A callback registered in a loop runs later, not once per iteration.
 pub fn callbacks(shared: &Arc<Context>, names: &[&str]) -> Vec<Box<dyn Fn() -> usize>> {
     let mut out: Vec<Box<dyn Fn() -> usize>> = Vec::new();

@@ -187,3 +187,18 @@ fn wait_until(ready: impl Fn() -> bool) {
         std::hint::spin_loop();
     }
 }
+
+/// A `drop` declared in a block inside a function is a `drop` too.
+pub fn drops_counted() -> usize {
+    static DROPS: AtomicUsize = AtomicUsize::new(0);
+    {
+        struct Token;
+        impl Drop for Token {
+            fn drop(&mut self) {
+                DROPS.fetch_add(1, SeqCst);
+            }
+        }
+        drop(Token);
+    }
+    DROPS.load(SeqCst)
+}

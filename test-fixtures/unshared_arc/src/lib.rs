@@ -271,3 +271,22 @@ macro_rules! impl_stats {
 }
 
 impl_stats!(Policy);
+
+/// Cloned through a type alias of the `Arc`: shared.
+type CoreRef = Arc<Vec<u64>>;
+
+pub(crate) struct Connection {
+    core: CoreRef,
+}
+
+impl Connection {
+    pub(crate) fn new() -> Self {
+        Connection {
+            core: Arc::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn handle(&self) -> CoreRef {
+        self.core.clone()
+    }
+}

@@ -133,7 +133,11 @@ impl Walker<'_> {
                 continue;
             };
             let name = name.to_string();
-            if self.table.field(&owner_ty, &name).is_arc() {
+            if self
+                .table
+                .resolve(&self.table.field(&owner_ty, &name))
+                .is_arc()
+            {
                 let fresh = makes_arc(self, &field.expr);
                 self.out.arc_inits.push(ArcInit {
                     owner: owner.clone(),
@@ -204,7 +208,11 @@ impl Walker<'_> {
         let owner = owner_ty.auto_deref().name().map(str::to_owned);
         let owner = match owner {
             Some(owner) if self.table.type_def(&owner).is_some() => {
-                if !self.table.field(&owner_ty, &name).is_arc() {
+                if !self
+                    .table
+                    .resolve(&self.table.field(&owner_ty, &name))
+                    .is_arc()
+                {
                     return;
                 }
                 Some(owner)
@@ -223,7 +231,11 @@ impl Walker<'_> {
         for field in &pattern.fields {
             if let syn::Member::Named(name) = &field.member {
                 let name = name.to_string();
-                if self.table.field(&owner_ty, &name).is_arc() {
+                if self
+                    .table
+                    .resolve(&self.table.field(&owner_ty, &name))
+                    .is_arc()
+                {
                     self.out.arc_shares.insert(ArcShare {
                         owner: Some(owner.clone()),
                         field: name,

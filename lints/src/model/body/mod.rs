@@ -2679,10 +2679,16 @@ impl<'a> Walker<'a> {
                     _ => false,
                 })
                 .collect();
+            // An `async fn` moves its parameters into the future it returns.
+            let least = if sig.asyncness.is_some() {
+                ParamFate::Returned
+            } else {
+                ParamFate::Dropped
+            };
             facts.params = params
                 .iter()
                 .map(|(t, _)| match &*t.pat {
-                    Pat::Ident(i) => param_fate(&i.ident.to_string(), block),
+                    Pat::Ident(i) => param_fate(&i.ident.to_string(), block).max(least),
                     // A destructured parameter: its parts may go anywhere.
                     _ => ParamFate::Kept,
                 })
