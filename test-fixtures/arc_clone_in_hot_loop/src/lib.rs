@@ -227,6 +227,19 @@ pub async fn awaited(shared: &Arc<Context>, n: usize) -> usize {
     total
 }
 
+/// Clones bound by one tuple pattern go where each name goes: into a task that keeps them, or
+/// dropped in the same pass.
+pub fn paired(shared: &Arc<Context>, tasks: &mut Vec<Box<dyn FnOnce() -> usize>>, n: usize) -> usize {
+    let mut total = 0;
+    for _ in 0..n {
+        let (a, b) = (Arc::clone(shared), Arc::clone(shared));
+        tasks.push(Box::new(move || a.name.len() + b.name.len()));
+        let (c, d) = (Arc::clone(shared), Arc::clone(shared)); //~ arc_clone_in_hot_loop, arc_clone_in_hot_loop
+        total += c.name.len() + d.name.len();
+    }
+    total
+}
+
 /// A callback registered in a loop runs later, not once per iteration.
 pub fn callbacks(shared: &Arc<Context>, names: &[&str]) -> Vec<Box<dyn Fn() -> usize>> {
     let mut out: Vec<Box<dyn Fn() -> usize>> = Vec::new();

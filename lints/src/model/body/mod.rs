@@ -2472,6 +2472,26 @@ impl<'a> Walker<'a> {
                 }
             }
         };
+        // `let (a, b) = (x.clone(), y.clone());`: each part goes where its name goes.
+        let parts_kept: Option<Vec<bool>> = match (&local.pat, strip_parens(&init.expr)) {
+            (Pat::Tuple(names), Expr::Tuple(parts)) if names.elems.len() == parts.elems.len() => {
+                names
+                    .elems
+                    .iter()
+                    .map(|pat| match pat {
+                        Pat::Ident(i) if i.subpat.is_none() => {
+                            let name = i.ident.to_string();
+                            Some(matches!(
+                                first_move(&name, later.naming(&name)),
+                                Some(Move::Kept)
+                            ))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            }
+            _ => None,
+        };
         let mut blocks = None;
         self.with_statement_of(&init.expr, |w| {
             if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
@@ -2493,6 +2513,11 @@ impl<'a> Walker<'a> {
                 w.visit_stored(&init.expr, stored);
                 blocks = std::mem::replace(&mut w.out.closure_blocking, outer_blocks);
                 w.let_closure = outer;
+            } else if let (Some(kept), Expr::Tuple(parts)) = (&parts_kept, strip_parens(&init.expr))
+            {
+                for (part, &kept) in parts.elems.iter().zip(kept) {
+                    w.visit_stored(part, kept);
+                }
             } else {
                 w.visit_stored(&init.expr, stored);
             }
