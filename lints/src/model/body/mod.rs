@@ -1439,8 +1439,8 @@ pub(crate) struct Walker<'a> {
     /// The spawn site whose work hands a closure to a call being walked as deferred.
     deferred_spawn: Option<usize>,
     /// Adapter calls whose iterator is consumed in the expression that holds them, by address
-    /// (the tree does not move while it is walked).
-    /// With whether the consumer keeps the items (`collect()`), not drops them (`sum()`).
+    /// (the tree does not move while it is walked), each with whether the consumer keeps the
+    /// items (`collect()`) rather than drops them (`sum()`, a `for` loop).
     consumed: HashMap<*const syn::ExprMethodCall, bool>,
     /// How many closures walked as deferred enclose the code being walked.
     deferred_depth: usize,
@@ -3963,7 +3963,6 @@ fn few(ids: Vec<FnId>) -> Vec<FnId> {
     if ids.len() <= 2 { ids } else { Vec::new() }
 }
 
-/// The variable a `let` pattern binds when it binds just one (`x`, `mut x`, `x: T`).
 /// Whether `pat` binds `name`.
 fn binds(pat: &Pat, name: &syn::Ident) -> bool {
     struct Find<'n> {
@@ -3982,6 +3981,7 @@ fn binds(pat: &Pat, name: &syn::Ident) -> bool {
     find.found
 }
 
+/// The variable a `let` pattern binds when it binds just one (`x`, `mut x`, `x: T`).
 fn single_binding(pat: &Pat) -> Option<String> {
     match pat {
         Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
