@@ -202,3 +202,23 @@ pub fn drops_counted() -> usize {
     }
     DROPS.load(SeqCst)
 }
+
+/// A count read by an accessor that answers a question (`has_work`) is part of a protocol, as
+/// when it is loaded in an `if`.
+pub struct Queue {
+    queued: AtomicUsize,
+}
+
+impl Queue {
+    fn has_work(&self) -> bool {
+        self.queued.load(SeqCst) > 0
+    }
+
+    pub fn submit(&self) {
+        self.queued.fetch_add(1, SeqCst);
+    }
+
+    pub fn join(&self) -> bool {
+        !self.has_work()
+    }
+}

@@ -2674,6 +2674,7 @@ impl<'a> Walker<'a> {
         let id = self
             .table
             .fn_at(self.file, self.span(sig.ident.span()).start);
+        self.note_accessor_loads(sig, block);
         self.with_function(id, |w| {
             w.fn_facts = Some(FnBodyFacts::default());
             w.callable_generics = callable_generics(&sig.generics);
@@ -3660,7 +3661,21 @@ impl Walker<'_> {
     /// A closure that answers a question about an atomic (`|s| s.entries.load(..) >= 3`,
     /// handed to a `wait_until`) decides what its caller does: the atomic is a state word.
     fn note_predicate_loads(&mut self, closure: &syn::ExprClosure) {
-        let body = match strip_parens(&closure.body) {
+        self.note_predicate_body(&closure.body);
+    }
+
+    /// The same for an accessor that answers it (`fn has_work(&self) -> bool {
+    /// self.queued.load(..) > 0 }`): whoever calls it decides by it.
+    fn note_accessor_loads(&mut self, sig: &syn::Signature, block: &syn::Block) {
+        let returns_bool = matches!(&sig.output,
+            syn::ReturnType::Type(_, ty) if matches!(&**ty, syn::Type::Path(p) if p.path.is_ident("bool")));
+        if let (true, [syn::Stmt::Expr(tail, None)]) = (returns_bool, block.stmts.as_slice()) {
+            self.note_predicate_body(tail);
+        }
+    }
+
+    fn note_predicate_body(&mut self, body: &Expr) {
+        let body = match strip_parens(body) {
             Expr::Block(b) => match b.block.stmts.as_slice() {
                 [syn::Stmt::Expr(e, None)] => strip_parens(e),
                 _ => return,
