@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Spacing, TokenStream, TokenTree};
 use syn::Expr;
 use syn::spanned::Spanned;
 
@@ -66,22 +66,19 @@ fn makes_arc(walker: &Walker<'_>, expr: &Expr) -> bool {
 /// is not part of `..` (`self.name`).
 fn idents(tokens: &TokenStream, fields_only: bool, out: &mut Vec<String>) {
     let mut after_dot = false;
-    let mut joint_dot = false;
+    let mut after_joint_dot = false;
     for token in tokens.clone() {
-        let mut dot = false;
         match &token {
             TokenTree::Ident(i) if after_dot || !fields_only => out.push(i.to_string()),
             TokenTree::Group(g) => idents(&g.stream(), fields_only, out),
-            TokenTree::Punct(p) if p.as_char() == '.' => {
-                dot = !joint_dot && p.spacing() == proc_macro2::Spacing::Alone;
-                joint_dot = p.spacing() == proc_macro2::Spacing::Joint;
-                after_dot = dot;
-                continue;
-            }
             _ => {}
         }
-        joint_dot = false;
-        after_dot = dot;
+        let dot = match &token {
+            TokenTree::Punct(p) if p.as_char() == '.' => Some(p.spacing()),
+            _ => None,
+        };
+        after_dot = dot == Some(Spacing::Alone) && !after_joint_dot;
+        after_joint_dot = dot == Some(Spacing::Joint);
     }
 }
 

@@ -2478,15 +2478,12 @@ impl<'a> Walker<'a> {
                 names
                     .elems
                     .iter()
-                    .map(|pat| match pat {
-                        Pat::Ident(i) if i.subpat.is_none() => {
-                            let name = i.ident.to_string();
-                            Some(matches!(
-                                first_move(&name, later.naming(&name)),
-                                Some(Move::Kept)
-                            ))
-                        }
-                        _ => None,
+                    .map(|pat| {
+                        let name = single_binding(pat)?;
+                        Some(matches!(
+                            first_move(&name, later.naming(&name)),
+                            Some(Move::Kept)
+                        ))
                     })
                     .collect()
             }
@@ -3531,10 +3528,9 @@ impl Walker<'_> {
     /// Where an argument's value comes from.
     fn arg_root(&self, expr: &Expr) -> ArgRoot {
         // `Arc::clone(x)` is the same `Arc` as `x`.
-        if let Expr::Call(c) = strip_parens(expr) {
-            if is_clone_call(strip_parens(expr)) {
-                return self.arg_root(&c.args[0]);
-            }
+        let bare = strip_parens(expr);
+        if let (Expr::Call(c), true) = (bare, is_clone_call(bare)) {
+            return self.arg_root(&c.args[0]);
         }
         let Some(root) = root_var(expr) else {
             return ArgRoot::Other;
@@ -3667,8 +3663,10 @@ impl Walker<'_> {
     /// The same for an accessor that answers it (`fn has_work(&self) -> bool {
     /// self.queued.load(..) > 0 }`): whoever calls it decides by it.
     fn note_accessor_loads(&mut self, sig: &syn::Signature, block: &syn::Block) {
-        let returns_bool = matches!(&sig.output,
-            syn::ReturnType::Type(_, ty) if matches!(&**ty, syn::Type::Path(p) if p.path.is_ident("bool")));
+        let syn::ReturnType::Type(_, ty) = &sig.output else {
+            return;
+        };
+        let returns_bool = matches!(&**ty, syn::Type::Path(p) if p.path.is_ident("bool"));
         if let (true, [syn::Stmt::Expr(tail, None)]) = (returns_bool, block.stmts.as_slice()) {
             self.note_predicate_body(tail);
         }
