@@ -78,6 +78,17 @@ impl<F: Fn(&Path) -> io::Result<String> + Sync> SourceLoader for F {
     }
 }
 
+/// How a file is reached from one of a crate's roots (see [`CrateFiles`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reach {
+    /// The root's position in the list of [`CrateFiles::ModuleTree`], or the file's own
+    /// position in a [`CrateFiles::List`].
+    pub root: usize,
+    /// Every way from that root passes a module compiled only for tests
+    /// (`#[cfg(test)] mod tests;`): the file is test code.
+    pub test_only: bool,
+}
+
 /// Which files make up a crate.
 #[derive(Debug, Clone)]
 pub enum CrateFiles {

@@ -29,7 +29,7 @@ use std::sync::{Condvar, Mutex, OnceLock};
 use super::parse::{self, ModDecl, Parsed};
 use crate::diagnostic::{Diagnostic, Label, Span};
 use crate::rules::parse_error::PARSE_ERROR;
-use crate::{CrateFiles, SourceFile, SourceLoader};
+use crate::{CrateFiles, Reach, SourceFile, SourceLoader};
 
 /// Stack size of the analysis threads: syn's parser and the visitors recurse once per nesting
 /// level, and generated code nests deeply. The memory is reserved, not committed.
@@ -91,12 +91,27 @@ struct Job {
     candidates: Vec<(PathBuf, Ownership)>,
     /// The `mod` item that led here: (file index, span, module name).
     origin: Option<(usize, Span, String)>,
+    /// The root's position in the crate's list, for a root.
+    root: Option<usize>,
+    /// The `mod` item that led here is compiled only for tests.
+    test_only: bool,
+}
+
+/// A step of the module tree: a root or a file declares a module whose file is `to`.
+struct Edge {
+    /// The declaring file, or the root's position for a root.
+    from: Result<usize, usize>,
+    to: usize,
+    test_only: bool,
 }
 
 struct Queue {
     pending: VecDeque<Job>,
     busy: usize,
-    seen: HashSet<PathBuf>,
+    /// Every file reached, by its normalised path, with its number in discovery order.
+    seen: HashMap<PathBuf, usize>,
+    /// How the files were reached, a file reached twice included.
+    edges: Vec<Edge>,
     files: Vec<SourceFile>,
     findings: Vec<Diagnostic>,
     /// Bytes of text whose ASTs the pool's threads hold (or may hold) for this analysis.
@@ -111,6 +126,8 @@ pub(crate) struct Discovered<F> {
     pub(crate) findings: Vec<Diagnostic>,
     /// Facts of each file that could be read, by file number, in that order.
     pub(crate) facts: Vec<(usize, F)>,
+    /// How each file is reached from the roots, by file number.
+    pub(crate) reach: Vec<Vec<Reach>>,
 }
 
 /// A handle on the ASTs held by the pool's threads for one analysis.
@@ -207,13 +224,17 @@ fn discover_within<F: Send>(
     let queue = Mutex::new(Queue {
         pending: roots
             .into_iter()
-            .map(|root| Job {
+            .enumerate()
+            .map(|(position, root)| Job {
                 candidates: vec![(root, Ownership::Beside)],
                 origin: None,
+                root: Some(position),
+                test_only: false,
             })
             .collect(),
         busy: 0,
-        seen: HashSet::default(),
+        seen: HashMap::default(),
+        edges: Vec::new(),
         files: Vec::new(),
         findings: Vec::new(),
         held_text: 0,
@@ -256,11 +277,13 @@ fn discover_within<F: Send>(
         .map(|(old, fact)| (number[old], fact))
         .collect();
     facts.sort_by_key(|(index, _)| *index);
+    let reach = reach(&queue.edges, &number);
     (
         Discovered {
             files,
             findings,
             facts,
+            reach,
         },
         Held {
             id,
@@ -268,6 +291,48 @@ fn discover_within<F: Send>(
             number,
         },
     )
+}
+
+/// How each file (by number in path order) is reached from the roots: for every root that
+/// reaches it, whether only through test-only modules.
+fn reach(edges: &[Edge], number: &[usize]) -> Vec<Vec<Reach>> {
+    let mut reach: Vec<Vec<Reach>> = vec![Vec::new(); number.len()];
+    let mut children: Vec<Vec<(usize, bool)>> = vec![Vec::new(); number.len()];
+    let mut work = Vec::new();
+    for edge in edges {
+        let to = number[edge.to];
+        match edge.from {
+            Ok(parent) => children[number[parent]].push((to, edge.test_only)),
+            Err(root) => work.push((
+                to,
+                Reach {
+                    root,
+                    test_only: edge.test_only,
+                },
+            )),
+        }
+    }
+    // A file is test code for a root only when every way there passes a test-only module.
+    while let Some((file, new)) = work.pop() {
+        match reach[file].iter_mut().find(|r| r.root == new.root) {
+            Some(known) if known.test_only && !new.test_only => known.test_only = false,
+            Some(_) => continue,
+            None => reach[file].push(new),
+        }
+        for &(child, test_only) in &children[file] {
+            work.push((
+                child,
+                Reach {
+                    root: new.root,
+                    test_only: new.test_only || test_only,
+                },
+            ));
+        }
+    }
+    for roots in &mut reach {
+        roots.sort_by_key(|r| r.root);
+    }
+    reach
 }
 
 /// Gives a finding of phase one the files' numbers in path order.
@@ -334,10 +399,21 @@ fn run_job<F>(
     // Register the file, or find that it was already reached another way.
     let index = {
         let mut q = queue.lock().expect("queue lock");
-        if !q.seen.insert(normalise(&path)) {
+        let from = match (&job.origin, job.root) {
+            (Some((parent, _, _)), _) => Ok(*parent),
+            (None, root) => Err(root.expect("a job without an origin is a root")),
+        };
+        let test_only = job.test_only;
+        let next = q.files.len();
+        let index = *q.seen.entry(normalise(&path)).or_insert(next);
+        q.edges.push(Edge {
+            from,
+            to: index,
+            test_only,
+        });
+        if index != next {
             return None;
         }
-        let index = q.files.len();
         q.files.push(SourceFile {
             path: path.clone(),
             text: String::new(),
@@ -452,6 +528,8 @@ fn child_job(parent: &Path, ownership: Ownership, decl: &ModDecl, index: usize, 
     Job {
         candidates,
         origin: Some((index, span, decl.name.clone())),
+        root: None,
+        test_only: decl.test_only,
     }
 }
 
@@ -638,6 +716,44 @@ mod tests {
         assert_eq!(none.facts, whole.facts);
         assert_eq!(none.linted, whole.linted);
         assert_eq!(some.linted, whole.linted);
+    }
+
+    #[test]
+    fn files_are_test_code_only_when_every_way_there_is() {
+        // Root 0 (a library) declares `a` (file 1) and, under `#[cfg(test)]`, `t` (file 2);
+        // `t` declares `a` too, and `u` (file 3). Root 1 (an integration test) is file 4,
+        // which declares `u` through `#[path]`. Discovery numbered them as written; path
+        // order is the reverse.
+        let edge = |from, to, test_only| Edge {
+            from,
+            to,
+            test_only,
+        };
+        let edges = [
+            edge(Err(0), 0, false),
+            edge(Ok(0), 1, false),
+            edge(Ok(0), 2, true),
+            edge(Ok(2), 1, false),
+            edge(Ok(2), 3, false),
+            edge(Err(1), 4, false),
+            edge(Ok(4), 3, false),
+        ];
+        let number = [4, 3, 2, 1, 0];
+        let reach = reach(&edges, &number);
+        let lib = |test_only| Reach { root: 0, test_only };
+        let it = Reach {
+            root: 1,
+            test_only: false,
+        };
+        assert_eq!(reach[4], [lib(false)]);
+        assert_eq!(
+            reach[3],
+            [lib(false)],
+            "`a` is reached outside the tests too"
+        );
+        assert_eq!(reach[2], [lib(true)]);
+        assert_eq!(reach[1], [lib(true), it]);
+        assert_eq!(reach[0], [it]);
     }
 
     #[test]

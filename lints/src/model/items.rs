@@ -136,13 +136,6 @@ fn repr_align(attrs: &[syn::Attribute]) -> Option<u64> {
     align
 }
 
-/// `#[cfg(test)]`.
-fn is_cfg_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
-    })
-}
-
 /// The name of an impl's self type (`impl<T> Foo<T>` -> `Foo`).
 pub(crate) fn self_type_name(ty: &syn::Type) -> Option<String> {
     match ty {
@@ -247,7 +240,7 @@ pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
     let mut facts = ItemFacts::default();
     let mut cx = Extract {
         file,
-        in_test: is_cfg_test(&ast.attrs),
+        in_test: super::test_code::is_cfg_test(&ast.attrs),
         module: None,
         base,
         renames: &renames,
@@ -281,10 +274,7 @@ impl Extract<'_> {
         self_ty: Option<String>,
         public: bool,
     ) {
-        let is_test = self.in_test
-            || attrs
-                .iter()
-                .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"));
+        let is_test = self.in_test || super::test_code::is_test_item(attrs);
         let (has_self, params) = signature_params(sig, self.renames);
         let by_value_self = sig
             .inputs
@@ -404,7 +394,7 @@ impl Extract<'_> {
                 if let Some((_, inner)) = &m.content {
                     let outer = self.in_test;
                     let outer_module = self.module.replace(m.ident.to_string());
-                    self.in_test |= is_cfg_test(&m.attrs);
+                    self.in_test |= super::test_code::is_cfg_test(&m.attrs);
                     self.items(inner);
                     self.in_test = outer;
                     self.module = outer_module;

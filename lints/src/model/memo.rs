@@ -24,7 +24,7 @@ use crate::diagnostic::Diagnostic;
 use crate::{CrateInfo, SourceFile};
 
 /// Bumped whenever what an entry holds changes meaning, so that no build reads another's.
-const LAYOUT: u32 = 3;
+const LAYOUT: u32 = 4;
 
 /// A cache entry as stored: the parts stay encoded until they are needed.
 #[derive(serde::Serialize, serde::Deserialize)]

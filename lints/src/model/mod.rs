@@ -13,12 +13,13 @@ pub(crate) mod memo;
 pub(crate) mod parse;
 pub(crate) mod sharing;
 pub(crate) mod skim;
+pub(crate) mod test_code;
 pub(crate) mod ty;
 pub(crate) mod types;
 
 use crate::cache::CacheStore;
 use crate::diagnostic::Diagnostic;
-use crate::{CrateFiles, CrateInfo, SourceFile, SourceLoader};
+use crate::{CrateFiles, CrateInfo, Reach, SourceFile, SourceLoader};
 use crate::{rules, suppress};
 use body::BodyOutput;
 use memo::{Learnt, Memo};
@@ -30,6 +31,10 @@ pub struct CrateReport {
     /// The crate's files in the order of their paths; `Diagnostic::file` indexes this.
     pub files: Vec<SourceFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How each file is reached from the crate's roots, by file.
+    pub reach: Vec<Vec<Reach>>,
+    /// The test code of each file (`#[cfg(test)]` items, test functions), by file.
+    pub test_code: Vec<Vec<crate::Span>>,
     /// How the run came by what it knows of the files.
     pub stats: RunStats,
 }
@@ -138,9 +143,11 @@ pub(crate) fn analyse(
             .chain(outputs.iter().map(|(o, _)| o)),
     );
     let mut items = vec![Vec::new(); discovered.files.len()];
+    let mut test_code = vec![Vec::new(); discovered.files.len()];
     let outputs = outputs.into_iter().map(|(output, _)| output);
     for mut output in recalled_outputs.into_iter().chain(outputs) {
         items[output.file] = std::mem::take(&mut output.items);
+        test_code[output.file] = std::mem::take(&mut output.test_code);
         merged.append(output);
     }
     let mut diagnostics = discovered.findings;
@@ -193,6 +200,8 @@ pub(crate) fn analyse(
     CrateReport {
         files: discovered.files,
         diagnostics,
+        reach: discovered.reach,
+        test_code,
         stats,
     }
 }

@@ -450,6 +450,9 @@ pub(crate) struct ModDecl {
     pub(crate) cfg_paths: Vec<String>,
     /// The declaration, for a "file not found" finding.
     pub(crate) span: Span,
+    /// The module (or an inline module around it) is compiled only for tests
+    /// (`#[cfg(test)] mod tests;`): its file is test code.
+    pub(crate) test_only: bool,
 }
 
 /// The `path = ".."` values of `#[cfg_attr(condition, path = "..")]` attributes.
@@ -503,6 +506,7 @@ pub(crate) fn module_decls(file: &syn::File, base: usize) -> Vec<ModDecl> {
         items: &[Item],
         base: usize,
         parents: &mut Vec<(String, Option<String>)>,
+        in_test: bool,
         out: &mut Vec<ModDecl>,
     ) {
         for item in items {
@@ -510,6 +514,7 @@ pub(crate) fn module_decls(file: &syn::File, base: usize) -> Vec<ModDecl> {
             // `mod r#async;` lives in `async.rs`.
             let name = syn::ext::IdentExt::unraw(&module.ident).to_string();
             let path = path_attr(&module.attrs);
+            let test_only = in_test || super::test_code::is_cfg_test(&module.attrs);
             match &module.content {
                 None => out.push(ModDecl {
                     inline_parents: parents.clone(),
@@ -517,17 +522,18 @@ pub(crate) fn module_decls(file: &syn::File, base: usize) -> Vec<ModDecl> {
                     path_attr: path,
                     cfg_paths: cfg_paths(&module.attrs),
                     span: to_span(syn::spanned::Spanned::span(&module.ident), base),
+                    test_only,
                 }),
                 Some((_, inner)) => {
                     parents.push((name, path));
-                    walk(inner, base, parents, out);
+                    walk(inner, base, parents, test_only, out);
                     parents.pop();
                 }
             }
         }
     }
     let mut out = Vec::new();
-    walk(&file.items, base, &mut Vec::new(), &mut out);
+    walk(&file.items, base, &mut Vec::new(), false, &mut out);
     out
 }
 

@@ -240,6 +240,8 @@ pub(crate) struct BodyOutput {
     /// Items, fields and statements, attributes included: a `contention:allow` comment on the
     /// line above one covers all of it.
     pub(crate) items: Vec<Span>,
+    /// Test code: `#[cfg(test)]` items and test functions (see `model::test_code`).
+    pub(crate) test_code: Vec<Span>,
     /// Findings of the function being walked that stand unless it writes the same atomic again
     /// or then waits on the local pointed to (see [`Sink::report_unless_overwritten`]): the
     /// atomic, the local and the finding.
@@ -1512,6 +1514,7 @@ pub(crate) fn walk_file(
     walker.visit_file(ast);
     let checked = std::mem::take(&mut walker.model_checked);
     let mut out = walker.out;
+    out.test_code = super::test_code::test_spans(ast, base);
     if !checked.is_empty() {
         let outside = |d: &Diagnostic| {
             !checked
