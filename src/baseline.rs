@@ -207,12 +207,7 @@ impl Baseline {
                 .map(|f| !known.contains(f))
                 .collect();
             removed += keep.iter().filter(|k| !**k).count();
-            let mut flags = keep.iter();
-            unit.diagnostics
-                .retain(|_| *flags.next().expect("one flag each"));
-            let mut flags = keep.iter();
-            unit.fingerprints
-                .retain(|_| *flags.next().expect("one flag each"));
+            unit.retain(|i| keep[i]);
         }
         removed
     }

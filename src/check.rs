@@ -13,6 +13,7 @@ use crate::cache::UnitCache;
 use crate::cli::CheckArgs;
 use crate::discover::{self, Unit};
 use crate::source::{FileTable, SourceFile};
+use crate::targets::{Kind, Placement, Placer};
 
 /// The outcome of `check`: every unit with its files and reported findings.
 #[derive(Debug)]
@@ -45,6 +46,26 @@ pub struct UnitReport {
     pub diagnostics: Vec<Diagnostic>,
     /// The fingerprint of each finding, in the same order (for baselines and SARIF).
     pub fingerprints: Vec<Fingerprint>,
+    /// Where each finding's code belongs (its target and kind of code), in the same order.
+    pub placements: Vec<Placement>,
+    /// The kind of code of each finding the target selection left out.
+    pub left_out: Vec<Kind>,
+}
+
+impl UnitReport {
+    /// Keeps the findings for which `keep` (given each finding's position) says so.
+    pub fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        let keep: Vec<bool> = (0..self.diagnostics.len()).map(keep).collect();
+        let mut flags = keep.iter();
+        self.diagnostics
+            .retain(|_| *flags.next().expect("one flag each"));
+        let mut flags = keep.iter();
+        self.fingerprints
+            .retain(|_| *flags.next().expect("one flag each"));
+        let mut flags = keep.iter();
+        self.placements
+            .retain(|_| *flags.next().expect("one flag each"));
+    }
 }
 
 /// Discovers and analyses what `args` names, from the current directory.
@@ -138,11 +159,38 @@ fn check_unit(unit: Unit, cwd: &Path, use_cache: bool) -> UnitReport {
             })
         })
         .collect::<Vec<_>>();
+    // Fingerprints count repeated lines over every finding, whichever targets are reported,
+    // so that a baseline matches under any selection.
     let fingerprints = baseline::fingerprints(&files, &diagnostics);
-    UnitReport {
+    let placements = match (&unit.selection, &unit.files) {
+        (Some(selection), CrateFiles::ModuleTree(roots)) => {
+            let placer = Placer::new(&unit.targets, roots, selection);
+            diagnostics
+                .iter()
+                .map(|d| {
+                    placer
+                        .place(&report.reach[d.file], &report.test_code[d.file], d.span)
+                        .unwrap_or(Placement::everywhere())
+                })
+                .collect()
+        }
+        _ => vec![Placement::everywhere(); diagnostics.len()],
+    };
+    let mut unit_report = UnitReport {
         unit,
         files,
         diagnostics,
         fingerprints,
-    }
+        placements,
+        left_out: Vec::new(),
+    };
+    unit_report.left_out = unit_report
+        .placements
+        .iter()
+        .filter(|p| !p.selected)
+        .map(|p| p.kind)
+        .collect();
+    let selected: Vec<bool> = unit_report.placements.iter().map(|p| p.selected).collect();
+    unit_report.retain(|i| selected[i]);
+    unit_report
 }

@@ -16,6 +16,8 @@ struct Cli {
 }
 
 /// A subcommand.
+// One value per run: the size of `check`'s arguments costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check crates (or files) for contention-prone code.
@@ -77,6 +79,11 @@ pub struct CheckArgs {
     /// Check only this workspace member (may be repeated).
     #[arg(short = 'p', long = "package", value_name = "NAME", id = "packages")]
     pub packages: Vec<String>,
+
+    /// Which targets' findings are reported (by default the library, the binaries and the
+    /// build script, without their test code, as `cargo check` builds).
+    #[command(flatten)]
+    pub targets: crate::targets::TargetArgs,
 
     /// How findings are printed.
     #[arg(long, value_enum, value_name = "FMT", default_value_t = MessageFormat::Human)]

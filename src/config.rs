@@ -85,6 +85,8 @@ pub struct Section {
     pub levels: LintLevels,
     pub hot_functions: Vec<String>,
     pub exclude: Vec<Glob>,
+    /// `all-targets = true`: report every target's findings when no target flag is given.
+    pub all_targets: Option<bool>,
 }
 
 impl Section {
@@ -126,10 +128,21 @@ impl Section {
                         })
                         .collect::<Result<_, _>>()?;
                 }
+                "all-targets" => {
+                    let Value::Bool(all) = value else {
+                        return Err(invalid(
+                            &full_key,
+                            format!("expected true or false, found {}", kind(value)),
+                        ));
+                    };
+                    section.all_targets = Some(*all);
+                }
                 _ => {
                     return Err(invalid(
                         &full_key,
-                        "unknown key (expected `lints`, `hot-functions` or `exclude`)".into(),
+                        "unknown key (expected `lints`, `hot-functions`, `exclude` or \
+                         `all-targets`)"
+                            .into(),
                     ));
                 }
             }
@@ -198,6 +211,9 @@ fn kind(value: &Value) -> &'static str {
 pub struct Settings {
     pub levels: LintLevels,
     pub analysis: AnalysisConfig,
+    /// Report every target when no target flag is given (`all-targets = true`; the package's
+    /// setting wins over the workspace's).
+    pub all_targets: bool,
     /// Exclusion patterns, matched against paths relative to `root`.
     exclude: GlobSet,
     root: PathBuf,
@@ -228,6 +244,7 @@ impl Settings {
         Ok(Settings {
             levels: workspace.levels.then(&package.levels).then(command_line),
             analysis: AnalysisConfig { hot_functions },
+            all_targets: package.all_targets.or(workspace.all_targets) == Some(true),
             exclude,
             root: root.to_path_buf(),
         })
@@ -238,6 +255,7 @@ impl Settings {
         Settings {
             levels: command_line.clone(),
             analysis: AnalysisConfig::default(),
+            all_targets: true,
             exclude: GlobSet::empty(),
             root: root.to_path_buf(),
         }

@@ -19,6 +19,7 @@ use crate::Error;
 use crate::cli::CheckArgs;
 use crate::config::{LintLevels, Section, Settings};
 use crate::source::normalise;
+use crate::targets::{Kind, Placement, Selection, TargetArgs};
 
 /// A target as cargo's JSON messages describe it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,44 +84,21 @@ pub struct Unit {
     /// Where the analysis cache of a package lives (`target/contention/`); `None` in paths
     /// mode, which has no target directory.
     pub cache_dir: Option<PathBuf>,
+    /// Which targets' findings are reported; `None` in paths mode, where every file named is
+    /// reported as given.
+    pub selection: Option<Selection>,
 }
 
 impl Unit {
-    /// The target to name in a JSON message about `file`. The analysis does not say which
-    /// target's module tree reached a file, so: the target whose root is `file`; else the
-    /// target whose root's directory is the closest ancestor of `file` (the library first on a
-    /// tie, so `src/x.rs` belongs to `src/lib.rs`, not `src/main.rs`); else the library, else
-    /// the first target.
-    pub fn target_for(&self, file: &Path) -> Target {
+    /// The target to name in a JSON message about `file`, placed by the analysis in the
+    /// target at `placement`. In paths mode each file counts as a library of its own.
+    pub fn target_for(&self, file: &Path, placement: &Placement) -> Target {
         if self.origin == Origin::Paths {
             let mut target = self.targets[0].clone();
             target.src_path = file.to_path_buf();
             return target;
         }
-        if let Some(root) = self.targets.iter().find(|t| t.src_path == file) {
-            return root.clone();
-        }
-        let depth_of = |target: &Target| {
-            target
-                .src_path
-                .parent()
-                .filter(|dir| file.starts_with(dir))
-                .map(|dir| dir.components().count())
-        };
-        let closest = self
-            .targets
-            .iter()
-            .filter_map(|t| depth_of(t).map(|depth| (depth, t.is_lib(), t)))
-            .max_by_key(|(depth, is_lib, _)| (*depth, *is_lib));
-        match closest {
-            Some((_, _, target)) => target.clone(),
-            None => self
-                .targets
-                .iter()
-                .find(|t| t.is_lib())
-                .unwrap_or(&self.targets[0])
-                .clone(),
-        }
+        self.targets[placement.target].clone()
     }
 }
 
@@ -179,6 +157,10 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
         for package in selected {
             if seen.insert(package.id.repr.clone()) {
                 let mut unit = package_unit(package, &root, &workspace_section, &command_line)?;
+                unit.selection = Some(Selection::from_args(
+                    &args.targets,
+                    unit.settings.all_targets,
+                ));
                 unit.cache_dir = Some(metadata.target_directory.join("contention").into());
                 units.push(unit);
             }
@@ -190,10 +172,39 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
             workspace: first_workspace.unwrap_or_default(),
         });
     }
+    check_named_targets(&args.targets, &units)?;
     if !plain.is_empty() {
         units.push(paths_unit(&plain, cwd, &command_line)?);
     }
     Ok(units)
+}
+
+/// Fails, as cargo does, when `--bin`, `--example`, `--test` or `--bench` names a target that
+/// no selected package has.
+fn check_named_targets(args: &TargetArgs, units: &[Unit]) -> Result<(), Error> {
+    if units.is_empty() && args.any() {
+        return Err(Error::Usage(
+            "target flags select targets of packages, but no PATH is a package; files and \
+             directories are checked as given"
+                .into(),
+        ));
+    }
+    for (kind, name) in args.named() {
+        let found = units
+            .iter()
+            .flat_map(|unit| &unit.targets)
+            .any(|target| Kind::of(target) == kind && target.name == name);
+        if !found {
+            let kind = match kind {
+                Kind::Bin => "bin",
+                Kind::Example => "example",
+                Kind::Test => "test",
+                _ => "bench",
+            };
+            return Err(Error::Usage(format!("no {kind} target named `{name}`")));
+        }
+    }
+    Ok(())
 }
 
 /// The nearest `Cargo.toml` in `dir` or its parents, as cargo finds it.
@@ -331,6 +342,7 @@ fn package_unit(
         files: CrateFiles::ModuleTree(roots),
         settings,
         cache_dir: None,
+        selection: None,
     })
 }
 
@@ -397,6 +409,7 @@ fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Resul
         files: CrateFiles::List(files),
         settings: Settings::command_line_only(command_line, cwd),
         cache_dir: None,
+        selection: None,
     })
 }
 
@@ -425,51 +438,5 @@ mod tests {
             first_meaningful_line(nested),
             "failed to parse manifest at `/x/Cargo.toml`: can't find library `x`, rename file to `src/lib.rs`"
         );
-    }
-
-    fn target(kind: &str, src: &str) -> Target {
-        Target {
-            kind: vec![kind.into()],
-            crate_types: vec![kind.into()],
-            name: kind.into(),
-            src_path: src.into(),
-            edition: "2021".into(),
-            doc: true,
-            doctest: true,
-            test: true,
-        }
-    }
-
-    #[test]
-    fn files_are_attributed_to_the_closest_target() {
-        let unit = Unit {
-            origin: Origin::Package,
-            name: "p".into(),
-            package_id: "p".into(),
-            manifest_path: "/p/Cargo.toml".into(),
-            workspace_root: "/p".into(),
-            edition: Edition::E2021,
-            targets: vec![
-                target("bin", "/p/src/main.rs"),
-                target("lib", "/p/src/lib.rs"),
-                target("bin", "/p/src/bin/tool/main.rs"),
-                target("test", "/p/tests/it.rs"),
-            ],
-            files: CrateFiles::List(Vec::new()),
-            settings: Settings::command_line_only(&LintLevels::default(), Path::new("/p")),
-            cache_dir: None,
-        };
-        let kind_of = |file: &str| unit.target_for(Path::new(file)).src_path;
-        assert_eq!(kind_of("/p/src/main.rs"), Path::new("/p/src/main.rs"));
-        assert_eq!(kind_of("/p/src/a/b.rs"), Path::new("/p/src/lib.rs"));
-        assert_eq!(
-            kind_of("/p/src/bin/tool/helper.rs"),
-            Path::new("/p/src/bin/tool/main.rs")
-        );
-        assert_eq!(
-            kind_of("/p/tests/common/mod.rs"),
-            Path::new("/p/tests/it.rs")
-        );
-        assert_eq!(kind_of("/elsewhere/x.rs"), Path::new("/p/src/lib.rs"));
     }
 }

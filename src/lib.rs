@@ -18,6 +18,7 @@ pub mod explain;
 pub mod fix;
 pub mod output;
 pub mod source;
+pub mod targets;
 
 use std::io::{self, Write};
 

@@ -61,9 +61,10 @@ impl Printer for Human<'_> {
             .collect();
         writeln!(
             self.out,
-            ": {}{denied} ({})",
+            ": {}{denied} ({}){}",
             plural(total, "finding", "findings"),
-            per_lint.join(", ")
+            per_lint.join(", "),
+            summary.left_out_clause()
         )
     }
 }

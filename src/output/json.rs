@@ -33,12 +33,13 @@ impl<W: Write> Json<W> {
 impl<W: Write> Printer for Json<W> {
     fn finding(&mut self, finding: &Finding<'_>) -> io::Result<()> {
         let unit = &finding.unit.unit;
-        let target = unit.target_for(&finding.file().path);
+        let target = unit.target_for(&finding.file().path, finding.placement);
         self.line(&CompilerMessage {
             reason: "compiler-message",
             package_id: &unit.package_id,
             manifest_path: &unit.manifest_path,
             target: &target,
+            target_kind: finding.placement.kind_name(),
             message: diagnostic(finding)?,
         })
     }
@@ -57,6 +58,10 @@ struct CompilerMessage<'a> {
     package_id: &'a str,
     manifest_path: &'a Path,
     target: &'a Target,
+    /// Not cargo's: what kind of code the finding is in, `lib`, `bin`, `example`, `test`
+    /// (integration tests, and the test code of the others), `bench` or `custom-build`, so that
+    /// editors and CI can filter. Readers of cargo's format ignore fields they do not know.
+    target_kind: &'static str,
     message: JsonDiagnostic,
 }
 

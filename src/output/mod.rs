@@ -20,6 +20,7 @@ use crate::baseline::Fingerprint;
 use crate::check::{Report, UnitReport};
 use crate::cli::{CheckArgs, MessageFormat};
 use crate::source::SourceFile;
+use crate::targets::{Kind, Placement};
 
 /// One finding with the unit it belongs to (its files, package and target).
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +29,8 @@ pub struct Finding<'r> {
     pub diagnostic: &'r Diagnostic,
     /// Its identity across runs (see [`crate::baseline`]).
     pub fingerprint: &'r Fingerprint,
+    /// Its target and kind of code.
+    pub placement: &'r Placement,
 }
 
 impl Finding<'_> {
@@ -47,6 +50,8 @@ pub struct Summary {
     pub files: usize,
     /// With `--with-clippy`: whether clippy's own build finished successfully.
     pub clippy_success: Option<bool>,
+    /// The kind of code of each finding the target selection left out.
+    pub left_out: Vec<Kind>,
 }
 
 impl Summary {
@@ -61,7 +66,30 @@ impl Summary {
             counts,
             files: report.file_count(),
             clippy_success,
+            left_out: report
+                .units
+                .iter()
+                .flat_map(|unit| unit.left_out.iter().copied())
+                .collect(),
         }
+    }
+
+    /// What the target selection left out, for the end of a summary line:
+    /// `; 41 more in tests and examples (--all-targets to see them)`, or nothing.
+    pub fn left_out_clause(&self) -> String {
+        if self.left_out.is_empty() {
+            return String::new();
+        }
+        format!(
+            "; {} more in {} (--all-targets to see {})",
+            self.left_out.len(),
+            crate::targets::describe_left_out(&self.left_out),
+            if self.left_out.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        )
     }
 
     /// The number of findings.
@@ -168,10 +196,12 @@ pub fn findings(report: &Report) -> impl Iterator<Item = Finding<'_>> {
         unit.diagnostics
             .iter()
             .zip(&unit.fingerprints)
-            .map(move |(diagnostic, fingerprint)| Finding {
+            .zip(&unit.placements)
+            .map(move |((diagnostic, fingerprint), placement)| Finding {
                 unit,
                 diagnostic,
                 fingerprint,
+                placement,
             })
     })
 }
@@ -212,8 +242,9 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 /// What the human and statistics outputs say when there is nothing to report.
 fn no_findings(summary: &Summary) -> String {
     format!(
-        "no findings ({} checked)",
-        plural(summary.files, "file", "files")
+        "no findings ({} checked){}",
+        plural(summary.files, "file", "files"),
+        summary.left_out_clause()
     )
 }
 
@@ -285,6 +316,7 @@ mod tests {
             files: CrateFiles::ModuleTree(vec![root.join("src/lib.rs")]),
             settings: Settings::command_line_only(&LintLevels::default(), root),
             cache_dir: None,
+            selection: None,
         };
         let file = SourceFile::new(&root.join("src/lib.rs"), TEXT.into(), root, root);
         let files = FileTable::new(vec![file]);
@@ -296,6 +328,8 @@ mod tests {
                 files,
                 diagnostics,
                 fingerprints,
+                placements: vec![Placement::everywhere()],
+                left_out: Vec::new(),
             }],
         }
     }
@@ -364,6 +398,25 @@ mod tests {
             parsed[0],
             cargo_metadata::Message::CompilerMessage(_)
         ));
+    }
+
+    #[test]
+    fn summaries_say_what_the_target_selection_left_out() {
+        let mut summary = Summary {
+            files: 3,
+            ..Summary::default()
+        };
+        assert_eq!(no_findings(&summary), "no findings (3 files checked)");
+        summary.left_out = vec![Kind::Test];
+        assert_eq!(
+            no_findings(&summary),
+            "no findings (3 files checked); 1 more in tests (--all-targets to see it)"
+        );
+        summary.left_out = vec![Kind::Bench, Kind::Test, Kind::Bench];
+        assert_eq!(
+            summary.left_out_clause(),
+            "; 3 more in tests and benches (--all-targets to see them)"
+        );
     }
 
     #[test]

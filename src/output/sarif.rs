@@ -221,13 +221,21 @@ fn result(finding: &Finding<'_>, base: &str) -> sarif::Result {
         FINGERPRINT_KEY.to_owned(),
         finding.fingerprint.as_str().to_owned(),
     )]);
+    // What kind of code the finding is in (`lib`, `test`, ...), for filtering.
+    let properties = sarif::PropertyBag::builder()
+        .additional_properties(BTreeMap::from([(
+            "targetKind".to_owned(),
+            serde_json::Value::from(finding.placement.kind_name()),
+        )]))
+        .build();
     let result = sarif::Result::builder()
         .rule_id(d.lint.code())
         .rule_index(rule_index as i64)
         .level(level)
         .message(sarif::Message::from(full_message(d).as_str()))
         .locations(vec![primary])
-        .partial_fingerprints(fingerprints);
+        .partial_fingerprints(fingerprints)
+        .properties(properties);
     match (related.is_empty(), fixes.is_empty()) {
         (true, true) => result.build(),
         (false, true) => result.related_locations(related).build(),

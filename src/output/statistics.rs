@@ -36,6 +36,11 @@ impl Printer for Statistics<'_> {
         for ((lint, level), count) in rows {
             writeln!(self.out, "{count:>width$}  {:<5}  {lint}", level.as_str())?;
         }
-        writeln!(self.out, "{total:>width$}  {:<5}  total", "")
+        writeln!(self.out, "{total:>width$}  {:<5}  total", "")?;
+        if !summary.left_out.is_empty() {
+            // The clause without its leading "; ".
+            writeln!(self.out, "{}", &summary.left_out_clause()[2..])?;
+        }
+        Ok(())
     }
 }

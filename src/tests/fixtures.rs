@@ -1,5 +1,5 @@
 //! The fixture harness: every crate under `test-fixtures/` is checked with every lint at least
-//! at warn (`-W all`), and its findings must be exactly the `//~ lint_name` markers written on
+//! at warn (`-W all`) and every target (`--all-targets`), and its findings must be exactly the `//~ lint_name` markers written on
 //! the flagged lines (`//~ a, b` or several markers for several findings on one line).
 
 use std::collections::BTreeMap;
@@ -43,7 +43,7 @@ fn every_fixture_reports_exactly_its_markers() {
     );
 }
 
-/// The findings of `check --workspace -W all` on the fixture at `dir`.
+/// The findings of `check --workspace --all-targets -W all` on the fixture at `dir`.
 fn actual(dir: &Path) -> Result<Findings, cargo_contention::Error> {
     let manifest = dir.join("Cargo.toml");
     let report = check(&[
@@ -51,6 +51,7 @@ fn actual(dir: &Path) -> Result<Findings, cargo_contention::Error> {
         "--manifest-path",
         manifest.to_str().expect("UTF-8 fixture path"),
         "--workspace",
+        "--all-targets",
         "-W",
         "all",
     ])?;

@@ -19,3 +19,4 @@ mod meta;
 mod output;
 mod pairs;
 mod sarif;
+mod targets;
