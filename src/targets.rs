@@ -305,34 +305,40 @@ impl<'a> Placer<'a> {
     }
 
     /// Places a finding at `span` of a file reached from the roots as `reach` says, whose test
-    /// code is `test_code`: in the first target that reports it, else the first it belongs to.
+    /// code is `test_code`: in a target that reports it, one that a default run reports
+    /// first (so that a file of the library that an integration test also includes counts as
+    /// the library's under `--all-targets` too), else the first target it belongs to.
     pub fn place(&self, reach: &[Reach], test_code: &[Span], span: Span) -> Option<Placement> {
         let in_test_item = test_code
             .iter()
             .any(|t| t.start <= span.start && span.end <= t.end);
-        let mut first = None;
+        let default = Selection::default_targets();
+        let mut best: Option<((bool, bool), Placement)> = None;
         for r in reach {
             for &target in &self.by_root[r.root] {
                 let test_code = r.test_only || in_test_item;
-                let selected = self.selection.selects(&self.targets[target], test_code);
-                let own = Kind::of(&self.targets[target]);
+                let target_ref = &self.targets[target];
+                let selected = self.selection.selects(target_ref, test_code);
+                let own = Kind::of(target_ref);
                 let kind = if test_code && matches!(own, Kind::Lib | Kind::Bin | Kind::Example) {
                     Kind::Test
                 } else {
                     own
                 };
-                let placement = Placement {
-                    target,
-                    kind,
-                    selected,
-                };
-                if selected {
-                    return Some(placement);
+                let rank = (selected, default.selects(target_ref, test_code));
+                if best.as_ref().is_none_or(|(known, _)| rank > *known) {
+                    best = Some((
+                        rank,
+                        Placement {
+                            target,
+                            kind,
+                            selected,
+                        },
+                    ));
                 }
-                first.get_or_insert(placement);
             }
         }
-        first
+        best.map(|(_, placement)| placement)
     }
 }
 
