@@ -65,6 +65,13 @@ pub(crate) fn is_test_item(attrs: &[syn::Attribute]) -> bool {
 /// The spans of the test code of a file (see the module's documentation), outermost only: a
 /// `#[test]` function inside a `#[cfg(test)] mod tests` is covered by the module.
 pub(crate) fn test_spans(file: &syn::File, base: usize) -> Vec<Span> {
+    // `#![cfg(test)]` at the top of a module's file: all of it.
+    if is_cfg_test(&file.attrs) {
+        return vec![Span {
+            start: 0,
+            end: usize::MAX,
+        }];
+    }
     let mut finder = Finder {
         base,
         spans: Vec::new(),
@@ -178,6 +185,19 @@ mod tests {
                 "#[cfg(test)]\n    fn probe(&self) {}",
                 "#[rstest]\nfn cases() {}",
             ]
+        );
+    }
+
+    #[test]
+    fn a_file_under_an_inner_cfg_test_is_all_test_code() {
+        let file: syn::File = syn::parse_str("#![cfg(test)]\nfn t() {}\n").unwrap();
+        let spans = test_spans(&file, 0);
+        assert_eq!(spans.len(), 1);
+        assert!(spans[0].start == 0 && spans[0].end >= 24);
+        // An inline module's inner attribute is one of its attributes in syn.
+        assert_eq!(
+            spans_of("mod m {\n    #![cfg(test)]\n    fn t() {}\n}\nfn f() {}\n"),
+            ["mod m {\n    #![cfg(test)]\n    fn t() {}\n}"]
         );
     }
 
