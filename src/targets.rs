@@ -307,13 +307,14 @@ impl<'a> Placer<'a> {
     /// Places a finding at `span` of a file reached from the roots as `reach` says, whose test
     /// code is `test_code`: in a target that reports it, one that a default run reports
     /// first (so that a file of the library that an integration test also includes counts as
-    /// the library's under `--all-targets` too), else the first target it belongs to.
+    /// the library's under `--all-targets` too), then a test before a bench or an example,
+    /// else the first target it belongs to.
     pub fn place(&self, reach: &[Reach], test_code: &[Span], span: Span) -> Option<Placement> {
         let in_test_item = test_code
             .iter()
             .any(|t| t.start <= span.start && span.end <= t.end);
         let default = Selection::default_targets();
-        let mut best: Option<((bool, bool), Placement)> = None;
+        let mut best: Option<((bool, bool, u8), Placement)> = None;
         for r in reach {
             for &target in &self.by_root[r.root] {
                 let test_code = r.test_only || in_test_item;
@@ -325,7 +326,14 @@ impl<'a> Placer<'a> {
                 } else {
                     own
                 };
-                let rank = (selected, default.selects(target_ref, test_code));
+                // Ties go to the more common home of shared code: a test before an example.
+                let home = match kind {
+                    Kind::Lib | Kind::Bin | Kind::BuildScript => 3,
+                    Kind::Test => 2,
+                    Kind::Bench => 1,
+                    Kind::Example => 0,
+                };
+                let rank = (selected, default.selects(target_ref, test_code), home);
                 if best.as_ref().is_none_or(|(known, _)| rank > *known) {
                     best = Some((
                         rank,
