@@ -13,7 +13,6 @@ mod editor;
 mod exit;
 mod explain;
 mod fix;
-mod fixtures;
 mod json;
 mod meta;
 mod output;
