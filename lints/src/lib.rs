@@ -10,6 +10,7 @@ mod model;
 pub mod registry;
 mod rules;
 mod suppress;
+mod syntax;
 
 pub use cache::{CacheStore, MemoryStore};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Span, Suggestion};

@@ -8,9 +8,10 @@ use proc_macro2::{Spacing, TokenStream, TokenTree};
 use syn::Expr;
 use syn::spanned::Spanned;
 
-use super::{Walker, path_tail};
+use super::Walker;
 use crate::diagnostic::Span;
 use crate::model::ty::Ty;
+use crate::syntax::exprs::path_tail;
 
 /// A struct field declared `Arc<T>`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -8,13 +8,12 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
-use super::{
-    DeclKey, RegionId, Walker, is_compound_assignment, is_deref_of, is_drop_of, passes_to_condvar,
-    path_tail, simple_op,
-};
+use super::scan::{is_drop_of, passes_to_condvar, simple_op};
+use super::{DeclKey, RegionId, Walker};
 use crate::diagnostic::Span;
 use crate::model::ty::{LockKind, Ty};
 use crate::model::types::FnId;
+use crate::syntax::exprs::{is_compound_assignment, is_deref_of, path_tail};
 
 /// How a lock is used at one place, for `mutex_scalar`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -6,9 +6,10 @@ use syn::Expr;
 use syn::spanned::Spanned;
 
 use super::locks::ThreadCx;
-use super::{DeclKey, RegionId, Walker, names_thread_index};
+use super::{DeclKey, RegionId, Walker};
 use crate::diagnostic::Span;
 use crate::model::ty::Ty;
+use crate::syntax::spawn::names_thread_index;
 
 /// A declaration of atomics packed next to each other.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

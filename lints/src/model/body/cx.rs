@@ -1,0 +1,314 @@
+//! What the lints see: the context of the expression being walked ([`Cx`]) and where they
+//! put what they find ([`Sink`]).
+
+use super::*;
+
+/// A local variable as lints see it.
+pub(crate) struct LocalView<'a> {
+    pub(crate) ty: &'a Ty,
+    pub(crate) is_param: bool,
+}
+
+/// A live guard as lints see it.
+pub(crate) struct GuardView<'a> {
+    pub(crate) id: usize,
+    pub(crate) lock_span: Span,
+    pub(crate) inner: &'a Ty,
+    /// An async lock's guard, made to be held across `.await`.
+    pub(crate) is_async: bool,
+    /// The lock guards a section of code, not data (`Mutex<()>`, `let _g = LOCK.lock()`).
+    pub(crate) section: bool,
+    /// Part of a `Condvar` protocol.
+    pub(crate) condvar: bool,
+    /// The lock is this function's own, reachable by no other thread.
+    pub(crate) private: bool,
+    /// Taken with `try_lock().unwrap()`: the code asserts that nobody else holds the lock.
+    pub(crate) asserted: bool,
+    /// When the lock was taken, on the clock of [`Cx::bound_at`].
+    pub(crate) taken_at: u64,
+}
+
+/// The context lints see with each expression.
+pub(crate) struct Cx<'w, 'a> {
+    pub(super) walker: &'w Walker<'a>,
+}
+
+impl<'a> Cx<'_, 'a> {
+    pub(crate) fn file(&self) -> usize {
+        self.walker.file
+    }
+
+    pub(crate) fn table(&self) -> &'a TypeTable {
+        self.walker.table
+    }
+
+    pub(crate) fn span(&self, span: PmSpan) -> Span {
+        to_span(span, self.walker.base)
+    }
+
+    pub(crate) fn span_of(&self, node: &impl Spanned) -> Span {
+        self.span(node.span())
+    }
+
+    /// The type of an expression of the tree being walked, as far as the source shows.
+    pub(crate) fn type_of(&self, expr: &Expr) -> Ty {
+        self.walker.type_of(expr)
+    }
+
+    /// The type of a method call's result.
+    pub(crate) fn type_of_method_call(&self, call: &syn::ExprMethodCall) -> Ty {
+        self.walker.method_type(call)
+    }
+
+    /// The live guard whose data `expr` borrows (or that `expr` is).
+    pub(crate) fn guard_of(&self, expr: &Expr) -> Option<GuardView<'_>> {
+        let id = self.walker.borrowed_guard(expr)?;
+        self.live_guards().into_iter().find(|g| g.id == id)
+    }
+
+    /// Every lock guard live here, oldest first.
+    pub(crate) fn live_guards(&self) -> Vec<GuardView<'_>> {
+        self.walker
+            .guards
+            .iter()
+            .map(|g| GuardView {
+                id: g.id,
+                lock_span: g.lock_span,
+                inner: &g.inner,
+                is_async: g.is_async,
+                section: g.section,
+                condvar: g.condvar,
+                private: g.private,
+                asserted: g.asserted,
+                taken_at: g.taken_at,
+            })
+            .collect()
+    }
+
+    /// When the variable `name` was last bound or changed (0 for parameters bound before the
+    /// body, statics and unknown names); comparable with [`GuardView::taken_at`].
+    pub(crate) fn bound_at(&self, name: &str) -> u64 {
+        self.walker.lookup(name).map_or(0, |l| l.bound_at)
+    }
+
+    /// Whether `expr` is the operand of an `.await`.
+    pub(crate) fn is_awaited(&self, expr: &Expr) -> bool {
+        self.walker.awaited.is_some_and(|e| std::ptr::eq(e, expr))
+    }
+
+    /// Whether code here is on an error or diagnostic path (`Err(..)`, `panic!`, a log macro,
+    /// `.expect(..)`, `.map_err(..)`).
+    pub(crate) fn in_cold_path(&self) -> bool {
+        self.walker.cold > 0
+    }
+
+    /// Whether `expr` names an `Arc` made by `Arc::new` in this function.
+    pub(crate) fn is_fresh_arc(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Reference(r) => self.is_fresh_arc(&r.expr),
+            Expr::Path(p) if p.path.segments.len() == 1 => self
+                .walker
+                .lookup(&p.path.segments[0].ident.to_string())
+                .is_some_and(|l| l.fresh_arc),
+            _ => false,
+        }
+    }
+
+    /// Whether `expr` names a variable bound inside a hot region (an enclosing one included):
+    /// a new value each time that region's loop goes round.
+    pub(crate) fn is_made_per_iteration(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Reference(r) => self.is_made_per_iteration(&r.expr),
+            Expr::Path(p) if p.path.segments.len() == 1 => self
+                .walker
+                .lookup(&p.path.segments[0].ident.to_string())
+                .is_some_and(|l| l.region.is_some()),
+            _ => false,
+        }
+    }
+
+    /// Whether the value `expr` starts from is bound anew in the innermost hot region (a loop
+    /// variable, a `let` in the loop body): then it is a different value each iteration.
+    pub(crate) fn varies_per_iteration(&self, expr: &Expr) -> bool {
+        let root = match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => p.path.segments[0].ident.to_string(),
+            Expr::Field(f) => return self.varies_per_iteration(&f.base),
+            Expr::MethodCall(m) => return self.varies_per_iteration(&m.receiver),
+            Expr::Reference(r) => return self.varies_per_iteration(&r.expr),
+            Expr::Unary(u) => return self.varies_per_iteration(&u.expr),
+            Expr::Paren(p) => return self.varies_per_iteration(&p.expr),
+            Expr::Index(i) => return self.varies_per_iteration(&i.expr),
+            _ => return false,
+        };
+        let w = self.walker;
+        w.region.is_some() && w.lookup(&root).is_some_and(|l| l.region == w.region)
+    }
+
+    /// Whether the value of the expression being linted is stored beyond its statement: an
+    /// argument of `push`/`insert`/`send`/`set`/`into_raw`, the right side of an assignment to a
+    /// field or an outer variable, or a part of a value that is (`v.push(Some(x.clone()))`),
+    /// or bound to a variable that later is. A new owner, not a copy dropped in the iteration.
+    pub(crate) fn is_stored(&self) -> bool {
+        self.walker.storing
+    }
+
+    /// Whether code here is in a loop over data borrowed from a live guard.
+    pub(crate) fn in_loop_over_guard(&self) -> bool {
+        let w = self.walker;
+        w.region
+            .and_then(|r| w.out_regions_guard(r))
+            .is_some_and(|id| w.guards.iter().any(|g| g.id == id))
+    }
+
+    /// Whether the value of the expression being linted is dropped unused: it is a statement
+    /// (`x.f();`) or bound to `_`.
+    pub(crate) fn is_discarded(&self) -> bool {
+        self.walker.discarding
+    }
+
+    /// A declared type as written, with the file's `use .. as ..` renames and `Self` applied
+    /// but type aliases not expanded.
+    pub(crate) fn declared_ty(&self, ty: &syn::Type) -> Ty {
+        let ty = self.walker.renames.ty(ty);
+        match (&ty, &self.walker.self_ty) {
+            (Ty::Named(name, _), Some(self_ty)) if name == "Self" => Ty::named(self_ty, vec![]),
+            _ => ty,
+        }
+    }
+
+    /// The type of a local variable, parameter or static by name.
+    pub(crate) fn local(&self, name: &str) -> Option<LocalView<'_>> {
+        self.walker.lookup(name).map(|l| LocalView {
+            ty: &l.ty,
+            is_param: l.param.is_some(),
+        })
+    }
+
+    /// If `expr` is a pointer into this function's stack frame, the variable it points to:
+    /// `&mut x as *mut T`, `&x as *const T as *mut T`, `ptr::addr_of_mut!(x)`, `&raw mut x`, a
+    /// variable holding one, or (`coerced`) a plain `&mut x` where a raw pointer is expected.
+    pub(crate) fn local_pointee(&self, expr: &Expr, coerced: bool) -> Option<String> {
+        self.walker.local_pointee(expr, coerced)
+    }
+
+    /// The function being walked, when the crate's table knows it.
+    pub(crate) fn function(&self) -> Option<FnId> {
+        self.walker.function
+    }
+
+    /// Whether code here is the body of a closure bound by `let` (not a closure nested in it):
+    /// it runs when the closure is called by name, in its caller.
+    pub(crate) fn in_let_closure(&self) -> bool {
+        self.walker.let_closure == Some(self.walker.deferred_depth)
+    }
+
+    /// If `func` names a closure bound by `let` that blocks, what blocks in it.
+    pub(crate) fn closure_blocks<'e>(&self, func: &'e Expr) -> Option<(&'e syn::Ident, &str)> {
+        let Expr::Path(p) = func else { return None };
+        let ident = p.path.get_ident()?;
+        let what = self.walker.lookup(&ident.to_string())?.blocks.as_deref()?;
+        Some((ident, what))
+    }
+
+    /// The spawn site whose work code here is part of, innermost first.
+    pub(crate) fn spawn_site(&self) -> Option<usize> {
+        self.walker.spawn_stack.last().copied()
+    }
+
+    /// The spawn site whose work handed the closure being walked to a call (see
+    /// [`Walker::visit_deferred_argument`]), when there is no nearer one.
+    pub(crate) fn deferring_spawn_site(&self) -> Option<usize> {
+        self.walker.deferred_spawn
+    }
+
+    /// Whether code here is in a loop or adapter closure of its own function.
+    pub(crate) fn in_local_region(&self) -> bool {
+        self.walker.region.is_some()
+    }
+
+    /// The condition under which code here is hot; `None` when it cannot be. `about` is the
+    /// value the finding is about: when it comes from a parameter, the finding holds only if a
+    /// hot caller passes the same value each time.
+    pub(crate) fn hot(&self, about: &Expr) -> Option<Condition> {
+        let w = self.walker;
+        if w.region.is_none() && w.function.is_none() {
+            return None;
+        }
+        Some(Condition::Hot {
+            function: w.function,
+            region: w.region,
+            param: w.param_root(about),
+            handed: w.handed.clone(),
+        })
+    }
+
+    /// Crate functions a call may resolve to.
+    pub(crate) fn callees(&self, expr: &Expr) -> Vec<FnId> {
+        self.walker.resolve_call(expr)
+    }
+}
+
+/// Where lints put what they find.
+pub(crate) struct Sink<'o> {
+    pub(super) out: &'o mut BodyOutput,
+}
+
+impl Sink<'_> {
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.out.diagnostics.push(diagnostic);
+    }
+
+    pub(crate) fn report_if(&mut self, condition: Condition, diagnostic: Diagnostic) {
+        self.out.pending.push(Pending {
+            condition,
+            diagnostic,
+        });
+    }
+
+    /// Reports a finding about the counter `atomic`, once the crate shows it is one (see
+    /// [`Condition::Counter`]) and unless the same function then loads another atomic with
+    /// `SeqCst`: a store-then-load handshake (Dekker's), where the ordering is the point.
+    pub(crate) fn report_counter(&mut self, atomic: String, diagnostic: Diagnostic) {
+        let pending = Pending {
+            condition: Condition::Counter {
+                atomic: atomic.clone(),
+            },
+            diagnostic,
+        };
+        self.out.counters.push((atomic, pending));
+    }
+
+    /// Records that `function` blocks itself (not in a thread it spawns), with what blocks.
+    pub(crate) fn note_blocking(&mut self, function: FnId, what: String) {
+        self.out.blocking.push((function, what));
+    }
+
+    /// Records that the `let`-bound closure being walked blocks, with what blocks (see
+    /// [`Cx::in_let_closure`]).
+    pub(crate) fn note_closure_blocking(&mut self, what: &str) {
+        if self.out.closure_blocking.is_none() {
+            self.out.closure_blocking = Some(what.to_owned());
+        }
+    }
+
+    /// Records that the work spawned at `site` blocks.
+    pub(crate) fn note_spawn_blocking(&mut self, site: usize) {
+        if let Some(spawn) = self.out.spawns.get_mut(site) {
+            spawn.blocks = true;
+        }
+    }
+
+    /// Reports a finding about a pointer to the local `target` written into the atomic
+    /// `atomic` unless the same function writes that atomic again later (putting back what it
+    /// replaced before it returns) or waits in a `while` on `target`.
+    pub(crate) fn report_unless_overwritten(
+        &mut self,
+        atomic: &Expr,
+        target: String,
+        diagnostic: Diagnostic,
+    ) {
+        self.out
+            .until_overwritten
+            .push((atomic_key(atomic), target, diagnostic));
+    }
+}

@@ -1,0 +1,312 @@
+//! What the walk of one file learns and hands on: findings, pending findings and their
+//! conditions, hot regions, calls, spawns, lock and atomic facts. Serialisable, so that the
+//! cache can keep it, and mergeable across the crate's files.
+
+use super::*;
+
+/// Where a value was declared: the key under which lock uses are gathered across the crate.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub(crate) enum DeclKey {
+    Field(String, String),
+    Static(String),
+    /// A `let` in a function body: the file and the start of the declaration's span.
+    Local(usize, usize),
+}
+
+/// The parameter number that stands for `self` in [`ArgRoot::Param`] and
+/// [`Condition::Hot`]: the last bit of the 64 followed.
+pub(crate) const SELF_PARAM: usize = 63;
+
+/// Index into [`BodyOutput::regions`] of the file it was produced in; made crate-unique by the
+/// caller.
+pub(crate) type RegionId = usize;
+
+/// A hot region: a loop body or a closure handed to an iterator adapter.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Region {
+    pub(crate) parent: Option<RegionId>,
+    /// How many times the loop runs, as far as its iterator shows.
+    pub(crate) count: LoopCount,
+    /// Calls made directly in the region, as candidate lists: a region whose callee starts
+    /// workers is start-up code too.
+    pub(crate) callees: Vec<Vec<FnId>>,
+}
+
+/// How many times a loop runs, as far as its iterator shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum LoopCount {
+    /// Any number of times.
+    Many,
+    /// A few times, or once per thread: the bound is a small constant or counts threads or
+    /// cores (`0..4`, `0..num_threads`). The body is as hot as the code around it, and a thread
+    /// spawned in it is fan-out.
+    Few,
+    /// Once per chunk of some data (`data.chunks(n)`): a thread spawned in it takes a share of
+    /// the work, which is fan-out; other code in it still runs many times.
+    PerChunk,
+}
+
+/// A place where work is handed to another thread.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SpawnSite {
+    pub(crate) kind: SpawnKind,
+    pub(crate) file: usize,
+    /// The spawning call's callee (`thread::spawn`, `spawn`).
+    pub(crate) span: Span,
+    pub(crate) function: Option<FnId>,
+    pub(crate) region: Option<RegionId>,
+    /// The spawned closure loops itself (a loop, or an iterator it consumes).
+    pub(crate) loops: bool,
+    /// Crate functions the spawned closure calls, as candidate lists: a closure that calls a
+    /// function that loops is a worker too.
+    pub(crate) callees: Vec<Vec<FnId>>,
+    /// The spawned work runs a closure its caller supplied: what it does is not in sight.
+    pub(crate) runs_callback: bool,
+    /// The spawned work blocks (a sleep, I/O, a child process, a barrier): a thread is the
+    /// right tool for it, however short its code.
+    pub(crate) blocks: bool,
+}
+
+/// A call from one function to crate functions.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CallEdge {
+    pub(crate) caller: Option<FnId>,
+    pub(crate) region: Option<RegionId>,
+    pub(crate) callee: FnId,
+    pub(crate) file: usize,
+    pub(crate) span: Span,
+    /// A path call (`Type::f(a, b)`): when the callee takes `self`, the first argument is it.
+    pub(crate) path_call: bool,
+    /// Made in a closure of a spawned thread or task: it runs there, not in the caller.
+    pub(crate) spawned: bool,
+    /// Where each argument's value comes from.
+    pub(crate) args: Vec<ArgRoot>,
+    /// Where the receiver of a method call comes from.
+    pub(crate) receiver: Option<ArgRoot>,
+}
+
+/// Where an argument's value comes from, as far as the caller shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum ArgRoot {
+    /// A variable bound anew in the innermost loop around the call: a different value each
+    /// iteration.
+    Varies,
+    /// A variable made anew in the innermost loop by a call or a struct literal
+    /// (`let b = Bench::new();`): a new object each iteration, whose fields are new too.
+    Made,
+    /// The caller's own parameter of this index (`self` not counted).
+    Param(usize),
+    /// Anything else: taken to be the same value each time.
+    Other,
+}
+
+/// What a finding waits for before it is reported.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) enum Condition {
+    /// Reported when the code is hot: its region (or an enclosing one) is hot, or its function
+    /// is hot through its callers.
+    Hot {
+        function: Option<FnId>,
+        region: Option<RegionId>,
+        /// The finding is about a value taken from this parameter (`self` not counted): hot
+        /// through callers only when some caller passes the same value on every iteration.
+        param: Option<usize>,
+        /// The value is handed by value to a crate function: it holds only if that function
+        /// drops it (or returns it into a value that is dropped).
+        handed: Option<Handed>,
+    },
+    /// Reported when every candidate callee only slices parameter `param`.
+    OnlySliced { callees: Vec<FnId>, param: usize },
+    /// Reported when every candidate callee blocks (see [`Sink::note_blocking`]), directly or
+    /// through a function it calls; the note says how.
+    CallsBlocking { callees: Vec<FnId> },
+    /// Reported when the atomic of this name is only ever counted with (added to, subtracted
+    /// from, loaded, stored), never compared-and-swapped, swapped or used as bit flags anywhere
+    /// in the crate: then it is a counter, not a lock or state word.
+    Counter { atomic: String },
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Pending {
+    pub(crate) condition: Condition,
+    pub(crate) diagnostic: Diagnostic,
+}
+
+/// What a function does with a parameter it takes by value.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub(crate) enum ParamFate {
+    /// Only reads it: it is dropped when the function returns.
+    Dropped,
+    /// Puts it in what it returns (`Self { ctx }`): it lives as long as the result.
+    Returned,
+    /// Keeps it beyond the call: stores it, hands it on by value, lets a closure or thread
+    /// capture it.
+    Kept,
+}
+
+/// A value handed by value to a crate function: what happens to it is what that function does
+/// with the parameter.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Handed {
+    pub(crate) callees: Vec<FnId>,
+    /// The argument's position in the call.
+    pub(crate) arg: usize,
+    /// A path call (`Type::f(x, ..)`), whose first argument is `self` for a method.
+    pub(crate) path_call: bool,
+    /// The call's own value is stored, so a parameter it returns is kept.
+    pub(crate) result_stored: bool,
+    /// The call's own value is handed on in turn (`map.insert(k, Entry::new(arc.clone()))`):
+    /// a parameter it returns is kept if that call keeps it.
+    pub(crate) result_handed: Option<Box<Handed>>,
+}
+
+/// What phase two learns about a function's body.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct FnBodyFacts {
+    /// The body runs a `loop` or `while`: it may keep running (a worker's receive loop).
+    pub(crate) long_running: bool,
+    /// For each parameter (excluding `self`): whether the body only slices it or takes its
+    /// length, never using it whole.
+    pub(crate) only_sliced: Vec<bool>,
+    /// For each parameter (excluding `self`): what the body does with it.
+    pub(crate) params: Vec<ParamFate>,
+}
+
+/// Everything phase two produces for one file.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct BodyOutput {
+    /// The file walked.
+    pub(crate) file: usize,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) pending: Vec<Pending>,
+    pub(crate) regions: Vec<Region>,
+    pub(crate) calls: Vec<CallEdge>,
+    pub(crate) spawns: Vec<SpawnSite>,
+    pub(crate) lock_uses: Vec<LockUse>,
+    pub(crate) lock_decls: Vec<LockDecl>,
+    pub(crate) slot_decls: Vec<SlotDecl>,
+    pub(crate) slot_writes: Vec<SlotWrite>,
+    pub(crate) arc_fields: Vec<ArcField>,
+    pub(crate) arc_inits: Vec<ArcInit>,
+    pub(crate) arc_shares: HashSet<ArcShare>,
+    pub(crate) fn_facts: Vec<(FnId, FnBodyFacts)>,
+    /// Items, fields and statements, attributes included: a `contention:allow` comment on the
+    /// line above one covers all of it.
+    pub(crate) items: Vec<Span>,
+    /// Test code: `#[cfg(test)]` items and test functions (see `model::test_code`).
+    pub(crate) test_code: Vec<Span>,
+    /// Findings of the function being walked that stand unless it writes the same atomic again
+    /// or then waits on the local pointed to (see [`Sink::report_unless_overwritten`]): the
+    /// atomic, the local and the finding.
+    #[serde(skip)]
+    pub(super) until_overwritten: Vec<(String, String, Diagnostic)>,
+    /// Writes to atomics in the function being walked: the atomic and where.
+    #[serde(skip)]
+    pub(super) atomic_writes: Vec<(String, usize)>,
+    /// Counter findings of the function being walked that stand unless a `SeqCst` load of
+    /// another atomic follows them (see [`Sink::report_counter`]).
+    #[serde(skip)]
+    pub(super) counters: Vec<(String, Pending)>,
+    /// `SeqCst` loads in the function being walked: the atomic's name and where.
+    #[serde(skip)]
+    pub(super) seqcst_loads: Vec<(String, usize)>,
+    /// What blocks in the `let`-bound closure being walked, first found first.
+    #[serde(skip)]
+    pub(super) closure_blocking: Option<String>,
+    /// Atomics (by field, static or variable name) updated other than by counting: compared and
+    /// swapped, swapped, or used as bit flags.
+    pub(crate) state_words: Vec<String>,
+    /// Functions that block, with what blocks in them (`thread::sleep`).
+    pub(crate) blocking: Vec<(FnId, String)>,
+}
+
+impl BodyOutput {
+    /// The output for a file that does not parse whole: its finding and nothing else.
+    pub(crate) fn unparsed(file: usize, finding: Diagnostic) -> BodyOutput {
+        BodyOutput {
+            file,
+            diagnostics: vec![finding],
+            ..BodyOutput::default()
+        }
+    }
+
+    /// Makes room for `others` to be appended, each list in one allocation of the size it will
+    /// have rather than grown by doubling (the crate-wide lists are the analysis's peak).
+    pub(crate) fn reserve_for<'a>(&mut self, others: impl Iterator<Item = &'a BodyOutput> + Clone) {
+        macro_rules! reserve {
+            ($($list:ident),*) => {$(
+                self.$list.reserve(others.clone().map(|o| o.$list.len()).sum());
+            )*};
+        }
+        reserve!(
+            regions,
+            calls,
+            spawns,
+            pending,
+            diagnostics,
+            lock_uses,
+            lock_decls,
+            slot_decls,
+            slot_writes,
+            arc_fields,
+            arc_inits,
+            arc_shares,
+            state_words,
+            blocking,
+            fn_facts
+        );
+    }
+
+    /// Adds another file's output to this crate-wide one, renumbering its regions and spawn
+    /// sites after the ones already here.
+    pub(crate) fn append(&mut self, mut other: BodyOutput) {
+        let regions = self.regions.len();
+        let spawns = self.spawns.len();
+        let region = |r: &mut Option<RegionId>| *r = r.map(|r| r + regions);
+        let thread = |t: &mut Option<ThreadCx>| {
+            if let Some(ThreadCx::Spawned(site)) = t {
+                *site += spawns;
+            }
+        };
+        for r in &mut other.regions {
+            region(&mut r.parent);
+        }
+        for call in &mut other.calls {
+            region(&mut call.region);
+        }
+        for spawn in &mut other.spawns {
+            region(&mut spawn.region);
+        }
+        for pending in &mut other.pending {
+            if let Condition::Hot { region: r, .. } = &mut pending.condition {
+                region(r);
+            }
+        }
+        for use_ in &mut other.lock_uses {
+            region(&mut use_.region);
+            thread(&mut use_.thread);
+        }
+        for write in &mut other.slot_writes {
+            region(&mut write.region);
+            region(&mut write.index_region);
+            thread(&mut write.thread);
+        }
+        self.regions.append(&mut other.regions);
+        self.calls.append(&mut other.calls);
+        self.spawns.append(&mut other.spawns);
+        self.pending.append(&mut other.pending);
+        self.diagnostics.append(&mut other.diagnostics);
+        self.lock_uses.append(&mut other.lock_uses);
+        self.lock_decls.append(&mut other.lock_decls);
+        self.slot_decls.append(&mut other.slot_decls);
+        self.slot_writes.append(&mut other.slot_writes);
+        self.arc_fields.append(&mut other.arc_fields);
+        self.arc_inits.append(&mut other.arc_inits);
+        self.arc_shares.extend(other.arc_shares);
+        self.state_words.append(&mut other.state_words);
+        self.blocking.append(&mut other.blocking);
+        self.fn_facts.append(&mut other.fn_facts);
+    }
+}

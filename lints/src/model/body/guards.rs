@@ -1,0 +1,141 @@
+//! Lock guards: which calls take a lock, the guard each makes, and which values borrow a
+//! guard's data.
+
+use super::*;
+
+impl Walker<'_> {
+    /// If `expr` takes a lock (`m.lock()`, `.read()`, `.write()`, `try_*`, possibly followed by
+    /// `.unwrap()`, `.expect(..)`, `?` or `.await`), the lock call.
+    pub(super) fn lock_call<'e>(&self, expr: &'e Expr) -> Option<&'e syn::ExprMethodCall> {
+        match expr {
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                match name.as_str() {
+                    "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
+                    | "upgradable_read"
+                        if m.args.is_empty() =>
+                    {
+                        let recv = self.table.resolve(&self.type_of(&m.receiver));
+                        match recv.lock() {
+                            Some(_) => Some(m),
+                            // An unknown receiver of `.lock()` is a lock unless it is an I/O handle.
+                            None if name == "lock"
+                                && !recv.is_known()
+                                && !is_std_stream(&m.receiver) =>
+                            {
+                                Some(m)
+                            }
+                            None => None,
+                        }
+                    }
+                    "unwrap" | "expect" | "unwrap_or_else" => self.lock_call(&m.receiver),
+                    _ => None,
+                }
+            }
+            Expr::Try(t) => self.lock_call(&t.expr),
+            Expr::Await(a) => self.lock_call(&a.base),
+            Expr::Paren(p) => self.lock_call(&p.expr),
+            _ => None,
+        }
+    }
+
+    pub(super) fn new_guard(
+        &mut self,
+        call: &syn::ExprMethodCall,
+        bound: bool,
+        is_async: bool,
+    ) -> usize {
+        let lock_span = self.span(call.method.span());
+        let recv = self.table.resolve(&self.type_of(&call.receiver));
+        let inner = recv.lock().map(|(_, t)| t.clone()).unwrap_or_default();
+        let id = self.next_guard;
+        self.next_guard += 1;
+        self.clock += 1;
+        self.guards.push(Guard {
+            id,
+            lock_span,
+            section: matches!(&inner, Ty::Tuple(t) if t.is_empty()),
+            tried: call.method.to_string().starts_with("try_"),
+            asserted: self.asserted_lock == Some(lock_span),
+            condvar: false,
+            private: root_var(&call.receiver)
+                .and_then(|root| self.lookup(&root.to_string()))
+                .is_some_and(|local| local.private_lock),
+            inner,
+            is_async,
+            taken_at: self.clock,
+            statement: (!bound).then_some(self.statement),
+            scope: bound.then_some(self.scopes.len()),
+        });
+        id
+    }
+
+    /// The live guard whose data `expr` borrows, or that `expr` is.
+    pub(super) fn borrowed_guard(&self, expr: &Expr) -> Option<usize> {
+        let live = |id: usize| self.guards.iter().any(|g| g.id == id).then_some(id);
+        match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let local = self.lookup(&p.path.segments[0].ident.to_string())?;
+                local.guard.or(local.borrows).and_then(live)
+            }
+            Expr::MethodCall(m) => {
+                if let Some(call) = self.lock_call(expr) {
+                    let span = self.span(call.method.span());
+                    return self
+                        .guards
+                        .iter()
+                        .find(|g| g.lock_span == span)
+                        .map(|g| g.id);
+                }
+                if BORROWING_METHODS.contains(&m.method.to_string().as_str()) {
+                    self.borrowed_guard(&m.receiver)
+                } else {
+                    None
+                }
+            }
+            Expr::Field(f) => self.borrowed_guard(&f.base),
+            Expr::Index(i) => self.borrowed_guard(&i.expr),
+            Expr::Reference(r) => self.borrowed_guard(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.borrowed_guard(&u.expr),
+            Expr::Paren(p) => self.borrowed_guard(&p.expr),
+            Expr::Try(t) => self.borrowed_guard(&t.expr),
+            Expr::Await(a) => self.borrowed_guard(&a.base),
+            // `if let Some(v) = guarded.get(k) { v } else { .. }`: what the pattern borrowed.
+            Expr::If(i) => {
+                let Expr::Let(l) = &*i.cond else { return None };
+                match i.then_branch.stmts.last() {
+                    Some(syn::Stmt::Expr(Expr::Path(p), None))
+                        if p.path.get_ident().is_some_and(|name| binds(&l.pat, name)) =>
+                    {
+                        self.borrowed_guard(&l.expr)
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether binding `init` keeps a borrow of guarded data (a reference, not a copy).
+    pub(super) fn init_borrows(&self, init: &Expr) -> Option<usize> {
+        let id = self.borrowed_guard(init)?;
+        let borrows = match init {
+            Expr::Reference(_) => true,
+            Expr::MethodCall(m) => BORROWING_METHODS.contains(&m.method.to_string().as_str()),
+            Expr::Try(_) | Expr::Paren(_) | Expr::If(_) => true,
+            _ => false,
+        };
+        borrows.then_some(id)
+    }
+
+    /// Whether `expr` is `*<lock chain>`: a temporary guard dereferenced.
+    pub(super) fn is_lock_deref(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                self.lock_call(&u.expr).is_some()
+            }
+            Expr::Paren(p) => self.is_lock_deref(&p.expr),
+            _ => false,
+        }
+    }
+}

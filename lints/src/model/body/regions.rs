@@ -1,0 +1,131 @@
+//! Hot regions: loop bodies and closures run per item, and how many times a loop runs.
+
+use super::*;
+
+impl Walker<'_> {
+    /// Runs `f` in a hot region.
+    pub(super) fn with_region<R>(&mut self, count: LoopCount, f: impl FnOnce(&mut Self) -> R) -> R {
+        let id = self.out.regions.len();
+        self.out.regions.push(Region {
+            parent: self.region,
+            count,
+            callees: Vec::new(),
+        });
+        self.region_guards.push(self.loop_guard.take());
+        let outer = self.region.replace(id);
+        let result = f(self);
+        self.region = outer;
+        result
+    }
+
+    /// How many times a loop over `iter` runs: a few for `0..4`, `0..WORKERS` with a small
+    /// constant, `0..num_threads`, `(0..n_cpus).map(..)`; once per chunk for `data.chunks(n)`.
+    pub(super) fn loop_count(&self, iter: &Expr) -> LoopCount {
+        let few = |n: usize| {
+            if n as u128 <= MAX_FEW {
+                LoopCount::Few
+            } else {
+                LoopCount::Many
+            }
+        };
+        match iter {
+            Expr::Range(r) => {
+                let few = r.end.as_deref().is_some_and(|end| {
+                    names_thread_count(end)
+                        || self.small_count(end).is_some_and(|n| n <= MAX_FEW)
+                        || self.bounded_by_few_loop(end)
+                });
+                if few { LoopCount::Few } else { LoopCount::Many }
+            }
+            // A literal list, or a constant one: `for host in HOSTS`, `[a, b].iter()`.
+            Expr::Array(a) => few(a.elems.len()),
+            Expr::Call(c) if expanded_macro_name(c).is_some_and(|m| m == "vec") => {
+                match c.args.first() {
+                    Some(Expr::Repeat(r)) => self
+                        .small_count(&r.len)
+                        .map_or(LoopCount::Many, |n| few(n as usize)),
+                    _ => few(c.args.len()),
+                }
+            }
+            Expr::Path(p) => p
+                .path
+                .segments
+                .last()
+                .and_then(|s| self.table.literal_len(&s.ident.to_string()))
+                .map_or(LoopCount::Many, few),
+            Expr::Reference(r) => self.loop_count(&r.expr),
+            Expr::Paren(p) => self.loop_count(&p.expr),
+            Expr::MethodCall(m) => match m.method.to_string().as_str() {
+                "into_iter" | "map" | "enumerate" | "iter" | "copied" | "cloned" => {
+                    self.loop_count(&m.receiver)
+                }
+                "chunks" | "chunks_mut" | "chunks_exact" | "chunks_exact_mut" | "rchunks"
+                | "par_chunks" | "par_chunks_mut" => LoopCount::PerChunk,
+                _ => LoopCount::Many,
+            },
+            _ => LoopCount::Many,
+        }
+    }
+
+    /// Whether a loop bound is the variable of an enclosing loop that runs a few times
+    /// (`for i in 1..=3 { for _ in 1..=i { .. } }`).
+    pub(super) fn bounded_by_few_loop(&self, end: &Expr) -> bool {
+        let Expr::Path(p) = end else { return false };
+        let Some(local) = p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) else {
+            return false;
+        };
+        local
+            .region
+            .is_some_and(|r| self.out.regions[r].count == LoopCount::Few)
+    }
+
+    /// The value of a constant count: a literal, a crate constant, or one of them minus a
+    /// literal.
+    pub(super) fn small_count(&self, expr: &Expr) -> Option<u128> {
+        if let Some(n) = crate::model::items::int_literal(expr) {
+            return Some(n);
+        }
+        match expr {
+            Expr::Path(p) => {
+                let name = p.path.segments.last()?.ident.to_string();
+                match p.path.get_ident().and_then(|_| self.lookup(&name)) {
+                    Some(local) => local.count,
+                    None => self.table.int_const(&name),
+                }
+            }
+            Expr::Binary(b) if matches!(b.op, syn::BinOp::Sub(_)) => self.small_count(&b.left),
+            Expr::Paren(p) => self.small_count(&p.expr),
+            _ => None,
+        }
+    }
+
+    /// The count a `let` binds: what `small_count` reads, or the larger of two counts chosen
+    /// by an `if` (`if cfg!(miri) { 2 } else { 5 }`).
+    pub(super) fn spelled_count(&self, expr: &Expr) -> Option<u128> {
+        match strip_parens(expr) {
+            Expr::If(i) => {
+                let then = match i.then_branch.stmts.as_slice() {
+                    [syn::Stmt::Expr(e, None)] => self.spelled_count(e)?,
+                    _ => return None,
+                };
+                let other = match &i.else_branch {
+                    Some((_, e)) => match &**e {
+                        Expr::Block(b) => match b.block.stmts.as_slice() {
+                            [syn::Stmt::Expr(e, None)] => self.spelled_count(e)?,
+                            _ => return None,
+                        },
+                        _ => return None,
+                    },
+                    None => return None,
+                };
+                Some(then.max(other))
+            }
+            e => self.small_count(e),
+        }
+    }
+
+    /// The guard whose data region `r`'s loop walks.
+    pub(super) fn out_regions_guard(&self, r: RegionId) -> Option<usize> {
+        self.region_guards.get(r).copied().flatten()
+    }
+}

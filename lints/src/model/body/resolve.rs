@@ -1,0 +1,254 @@
+//! Calls resolved to crate functions (by name, arity and, where the receiver's type is
+//! known, its impl), where values come from, and the call edges of the crate's call graph.
+
+use super::*;
+
+impl Walker<'_> {
+    /// Crate functions a call may resolve to: by name and arity, and by the receiver's impl
+    /// when its type is known. An unresolved receiver resolves only to a unique crate method
+    /// whose name is not a common standard one.
+    pub(super) fn resolve_call(&self, expr: &Expr) -> Vec<FnId> {
+        match expr {
+            Expr::MethodCall(m) => self.resolve_method(&self.type_of(&m.receiver), m),
+            Expr::Call(c) => self.resolve_path_call(c),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn resolve_method(&self, recv: &Ty, m: &syn::ExprMethodCall) -> Vec<FnId> {
+        let name = m.method.to_string();
+        let recv = self.table.resolve(recv);
+        match recv.auto_deref().name() {
+            Some(t)
+                if self.table.type_def(t).is_some()
+                    || self
+                        .table
+                        .candidates(&name, m.args.len(), Some(t), true)
+                        .len()
+                        == 1 =>
+            {
+                self.table.candidates(&name, m.args.len(), Some(t), true)
+            }
+            Some(_) => Vec::new(),
+            None => {
+                if COMMON_STD_METHODS.contains(&name.as_str()) {
+                    return Vec::new();
+                }
+                let ids = self.table.candidates(&name, m.args.len(), None, true);
+                if ids.len() == 1 { ids } else { Vec::new() }
+            }
+        }
+    }
+
+    pub(super) fn resolve_path_call(&self, c: &syn::ExprCall) -> Vec<FnId> {
+        let Expr::Path(p) = &*c.func else {
+            return Vec::new();
+        };
+        if p.qself.is_some() {
+            return Vec::new();
+        }
+        let segments = &p.path.segments;
+        let Some(last) = segments.last() else {
+            return Vec::new();
+        };
+        let name = last.ident.to_string();
+        let arity = c.args.len();
+        if segments.len() >= 2 {
+            let owner = segments[segments.len() - 2].ident.to_string();
+            let owner = if owner == "Self" {
+                self.self_ty.clone().unwrap_or(owner)
+            } else {
+                owner
+            };
+            let ids: Vec<FnId> = self
+                .table
+                .candidates(&name, arity, Some(&owner), false)
+                .into_iter()
+                .filter(|&id| !self.table.fns[id].has_self)
+                .collect();
+            if !ids.is_empty() {
+                return ids;
+            }
+            // `Type::method(&x, ..)`: the receiver is an argument.
+            let with_self: Vec<FnId> = arity
+                .checked_sub(1)
+                .map(|a| self.table.candidates(&name, a, Some(&owner), true))
+                .unwrap_or_default();
+            if !with_self.is_empty() {
+                return with_self;
+            }
+            // A module path: `module::function(..)`.
+            let std_module = matches!(
+                owner.as_str(),
+                "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io"
+            );
+            if owner.chars().next().is_some_and(char::is_lowercase) && !std_module {
+                let ids = self.free_candidates(&name, arity);
+                let in_module: Vec<FnId> = match owner.as_str() {
+                    // `self::f` and `super::f` name a module relative to this one.
+                    "self" | "super" => ids,
+                    "crate" => ids
+                        .into_iter()
+                        .filter(|&id| self.table.module_of(id).is_none())
+                        .collect(),
+                    // `pool::run(..)` is a `run` of a module named `pool`, not any `run`.
+                    module => ids
+                        .into_iter()
+                        .filter(|&id| self.table.module_of(id) == Some(module))
+                        .collect(),
+                };
+                return few(in_module);
+            }
+            return Vec::new();
+        }
+        self.free_functions(&name, arity)
+    }
+
+    /// Free functions of this name and arity anywhere in the crate.
+    pub(super) fn free_candidates(&self, name: &str, arity: usize) -> Vec<FnId> {
+        self.table
+            .candidates(name, arity, None, false)
+            .into_iter()
+            .filter(|&id| self.table.fns[id].self_ty.is_none())
+            .collect()
+    }
+
+    pub(super) fn free_functions(&self, name: &str, arity: usize) -> Vec<FnId> {
+        few(self.free_candidates(name, arity))
+    }
+
+    /// The crate functions a later statement's call may resolve to, worked out without
+    /// remembering the types met on the way: the variables bound in between are not in scope
+    /// yet, so those types may be wrong where the call really is.
+    pub(super) fn resolve_ahead(&self, call: &Expr) -> Vec<FnId> {
+        self.looking_ahead.set(true);
+        let callees = self.resolve_call(call);
+        self.looking_ahead.set(false);
+        callees
+    }
+
+    /// Whether a callee is a closure or function value (`f(..)`, `(self.cb)(..)`) rather than a
+    /// named function.
+    pub(super) fn calls_callable(&self, callee: &Expr) -> bool {
+        let callee = strip_parens(callee);
+        let named_fn = matches!(callee, Expr::Path(p) if p.path.segments.len() > 1
+            || p.path.get_ident().is_some_and(|i| self.lookup(&i.to_string()).is_none()));
+        !named_fn && matches!(self.type_of(callee).auto_deref(), Ty::Callable)
+    }
+
+    /// Where a value comes from: the declaration of the lock (or `Arc` of it) it is.
+    pub(super) fn origin_of(&self, expr: &Expr) -> Option<DeclKey> {
+        match expr {
+            Expr::Path(p) if p.path.segments.len() == 1 => {
+                let name = p.path.segments[0].ident.to_string();
+                match self.lookup(&name) {
+                    Some(local) => local.origin.clone(),
+                    None => self.table.static_ty(&name).map(|_| DeclKey::Static(name)),
+                }
+            }
+            Expr::Path(p) => {
+                let name = p.path.segments.last()?.ident.to_string();
+                self.table.static_ty(&name).map(|_| DeclKey::Static(name))
+            }
+            Expr::Field(f) => {
+                let owner = self.table.resolve(&self.type_of(&f.base));
+                let owner_name = owner.auto_deref().name()?.to_owned();
+                match &f.member {
+                    syn::Member::Named(i) => Some(DeclKey::Field(owner_name, i.to_string())),
+                    syn::Member::Unnamed(_) => self.origin_of(&f.base),
+                }
+            }
+            Expr::Reference(r) => self.origin_of(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.origin_of(&u.expr),
+            Expr::Paren(p) => self.origin_of(&p.expr),
+            Expr::MethodCall(m)
+                if matches!(m.method.to_string().as_str(), "clone" | "as_ref" | "deref") =>
+            {
+                self.origin_of(&m.receiver)
+            }
+            Expr::Call(c) => match path_tail(&c.func) {
+                Some((Some(owner), f)) if (owner == "Arc" || owner == "Rc") && f == "clone" => {
+                    c.args.first().and_then(|a| self.origin_of(a))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The parameter (index, `self` not counted) a value is reached from.
+    pub(super) fn param_root(&self, expr: &Expr) -> Option<usize> {
+        let root = root_var(expr)?;
+        match self.lookup(&root.to_string()) {
+            Some(local) => local.param,
+            None => (root == "self").then_some(SELF_PARAM),
+        }
+    }
+
+    /// Where an argument's value comes from.
+    pub(super) fn arg_root(&self, expr: &Expr) -> ArgRoot {
+        // `Arc::clone(x)` is the same `Arc` as `x`.
+        let bare = strip_parens(expr);
+        if let (Expr::Call(c), true) = (bare, is_clone_call(bare)) {
+            return self.arg_root(&c.args[0]);
+        }
+        let Some(root) = root_var(expr) else {
+            return ArgRoot::Other;
+        };
+        match self.lookup(&root.to_string()) {
+            Some(l) if self.region.is_some() && l.region == self.region && l.made => ArgRoot::Made,
+            Some(l) if self.region.is_some() && l.region == self.region => ArgRoot::Varies,
+            Some(l) => l.param.map_or(ArgRoot::Other, ArgRoot::Param),
+            None if root == "self" => ArgRoot::Param(SELF_PARAM),
+            None => ArgRoot::Other,
+        }
+    }
+
+    pub(super) fn record_call(&mut self, expr: &Expr) {
+        let ids = self.resolve_call(expr);
+        if ids.is_empty() {
+            return;
+        }
+        let span = self.span(match expr {
+            Expr::MethodCall(m) => m.method.span(),
+            Expr::Call(c) => c.func.span(),
+            _ => expr.span(),
+        });
+        if let Some(region) = self.region {
+            self.out.regions[region].callees.push(ids.clone());
+        }
+        // Spawned work includes closures it hands to calls (`catch_unwind(|| ..)`).
+        if let Some(site) = self.spawn_stack.last().copied().or(self.deferred_spawn) {
+            self.out.spawns[site].callees.push(ids.clone());
+        }
+        let (path_call, args): (bool, Vec<&Expr>) = match expr {
+            Expr::Call(c) => (true, c.args.iter().collect()),
+            Expr::MethodCall(m) => (false, m.args.iter().collect()),
+            _ => (false, Vec::new()),
+        };
+        let args: Vec<ArgRoot> = args.into_iter().map(|a| self.arg_root(a)).collect();
+        let receiver = match expr {
+            Expr::MethodCall(m) => Some(self.arg_root(&m.receiver)),
+            _ => None,
+        };
+        for callee in ids {
+            self.out.calls.push(CallEdge {
+                caller: self.function,
+                region: self.region,
+                callee,
+                file: self.file,
+                span,
+                path_call,
+                spawned: !self.spawn_stack.is_empty(),
+                args: args.clone(),
+                receiver,
+            });
+        }
+    }
+}
+
+/// A call resolved by name alone is a guess among many same-named functions: keep it only when
+/// it names one or two.
+pub(super) fn few(ids: Vec<FnId>) -> Vec<FnId> {
+    if ids.len() <= 2 { ids } else { Vec::new() }
+}

@@ -1,0 +1,563 @@
+//! Searches of the statements after a `let` (or of a body) for what happens to a variable,
+//! by name: its first move, how often it is named, whether it is only locked, stored,
+//! sliced, or decides a branch.
+
+use super::*;
+
+/// Whether the variable `name` is used, in `rest`, in an index (`slots[name % 2]`) or in the
+/// condition of an `if`, `while` or `match`.
+pub(super) fn decides_or_indexes<'s>(
+    name: &str,
+    rest: impl IntoIterator<Item = &'s syn::Stmt>,
+) -> bool {
+    struct Find<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Find<'_> {
+        fn mentions(&self, expr: &Expr) -> bool {
+            struct Mention<'n>(&'n str, bool);
+            impl<'ast> Visit<'ast> for Mention<'_> {
+                fn visit_path(&mut self, p: &'ast syn::Path) {
+                    self.1 |= p.is_ident(self.0);
+                }
+            }
+            let mut mention = Mention(self.name, false);
+            mention.visit_expr(expr);
+            mention.1
+        }
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            let deciding = match expr {
+                Expr::Index(i) => Some(&*i.index),
+                Expr::If(i) => Some(&*i.cond),
+                Expr::While(w) => Some(&*w.cond),
+                Expr::Match(m) => Some(&*m.expr),
+                _ => None,
+            };
+            if deciding.is_some_and(|e| self.mentions(e)) {
+                self.found = true;
+                return;
+            }
+            visit::visit_expr(self, expr);
+        }
+    }
+    let mut find = Find { name, found: false };
+    for stmt in rest {
+        find.visit_stmt(stmt);
+    }
+    find.found
+}
+
+pub(super) fn is_drop_of(stmt: &syn::Stmt, name: &str) -> bool {
+    matches!(stmt, syn::Stmt::Expr(e, _) if drop_target(e).as_deref() == Some(name))
+}
+
+/// Whether a statement hands guard `name` to a `Condvar` wait.
+pub(super) fn passes_to_condvar(expr: &Expr, name: &str) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if passes_guard_to_condvar(m)
+                && m.args
+                    .first()
+                    .is_some_and(|a| is_name(strip_ref(a), self.0))
+            {
+                self.1 = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut find = Find(name, false);
+    find.visit_expr(expr);
+    find.1
+}
+
+/// Whether the body only slices parameter `name` or takes its length (and uses it at least
+/// once to slice), never using it whole.
+pub(super) fn only_sliced(name: &str, block: &syn::Block) -> bool {
+    struct Uses<'n> {
+        name: &'n str,
+        sliced: usize,
+        other: usize,
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Index(i)
+                    if is_name(&i.expr, self.name)
+                        && crate::rules::over_copy::is_partial_range(&i.index) =>
+                {
+                    self.sliced += 1;
+                    self.visit_expr(&i.index);
+                }
+                Expr::MethodCall(m)
+                    if is_name(&m.receiver, self.name)
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "len"
+                                | "is_empty"
+                                | "get"
+                                | "first"
+                                | "last"
+                                | "starts_with"
+                                | "ends_with"
+                        ) =>
+                {
+                    if m.method == "get" {
+                        self.sliced += 1;
+                    }
+                    for arg in &m.args {
+                        self.visit_expr(arg);
+                    }
+                }
+                Expr::Path(p) if p.path.is_ident(self.name) => self.other += 1,
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_local(&mut self, local: &'ast syn::Local) {
+            // A shadowing `let` makes later uses another variable: give up.
+            if let Pat::Ident(i) = &local.pat {
+                if i.ident == self.name {
+                    self.other += 1;
+                }
+            }
+            visit::visit_local(self, local);
+        }
+    }
+    let mut uses = Uses {
+        name,
+        sliced: 0,
+        other: 0,
+    };
+    uses.visit_block(block);
+    uses.sliced > 0 && uses.other == 0
+}
+
+/// Whether the value of `expr` is, or holds, the variable `name`: `name`, `Some(name)`,
+/// `Worker { ctx: name }`, `(name, 1)`, or a closure that captures it.
+pub(super) fn holds(expr: &Expr, name: &str) -> bool {
+    holds_moved(expr, name) || matches!(expr, Expr::Closure(c) if mentions(&c.body, name))
+}
+
+/// Whether `expr` moves the variable `name` into its value: `name`, `Some(name)`,
+/// `Worker { ctx: name }`, `(name, 1)` (not a closure capture).
+pub(super) fn holds_moved(expr: &Expr, name: &str) -> bool {
+    match expr {
+        Expr::Path(p) => p.path.is_ident(name),
+        Expr::Struct(s) => s.fields.iter().any(|f| holds_moved(&f.expr, name)),
+        Expr::Tuple(t) => t.elems.iter().any(|e| holds_moved(e, name)),
+        Expr::Array(a) => a.elems.iter().any(|e| holds_moved(e, name)),
+        Expr::Paren(p) => holds_moved(&p.expr, name),
+        Expr::Group(g) => holds_moved(&g.expr, name),
+        Expr::Call(c) => is_constructor(c) && c.args.iter().any(|a| holds_moved(a, name)),
+        _ => false,
+    }
+}
+
+/// How many times `name` occurs as a path in `stmts` (nested items aside).
+pub(super) fn mention_count<'s>(
+    name: &str,
+    stmts: impl IntoIterator<Item = &'s syn::Stmt>,
+) -> usize {
+    struct Count<'n>(&'n str, usize);
+    impl<'ast> Visit<'ast> for Count<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.is_ident(self.0) {
+                self.1 += 1;
+            }
+            visit::visit_path(self, p);
+        }
+        fn visit_field_value(&mut self, f: &'ast syn::FieldValue) {
+            // `S { name }` names it once, though syn holds it as `name: name`.
+            if f.colon_token.is_none() {
+                if let syn::Member::Named(m) = &f.member {
+                    if m == self.0 {
+                        self.1 += 1;
+                        return;
+                    }
+                }
+            }
+            visit::visit_field_value(self, f);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut count = Count(name, 0);
+    for stmt in stmts {
+        count.visit_stmt(stmt);
+    }
+    count.1
+}
+
+/// The statements of a long block that name each variable, as a path of one name or a binding
+/// (which is how every search of the statements after a `let` sees a variable): the searches
+/// then visit only those, not every later statement, which made a generated function of
+/// 20,000 statements take minutes.
+pub(super) struct NamedIn(HashMap<String, Vec<usize>>);
+
+impl NamedIn {
+    /// Blocks longer than this are indexed; a shorter one is searched whole.
+    pub(super) const MIN_STATEMENTS: usize = 16;
+
+    pub(super) fn index(stmts: &[syn::Stmt]) -> NamedIn {
+        struct Names<'m> {
+            at: usize,
+            names: &'m mut HashMap<String, Vec<usize>>,
+        }
+        impl Names<'_> {
+            fn note(&mut self, ident: &syn::Ident) {
+                let at = self.names.entry(ident.to_string()).or_default();
+                if at.last() != Some(&self.at) {
+                    at.push(self.at);
+                }
+            }
+        }
+        impl<'ast> Visit<'ast> for Names<'_> {
+            fn visit_path(&mut self, p: &'ast syn::Path) {
+                if let Some(ident) = p.get_ident() {
+                    self.note(ident);
+                }
+                visit::visit_path(self, p);
+            }
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                self.note(&p.ident);
+                visit::visit_pat_ident(self, p);
+            }
+        }
+        let mut names = HashMap::default();
+        for (at, stmt) in stmts.iter().enumerate() {
+            Names {
+                at,
+                names: &mut names,
+            }
+            .visit_stmt(stmt);
+        }
+        NamedIn(names)
+    }
+}
+
+/// The statements after a `let`, in its block.
+#[derive(Clone, Copy)]
+pub(crate) struct Later<'s> {
+    pub(super) stmts: &'s [syn::Stmt],
+    /// The `let`'s place in `stmts`.
+    pub(super) at: usize,
+    pub(super) names: Option<&'s NamedIn>,
+}
+
+impl<'s> Later<'s> {
+    /// All the statements after the `let`.
+    pub(crate) fn all(self) -> &'s [syn::Stmt] {
+        &self.stmts[self.at + 1..]
+    }
+
+    /// The later statements that may name the variable `name`, as a path or a binding, in
+    /// order; the others cannot change what a search for the variable finds. All of them in
+    /// a short block.
+    pub(crate) fn naming(self, name: &str) -> impl Iterator<Item = &'s syn::Stmt> + 's {
+        let after = self.at + 1;
+        let (indexed, whole): (&[usize], &[syn::Stmt]) = match self.names {
+            Some(names) => {
+                let at = names.0.get(name).map_or(&[][..], Vec::as_slice);
+                (&at[at.partition_point(|&i| i < after)..], &[])
+            }
+            None => (&[], &self.stmts[after..]),
+        };
+        let stmts = self.stmts;
+        indexed.iter().map(move |&i| &stmts[i]).chain(whole)
+    }
+}
+
+/// The first thing a later statement does with a variable that moves it.
+pub(super) enum Move<'e> {
+    /// Stored, captured by a closure that runs later or on a spawned thread, or given by value
+    /// to a call we cannot see into.
+    Kept,
+    /// Given by value as argument `usize` of this call, whose callee may be the crate's.
+    Handed(&'e Expr, usize),
+}
+
+/// Where the variable `name` goes in `stmts` (see [`Move`]); `None` when nothing moves it.
+pub(super) fn first_move<'e>(
+    name: &str,
+    stmts: impl IntoIterator<Item = &'e syn::Stmt>,
+) -> Option<Move<'e>> {
+    struct Find<'n, 'e> {
+        name: &'n str,
+        found: Option<Move<'e>>,
+    }
+    impl<'e> Visit<'e> for Find<'_, 'e> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if self.found.is_some() {
+                return;
+            }
+            let args = match expr {
+                Expr::MethodCall(m) => Some(&m.args),
+                Expr::Call(c) => Some(&c.args),
+                _ => None,
+            };
+            if let Some(args) = args {
+                if captured(expr, args, self.name) {
+                    self.found = Some(Move::Kept);
+                    return;
+                }
+                if keeps_arguments(expr) {
+                    if let Some(i) = args.iter().position(|a| holds_moved(a, self.name)) {
+                        // Wrapped in a constructor first, it is kept by what it is wrapped in.
+                        let direct =
+                            matches!(&args[i], Expr::Path(p) if p.path.is_ident(self.name));
+                        self.found = Some(if direct {
+                            Move::Handed(expr, i)
+                        } else {
+                            Move::Kept
+                        });
+                        return;
+                    }
+                }
+            }
+            if let Expr::Assign(a) = expr {
+                if holds(&a.right, self.name) {
+                    self.found = Some(Move::Kept);
+                    return;
+                }
+            }
+            visit::visit_expr(self, expr);
+        }
+        fn visit_item(&mut self, _: &'e syn::Item) {}
+    }
+    let mut find = Find { name, found: None };
+    for stmt in stmts {
+        find.visit_stmt(stmt);
+    }
+    find.found
+}
+
+/// Whether a call's closure that runs later, or its spawned thread's or task's work, captures
+/// the variable `name`.
+pub(super) fn captured(call: &Expr, args: &Punctuated<Expr, Token![,]>, name: &str) -> bool {
+    let spawn = spawn_of(call);
+    let future = spawned_future(spawn, args);
+    args.iter().any(|a| match a {
+        Expr::Closure(c) => (runs_later(call, c) || spawned(spawn, c)) && mentions(&c.body, name),
+        Expr::Async(block) => {
+            future.is_some_and(|f| std::ptr::eq(f, a)) && block_mentions(&block.block, name)
+        }
+        _ => false,
+    })
+}
+
+/// What a function does with its parameter `name`: keeps it (see [`is_stored_later`]), returns
+/// it in its result, or only reads it.
+pub(super) fn param_fate(name: &str, block: &syn::Block) -> ParamFate {
+    if is_stored_later(name, &block.stmts) {
+        return ParamFate::Kept;
+    }
+    struct Returns<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Returns<'_> {
+        fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
+            self.1 |= r.expr.as_deref().is_some_and(|e| holds_moved(e, self.0));
+            visit::visit_expr_return(self, r);
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut returns = Returns(name, false);
+    returns.visit_block(block);
+    let tail = match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, name),
+        _ => false,
+    };
+    if returns.1 || tail {
+        ParamFate::Returned
+    } else {
+        ParamFate::Dropped
+    }
+}
+
+/// Whether a block's value, through `if`/`match`/block tails, holds `name`.
+pub(super) fn tails_hold(expr: &Expr, name: &str) -> bool {
+    let block_tail = |block: &syn::Block| match block.stmts.last() {
+        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, name),
+        _ => false,
+    };
+    match expr {
+        Expr::Block(b) => block_tail(&b.block),
+        Expr::If(i) => {
+            block_tail(&i.then_branch)
+                || i.else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| tails_hold(e, name))
+        }
+        Expr::Match(m) => m.arms.iter().any(|arm| tails_hold(&arm.body, name)),
+        other => holds_moved(other, name),
+    }
+}
+
+/// Whether every use of the variable `name` in `stmts` takes its lock (`name.lock()`,
+/// `name.write()`, ..): it is never cloned, lent, moved or captured, so no other thread can
+/// reach it.
+pub(super) fn only_locked(name: &str, stmts: &[syn::Stmt]) -> bool {
+    struct Uses<'n> {
+        name: &'n str,
+        other: bool,
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::MethodCall(m)
+                    if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident(self.name))
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
+                        ) =>
+                {
+                    m.args.iter().for_each(|a| self.visit_expr(a));
+                }
+                Expr::Path(p) if p.path.is_ident(self.name) => self.other = true,
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut uses = Uses { name, other: false };
+    for stmt in stmts {
+        uses.visit_stmt(stmt);
+        // `let name = name.lock().unwrap();`: past it, `name` is another variable.
+        if matches!(stmt, syn::Stmt::Local(l) if single_binding(&l.pat).as_deref() == Some(name)) {
+            break;
+        }
+    }
+    !uses.other
+}
+
+/// Whether `name` occurs in `block` as a path.
+pub(super) fn block_mentions(block: &syn::Block, name: &str) -> bool {
+    block.stmts.iter().any(|stmt| match stmt {
+        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| mentions(&i.expr, name)),
+        syn::Stmt::Expr(e, _) => mentions(e, name),
+        _ => false,
+    })
+}
+
+/// Whether `name` occurs in `expr` as a path.
+pub(super) fn mentions(expr: &Expr, name: &str) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.is_ident(self.0) {
+                self.1 = true;
+            }
+            visit::visit_path(self, p);
+        }
+    }
+    let mut find = Find(name, false);
+    find.visit_expr(expr);
+    find.1
+}
+
+/// Whether the variable `name` is stored beyond its statement by one of `stmts`: pushed,
+/// inserted, sent, assigned to a field or an outer variable, turned into a raw pointer, or
+/// captured by a closure that is.
+pub(super) fn is_stored_later(name: &str, stmts: &[syn::Stmt]) -> bool {
+    struct Find<'n> {
+        name: &'n str,
+        found: bool,
+    }
+    impl Find<'_> {
+        /// What a call does with the variable: keeps it if it is given it by value, or if a
+        /// closure that runs later, or on a spawned thread or task, captures it.
+        fn call(&mut self, call: &Expr, args: &Punctuated<Expr, Token![,]>) {
+            self.found |= captured(call, args, self.name)
+                || (keeps_arguments(call) && args.iter().any(|a| holds_moved(a, self.name)));
+        }
+    }
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::MethodCall(m) => self.call(expr, &m.args),
+                Expr::Call(c) => self.call(expr, &c.args),
+                _ => {}
+            }
+            visit::visit_expr(self, expr);
+        }
+        fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+            if holds(&a.right, self.name) {
+                self.found = true;
+            }
+            visit::visit_expr_assign(self, a);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find { name, found: false };
+    for stmt in stmts {
+        find.visit_stmt(stmt);
+    }
+    find.found
+}
+
+/// If `expr` only reads or updates the guarded scalar (`*g += 1`, `*g = x`, `*g`), with no
+/// calls besides pure arithmetic, the operation.
+pub(crate) fn simple_op(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> Option<ScalarOp> {
+    fn call_free(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> (bool, bool) {
+        struct Calls<'g> {
+            calls: bool,
+            guard: bool,
+            is_guard: &'g dyn Fn(&Expr) -> bool,
+        }
+        impl<'ast> Visit<'ast> for Calls<'_> {
+            fn visit_expr(&mut self, e: &'ast Expr) {
+                if (self.is_guard)(e) {
+                    self.guard = true;
+                } else {
+                    visit::visit_expr(self, e);
+                }
+            }
+            fn visit_expr_call(&mut self, _: &'ast syn::ExprCall) {
+                self.calls = true;
+            }
+            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+                if !PURE_SCALAR_METHODS.contains(&m.method.to_string().as_str()) {
+                    self.calls = true;
+                }
+                visit::visit_expr_method_call(self, m);
+            }
+            fn visit_expr_macro(&mut self, _: &'ast syn::ExprMacro) {
+                self.calls = true;
+            }
+            fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {
+                self.calls = true;
+            }
+            fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+                self.calls = true;
+            }
+            fn visit_block(&mut self, _: &'ast syn::Block) {
+                self.calls = true;
+            }
+        }
+        let mut calls = Calls {
+            calls: false,
+            guard: false,
+            is_guard,
+        };
+        calls.visit_expr(expr);
+        (!calls.calls, calls.guard)
+    }
+    let free = |e: &Expr| call_free(e, is_guard).0;
+    match expr {
+        Expr::Assign(a) if is_guard(&a.left) && free(&a.right) => Some(ScalarOp::Store),
+        Expr::Binary(b) if is_guard(&b.left) && free(&b.right) => match b.op {
+            syn::BinOp::AddAssign(_) => Some(ScalarOp::Add),
+            syn::BinOp::SubAssign(_) => Some(ScalarOp::Sub),
+            syn::BinOp::BitOrAssign(_)
+            | syn::BinOp::BitAndAssign(_)
+            | syn::BinOp::BitXorAssign(_) => Some(ScalarOp::Other),
+            _ => call_free(expr, is_guard).0.then_some(ScalarOp::Load),
+        },
+        Expr::Return(r) => r.expr.as_deref().and_then(|e| simple_op(e, is_guard)),
+        e => match call_free(e, is_guard) {
+            (true, true) => Some(ScalarOp::Load),
+            _ => None,
+        },
+    }
+}

@@ -1,0 +1,443 @@
+//! Statements and function bodies: `let` bindings (what is bound, and where the value goes
+//! next), patterns, parameters, and the per-function facts of a body.
+
+use super::*;
+
+impl Walker<'_> {
+    pub(super) fn visit_local_stmt(&mut self, local: &syn::Local, later: Later<'_>) {
+        let rest = later.all();
+        self.lint_let(local, later);
+        if let Pat::Type(t) = &local.pat {
+            self.lint_decl(rules::DeclKind::Let, &t.ty);
+        }
+        let Some(init) = &local.init else {
+            if let Pat::Type(t) = &local.pat {
+                let ty = self.ty(&t.ty);
+                self.bind_pat(&local.pat, ty, None, None);
+            } else {
+                self.bind_pat(&local.pat, Ty::Unknown, None, None);
+            }
+            return;
+        };
+        let guard_call = self.lock_call(&init.expr);
+        self.note_state_word_binding(local, &init.expr, later);
+        let bound_ident = match &local.pat {
+            Pat::Ident(i) => Some(i.ident.to_string()),
+            Pat::Type(t) => match &*t.pat {
+                Pat::Ident(i) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            _ => None,
+        };
+        // Where the bound value goes next: kept, handed to a crate function, or nowhere.
+        let moved = bound_ident
+            .as_deref()
+            .and_then(|n| first_move(n, later.naming(n)));
+        let (stored, handed) = match moved {
+            None => (false, None),
+            Some(Move::Kept) => (true, None),
+            Some(Move::Handed(call, arg)) => {
+                let callees = self.resolve_ahead(call);
+                if callees.is_empty() {
+                    (true, None)
+                } else {
+                    let handed = Handed {
+                        callees,
+                        arg,
+                        path_call: matches!(call, Expr::Call(_)),
+                        result_stored: false,
+                        result_handed: None,
+                    };
+                    (false, Some(handed))
+                }
+            }
+        };
+        // `let (a, b) = (x.clone(), y.clone());`: each part goes where its name goes.
+        let parts_kept: Option<Vec<bool>> = match (&local.pat, strip_parens(&init.expr)) {
+            (Pat::Tuple(names), Expr::Tuple(parts)) if names.elems.len() == parts.elems.len() => {
+                names
+                    .elems
+                    .iter()
+                    .map(|pat| {
+                        let name = single_binding(pat)?;
+                        Some(matches!(
+                            first_move(&name, later.naming(&name)),
+                            Some(Move::Kept)
+                        ))
+                    })
+                    .collect()
+            }
+            _ => None,
+        };
+        let mut blocks = None;
+        self.with_statement_of(&init.expr, |w| {
+            if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
+                w.binding_lock = Some(w.span(call.method.span()));
+                if let Expr::MethodCall(m) = strip_parens(&init.expr) {
+                    if asserts_try(m, call) {
+                        w.asserted_lock = w.binding_lock;
+                    }
+                }
+            }
+            w.discarding = matches!(local.pat, Pat::Wild(_));
+            w.handed = handed;
+            // A closure called by name runs in its caller: what blocks in it blocks there.
+            let let_closure = bound_ident.is_some()
+                && matches!(strip_parens(&init.expr), Expr::Closure(c) if c.asyncness.is_none());
+            if let_closure {
+                let outer = w.let_closure.replace(w.deferred_depth + 1);
+                let outer_blocks = w.out.closure_blocking.take();
+                w.visit_stored(&init.expr, stored);
+                blocks = std::mem::replace(&mut w.out.closure_blocking, outer_blocks);
+                w.let_closure = outer;
+            } else if let (Some(kept), Expr::Tuple(parts)) = (&parts_kept, strip_parens(&init.expr))
+            {
+                for (part, &kept) in parts.elems.iter().zip(kept) {
+                    w.visit_stored(part, kept);
+                }
+            } else {
+                w.visit_stored(&init.expr, stored);
+            }
+            w.binding_lock = None;
+            if let Some((_, diverge)) = &init.diverge {
+                w.visit_expr(diverge);
+            }
+        });
+        // The declaration: a lock or atomic slots declared by this `let`.
+        let mut origin = self
+            .declare_local_lock(local, &init.expr)
+            .or_else(|| self.origin_of(&init.expr));
+        if let Pat::Type(t) = &local.pat {
+            let key = self.local_key(local);
+            let before = self.out.slot_decls.len();
+            self.declare_slots(key.clone(), &t.ty);
+            if self.out.slot_decls.len() > before {
+                origin = Some(key);
+            }
+        }
+        let ty = match &local.pat {
+            Pat::Type(t) => self.ty(&t.ty),
+            _ => self.type_of(&init.expr),
+        };
+        match (guard_call, bound_ident) {
+            (Some(call), Some(name)) => {
+                let id = self.new_guard(call, true, awaits_lock(&init.expr));
+                if name.starts_with('_') {
+                    if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+                        guard.section = true;
+                    }
+                }
+                let shape = self.bound_guard_shape(&name, rest);
+                let ops = self.bound_guard_ops(&name, later.naming(&name));
+                self.record_lock_use(call, shape, ops);
+                if later.naming(&name).any(|stmt| match stmt {
+                    syn::Stmt::Expr(e, _) => passes_to_condvar(e, &name),
+                    syn::Stmt::Local(l) => l
+                        .init
+                        .as_ref()
+                        .is_some_and(|i| passes_to_condvar(&i.expr, &name)),
+                    _ => false,
+                }) {
+                    if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+                        guard.condvar = true;
+                    }
+                }
+                self.bind(
+                    name,
+                    Local {
+                        ty,
+                        origin,
+                        guard: Some(id),
+                        ..Local::default()
+                    },
+                );
+            }
+            _ => {
+                // A lock by its declared type when there is one: `let e: Epochs =
+                // Default::default();`.
+                let is_lock = self.table.resolve(&ty).lock().is_some();
+                let borrows = self.init_borrows(&init.expr);
+                self.bind_pat(&local.pat, ty, origin, borrows);
+                let fresh_arc = matches!(&*init.expr, Expr::Call(c)
+                    if path_tail(&c.func).is_some_and(|(o, f)| o.as_deref() == Some("Arc") && f == "new"));
+                let declared_ptr =
+                    matches!(&local.pat, Pat::Type(t) if matches!(&*t.ty, syn::Type::Ptr(_)));
+                let made = matches!(
+                    strip_parens(&init.expr),
+                    Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_)
+                );
+                if let Some(name) = single_binding(&local.pat) {
+                    let private_lock = is_lock && only_locked(&name, rest);
+                    // `let _m = guard;`: the guard moves on, to a name that says it is only held.
+                    let moved_guard = match strip_parens(&init.expr) {
+                        Expr::Path(p) => p
+                            .path
+                            .get_ident()
+                            .and_then(|i| self.lookup(&i.to_string()))
+                            .and_then(|l| l.guard),
+                        _ => None,
+                    };
+                    if let (Some(id), true) = (moved_guard, name.starts_with('_')) {
+                        if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+                            guard.section = true;
+                        }
+                    }
+                    let count = match &local.pat {
+                        Pat::Ident(i) if i.mutability.is_none() => self.spelled_count(&init.expr),
+                        _ => None,
+                    };
+                    if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                        l.made = made;
+                        l.private_lock = private_lock;
+                        l.guard = l.guard.or(moved_guard);
+                        l.count = count;
+                        l.blocks = blocks;
+                    }
+                    if let Some(pointee) = self.local_pointee(&init.expr, declared_ptr) {
+                        if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                            l.points_to_local = Some(pointee);
+                        }
+                    }
+                }
+                if let (true, Pat::Ident(i)) = (fresh_arc, &local.pat) {
+                    let name = i.ident.to_string();
+                    let sole_use = mention_count(&name, later.naming(&name)) == 1;
+                    if let Some(local) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                        local.fresh_arc = true;
+                        local.sole_use = sole_use;
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
+        // Made at the block's first `let`: only a `let` searches the statements after it.
+        let mut names = None;
+        for (i, stmt) in stmts.iter().enumerate() {
+            self.cover(stmt);
+            match stmt {
+                syn::Stmt::Local(local) => {
+                    if names.is_none() && stmts.len() > NamedIn::MIN_STATEMENTS {
+                        names = Some(NamedIn::index(stmts));
+                    }
+                    let later = Later {
+                        stmts,
+                        at: i,
+                        names: names.as_ref(),
+                    };
+                    self.visit_local_stmt(local, later);
+                }
+                syn::Stmt::Expr(expr, semi) => {
+                    if let Some(name) = drop_target(expr) {
+                        let depth_guard = self.lookup(&name).and_then(|l| l.guard);
+                        if let Some(id) = depth_guard {
+                            self.guards.retain(|g| g.id != id);
+                        }
+                    }
+                    self.with_statement_of(expr, |w| {
+                        w.discarding = semi.is_some();
+                        w.visit_expr(expr)
+                    });
+                }
+                syn::Stmt::Item(item) => self.visit_item(item),
+                syn::Stmt::Macro(m) => self.visit_stmt_macro(m),
+            }
+        }
+    }
+
+    /// Visits a function body with its parameters bound.
+    pub(super) fn visit_fn(&mut self, sig: &syn::Signature, block: &syn::Block) {
+        let id = self
+            .table
+            .fn_at(self.file, self.span(sig.ident.span()).start);
+        self.note_accessor_loads(sig, block);
+        self.with_function(id, |w| {
+            w.fn_facts = Some(FnBodyFacts::default());
+            w.callable_generics = callable_generics(&sig.generics);
+            w.setup = sets_up(sig, w.self_ty.as_deref());
+            let mut params = Vec::new();
+            for input in &sig.inputs {
+                if let syn::FnArg::Typed(t) = input {
+                    let ty = w.ty(&t.ty);
+                    w.bind_pat(&t.pat, ty.clone(), None, None);
+                    if let Pat::Ident(i) = &*t.pat {
+                        let name = i.ident.to_string();
+                        if let Some(local) = w.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                            local.param = Some(params.len());
+                        }
+                    }
+                    params.push((t, ty));
+                }
+            }
+            w.visit_block(block);
+            let mut facts = w.fn_facts.take().unwrap_or_default();
+            facts.long_running = runs_open_ended(block);
+            facts.only_sliced = params
+                .iter()
+                .map(|(t, ty)| match &*t.pat {
+                    Pat::Ident(i) if ty.is_std_deep() || ty.is_named("Vec") => {
+                        only_sliced(&i.ident.to_string(), block)
+                    }
+                    _ => false,
+                })
+                .collect();
+            // An `async fn` moves its parameters into the future it returns.
+            let least = if sig.asyncness.is_some() {
+                ParamFate::Returned
+            } else {
+                ParamFate::Dropped
+            };
+            facts.params = params
+                .iter()
+                .map(|(t, _)| match &*t.pat {
+                    Pat::Ident(i) => param_fate(&i.ident.to_string(), block).max(least),
+                    // A destructured parameter: its parts may go anywhere.
+                    _ => ParamFate::Kept,
+                })
+                .collect();
+            if let Some(id) = id {
+                w.out.fn_facts.push((id, facts));
+            }
+        });
+    }
+
+    /// Binds the names of a pattern matched against a value of type `ty`.
+    pub(super) fn bind_pat(
+        &mut self,
+        pat: &Pat,
+        ty: Ty,
+        origin: Option<DeclKey>,
+        borrows: Option<usize>,
+    ) {
+        match pat {
+            Pat::Ident(i) => {
+                if let Some((_, sub)) = &i.subpat {
+                    self.bind_pat(sub, ty.clone(), origin.clone(), borrows);
+                }
+                self.bind(
+                    i.ident.to_string(),
+                    Local {
+                        ty,
+                        origin,
+                        borrows,
+                        ..Local::default()
+                    },
+                );
+            }
+            Pat::Type(t) => {
+                let declared = self.ty(&t.ty);
+                self.bind_pat(&t.pat, declared, origin, borrows);
+            }
+            Pat::Reference(r) => self.bind_pat(&r.pat, ty.deref(), origin, borrows),
+            Pat::Tuple(t) => {
+                let inner = ty.peel_refs().clone();
+                let by_ref = matches!(ty, Ty::Ref(_));
+                for (i, p) in t.elems.iter().enumerate() {
+                    let item = match &inner {
+                        Ty::Tuple(items) => items.get(i).cloned().unwrap_or_default(),
+                        _ => Ty::Unknown,
+                    };
+                    let item = if by_ref && item.is_known() {
+                        Ty::Ref(Box::new(item))
+                    } else {
+                        item
+                    };
+                    self.bind_pat(p, item, origin.clone(), borrows);
+                }
+            }
+            Pat::TupleStruct(ts) => {
+                let variant = ts
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                let inner = match (variant.as_str(), ty.peel_refs()) {
+                    ("Some" | "Ok", Ty::Named(_, args)) => {
+                        args.first().cloned().unwrap_or_default()
+                    }
+                    _ => Ty::Unknown,
+                };
+                for p in &ts.elems {
+                    self.bind_pat(p, inner.clone(), origin.clone(), borrows);
+                }
+            }
+            Pat::Struct(s) => {
+                self.record_pattern_fields(s);
+                for field in &s.fields {
+                    let member = match &field.member {
+                        syn::Member::Named(i) => i.to_string(),
+                        syn::Member::Unnamed(i) => i.index.to_string(),
+                    };
+                    let field_ty = self.table.field(&self.renames.path(&s.path), &member);
+                    self.bind_pat(&field.pat, field_ty, origin.clone(), borrows);
+                }
+            }
+            Pat::Or(o) => {
+                for case in &o.cases {
+                    self.bind_pat(case, ty.clone(), origin.clone(), borrows);
+                }
+            }
+            Pat::Slice(s) => {
+                for p in &s.elems {
+                    self.bind_pat(p, ty.element(), origin.clone(), borrows);
+                }
+            }
+            Pat::Paren(p) => self.bind_pat(&p.pat, ty, origin, borrows),
+            _ => {}
+        }
+    }
+
+    /// Binds a closure's parameters: annotated types, or the item type of the iterator it is
+    /// handed to.
+    pub(super) fn bind_closure_params(
+        &mut self,
+        closure: &syn::ExprClosure,
+        item: Ty,
+        borrows: Option<usize>,
+    ) {
+        self.note_predicate_loads(closure);
+        for (i, input) in closure.inputs.iter().enumerate() {
+            let ty = if i == 0 { item.clone() } else { Ty::Unknown };
+            self.bind_pat(input, ty, None, borrows);
+        }
+    }
+
+    pub(super) fn lint_expr(&mut self, expr: &Expr) {
+        let mut out = std::mem::take(&mut self.out);
+        {
+            let cx = Cx { walker: self };
+            let mut sink = Sink { out: &mut out };
+            for check in rules::EXPR_LINTS {
+                check(&cx, expr, &mut sink);
+            }
+        }
+        self.out = out;
+    }
+
+    pub(super) fn lint_let(&mut self, local: &syn::Local, later: Later<'_>) {
+        let mut out = std::mem::take(&mut self.out);
+        {
+            let cx = Cx { walker: self };
+            let mut sink = Sink { out: &mut out };
+            for check in rules::LET_LINTS {
+                check(&cx, local, later, &mut sink);
+            }
+        }
+        self.out = out;
+    }
+
+    pub(super) fn lint_decl(&mut self, kind: rules::DeclKind, ty: &syn::Type) {
+        let mut out = std::mem::take(&mut self.out);
+        {
+            let cx = Cx { walker: self };
+            let mut sink = Sink { out: &mut out };
+            let decl = rules::Decl { kind, ty };
+            for check in rules::DECL_LINTS {
+                check(&cx, &decl, &mut sink);
+            }
+        }
+        self.out = out;
+    }
+}
