@@ -31,7 +31,7 @@ pub(crate) struct Graph<'a> {
     out: &'a BodyOutput,
     facts: HashMap<FnId, &'a FnBodyFacts>,
     /// Functions that block, with how (see [`blocking_functions`]).
-    blocking: HashMap<FnId, String>,
+    pub(crate) blocking: HashMap<FnId, String>,
     /// Functions that start long-running workers or tasks.
     starts_workers: Vec<bool>,
     /// Regions that start them directly.
@@ -437,7 +437,6 @@ impl<'a> HotCode<'a> {
     /// Reports the pending findings whose condition holds, adding the call chain where a
     /// function is hot only through its callers.
     pub(crate) fn settle(&self, out: &BodyOutput) -> Vec<Diagnostic> {
-        let blocking = &self.graph.blocking;
         let mut settled = Vec::new();
         for pending in &out.pending {
             match &pending.condition {
@@ -462,37 +461,6 @@ impl<'a> HotCode<'a> {
                         *param,
                         pending.diagnostic.clone(),
                     ));
-                }
-                Condition::CallsBlocking { callees } => {
-                    let how: Option<Vec<&String>> =
-                        callees.iter().map(|id| blocking.get(id)).collect();
-                    if let Some(how) = how.filter(|h| !h.is_empty()) {
-                        let names: Vec<String> = callees
-                            .iter()
-                            .map(|&id| format!("`{}`", self.table.fns[id].name))
-                            .collect();
-                        settled.push(pending.diagnostic.clone().with_note(format!(
-                            "{} {}",
-                            names.join(" / "),
-                            how[0]
-                        )));
-                    }
-                }
-                Condition::Counter { atomic } => {
-                    if !out.state_words.contains(atomic) {
-                        settled.push(pending.diagnostic.clone());
-                    }
-                }
-                Condition::OnlySliced { callees, param } => {
-                    let all = callees.iter().all(|id| {
-                        self.graph
-                            .facts
-                            .get(id)
-                            .is_some_and(|f| f.only_sliced.get(*param).copied().unwrap_or(false))
-                    });
-                    if all {
-                        settled.push(pending.diagnostic.clone());
-                    }
                 }
             }
         }

@@ -23,8 +23,9 @@ use crate::cache::CacheStore;
 use crate::diagnostic::Diagnostic;
 use crate::{CrateInfo, SourceFile};
 
-/// Bumped whenever what an entry holds changes meaning, so that no build reads another's.
-const LAYOUT: u32 = 4;
+/// A fingerprint of the analysis's source (see the build script): what an entry holds, and
+/// what it means, can change with any of it, so no build reads another's entries.
+const LAYOUT: &str = env!("CONTENTION_ANALYSIS_FINGERPRINT");
 
 /// A cache entry as stored: the parts stay encoded until they are needed.
 #[derive(serde::Serialize, serde::Deserialize)]

@@ -144,10 +144,12 @@ pub(crate) fn analyse(
     );
     let mut items = vec![Vec::new(); discovered.files.len()];
     let mut test_code = vec![Vec::new(); discovered.files.len()];
+    let mut model_checked = vec![Vec::new(); discovered.files.len()];
     let outputs = outputs.into_iter().map(|(output, _)| output);
     for mut output in recalled_outputs.into_iter().chain(outputs) {
         items[output.file] = std::mem::take(&mut output.items);
         test_code[output.file] = std::mem::take(&mut output.test_code);
+        model_checked[output.file] = std::mem::take(&mut output.model_checked);
         merged.append(output);
     }
     let mut diagnostics = discovered.findings;
@@ -162,38 +164,16 @@ pub(crate) fn analyse(
     }
     let hot = hot::HotCode::build(&table, &merged, &discovered.files, &info.config);
     diagnostics.extend(hot.settle(&merged));
-    diagnostics.extend(rules::thread_spawn_per_task::check_crate(
-        &hot,
-        &merged.spawns,
+    diagnostics.extend(rules::check_crate(
+        &rules::CrateCx::new(&table, &hot, &merged),
+        &merged.rules,
     ));
-    diagnostics.extend(rules::unshared_arc::check_crate(
-        &table,
-        &merged.arc_fields,
-        &merged.arc_inits,
-        &merged.arc_shares,
-    ));
-    diagnostics.extend(rules::false_sharing::check_crate(
-        &merged.slot_decls,
-        &merged.slot_writes,
-        &merged.spawns,
-    ));
-    // A crate that defines its own `Mutex` (a lock implementation) may mean that type.
-    if !table.defines("Mutex") && !table.defines("RwLock") {
-        diagnostics.extend(rules::mutex_scalar::check_crate(
-            &merged.lock_decls,
-            &merged.lock_uses,
-        ));
-        let sharing =
-            sharing::Sharing::new(&hot, &merged.spawns, &merged.lock_decls, &merged.lock_uses);
-        diagnostics.extend(rules::single_lock_map::check_crate(
-            &merged.lock_decls,
-            &sharing,
-        ));
-        diagnostics.extend(rules::read_mostly_rwlock::check_crate(
-            &merged.lock_decls,
-            &sharing,
-        ));
-    }
+    // Nothing in a model checker's closure is reported: its threads are simulated.
+    diagnostics.retain(|d| {
+        !model_checked[d.file]
+            .iter()
+            .any(|m| m.start <= d.span.start && d.span.end <= m.end)
+    });
     let mut diagnostics = crate::suppress::apply(&discovered.files, &items, diagnostics);
     diagnostics.sort_by(|a, b| (a.file, a.span, a.lint.name).cmp(&(b.file, b.span, b.lint.name)));
     diagnostics.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.lint == b.lint);

@@ -3,7 +3,7 @@
 use syn::Expr;
 use syn::visit::{self, Visit};
 
-use super::{call_span, method_span};
+use super::Rule;
 use crate::Diagnostic;
 use crate::model::body::{Cx, Sink, path_tail};
 use crate::model::parse::expanded_macro_name;
@@ -17,52 +17,57 @@ declare_lint!(
     "alloc_under_lock.md"
 );
 
-/// Flags the allocating call; the lock is shown as a secondary label.
-pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
-    // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) serialises work on purpose.
-    // A lock of this function's own has no other user to wait.
-    let Some(newest) = cx
-        .live_guards()
-        .into_iter()
-        .filter(|g| !g.section && !g.private)
-        .max_by_key(|g| g.taken_at)
-    else {
-        return;
-    };
-    // Building an error or a log line is not the critical section's usual work, and in a loop
-    // over the guarded data how many values are made is known only under the lock.
-    if cx.in_cold_path() || cx.in_loop_over_guard() {
-        return;
-    }
-    let Some((what, inputs, span)) = allocation(cx, expr) else {
-        return;
-    };
-    // Copies of the guarded data are `clone_under_lock`'s; values read or changed under the
-    // lock cannot move before it.
-    if inputs.iter().any(|input| cx.guard_of(input).is_some()) {
-        return;
-    }
-    let mut names = Variables::default();
-    for input in &inputs {
-        names.visit_expr(input);
-    }
-    // `format!("{n} lines")` reads `n` from inside its string.
-    if let Some(Expr::Lit(syn::ExprLit {
-        lit: syn::Lit::Str(template),
-        ..
-    })) = inputs.first().map(|e| &**e)
-    {
-        names.0.extend(captured_names(&template.value()));
-    }
-    if names
-        .0
-        .iter()
-        .any(|name| cx.bound_at(name) > newest.taken_at)
-    {
-        return;
-    }
-    let locked = newest.inner.display();
-    let diagnostic = Diagnostic::new(
+pub(crate) struct AllocUnderLock;
+
+impl Rule for AllocUnderLock {
+    type Facts = ();
+
+    /// Flags the allocating call; the lock is shown as a secondary label.
+    fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, _: &mut (), sink: &mut Sink<'_>) {
+        // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) serialises work on purpose.
+        // A lock of this function's own has no other user to wait.
+        let Some(newest) = cx
+            .live_guards()
+            .into_iter()
+            .filter(|g| !g.section && !g.private)
+            .max_by_key(|g| g.taken_at)
+        else {
+            return;
+        };
+        // Building an error or a log line is not the critical section's usual work, and in a loop
+        // over the guarded data how many values are made is known only under the lock.
+        if cx.in_cold_path() || cx.in_loop_over_guard() {
+            return;
+        }
+        let Some((what, inputs, span)) = allocation(cx, expr) else {
+            return;
+        };
+        // Copies of the guarded data are `clone_under_lock`'s; values read or changed under the
+        // lock cannot move before it.
+        if inputs.iter().any(|input| cx.guard_of(input).is_some()) {
+            return;
+        }
+        let mut names = Variables::default();
+        for input in &inputs {
+            names.visit_expr(input);
+        }
+        // `format!("{n} lines")` reads `n` from inside its string.
+        if let Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(template),
+            ..
+        })) = inputs.first().map(|e| &**e)
+        {
+            names.0.extend(captured_names(&template.value()));
+        }
+        if names
+            .0
+            .iter()
+            .any(|name| cx.bound_at(name) > newest.taken_at)
+        {
+            return;
+        }
+        let locked = newest.inner.display();
+        let diagnostic = Diagnostic::new(
         &ALLOC_UNDER_LOCK,
         cx.file(),
         span,
@@ -72,7 +77,8 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     .with_secondary(cx.file(), newest.lock_span, format!("the lock on `{locked}` is held from here"))
     .with_note("the allocator's work, and a system call when it needs more memory, now happens while every other thread that needs the lock waits")
     .with_help("make the value before taking the lock and move it in (`let key = name.to_string();` first, then lock and insert), or after releasing it");
-    sink.report(diagnostic);
+        sink.report(diagnostic);
+    }
 }
 
 /// If `expr` allocates, how to name it, what it is made from, and where to point.
@@ -88,16 +94,10 @@ fn allocation<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<(String, Vec<&'e Ex
                 "clone" => receiver.peel_refs().is_std_deep(),
                 _ => false,
             };
-            allocates.then(|| {
-                (
-                    format!("`{name}()`"),
-                    vec![&*m.receiver],
-                    method_span(cx, m),
-                )
-            })
+            allocates.then(|| (format!("`{name}()`"), vec![&*m.receiver], cx.method_span(m)))
         }
         Expr::Call(c) => {
-            let span = call_span(cx, c);
+            let span = cx.call_span(c);
             if let Some(mac) = expanded_macro_name(c) {
                 let allocates = mac == "format" || (mac == "vec" && !c.args.is_empty());
                 return allocates.then(|| (format!("`{mac}!`"), c.args.iter().collect(), span));

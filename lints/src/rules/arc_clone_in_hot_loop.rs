@@ -2,6 +2,7 @@
 
 use syn::Expr;
 
+use super::Rule;
 use crate::Diagnostic;
 use crate::model::body::{Cx, Sink};
 use crate::registry::declare_lint;
@@ -14,46 +15,52 @@ declare_lint!(
     "arc_clone_in_hot_loop.md"
 );
 
-/// Flags the clone call itself: that is where the atomic increment happens and what a person
-/// replaces with a borrow.
-pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
-    let cloned = match expr {
-        Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => &*m.receiver,
-        // `Arc::clone(&x)`, `Clone::clone(&x)`, a renamed `Arc`: the argument's type decides.
-        Expr::Call(c)
-            if c.args.len() == 1
-                && crate::model::body::path_tail(&c.func).is_some_and(|(_, f)| f == "clone") =>
-        {
-            &c.args[0]
+pub(crate) struct ArcCloneInHotLoop;
+
+impl Rule for ArcCloneInHotLoop {
+    type Facts = ();
+
+    /// Flags the clone call itself: that is where the atomic increment happens and what a person
+    /// replaces with a borrow.
+    fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, _: &mut (), sink: &mut Sink<'_>) {
+        let cloned = match expr {
+            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => &*m.receiver,
+            // `Arc::clone(&x)`, `Clone::clone(&x)`, a renamed `Arc`: the argument's type decides.
+            Expr::Call(c)
+                if c.args.len() == 1
+                    && crate::model::body::path_tail(&c.func)
+                        .is_some_and(|(_, f)| f == "clone") =>
+            {
+                &c.args[0]
+            }
+            _ => return,
+        };
+        let ty = cx.type_of(cloned);
+        if !ty.is_arc() {
+            return;
         }
-        _ => return,
-    };
-    let ty = cx.type_of(cloned);
-    if !ty.is_arc() {
-        return;
-    }
-    // An `Arc` this function just made is split into its owners, not shared yet: hot callers
-    // make the `Arc::new` the cost, not the clone. One made anew in each iteration of an outer
-    // loop is a different counter each time.
-    if (!cx.in_local_region() || cx.is_made_per_iteration(cloned)) && cx.is_fresh_arc(cloned) {
-        return;
-    }
-    // A clone that is stored (pushed, inserted, assigned to a field, turned into a raw pointer)
-    // is a new owner that outlives the iteration: ownership being handed out, not a count
-    // bounced and dropped on every pass.
-    if cx.is_stored() {
-        return;
-    }
-    // The cost is one counter bounced between cores: a different `Arc` each iteration (the
-    // loop's item, a value made in the body) is not one counter.
-    if cx.varies_per_iteration(cloned) {
-        return;
-    }
-    let Some(condition) = cx.hot(cloned) else {
-        return;
-    };
-    let shown = ty.peel_refs().display();
-    let diagnostic = Diagnostic::new(
+        // An `Arc` this function just made is split into its owners, not shared yet: hot callers
+        // make the `Arc::new` the cost, not the clone. One made anew in each iteration of an outer
+        // loop is a different counter each time.
+        if (!cx.in_local_region() || cx.is_made_per_iteration(cloned)) && cx.is_fresh_arc(cloned) {
+            return;
+        }
+        // A clone that is stored (pushed, inserted, assigned to a field, turned into a raw pointer)
+        // is a new owner that outlives the iteration: ownership being handed out, not a count
+        // bounced and dropped on every pass.
+        if cx.is_stored() {
+            return;
+        }
+        // The cost is one counter bounced between cores: a different `Arc` each iteration (the
+        // loop's item, a value made in the body) is not one counter.
+        if cx.varies_per_iteration(cloned) {
+            return;
+        }
+        let Some(condition) = cx.hot(cloned) else {
+            return;
+        };
+        let shown = ty.peel_refs().display();
+        let diagnostic = Diagnostic::new(
         &ARC_CLONE_IN_HOT_LOOP,
         cx.file(),
         cx.span_of(expr),
@@ -62,5 +69,6 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     .with_label("an atomic increment now, and a decrement when the clone drops")
     .with_note("when several threads do this, the counter's cache line bounces between their cores and the loop stops scaling")
     .with_help("borrow the `Arc`'s contents instead (`&*x`, or pass `&T`), or clone once per thread before the loop");
-    sink.report_if(condition, diagnostic);
+        sink.report_if(condition, diagnostic);
+    }
 }

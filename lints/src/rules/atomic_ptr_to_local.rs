@@ -2,10 +2,14 @@
 
 use syn::Expr;
 
+use super::{Merge, Rule};
 use crate::Diagnostic;
 use crate::model::body::{Cx, Sink};
 use crate::model::ty::Ty;
 use crate::registry::declare_lint;
+use crate::syntax::atomics::atomic_key;
+use crate::syntax::exprs::mentions;
+use crate::syntax::tables::ATOMIC_WRITES;
 
 declare_lint!(
     pub(crate) ATOMIC_PTR_TO_LOCAL,
@@ -15,30 +19,79 @@ declare_lint!(
     "atomic_ptr_to_local.md"
 );
 
-/// Flags the pointer argument: that is the value that outlives its target.
-pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
-    let Expr::MethodCall(m) = expr else { return };
-    // The argument that becomes the atomic's new value.
-    let new_value = match (m.method.to_string().as_str(), m.args.len()) {
-        ("store" | "swap", 2) => &m.args[0],
-        ("compare_exchange" | "compare_exchange_weak", 4) | ("compare_and_swap", 3) => &m.args[1],
-        _ => return,
-    };
-    let receiver = cx.type_of(&m.receiver);
-    let atomic_ptr = receiver.auto_deref().is_named("AtomicPtr");
-    // Another atomic (an `AtomicUsize` holding an address) is not what this lint is about.
-    if receiver.auto_deref().is_known() && !atomic_ptr {
-        return;
-    }
-    // `&mut x` becomes a raw pointer only where the receiver is known to want one.
-    let Some(target) = cx.local_pointee(new_value, atomic_ptr) else {
-        return;
-    };
-    // An `AtomicPtr` that lives in this frame too dies with its target.
-    if in_this_frame(cx, &m.receiver) {
-        return;
-    }
-    let diagnostic = Diagnostic::new(
+/// The functions being walked, innermost last: a finding waits for the end of its function,
+/// where a later write to the same atomic (putting back what it replaced) clears it.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct AtomicPtrFacts {
+    #[serde(skip)]
+    frames: Vec<Frame>,
+}
+
+#[derive(Debug, Default)]
+struct Frame {
+    /// Findings: the atomic as written, the local pointed to, and the finding.
+    waiting: Vec<(String, String, Diagnostic)>,
+    /// Writes to atomics: the atomic as written and where.
+    writes: Vec<(String, usize)>,
+}
+
+impl Merge for AtomicPtrFacts {
+    fn merge(&mut self, _: Self) {}
+}
+
+pub(crate) struct AtomicPtrToLocal;
+
+impl Rule for AtomicPtrToLocal {
+    type Facts = AtomicPtrFacts;
+
+    /// Flags the pointer argument: that is the value that outlives its target.
+    fn check_expr(
+        &self,
+        cx: &Cx<'_, '_>,
+        expr: &Expr,
+        facts: &mut AtomicPtrFacts,
+        _: &mut Sink<'_>,
+    ) {
+        let Some(frame) = facts.frames.last_mut() else {
+            return;
+        };
+        // `while !node.signaled.load(..) { park() }` after publishing `&node`: the frame waits
+        // until another thread is done with the node.
+        if let Expr::While(w) = expr {
+            let start = cx.span(w.while_token.span).start;
+            frame
+                .waiting
+                .retain(|(_, target, d)| d.span.start >= start || !mentions(&w.cond, target));
+            return;
+        }
+        let Expr::MethodCall(m) = expr else { return };
+        if ATOMIC_WRITES.contains(&m.method.to_string().as_str()) {
+            let at = cx.span(m.method.span()).start;
+            frame.writes.push((atomic_key(&m.receiver), at));
+        }
+        // The argument that becomes the atomic's new value.
+        let new_value = match (m.method.to_string().as_str(), m.args.len()) {
+            ("store" | "swap", 2) => &m.args[0],
+            ("compare_exchange" | "compare_exchange_weak", 4) | ("compare_and_swap", 3) => {
+                &m.args[1]
+            }
+            _ => return,
+        };
+        let receiver = cx.type_of(&m.receiver);
+        let atomic_ptr = receiver.auto_deref().is_named("AtomicPtr");
+        // Another atomic (an `AtomicUsize` holding an address) is not what this lint is about.
+        if receiver.auto_deref().is_known() && !atomic_ptr {
+            return;
+        }
+        // `&mut x` becomes a raw pointer only where the receiver is known to want one.
+        let Some(target) = cx.local_pointee(new_value, atomic_ptr) else {
+            return;
+        };
+        // An `AtomicPtr` that lives in this frame too dies with its target.
+        if in_this_frame(cx, &m.receiver) {
+            return;
+        }
+        let diagnostic = Diagnostic::new(
         &ATOMIC_PTR_TO_LOCAL,
         cx.file(),
         cx.span_of(new_value),
@@ -47,10 +100,32 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     .with_label(format!("points into this function's stack frame, at `{target}`"))
     .with_note("any thread can load the pointer after the function has returned; dereferencing it then is undefined behaviour")
     .with_help("store a heap allocation that outlives the function: `Box::into_raw(Box::new(value))`, freed with `Box::from_raw` once no thread can reach it");
-    // A function that puts the old value back before it returns, or that waits in a loop on
-    // the node it published until another thread is done with it, keeps the pointer valid for
-    // as long as it is there.
-    sink.report_unless_overwritten(&m.receiver, target, diagnostic);
+        // A function that puts the old value back before it returns, or that waits in a loop on
+        // the node it published until another thread is done with it, keeps the pointer valid for
+        // as long as it is there.
+        frame
+            .waiting
+            .push((atomic_key(&m.receiver), target, diagnostic));
+    }
+
+    fn enter_fn(&self, facts: &mut AtomicPtrFacts) {
+        facts.frames.push(Frame::default());
+    }
+
+    fn exit_fn(&self, facts: &mut AtomicPtrFacts, sink: &mut Sink<'_>) {
+        let Some(frame) = facts.frames.pop() else {
+            return;
+        };
+        for (key, _, diagnostic) in frame.waiting {
+            let overwritten = frame
+                .writes
+                .iter()
+                .any(|(k, at)| *k == key && *at > diagnostic.span.end);
+            if !overwritten {
+                sink.report(diagnostic);
+            }
+        }
+    }
 }
 
 /// Whether the atomic is a variable of this function (or a field of one) held by value.

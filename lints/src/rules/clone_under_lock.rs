@@ -2,7 +2,7 @@
 
 use syn::Expr;
 
-use super::method_span;
+use super::Rule;
 use crate::Diagnostic;
 use crate::model::body::{Cx, Sink};
 use crate::registry::declare_lint;
@@ -15,41 +15,46 @@ declare_lint!(
     "clone_under_lock.md"
 );
 
-/// Flags the copying call; the lock is shown as a secondary label.
-pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
-    let Expr::MethodCall(m) = expr else { return };
-    let method = m.method.to_string();
-    if !m.args.is_empty()
-        || !matches!(
-            method.as_str(),
-            "clone" | "cloned" | "to_vec" | "to_owned" | "to_string"
-        )
-    {
-        return;
-    }
-    // `try_lock().unwrap()` asserts that nobody holds the lock: there is no one to wait.
-    let Some(guard) = cx.guard_of(&m.receiver).filter(|g| !g.asserted) else {
-        return;
-    };
-    let table = cx.table();
-    let result = cx.type_of(expr);
-    let copied = match method.as_str() {
-        // `Option<&T>::cloned()` / `Iterator<Item = &T>::cloned()`: the items are what is copied.
-        "cloned" => result.arg(0),
-        // A string copy is small (`alloc_under_lock` covers allocating under a lock).
-        "to_string" => return,
-        _ => result,
-    };
-    // A lone string (a name, a host) is small; collections and buffers grow without bound.
-    if !table.is_bulk(&copied) {
-        return;
-    }
-    let shown = copied.display();
-    let locked = guard.inner.display();
-    let diagnostic = Diagnostic::new(
+pub(crate) struct CloneUnderLock;
+
+impl Rule for CloneUnderLock {
+    type Facts = ();
+
+    /// Flags the copying call; the lock is shown as a secondary label.
+    fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, _: &mut (), sink: &mut Sink<'_>) {
+        let Expr::MethodCall(m) = expr else { return };
+        let method = m.method.to_string();
+        if !m.args.is_empty()
+            || !matches!(
+                method.as_str(),
+                "clone" | "cloned" | "to_vec" | "to_owned" | "to_string"
+            )
+        {
+            return;
+        }
+        // `try_lock().unwrap()` asserts that nobody holds the lock: there is no one to wait.
+        let Some(guard) = cx.guard_of(&m.receiver).filter(|g| !g.asserted) else {
+            return;
+        };
+        let table = cx.table();
+        let result = cx.type_of(expr);
+        let copied = match method.as_str() {
+            // `Option<&T>::cloned()` / `Iterator<Item = &T>::cloned()`: the items are what is copied.
+            "cloned" => result.arg(0),
+            // A string copy is small (`alloc_under_lock` covers allocating under a lock).
+            "to_string" => return,
+            _ => result,
+        };
+        // A lone string (a name, a host) is small; collections and buffers grow without bound.
+        if !table.is_bulk(&copied) {
+            return;
+        }
+        let shown = copied.display();
+        let locked = guard.inner.display();
+        let diagnostic = Diagnostic::new(
         &CLONE_UNDER_LOCK,
         cx.file(),
-        method_span(cx, m),
+        cx.method_span(m),
         format!("`{shown}` copied while a lock is held: the critical section grows with the size of the data"),
     )
     .with_label("deep copy inside the critical section")
@@ -58,5 +63,6 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
     .with_help(format!(
         "store `Arc<{shown}>` values so that a clone is a reference-count increment, or copy only the part you need after the guard is dropped"
     ));
-    sink.report(diagnostic);
+        sink.report(diagnostic);
+    }
 }

@@ -2,6 +2,7 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
+use super::{CrateCx, Rule};
 use crate::Diagnostic;
 use crate::model::body::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
 use crate::registry::declare_lint;
@@ -14,12 +15,22 @@ declare_lint!(
     "false_sharing.md"
 );
 
+pub(crate) struct FalseSharing;
+
+impl Rule for FalseSharing {
+    type Facts = ();
+
+    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+        out.extend(findings(
+            &cx.facts.slot_decls,
+            &cx.facts.slot_writes,
+            &cx.facts.spawns,
+        ));
+    }
+}
+
 /// Flags the declaration, the place to pad, once, from every write to it in the crate.
-pub(crate) fn check_crate(
-    decls: &[SlotDecl],
-    writes: &[SlotWrite],
-    spawns: &[SpawnSite],
-) -> Vec<Diagnostic> {
+fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> Vec<Diagnostic> {
     let mut seen = HashSet::default();
     let mut out = Vec::new();
     for decl in decls {

@@ -4,7 +4,7 @@ use crate::Diagnostic;
 use crate::model::body::{Cx, Sink};
 use crate::model::ty::Ty;
 use crate::registry::declare_lint;
-use crate::rules::{Decl, DeclKind};
+use crate::rules::{Decl, DeclKind, Rule};
 
 declare_lint!(
     pub(crate) LOCK_PER_ELEMENT,
@@ -14,28 +14,33 @@ declare_lint!(
     "lock_per_element.md"
 );
 
-/// Flags the declared type: the collection is what a person restructures.
-pub(crate) fn check_decl(cx: &Cx<'_, '_>, decl: &Decl<'_>, sink: &mut Sink<'_>) {
-    // A field typed with an alias is a use of the alias, which is reported where it is declared.
-    if decl.kind != DeclKind::Alias {
-        if let syn::Type::Path(p) = decl.ty {
-            if p.path.segments.len() == 1
-                && cx.table().is_alias(&p.path.segments[0].ident.to_string())
-            {
-                return;
+pub(crate) struct LockPerElement;
+
+impl Rule for LockPerElement {
+    type Facts = ();
+
+    /// Flags the declared type: the collection is what a person restructures.
+    fn check_decl(&self, cx: &Cx<'_, '_>, decl: &Decl<'_>, (): &mut (), sink: &mut Sink<'_>) {
+        // A field typed with an alias is a use of the alias, which is reported where it is declared.
+        if decl.kind != DeclKind::Alias {
+            if let syn::Type::Path(p) = decl.ty {
+                if p.path.segments.len() == 1
+                    && cx.table().is_alias(&p.path.segments[0].ident.to_string())
+                {
+                    return;
+                }
             }
         }
-    }
-    let declared = cx.declared_ty(decl.ty);
-    let Some((collection, element)) = collection_element(holder_contents(&declared)) else {
-        return;
-    };
-    let element = cx.table().resolve(&element);
-    let Some(lock) = locked_box(&element) else {
-        return;
-    };
-    let shown = element.display();
-    let diagnostic = Diagnostic::new(
+        let declared = cx.declared_ty(decl.ty);
+        let Some((collection, element)) = collection_element(holder_contents(&declared)) else {
+            return;
+        };
+        let element = cx.table().resolve(&element);
+        let Some(lock) = locked_box(&element) else {
+            return;
+        };
+        let shown = element.display();
+        let diagnostic = Diagnostic::new(
         &LOCK_PER_ELEMENT,
         cx.file(),
         cx.span_of(decl.ty),
@@ -44,7 +49,8 @@ pub(crate) fn check_decl(cx: &Cx<'_, '_>, decl: &Decl<'_>, sink: &mut Sink<'_>) 
     .with_label("one heap allocation and one lock per element")
     .with_note(format!("a pass over the elements takes and releases a `{lock}` per element and follows a pointer to a separate allocation each time, so the data does not stream through the cache"))
     .with_help("store the elements contiguously (`Vec<T>`) and give each thread a disjoint slice (`chunks_mut`), or lock a whole shard of elements at a time");
-    sink.report(diagnostic);
+        sink.report(diagnostic);
+    }
 }
 
 /// What a lock, `Arc` or `Option` around a collection holds: the collection of

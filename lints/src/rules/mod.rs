@@ -1,8 +1,6 @@
-//! One module per lint. Each lint's documentation is the Markdown page beside its module.
-//!
-//! Expression lints are called by the body walker with every expression and its context;
-//! `let` lints with each `let` and the statements after it; crate lints run once over the facts
-//! of the whole crate.
+//! One module per lint, each owning all of its logic behind the [`Rule`] trait, with its
+//! documentation page beside it. [`declare_rules!`] lists them once; the walker and the
+//! crate-wide step call them through what it generates.
 
 pub(crate) mod alloc_under_lock;
 pub(crate) mod arc_clone_in_hot_loop;
@@ -20,43 +18,15 @@ pub(crate) mod single_lock_map;
 pub(crate) mod thread_spawn_per_task;
 pub(crate) mod unshared_arc;
 
-use crate::model::body::{Cx, Later, Sink};
+use rustc_hash::FxHashSet as HashSet;
+use std::sync::OnceLock;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::body::{BodyOutput, Cx, Later, Sink};
+use crate::model::hot::HotCode;
+use crate::model::sharing::Sharing;
+use crate::model::types::TypeTable;
 use crate::registry::Lint;
-
-/// Every lint, in catalogue order.
-pub(crate) static ALL: &[&Lint] = &[
-    &arc_clone_in_hot_loop::ARC_CLONE_IN_HOT_LOOP,
-    &thread_spawn_per_task::THREAD_SPAWN_PER_TASK,
-    &mutex_scalar::MUTEX_SCALAR,
-    &clone_under_lock::CLONE_UNDER_LOCK,
-    &over_copy::OVER_COPY,
-    &single_lock_map::SINGLE_LOCK_MAP,
-    &read_mostly_rwlock::READ_MOSTLY_RWLOCK,
-    &guard_across_blocking::GUARD_ACROSS_BLOCKING,
-    &alloc_under_lock::ALLOC_UNDER_LOCK,
-    &false_sharing::FALSE_SHARING,
-    &seqcst_counter::SEQCST_COUNTER,
-    &atomic_ptr_to_local::ATOMIC_PTR_TO_LOCAL,
-    &unshared_arc::UNSHARED_ARC,
-    &lock_per_element::LOCK_PER_ELEMENT,
-    &parse_error::PARSE_ERROR,
-];
-
-/// A lint called with each expression.
-pub(crate) type ExprLint = fn(&Cx<'_, '_>, &syn::Expr, &mut Sink<'_>);
-
-/// A lint called with each `let` and the statements that follow it in its block.
-pub(crate) type LetLint = fn(&Cx<'_, '_>, &syn::Local, Later<'_>, &mut Sink<'_>);
-
-pub(crate) static EXPR_LINTS: &[ExprLint] = &[
-    arc_clone_in_hot_loop::check_expr,
-    clone_under_lock::check_expr,
-    over_copy::check_expr,
-    seqcst_counter::check_expr,
-    atomic_ptr_to_local::check_expr,
-    guard_across_blocking::check_expr,
-    alloc_under_lock::check_expr,
-];
 
 /// What declares a value's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,27 +47,187 @@ pub(crate) struct Decl<'a> {
     pub(crate) ty: &'a syn::Type,
 }
 
-/// A lint called with each declaration.
-pub(crate) type DeclLint = fn(&Cx<'_, '_>, &Decl<'_>, &mut Sink<'_>);
+/// What a rule sees of the whole crate, once every file is walked: the type table, hot code,
+/// and the facts the walk gathered (spawns, locks and their uses, atomic slots, `Arc` fields).
+pub(crate) struct CrateCx<'a> {
+    pub(crate) table: &'a TypeTable,
+    pub(crate) hot: &'a HotCode<'a>,
+    pub(crate) facts: &'a BodyOutput,
+    sharing: OnceLock<Sharing<'a>>,
+}
 
-pub(crate) static DECL_LINTS: &[DeclLint] = &[lock_per_element::check_decl];
+impl<'a> CrateCx<'a> {
+    pub(crate) fn new(table: &'a TypeTable, hot: &'a HotCode<'a>, facts: &'a BodyOutput) -> Self {
+        CrateCx {
+            table,
+            hot,
+            facts,
+            sharing: OnceLock::new(),
+        }
+    }
 
-pub(crate) static LET_LINTS: &[LetLint] = &[over_copy::check_let];
+    /// Which threads use each lock, worked out when a rule first asks.
+    pub(crate) fn sharing(&self) -> &Sharing<'a> {
+        self.sharing.get_or_init(|| {
+            Sharing::new(
+                self.hot,
+                &self.facts.spawns,
+                &self.facts.lock_decls,
+                &self.facts.lock_uses,
+            )
+        })
+    }
 
-/// The span from a method call's name to the end of the call: `clone()` in `a.b.clone()`.
-/// Made from the name and the closing parenthesis, not from the whole call's tokens, which
-/// would print the receiver chain back out.
-pub(crate) fn method_span(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall) -> crate::Span {
-    crate::Span {
-        start: cx.span(call.method.span()).start,
-        end: cx.span(call.paren_token.span.close()).end,
+    /// Whether the crate defines a lock type of its own by this name (a lock implementation),
+    /// which its code may mean by the name.
+    pub(crate) fn defines_own_lock(&self) -> bool {
+        self.table.defines("Mutex") || self.table.defines("RwLock")
     }
 }
 
-/// The span of a path call, `thread::sleep(d)`, from its callee and its closing parenthesis.
-pub(crate) fn call_span(cx: &Cx<'_, '_>, call: &syn::ExprCall) -> crate::Span {
-    crate::Span {
-        start: cx.span_of(&call.func).start,
-        end: cx.span(call.paren_token.span.close()).end,
+/// Facts a rule keeps of each file, merged across the crate's files.
+pub(crate) trait Merge {
+    fn merge(&mut self, other: Self);
+}
+
+impl Merge for () {
+    fn merge(&mut self, (): ()) {}
+}
+
+impl<T> Merge for Vec<T> {
+    fn merge(&mut self, mut other: Self) {
+        self.append(&mut other);
     }
+}
+
+impl<T: std::hash::Hash + Eq> Merge for HashSet<T> {
+    fn merge(&mut self, other: Self) {
+        self.extend(other);
+    }
+}
+
+/// One lint's logic. The walker hands each rule every expression, `let` and declaration of a
+/// file with its context; a rule may keep facts of the file (cached with the file's walk and
+/// merged across the crate), keep per-function state (with `enter_fn`/`exit_fn`, which nest
+/// as functions do), and decide what needs the whole crate in `check_crate`. Every hook has an
+/// empty default: a rule implements the ones it needs.
+pub(crate) trait Rule: Sync {
+    /// What the rule keeps of each file.
+    type Facts: Default + serde::Serialize + serde::de::DeserializeOwned + Send + Merge;
+
+    fn check_expr(
+        &self,
+        _cx: &Cx<'_, '_>,
+        _expr: &syn::Expr,
+        _facts: &mut Self::Facts,
+        _sink: &mut Sink<'_>,
+    ) {
+    }
+
+    /// A `let` and the statements that follow it in its block.
+    fn check_let(
+        &self,
+        _cx: &Cx<'_, '_>,
+        _local: &syn::Local,
+        _later: Later<'_>,
+        _facts: &mut Self::Facts,
+        _sink: &mut Sink<'_>,
+    ) {
+    }
+
+    fn check_decl(
+        &self,
+        _cx: &Cx<'_, '_>,
+        _decl: &Decl<'_>,
+        _facts: &mut Self::Facts,
+        _sink: &mut Sink<'_>,
+    ) {
+    }
+
+    /// A function's body has been walked (`cx.function()` is the function).
+    fn check_fn(
+        &self,
+        _cx: &Cx<'_, '_>,
+        _sig: &syn::Signature,
+        _block: &syn::Block,
+        _facts: &mut Self::Facts,
+    ) {
+    }
+
+    /// The walk enters a function body (or a `static`'s initialiser); nested functions nest.
+    fn enter_fn(&self, _facts: &mut Self::Facts) {}
+
+    /// The walk leaves the body `enter_fn` entered.
+    fn exit_fn(&self, _facts: &mut Self::Facts, _sink: &mut Sink<'_>) {}
+
+    /// Decides what needs every file: called once, with the facts of all files merged.
+    fn check_crate(&self, _cx: &CrateCx<'_>, _facts: &Self::Facts, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Declares the rule list: generates [`ALL`], the per-file [`RuleFacts`] (one field per rule)
+/// and the dispatchers the walker and the crate-wide step call. Adding a rule is one line here.
+macro_rules! declare_rules {
+    ($($module:ident: $rule:ident => $lint:ident),* $(,)?) => {
+        /// Every lint, in catalogue order.
+        pub(crate) static ALL: &[&Lint] = &[$(&$module::$lint,)* &parse_error::PARSE_ERROR];
+
+        /// What every rule keeps of one file (or, merged, of the crate).
+        #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+        pub(crate) struct RuleFacts {
+            $(pub(crate) $module: <$module::$rule as Rule>::Facts,)*
+        }
+
+        impl Merge for RuleFacts {
+            fn merge(&mut self, other: Self) {
+                $(self.$module.merge(other.$module);)*
+            }
+        }
+
+        pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &syn::Expr, facts: &mut RuleFacts, sink: &mut Sink<'_>) {
+            $($module::$rule.check_expr(cx, expr, &mut facts.$module, sink);)*
+        }
+
+        pub(crate) fn check_let(cx: &Cx<'_, '_>, local: &syn::Local, later: Later<'_>, facts: &mut RuleFacts, sink: &mut Sink<'_>) {
+            $($module::$rule.check_let(cx, local, later, &mut facts.$module, sink);)*
+        }
+
+        pub(crate) fn check_decl(cx: &Cx<'_, '_>, decl: &Decl<'_>, facts: &mut RuleFacts, sink: &mut Sink<'_>) {
+            $($module::$rule.check_decl(cx, decl, &mut facts.$module, sink);)*
+        }
+
+        pub(crate) fn check_fn(cx: &Cx<'_, '_>, sig: &syn::Signature, block: &syn::Block, facts: &mut RuleFacts) {
+            $($module::$rule.check_fn(cx, sig, block, &mut facts.$module);)*
+        }
+
+        pub(crate) fn enter_fn(facts: &mut RuleFacts) {
+            $($module::$rule.enter_fn(&mut facts.$module);)*
+        }
+
+        pub(crate) fn exit_fn(facts: &mut RuleFacts, sink: &mut Sink<'_>) {
+            $($module::$rule.exit_fn(&mut facts.$module, sink);)*
+        }
+
+        pub(crate) fn check_crate(cx: &CrateCx<'_>, facts: &RuleFacts) -> Vec<Diagnostic> {
+            let mut out = Vec::new();
+            $($module::$rule.check_crate(cx, &facts.$module, &mut out);)*
+            out
+        }
+    };
+}
+
+declare_rules! {
+    arc_clone_in_hot_loop: ArcCloneInHotLoop => ARC_CLONE_IN_HOT_LOOP,
+    thread_spawn_per_task: ThreadSpawnPerTask => THREAD_SPAWN_PER_TASK,
+    mutex_scalar: MutexScalar => MUTEX_SCALAR,
+    clone_under_lock: CloneUnderLock => CLONE_UNDER_LOCK,
+    over_copy: OverCopy => OVER_COPY,
+    single_lock_map: SingleLockMap => SINGLE_LOCK_MAP,
+    read_mostly_rwlock: ReadMostlyRwlock => READ_MOSTLY_RWLOCK,
+    guard_across_blocking: GuardAcrossBlocking => GUARD_ACROSS_BLOCKING,
+    alloc_under_lock: AllocUnderLock => ALLOC_UNDER_LOCK,
+    false_sharing: FalseSharing => FALSE_SHARING,
+    seqcst_counter: SeqcstCounter => SEQCST_COUNTER,
+    atomic_ptr_to_local: AtomicPtrToLocal => ATOMIC_PTR_TO_LOCAL,
+    unshared_arc: UnsharedArc => UNSHARED_ARC,
+    lock_per_element: LockPerElement => LOCK_PER_ELEMENT,
 }

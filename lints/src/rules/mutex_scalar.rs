@@ -2,6 +2,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::{CrateCx, Rule};
 use crate::model::body::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
 use crate::model::ty::{LockKind, Ty};
 use crate::registry::declare_lint;
@@ -14,6 +15,19 @@ declare_lint!(
     "a `Mutex`/`RwLock` around an integer, `bool`, `char` or pointer, where an atomic does the same without blocking",
     "mutex_scalar.md"
 );
+
+pub(crate) struct MutexScalar;
+
+impl Rule for MutexScalar {
+    type Facts = ();
+
+    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+        // A crate that defines its own `Mutex` (a lock implementation) may mean that type.
+        if !cx.defines_own_lock() {
+            out.extend(findings(&cx.facts.lock_decls, &cx.facts.lock_uses));
+        }
+    }
+}
 
 /// The atomic type for a scalar; `None` for an integer whose width inference decides.
 fn atomic_for(scalar: &Ty) -> Option<String> {
@@ -50,7 +64,7 @@ fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
 /// Decides each declaration once, from every use of it in the crate: we lint the declaration,
 /// not every use of the lock, and only when no use holds the guard across other work and no
 /// `Condvar` waits on it.
-pub(crate) fn check_crate(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
+fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
     // A field typed with an alias is declared by the alias.
     let alias_of = locks_alias_keys(decls);
     let mut blocked: HashSet<DeclKey> = HashSet::default();

@@ -3,9 +3,13 @@
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
-use super::method_span;
-use crate::model::body::{Condition, Cx, Later, Sink, root_var, strip_parens};
+use rustc_hash::FxHashMap as HashMap;
+
+use super::{CrateCx, Merge, Rule};
+use crate::model::body::{Cx, Later, Sink, root_var, strip_parens};
+use crate::model::types::FnId;
 use crate::registry::declare_lint;
+use crate::syntax::exprs::is_name;
 use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
 
 declare_lint!(
@@ -76,20 +80,47 @@ fn diagnostic(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall, use_: &str) -> Diagno
     Diagnostic::new(
         &OVER_COPY,
         cx.file(),
-        method_span(cx, call),
+        cx.method_span(call),
         format!("the whole `{copied}` is copied, but only {use_} is used"),
     )
     .with_label("copies every element")
 }
 
-pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
-    match expr {
-        // `v.clone()[a..b]`
-        Expr::Index(i) if is_partial_range(&i.index) => {
-            let Some(call) = copy_call(cx, &i.expr) else {
-                return;
-            };
-            let d = diagnostic(cx, call, "a slice of it")
+/// The findings that wait for the crate: a copy handed to a crate function, reported if
+/// every function the call may reach only slices that parameter; and, for each function
+/// walked, which of its parameters it only slices.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct OverCopyFacts {
+    handed: Vec<(Vec<FnId>, usize, Diagnostic)>,
+    only_sliced: Vec<(FnId, Vec<bool>)>,
+}
+
+impl Merge for OverCopyFacts {
+    fn merge(&mut self, other: Self) {
+        self.handed.merge(other.handed);
+        self.only_sliced.merge(other.only_sliced);
+    }
+}
+
+pub(crate) struct OverCopy;
+
+impl Rule for OverCopy {
+    type Facts = OverCopyFacts;
+
+    fn check_expr(
+        &self,
+        cx: &Cx<'_, '_>,
+        expr: &Expr,
+        facts: &mut OverCopyFacts,
+        sink: &mut Sink<'_>,
+    ) {
+        match expr {
+            // `v.clone()[a..b]`
+            Expr::Index(i) if is_partial_range(&i.index) => {
+                let Some(call) = copy_call(cx, &i.expr) else {
+                    return;
+                };
+                let d = diagnostic(cx, call, "a slice of it")
                 .with_note("the copy costs time and memory in proportion to the whole buffer, not the slice")
                 .with_help("slice the original instead, and copy only the slice if you need to own it: `v[a..b].to_vec()`")
                 .with_suggestion(Suggestion {
@@ -97,111 +128,161 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
                     edits: vec![remove_copy(cx, call)],
                     applicability: Applicability::MaybeIncorrect,
                 });
-            sink.report(d);
-        }
-        // `v.clone().len()`, `v.to_vec().iter()`
-        Expr::MethodCall(m) if VIEW_METHODS.contains(&m.method.to_string().as_str()) => {
-            let Some(call) = copy_call(cx, &m.receiver) else {
-                return;
-            };
-            let method = m.method.to_string();
-            let view = format!("`{method}`");
-            // Slice and `str` methods reach the original through `Deref` whatever its type;
-            // the `as_*` views are methods of the owned type (`Vec::as_slice`,
-            // `String::as_str`), which the original may not have (`[u8]`, `BytesMut`).
-            let applicability = if method.starts_with("as_") {
-                Applicability::MaybeIncorrect
-            } else {
-                Applicability::MachineApplicable
-            };
-            let d = diagnostic(cx, call, &format!("{view} of the copy"))
-                .with_note("the copy is dropped right after; the original answers the same call")
-                .with_help(format!("call `{}` on the original", m.method))
-                .with_suggestion(Suggestion {
-                    message: "use the original".into(),
-                    edits: vec![remove_copy(cx, call)],
-                    applicability,
-                });
-            sink.report(d);
-        }
-        // `cut(chunk.clone(), off, len)` where `cut` only slices that parameter.
-        Expr::Call(_) | Expr::MethodCall(_) => {
-            let args: Vec<&Expr> = match expr {
-                Expr::Call(c) => c.args.iter().collect(),
-                Expr::MethodCall(m) => m.args.iter().collect(),
-                _ => return,
-            };
-            // Most calls pass no copy: resolving the callee can wait until one does.
-            if !args.iter().any(|arg| copy_call(cx, arg).is_some()) {
-                return;
+                sink.report(d);
             }
-            let callees = cx.callees(expr);
-            if callees.is_empty() {
-                return;
+            // `v.clone().len()`, `v.to_vec().iter()`
+            Expr::MethodCall(m) if VIEW_METHODS.contains(&m.method.to_string().as_str()) => {
+                let Some(call) = copy_call(cx, &m.receiver) else {
+                    return;
+                };
+                let method = m.method.to_string();
+                let view = format!("`{method}`");
+                // Slice and `str` methods reach the original through `Deref` whatever its type;
+                // the `as_*` views are methods of the owned type (`Vec::as_slice`,
+                // `String::as_str`), which the original may not have (`[u8]`, `BytesMut`).
+                let applicability = if method.starts_with("as_") {
+                    Applicability::MaybeIncorrect
+                } else {
+                    Applicability::MachineApplicable
+                };
+                let d = diagnostic(cx, call, &format!("{view} of the copy"))
+                    .with_note(
+                        "the copy is dropped right after; the original answers the same call",
+                    )
+                    .with_help(format!("call `{}` on the original", m.method))
+                    .with_suggestion(Suggestion {
+                        message: "use the original".into(),
+                        edits: vec![remove_copy(cx, call)],
+                        applicability,
+                    });
+                sink.report(d);
             }
-            let shift =
-                usize::from(matches!(expr, Expr::Call(_)) && cx.table().fns[callees[0]].has_self);
-            for (i, arg) in args.iter().enumerate() {
-                let Some(call) = copy_call(cx, arg) else {
-                    continue;
+            // `cut(chunk.clone(), off, len)` where `cut` only slices that parameter.
+            Expr::Call(_) | Expr::MethodCall(_) => {
+                let args: Vec<&Expr> = match expr {
+                    Expr::Call(c) => c.args.iter().collect(),
+                    Expr::MethodCall(m) => m.args.iter().collect(),
+                    _ => return,
                 };
-                let Some(param) = i.checked_sub(shift) else {
-                    continue;
-                };
-                let callee = &cx.table().fns[callees[0]].name;
-                let d = diagnostic(cx, call, &format!("a slice of it inside `{callee}`"))
+                // Most calls pass no copy: resolving the callee can wait until one does.
+                if !args.iter().any(|arg| copy_call(cx, arg).is_some()) {
+                    return;
+                }
+                let callees = cx.callees(expr);
+                if callees.is_empty() {
+                    return;
+                }
+                let shift = usize::from(
+                    matches!(expr, Expr::Call(_)) && cx.table().fns[callees[0]].has_self,
+                );
+                for (i, arg) in args.iter().enumerate() {
+                    let Some(call) = copy_call(cx, arg) else {
+                        continue;
+                    };
+                    let Some(param) = i.checked_sub(shift) else {
+                        continue;
+                    };
+                    let callee = &cx.table().fns[callees[0]].name;
+                    let d = diagnostic(cx, call, &format!("a slice of it inside `{callee}`"))
                     .with_note(format!("`{callee}` only slices this parameter or takes its length; it never needs its own copy"))
                     .with_help(format!("make `{callee}` take a slice (`&[T]` / `&str`) and pass a borrow, or pass only the part it uses"));
-                sink.report_if(
-                    Condition::OnlySliced {
-                        callees: callees.clone(),
-                        param,
-                    },
-                    d,
-                );
+                    facts.handed.push((callees.clone(), param, d));
+                }
             }
+            _ => {}
         }
-        _ => {}
     }
-}
 
-/// `let c = v.clone();` whose later uses only slice `c` or take its length.
-pub(crate) fn check_let(
-    cx: &Cx<'_, '_>,
-    local: &syn::Local,
-    later: Later<'_>,
-    sink: &mut Sink<'_>,
-) {
-    let Some(init) = &local.init else { return };
-    if init.diverge.is_some() {
-        return;
-    }
-    let Pat::Ident(ident) = &local.pat else {
-        return;
-    };
-    let Some(call) = copy_call(cx, &init.expr) else {
-        return;
-    };
-    let name = ident.ident.to_string();
-    let uses = Uses::count(&name, later.naming(&name));
-    if uses.sliced == 0 || uses.whole > 0 {
-        return;
-    }
-    // The original used again later may change in between: the copy is then a snapshot.
-    if let Some(original) = root_var(&call.receiver).map(|i| i.to_string()) {
-        let again = Uses::count(&original, later.naming(&original));
-        if again.sliced + again.whole > 0 {
+    /// `let c = v.clone();` whose later uses only slice `c` or take its length.
+    fn check_let(
+        &self,
+        cx: &Cx<'_, '_>,
+        local: &syn::Local,
+        later: Later<'_>,
+        _: &mut OverCopyFacts,
+        sink: &mut Sink<'_>,
+    ) {
+        let Some(init) = &local.init else { return };
+        if init.diverge.is_some() {
             return;
         }
-    }
-    let d = diagnostic(cx, call, "part of it (slices, and its length)")
+        let Pat::Ident(ident) = &local.pat else {
+            return;
+        };
+        let Some(call) = copy_call(cx, &init.expr) else {
+            return;
+        };
+        let name = ident.ident.to_string();
+        let uses = Uses::count(&name, later.naming(&name));
+        if uses.sliced == 0 || uses.whole > 0 {
+            return;
+        }
+        // The original used again later may change in between: the copy is then a snapshot.
+        if let Some(original) = root_var(&call.receiver).map(|i| i.to_string()) {
+            let again = Uses::count(&original, later.naming(&original));
+            if again.sliced + again.whole > 0 {
+                return;
+            }
+        }
+        let d = diagnostic(cx, call, "part of it (slices, and its length)")
         .with_note(format!(
             "`{name}` is only sliced after this; the copy of the rest is wasted"
         ))
         .with_help(
             "slice the original and copy only the part you keep (`v[a..b].to_vec()`), or borrow it",
         );
-    sink.report(d);
+        sink.report(d);
+    }
+
+    /// Which parameters of the function the body only slices (or takes the length of): a copy
+    /// handed to one of them is wasted.
+    fn check_fn(
+        &self,
+        cx: &Cx<'_, '_>,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        facts: &mut OverCopyFacts,
+    ) {
+        let Some(function) = cx.function() else {
+            return;
+        };
+        let sliced = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(t),
+                syn::FnArg::Receiver(_) => None,
+            })
+            .map(|t| {
+                let ty = cx.resolved_ty(&t.ty);
+                match &*t.pat {
+                    Pat::Ident(i) if ty.is_std_deep() || ty.is_named("Vec") => {
+                        only_sliced(&i.ident.to_string(), block)
+                    }
+                    _ => false,
+                }
+            })
+            .collect();
+        facts.only_sliced.push((function, sliced));
+    }
+
+    fn check_crate(&self, _: &CrateCx<'_>, facts: &OverCopyFacts, out: &mut Vec<Diagnostic>) {
+        let sliced: HashMap<FnId, &[bool]> = facts
+            .only_sliced
+            .iter()
+            .map(|(f, params)| (*f, params.as_slice()))
+            .collect();
+        for (callees, param, diagnostic) in &facts.handed {
+            let all = callees.iter().all(|id| {
+                sliced
+                    .get(id)
+                    .is_some_and(|p| p.get(*param).copied().unwrap_or(false))
+            });
+            if all {
+                out.push(diagnostic.clone());
+            }
+        }
+    }
 }
 
 /// Counts how a variable is used: slicing and length versus anything else.
@@ -260,4 +341,62 @@ impl<'ast> Visit<'ast> for Uses<'_> {
             self.whole += 1;
         }
     }
+}
+
+/// Whether the body only slices parameter `name` or takes its length (and uses it at least
+/// once to slice), never using it whole.
+fn only_sliced(name: &str, block: &syn::Block) -> bool {
+    struct Uses<'n> {
+        name: &'n str,
+        sliced: usize,
+        other: usize,
+    }
+    impl<'ast> Visit<'ast> for Uses<'_> {
+        fn visit_expr(&mut self, expr: &'ast Expr) {
+            match expr {
+                Expr::Index(i) if is_name(&i.expr, self.name) && is_partial_range(&i.index) => {
+                    self.sliced += 1;
+                    self.visit_expr(&i.index);
+                }
+                Expr::MethodCall(m)
+                    if is_name(&m.receiver, self.name)
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "len"
+                                | "is_empty"
+                                | "get"
+                                | "first"
+                                | "last"
+                                | "starts_with"
+                                | "ends_with"
+                        ) =>
+                {
+                    if m.method == "get" {
+                        self.sliced += 1;
+                    }
+                    for arg in &m.args {
+                        self.visit_expr(arg);
+                    }
+                }
+                Expr::Path(p) if p.path.is_ident(self.name) => self.other += 1,
+                _ => visit::visit_expr(self, expr),
+            }
+        }
+        fn visit_local(&mut self, local: &'ast syn::Local) {
+            // A shadowing `let` makes later uses another variable: give up.
+            if let Pat::Ident(i) = &local.pat {
+                if i.ident == self.name {
+                    self.other += 1;
+                }
+            }
+            visit::visit_local(self, local);
+        }
+    }
+    let mut uses = Uses {
+        name,
+        sliced: 0,
+        other: 0,
+    };
+    uses.visit_block(block);
+    uses.sliced > 0 && uses.other == 0
 }

@@ -1,5 +1,6 @@
 #![doc = include_str!("read_mostly_rwlock.md")]
 
+use super::{CrateCx, Rule};
 use crate::Diagnostic;
 use crate::model::body::{Access, LockDecl};
 use crate::model::sharing::{Sharing, distinct};
@@ -14,8 +15,20 @@ declare_lint!(
     "read_mostly_rwlock.md"
 );
 
+pub(crate) struct ReadMostlyRwlock;
+
+impl Rule for ReadMostlyRwlock {
+    type Facts = ();
+
+    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+        if !cx.defines_own_lock() {
+            out.extend(findings(&cx.facts.lock_decls, cx.sharing()));
+        }
+    }
+}
+
 /// Decides each declaration once, from every use of it in the crate.
-pub(crate) fn check_crate(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
+fn findings(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
     let candidates = decls.iter().filter(|d| {
         // A scalar is `mutex_scalar`'s; what the lock holds must be known to be worth swapping.
         d.kind == LockKind::RwLock && !d.nested && d.inner.is_known() && d.inner.scalar().is_none()

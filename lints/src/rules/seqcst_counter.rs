@@ -2,7 +2,8 @@
 
 use syn::Expr;
 
-use crate::model::body::{Cx, Sink, atomic_name};
+use super::{CrateCx, Merge, Rule};
+use crate::model::body::{Cx, Sink, atomic_name, is_seqcst};
 use crate::registry::declare_lint;
 use crate::{Applicability, Diagnostic, Edit, Suggestion};
 
@@ -14,38 +15,75 @@ declare_lint!(
     "seqcst_counter.md"
 );
 
-/// Flags the ordering argument: that is the token to change.
-pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
-    let Expr::MethodCall(m) = expr else { return };
-    let method = m.method.to_string();
-    if !matches!(method.as_str(), "fetch_add" | "fetch_sub") || m.args.len() != 2 {
-        return;
+/// Counter findings that wait: for the end of their function, where a `SeqCst` load of
+/// another atomic after the update makes it a store-then-load handshake (Dekker's), whose
+/// ordering is the point; then for the crate, where any compare-and-swap, swap or bit
+/// operation on the same atomic makes it a state word rather than a counter.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SeqcstFacts {
+    /// Findings past their function, with their atomic's name.
+    counters: Vec<(String, Diagnostic)>,
+    /// The functions being walked, innermost last.
+    #[serde(skip)]
+    frames: Vec<Frame>,
+}
+
+/// What one function being walked has shown so far.
+#[derive(Debug, Default)]
+struct Frame {
+    counters: Vec<(String, Diagnostic)>,
+    /// `SeqCst` loads: the atomic's name and where.
+    loads: Vec<(String, usize)>,
+}
+
+impl Merge for SeqcstFacts {
+    fn merge(&mut self, other: Self) {
+        self.counters.merge(other.counters);
     }
-    // A result that is read (a ticket, a previous value compared) may order other accesses;
-    // a `fetch_sub` in `drop` releases something (a reader count, a lock).
-    if !cx.is_discarded()
-        || cx
-            .function()
-            .is_some_and(|f| cx.table().fns[f].name == "drop")
-    {
-        return;
-    }
-    // `fetch_add` is an atomic's method; a crate type of another name may mean something else.
-    if let Some(name) = cx.type_of(&m.receiver).auto_deref().name() {
-        if !name.starts_with("Atomic") {
+}
+
+pub(crate) struct SeqcstCounter;
+
+impl Rule for SeqcstCounter {
+    type Facts = SeqcstFacts;
+
+    /// Flags the ordering argument: that is the token to change.
+    fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, facts: &mut SeqcstFacts, _: &mut Sink<'_>) {
+        let Expr::MethodCall(m) = expr else { return };
+        let method = m.method.to_string();
+        if method == "load" && m.args.first().is_some_and(is_seqcst) {
+            if let (Some(name), Some(frame)) = (atomic_name(&m.receiver), facts.frames.last_mut()) {
+                frame.loads.push((name, cx.span(m.method.span()).start));
+            }
+        }
+        if !matches!(method.as_str(), "fetch_add" | "fetch_sub") || m.args.len() != 2 {
             return;
         }
-    }
-    let Expr::Path(order) = &m.args[1] else {
-        return;
-    };
-    let Some(last) = order.path.segments.last() else {
-        return;
-    };
-    if last.ident != "SeqCst" {
-        return;
-    }
-    let diagnostic = Diagnostic::new(
+        // A result that is read (a ticket, a previous value compared) may order other accesses;
+        // a `fetch_sub` in `drop` releases something (a reader count, a lock).
+        if !cx.is_discarded()
+            || cx
+                .function()
+                .is_some_and(|f| cx.table().fns[f].name == "drop")
+        {
+            return;
+        }
+        // `fetch_add` is an atomic's method; a crate type of another name may mean something else.
+        if let Some(name) = cx.type_of(&m.receiver).auto_deref().name() {
+            if !name.starts_with("Atomic") {
+                return;
+            }
+        }
+        let Expr::Path(order) = &m.args[1] else {
+            return;
+        };
+        let Some(last) = order.path.segments.last() else {
+            return;
+        };
+        if last.ident != "SeqCst" {
+            return;
+        }
+        let diagnostic = Diagnostic::new(
         &SEQCST_COUNTER,
         cx.file(),
         cx.span_of(&m.args[1]),
@@ -63,15 +101,47 @@ pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>) {
         // Another thread may rely on this update to see earlier writes.
         applicability: Applicability::MaybeIncorrect,
     });
-    // A lock or state word updated with `fetch_add` elsewhere compares and swaps too; only a
-    // counter is reported.
-    let Some(atomic) = atomic_name(&m.receiver) else {
-        return;
-    };
-    if names_protocol_word(&atomic) {
-        return;
+        // A lock or state word updated with `fetch_add` elsewhere compares and swaps too; only a
+        // counter is reported.
+        let Some(atomic) = atomic_name(&m.receiver) else {
+            return;
+        };
+        if names_protocol_word(&atomic) {
+            return;
+        }
+        // Whether it is a counter is known once the function (a handshake after it) and the crate
+        // (other updates of the same atomic) are.
+        if let Some(frame) = facts.frames.last_mut() {
+            frame.counters.push((atomic, diagnostic));
+        }
     }
-    sink.report_counter(atomic, diagnostic);
+
+    fn enter_fn(&self, facts: &mut SeqcstFacts) {
+        facts.frames.push(Frame::default());
+    }
+
+    fn exit_fn(&self, facts: &mut SeqcstFacts, _: &mut Sink<'_>) {
+        let Some(frame) = facts.frames.pop() else {
+            return;
+        };
+        for (atomic, diagnostic) in frame.counters {
+            let handshake = frame
+                .loads
+                .iter()
+                .any(|(name, at)| *name != atomic && *at > diagnostic.span.end);
+            if !handshake {
+                facts.counters.push((atomic, diagnostic));
+            }
+        }
+    }
+
+    fn check_crate(&self, cx: &CrateCx<'_>, facts: &SeqcstFacts, out: &mut Vec<Diagnostic>) {
+        for (atomic, diagnostic) in &facts.counters {
+            if !cx.facts.state_words.contains(atomic) {
+                out.push(diagnostic.clone());
+            }
+        }
+    }
 }
 
 /// Words that name an atomic taking part in a protocol rather than counting: an epoch or

@@ -1,5 +1,6 @@
 #![doc = include_str!("single_lock_map.md")]
 
+use super::{CrateCx, Rule};
 use crate::Diagnostic;
 use crate::model::body::{Access, GuardedOps, LockDecl};
 use crate::model::sharing::{Sharing, distinct};
@@ -14,12 +15,24 @@ declare_lint!(
     "single_lock_map.md"
 );
 
+pub(crate) struct SingleLockMap;
+
+impl Rule for SingleLockMap {
+    type Facts = ();
+
+    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+        if !cx.defines_own_lock() {
+            out.extend(findings(&cx.facts.lock_decls, cx.sharing()));
+        }
+    }
+}
+
 /// Maps whose writers touch one key at a time.
 const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
 
 /// Decides each declaration once, from every use of it in the crate: we lint the declaration,
 /// the one place to change, not each writer.
-pub(crate) fn check_crate(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
+fn findings(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
     let candidates = decls
         .iter()
         .filter(|d| !d.nested && d.inner.name().is_some_and(|n| MAPS.contains(&n)));

@@ -1,5 +1,6 @@
 #![doc = include_str!("thread_spawn_per_task.md")]
 
+use super::{CrateCx, Rule};
 use crate::Diagnostic;
 use crate::model::body::{SpawnKind, SpawnSite};
 use crate::model::hot::HotCode;
@@ -13,9 +14,19 @@ declare_lint!(
     "thread_spawn_per_task.md"
 );
 
+pub(crate) struct ThreadSpawnPerTask;
+
+impl Rule for ThreadSpawnPerTask {
+    type Facts = ();
+
+    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+        out.extend(findings(cx.hot, &cx.facts.spawns));
+    }
+}
+
 /// Flags the spawn call: that is what a person replaces with a hand-off to a worker. Decided
 /// once the crate's hot code is known, since the spawn is often hot only through its callers.
-pub(crate) fn check_crate(hot: &HotCode<'_>, spawns: &[SpawnSite]) -> Vec<Diagnostic> {
+fn findings(hot: &HotCode<'_>, spawns: &[SpawnSite]) -> Vec<Diagnostic> {
     spawns
         .iter()
         .filter(|site| site.kind == SpawnKind::Thread && !hot.graph.is_worker(site))

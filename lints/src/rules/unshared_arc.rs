@@ -2,6 +2,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::{CrateCx, Rule};
 use crate::Diagnostic;
 use crate::model::body::{ArcField, ArcInit, ArcShare};
 use crate::model::types::TypeTable;
@@ -15,8 +16,23 @@ declare_lint!(
     "unshared_arc.md"
 );
 
+pub(crate) struct UnsharedArc;
+
+impl Rule for UnsharedArc {
+    type Facts = ();
+
+    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+        out.extend(findings(
+            cx.table,
+            &cx.facts.arc_fields,
+            &cx.facts.arc_inits,
+            &cx.facts.arc_shares,
+        ));
+    }
+}
+
 /// Decides each field once the whole crate has been seen: a single clone anywhere shares it.
-pub(crate) fn check_crate(
+fn findings(
     table: &TypeTable,
     fields: &[ArcField],
     inits: &[ArcInit],

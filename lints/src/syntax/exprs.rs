@@ -293,3 +293,19 @@ pub(crate) fn keeps_arguments(call: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// Whether `name` occurs in `expr` as a path.
+pub(crate) fn mentions(expr: &Expr, name: &str) -> bool {
+    struct Find<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.is_ident(self.0) {
+                self.1 = true;
+            }
+            visit::visit_path(self, p);
+        }
+    }
+    let mut find = Find(name, false);
+    find.visit_expr(expr);
+    find.1
+}

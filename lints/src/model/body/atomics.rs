@@ -4,29 +4,6 @@
 use super::*;
 
 impl Walker<'_> {
-    /// Reports the findings of a function that waited for a later write to their atomic and
-    /// found none.
-    pub(super) fn settle_overwrites(&mut self) {
-        let loads = std::mem::take(&mut self.out.seqcst_loads);
-        for (atomic, pending) in std::mem::take(&mut self.out.counters) {
-            let handshake = loads
-                .iter()
-                .any(|(name, at)| *name != atomic && *at > pending.diagnostic.span.end);
-            if !handshake {
-                self.out.pending.push(pending);
-            }
-        }
-        let writes = std::mem::take(&mut self.out.atomic_writes);
-        for (key, _, diagnostic) in std::mem::take(&mut self.out.until_overwritten) {
-            let overwritten = writes
-                .iter()
-                .any(|(k, at)| *k == key && *at > diagnostic.span.end);
-            if !overwritten {
-                self.out.diagnostics.push(diagnostic);
-            }
-        }
-    }
-
     /// The key of what a `let` declares: where its `let` is (not `local.span()`, which turns
     /// the whole statement back into tokens).
     pub(super) fn local_key(&self, local: &syn::Local) -> DeclKey {

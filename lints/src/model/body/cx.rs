@@ -34,6 +34,24 @@ pub(crate) struct Cx<'w, 'a> {
 }
 
 impl<'a> Cx<'_, 'a> {
+    /// The span from a method call's name to the end of the call: `clone()` in `a.b.clone()`.
+    /// Made from the name and the closing parenthesis, not from the whole call's tokens, which
+    /// would print the receiver chain back out.
+    pub(crate) fn method_span(&self, call: &syn::ExprMethodCall) -> crate::Span {
+        crate::Span {
+            start: self.span(call.method.span()).start,
+            end: self.span(call.paren_token.span.close()).end,
+        }
+    }
+
+    /// The span of a path call, `thread::sleep(d)`, from its callee and its closing parenthesis.
+    pub(crate) fn call_span(&self, call: &syn::ExprCall) -> crate::Span {
+        crate::Span {
+            start: self.span_of(&call.func).start,
+            end: self.span(call.paren_token.span.close()).end,
+        }
+    }
+
     pub(crate) fn file(&self) -> usize {
         self.walker.file
     }
@@ -196,29 +214,12 @@ impl<'a> Cx<'_, 'a> {
         self.walker.function
     }
 
-    /// Whether code here is the body of a closure bound by `let` (not a closure nested in it):
-    /// it runs when the closure is called by name, in its caller.
-    pub(crate) fn in_let_closure(&self) -> bool {
-        self.walker.let_closure == Some(self.walker.deferred_depth)
-    }
-
     /// If `func` names a closure bound by `let` that blocks, what blocks in it.
     pub(crate) fn closure_blocks<'e>(&self, func: &'e Expr) -> Option<(&'e syn::Ident, &str)> {
         let Expr::Path(p) = func else { return None };
         let ident = p.path.get_ident()?;
         let what = self.walker.lookup(&ident.to_string())?.blocks.as_deref()?;
         Some((ident, what))
-    }
-
-    /// The spawn site whose work code here is part of, innermost first.
-    pub(crate) fn spawn_site(&self) -> Option<usize> {
-        self.walker.spawn_stack.last().copied()
-    }
-
-    /// The spawn site whose work handed the closure being walked to a call (see
-    /// [`Walker::visit_deferred_argument`]), when there is no nearer one.
-    pub(crate) fn deferring_spawn_site(&self) -> Option<usize> {
-        self.walker.deferred_spawn
     }
 
     /// Whether code here is in a loop or adapter closure of its own function.
@@ -242,6 +243,18 @@ impl<'a> Cx<'_, 'a> {
         })
     }
 
+    /// What blocks in the expression being linted, described for a message, and the span to
+    /// point at (see the model's `blocking`).
+    pub(crate) fn blocking(&self) -> Option<(String, Span)> {
+        self.walker.blocks_here.clone()
+    }
+
+    /// A written type resolved as the walk resolves types (renames, `Self`, aliases, closure
+    /// generics of the function).
+    pub(crate) fn resolved_ty(&self, ty: &syn::Type) -> Ty {
+        self.walker.ty(ty)
+    }
+
     /// Crate functions a call may resolve to.
     pub(crate) fn callees(&self, expr: &Expr) -> Vec<FnId> {
         self.walker.resolve_call(expr)
@@ -263,52 +276,5 @@ impl Sink<'_> {
             condition,
             diagnostic,
         });
-    }
-
-    /// Reports a finding about the counter `atomic`, once the crate shows it is one (see
-    /// [`Condition::Counter`]) and unless the same function then loads another atomic with
-    /// `SeqCst`: a store-then-load handshake (Dekker's), where the ordering is the point.
-    pub(crate) fn report_counter(&mut self, atomic: String, diagnostic: Diagnostic) {
-        let pending = Pending {
-            condition: Condition::Counter {
-                atomic: atomic.clone(),
-            },
-            diagnostic,
-        };
-        self.out.counters.push((atomic, pending));
-    }
-
-    /// Records that `function` blocks itself (not in a thread it spawns), with what blocks.
-    pub(crate) fn note_blocking(&mut self, function: FnId, what: String) {
-        self.out.blocking.push((function, what));
-    }
-
-    /// Records that the `let`-bound closure being walked blocks, with what blocks (see
-    /// [`Cx::in_let_closure`]).
-    pub(crate) fn note_closure_blocking(&mut self, what: &str) {
-        if self.out.closure_blocking.is_none() {
-            self.out.closure_blocking = Some(what.to_owned());
-        }
-    }
-
-    /// Records that the work spawned at `site` blocks.
-    pub(crate) fn note_spawn_blocking(&mut self, site: usize) {
-        if let Some(spawn) = self.out.spawns.get_mut(site) {
-            spawn.blocks = true;
-        }
-    }
-
-    /// Reports a finding about a pointer to the local `target` written into the atomic
-    /// `atomic` unless the same function writes that atomic again later (putting back what it
-    /// replaced before it returns) or waits in a `while` on `target`.
-    pub(crate) fn report_unless_overwritten(
-        &mut self,
-        atomic: &Expr,
-        target: String,
-        diagnostic: Diagnostic,
-    ) {
-        self.out
-            .until_overwritten
-            .push((atomic_key(atomic), target, diagnostic));
     }
 }

@@ -39,11 +39,6 @@ impl<'ast> Walker<'_> {
             }
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
-                // `while !node.signaled.load(..) { park() }` after publishing `&node`: the
-                // frame waits until another thread is done with the node.
-                self.out
-                    .until_overwritten
-                    .retain(|(_, target, _)| !mentions(&wh.cond, target));
                 self.with_region(LoopCount::Many, |w| {
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
@@ -161,19 +156,9 @@ impl<'ast> Walker<'_> {
                 self.record_call(expr);
                 let method = m.method.to_string();
                 self.note_consumed(m, &method);
-                if ATOMIC_WRITES.contains(&method.as_str()) {
-                    let at = self.span(m.method.span()).start;
-                    self.out.atomic_writes.push((atomic_key(&m.receiver), at));
-                }
                 if STATE_WORD_UPDATES.contains(&method.as_str()) {
                     if let Some(name) = atomic_name(&m.receiver) {
                         self.out.state_words.push(name);
-                    }
-                }
-                if method == "load" && m.args.first().is_some_and(is_seqcst) {
-                    if let Some(name) = atomic_name(&m.receiver) {
-                        let at = self.span(m.method.span()).start;
-                        self.out.seqcst_loads.push((name, at));
                     }
                 }
                 // `x.clone().into_future()` stored: the method took the clone by value and what

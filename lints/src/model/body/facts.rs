@@ -115,15 +115,6 @@ pub(crate) enum Condition {
         /// drops it (or returns it into a value that is dropped).
         handed: Option<Handed>,
     },
-    /// Reported when every candidate callee only slices parameter `param`.
-    OnlySliced { callees: Vec<FnId>, param: usize },
-    /// Reported when every candidate callee blocks (see [`Sink::note_blocking`]), directly or
-    /// through a function it calls; the note says how.
-    CallsBlocking { callees: Vec<FnId> },
-    /// Reported when the atomic of this name is only ever counted with (added to, subtracted
-    /// from, loaded, stored), never compared-and-swapped, swapped or used as bit flags anywhere
-    /// in the crate: then it is a counter, not a lock or state word.
-    Counter { atomic: String },
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -167,9 +158,6 @@ pub(crate) struct Handed {
 pub(crate) struct FnBodyFacts {
     /// The body runs a `loop` or `while`: it may keep running (a worker's receive loop).
     pub(crate) long_running: bool,
-    /// For each parameter (excluding `self`): whether the body only slices it or takes its
-    /// length, never using it whole.
-    pub(crate) only_sliced: Vec<bool>,
     /// For each parameter (excluding `self`): what the body does with it.
     pub(crate) params: Vec<ParamFate>,
 }
@@ -197,21 +185,11 @@ pub(crate) struct BodyOutput {
     pub(crate) items: Vec<Span>,
     /// Test code: `#[cfg(test)]` items and test functions (see `model::test_code`).
     pub(crate) test_code: Vec<Span>,
-    /// Findings of the function being walked that stand unless it writes the same atomic again
-    /// or then waits on the local pointed to (see [`Sink::report_unless_overwritten`]): the
-    /// atomic, the local and the finding.
-    #[serde(skip)]
-    pub(super) until_overwritten: Vec<(String, String, Diagnostic)>,
-    /// Writes to atomics in the function being walked: the atomic and where.
-    #[serde(skip)]
-    pub(super) atomic_writes: Vec<(String, usize)>,
-    /// Counter findings of the function being walked that stand unless a `SeqCst` load of
-    /// another atomic follows them (see [`Sink::report_counter`]).
-    #[serde(skip)]
-    pub(super) counters: Vec<(String, Pending)>,
-    /// `SeqCst` loads in the function being walked: the atomic's name and where.
-    #[serde(skip)]
-    pub(super) seqcst_loads: Vec<(String, usize)>,
+    /// The bodies of closures run by a model checker (`loom::model(|| ..)`): their threads are
+    /// simulated, one interleaving at a time, and nothing in them is reported.
+    pub(crate) model_checked: Vec<Span>,
+    /// What each rule keeps of the file.
+    pub(crate) rules: crate::rules::RuleFacts,
     /// What blocks in the `let`-bound closure being walked, first found first.
     #[serde(skip)]
     pub(super) closure_blocking: Option<String>,
@@ -280,9 +258,8 @@ impl BodyOutput {
             region(&mut spawn.region);
         }
         for pending in &mut other.pending {
-            if let Condition::Hot { region: r, .. } = &mut pending.condition {
-                region(r);
-            }
+            let Condition::Hot { region: r, .. } = &mut pending.condition;
+            region(r);
         }
         for use_ in &mut other.lock_uses {
             region(&mut use_.region);
@@ -308,5 +285,6 @@ impl BodyOutput {
         self.state_words.append(&mut other.state_words);
         self.blocking.append(&mut other.blocking);
         self.fn_facts.append(&mut other.fn_facts);
+        crate::rules::Merge::merge(&mut self.rules, other.rules);
     }
 }

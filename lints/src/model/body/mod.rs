@@ -23,6 +23,7 @@ use syn::{Expr, Pat, Token};
 
 mod arcs;
 mod atomics;
+mod blocking;
 mod cx;
 mod exprs;
 mod facts;
@@ -197,6 +198,8 @@ pub(crate) struct Walker<'a> {
     let_closure: Option<usize>,
     /// The expression being walked is handed by value to a crate function (see [`Handed`]).
     handed: Option<Handed>,
+    /// What blocks in the expression being linted, and where (see [`Cx::blocking`]).
+    blocks_here: Option<(String, Span)>,
     /// Types are being worked out for a later statement: not to be remembered.
     looking_ahead: std::cell::Cell<bool>,
     /// The types of the current function's expressions, by address (the tree does not move
@@ -254,23 +257,14 @@ pub(crate) fn walk_file(
         deferred_depth: 0,
         let_closure: None,
         handed: None,
+        blocks_here: None,
         looking_ahead: std::cell::Cell::new(false),
         types: RefCell::new(HashMap::default()),
     };
     walker.visit_file(ast);
-    let checked = std::mem::take(&mut walker.model_checked);
     let mut out = walker.out;
+    out.model_checked = walker.model_checked;
     out.test_code = super::test_code::test_spans(ast, base);
-    if !checked.is_empty() {
-        let outside = |d: &Diagnostic| {
-            !checked
-                .iter()
-                .any(|m| m.start <= d.span.start && d.span.end <= m.end)
-        };
-        out.diagnostics.retain(outside);
-        out.pending.retain(|p| outside(&p.diagnostic));
-        out.counters.retain(|(_, p)| outside(&p.diagnostic));
-    }
     out
 }
 
@@ -324,16 +318,11 @@ impl<'a> Walker<'a> {
         let outer_setup = std::mem::take(&mut self.setup);
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::default()]);
         let types = self.types.take();
-        let waiting = std::mem::take(&mut self.out.until_overwritten);
-        let writes = std::mem::take(&mut self.out.atomic_writes);
-        let counters = std::mem::take(&mut self.out.counters);
-        let loads = std::mem::take(&mut self.out.seqcst_loads);
+        rules::enter_fn(&mut self.out.rules);
         let result = f(self);
-        self.settle_overwrites();
-        self.out.until_overwritten = waiting;
-        self.out.atomic_writes = writes;
-        self.out.counters = counters;
-        self.out.seqcst_loads = loads;
+        let mut facts = std::mem::take(&mut self.out.rules);
+        rules::exit_fn(&mut facts, &mut Sink { out: &mut self.out });
+        self.out.rules = facts;
         self.scopes = scopes;
         self.types.replace(types);
         self.fn_facts = outer_facts;
@@ -572,6 +561,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.storing = stored;
         self.discarding = discarded;
         self.handed = handed;
+        self.blocks_here = self.blocking(expr);
+        if let Some((what, _)) = &self.blocks_here {
+            let what = what.clone();
+            self.note_blocking(expr, &what);
+        }
         self.lint_expr(expr);
         self.storing = false;
         self.discarding = false;

@@ -74,67 +74,6 @@ pub(super) fn passes_to_condvar(expr: &Expr, name: &str) -> bool {
     find.1
 }
 
-/// Whether the body only slices parameter `name` or takes its length (and uses it at least
-/// once to slice), never using it whole.
-pub(super) fn only_sliced(name: &str, block: &syn::Block) -> bool {
-    struct Uses<'n> {
-        name: &'n str,
-        sliced: usize,
-        other: usize,
-    }
-    impl<'ast> Visit<'ast> for Uses<'_> {
-        fn visit_expr(&mut self, expr: &'ast Expr) {
-            match expr {
-                Expr::Index(i)
-                    if is_name(&i.expr, self.name)
-                        && crate::rules::over_copy::is_partial_range(&i.index) =>
-                {
-                    self.sliced += 1;
-                    self.visit_expr(&i.index);
-                }
-                Expr::MethodCall(m)
-                    if is_name(&m.receiver, self.name)
-                        && matches!(
-                            m.method.to_string().as_str(),
-                            "len"
-                                | "is_empty"
-                                | "get"
-                                | "first"
-                                | "last"
-                                | "starts_with"
-                                | "ends_with"
-                        ) =>
-                {
-                    if m.method == "get" {
-                        self.sliced += 1;
-                    }
-                    for arg in &m.args {
-                        self.visit_expr(arg);
-                    }
-                }
-                Expr::Path(p) if p.path.is_ident(self.name) => self.other += 1,
-                _ => visit::visit_expr(self, expr),
-            }
-        }
-        fn visit_local(&mut self, local: &'ast syn::Local) {
-            // A shadowing `let` makes later uses another variable: give up.
-            if let Pat::Ident(i) = &local.pat {
-                if i.ident == self.name {
-                    self.other += 1;
-                }
-            }
-            visit::visit_local(self, local);
-        }
-    }
-    let mut uses = Uses {
-        name,
-        sliced: 0,
-        other: 0,
-    };
-    uses.visit_block(block);
-    uses.sliced > 0 && uses.other == 0
-}
-
 /// Whether the value of `expr` is, or holds, the variable `name`: `name`, `Some(name)`,
 /// `Worker { ctx: name }`, `(name, 1)`, or a closure that captures it.
 pub(super) fn holds(expr: &Expr, name: &str) -> bool {
@@ -438,22 +377,6 @@ pub(super) fn block_mentions(block: &syn::Block, name: &str) -> bool {
         syn::Stmt::Expr(e, _) => mentions(e, name),
         _ => false,
     })
-}
-
-/// Whether `name` occurs in `expr` as a path.
-pub(super) fn mentions(expr: &Expr, name: &str) -> bool {
-    struct Find<'n>(&'n str, bool);
-    impl<'ast> Visit<'ast> for Find<'_> {
-        fn visit_path(&mut self, p: &'ast syn::Path) {
-            if p.is_ident(self.0) {
-                self.1 = true;
-            }
-            visit::visit_path(self, p);
-        }
-    }
-    let mut find = Find(name, false);
-    find.visit_expr(expr);
-    find.1
 }
 
 /// Whether the variable `name` is stored beyond its statement by one of `stmts`: pushed,

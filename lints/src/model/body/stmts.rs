@@ -273,15 +273,11 @@ impl Walker<'_> {
             w.visit_block(block);
             let mut facts = w.fn_facts.take().unwrap_or_default();
             facts.long_running = runs_open_ended(block);
-            facts.only_sliced = params
-                .iter()
-                .map(|(t, ty)| match &*t.pat {
-                    Pat::Ident(i) if ty.is_std_deep() || ty.is_named("Vec") => {
-                        only_sliced(&i.ident.to_string(), block)
-                    }
-                    _ => false,
-                })
-                .collect();
+            {
+                let mut rule_facts = std::mem::take(&mut w.out.rules);
+                rules::check_fn(&Cx { walker: w }, sig, block, &mut rule_facts);
+                w.out.rules = rule_facts;
+            }
             // An `async fn` moves its parameters into the future it returns.
             let least = if sig.asyncness.is_some() {
                 ParamFate::Returned
@@ -406,38 +402,38 @@ impl Walker<'_> {
 
     pub(super) fn lint_expr(&mut self, expr: &Expr) {
         let mut out = std::mem::take(&mut self.out);
+        let mut facts = std::mem::take(&mut out.rules);
         {
             let cx = Cx { walker: self };
             let mut sink = Sink { out: &mut out };
-            for check in rules::EXPR_LINTS {
-                check(&cx, expr, &mut sink);
-            }
+            rules::check_expr(&cx, expr, &mut facts, &mut sink);
         }
+        out.rules = facts;
         self.out = out;
     }
 
     pub(super) fn lint_let(&mut self, local: &syn::Local, later: Later<'_>) {
         let mut out = std::mem::take(&mut self.out);
+        let mut facts = std::mem::take(&mut out.rules);
         {
             let cx = Cx { walker: self };
             let mut sink = Sink { out: &mut out };
-            for check in rules::LET_LINTS {
-                check(&cx, local, later, &mut sink);
-            }
+            rules::check_let(&cx, local, later, &mut facts, &mut sink);
         }
+        out.rules = facts;
         self.out = out;
     }
 
     pub(super) fn lint_decl(&mut self, kind: rules::DeclKind, ty: &syn::Type) {
         let mut out = std::mem::take(&mut self.out);
+        let mut facts = std::mem::take(&mut out.rules);
         {
             let cx = Cx { walker: self };
             let mut sink = Sink { out: &mut out };
             let decl = rules::Decl { kind, ty };
-            for check in rules::DECL_LINTS {
-                check(&cx, &decl, &mut sink);
-            }
+            rules::check_decl(&cx, &decl, &mut facts, &mut sink);
         }
+        out.rules = facts;
         self.out = out;
     }
 }

@@ -1,0 +1,228 @@
+//! What blocks: calls that wait for the device, the network, another thread, a timer or a
+//! child process, or run code the caller supplied; and which functions, spawned work and
+//! `let`-bound closures contain such a call (facts the crate-wide step needs: a function that
+//! blocks makes its callers block, and spawned work that blocks is a thread's job).
+
+use super::*;
+
+/// Types whose reads and writes go to a file, a socket or a terminal.
+pub(super) const IO_TYPES: &[&str] = &[
+    "File",
+    "TcpStream",
+    "TcpListener",
+    "UdpSocket",
+    "UnixStream",
+    "UnixListener",
+    "UnixDatagram",
+    "Stdin",
+    "Stdout",
+    "Stderr",
+    "StdinLock",
+    "StdoutLock",
+    "BufReader",
+    "BufWriter",
+    "LineWriter",
+    "ChildStdin",
+    "ChildStdout",
+    "ChildStderr",
+];
+
+/// `Read`, `Write` and socket methods that wait for the device.
+pub(super) const IO_METHODS: &[&str] = &[
+    "read",
+    "read_exact",
+    "read_to_end",
+    "read_to_string",
+    "read_line",
+    "read_vectored",
+    "write",
+    "write_all",
+    "write_fmt",
+    "write_vectored",
+    "flush",
+    "sync_all",
+    "sync_data",
+    "set_len",
+    "accept",
+    "connect",
+    "send",
+    "send_to",
+    "recv",
+    "recv_from",
+    "peek",
+    "peek_from",
+];
+
+impl Walker<'_> {
+    /// What blocks in `expr`, described for the message, and the span to point at: a sleep,
+    /// file or network I/O, a channel's `recv`, a `join`, a child process, a `block_on`, a
+    /// closure bound by `let` that does one of these, a closure the caller supplied, an
+    /// `.await`.
+    pub(super) fn blocking(&self, expr: &Expr) -> Option<(String, Span)> {
+        let cx = &Cx { walker: self };
+        match expr {
+            Expr::Await(a) => Some((
+                "an `.await`".into(),
+                cx.span(syn::spanned::Spanned::span(&a.await_token)),
+            )),
+            Expr::Call(c) => {
+                // An awaited call is a future: the `.await` is what waits.
+                if cx.is_awaited(expr) {
+                    return None;
+                }
+                let whole = || cx.call_span(c);
+                if let Some((prev, last)) = path_tail(&c.func) {
+                    let Expr::Path(p) = &*c.func else { return None };
+                    let asynchronous = p.path.segments.iter().any(|s| {
+                        matches!(
+                            s.ident.to_string().as_str(),
+                            "tokio" | "async_std" | "smol" | "async_fs"
+                        )
+                    });
+                    if asynchronous {
+                        return None;
+                    }
+                    let prev = prev.as_deref();
+                    let blocks = matches!(
+                        (prev, last.as_str()),
+                        (Some("thread") | None, "sleep")
+                            | (Some("thread"), "park" | "park_timeout")
+                            | (Some("fs"), _)
+                            | (
+                                Some("File" | "OpenOptions"),
+                                "open" | "create" | "create_new" | "open_buffered"
+                            )
+                            | (
+                                Some("TcpStream" | "UnixStream"),
+                                "connect" | "connect_timeout"
+                            )
+                            | (Some("TcpListener" | "UdpSocket" | "UnixListener"), "bind")
+                            | (_, "block_on")
+                    );
+                    if blocks {
+                        let shown = match prev {
+                            Some(prev) => format!("{prev}::{last}"),
+                            None => last,
+                        };
+                        return Some((format!("`{shown}`"), whole()));
+                    }
+                }
+                if let Some((name, what)) = cx.closure_blocks(&c.func) {
+                    let what = format!("the closure `{name}` (it calls {what})");
+                    return Some((what, whole()));
+                }
+                // Only a function callable from outside the crate gets closures the crate does not
+                // know; its own helpers' callbacks are its own code.
+                let public = cx.function().is_some_and(|f| cx.table().fns[f].public);
+                if !public {
+                    return None;
+                }
+                caller_supplied(cx, &c.func)
+                    .map(|name| (format!("a call of the caller-supplied `{name}`"), whole()))
+            }
+            Expr::MethodCall(m) => {
+                if cx.is_awaited(expr) {
+                    return None;
+                }
+                let name = m.method.to_string();
+                let receiver = cx.type_of(&m.receiver);
+                let value = receiver.auto_deref();
+                let known = value.is_known();
+                let io = value.name().is_some_and(|n| IO_TYPES.contains(&n));
+                let what = match name.as_str() {
+                    _ if io && IO_METHODS.contains(&name.as_str()) => {
+                        format!("`{name}` on a `{}`", value.name().unwrap_or_default())
+                    }
+                    "recv" | "recv_timeout" | "recv_deadline"
+                        if m.args.len() <= 1 && (!known || value.is_named("Receiver")) =>
+                    {
+                        format!("`{name}` on a channel")
+                    }
+                    "join" if m.args.is_empty() && (!known || value.is_named("JoinHandle")) => {
+                        "`join` on a thread".into()
+                    }
+                    "wait" if m.args.is_empty() && value.is_named("Barrier") => {
+                        "`Barrier::wait`".into()
+                    }
+                    "block_on" if m.args.len() == 1 => "`block_on` of a future".into(),
+                    "output" | "status" | "wait" | "wait_with_output"
+                        if m.args.is_empty()
+                            && (value.is_named("Command")
+                                || value.is_named("Child")
+                                || runs_command(&m.receiver)) =>
+                    {
+                        format!("`{name}` of a child process")
+                    }
+                    _ => return None,
+                };
+                Some((what, cx.method_span(m)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Records what blocks in the expression being walked, where it blocks: in spawned work,
+    /// in the function, or in the `let`-bound closure being walked. A callback is whatever its
+    /// caller passes, so a function calling one blocks only if its caller's does.
+    pub(super) fn note_blocking(&mut self, expr: &Expr, what: &str) {
+        if matches!(expr, Expr::Await(_)) || what.contains("caller-supplied") {
+            return;
+        }
+        match (
+            self.spawn_stack.last().copied().or(self.deferred_spawn),
+            self.function,
+        ) {
+            // Spawned work that blocks is a thread's job, not a short task.
+            (Some(site), _) => {
+                if let Some(spawn) = self.out.spawns.get_mut(site) {
+                    spawn.blocks = true;
+                }
+            }
+            (None, Some(function)) => self.out.blocking.push((function, what.to_owned())),
+            (None, None) if self.let_closure == Some(self.deferred_depth) => {
+                if self.out.closure_blocking.is_none() {
+                    self.out.closure_blocking = Some(what.to_owned());
+                }
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+/// `Command::new(..)...` somewhere down a builder chain.
+fn runs_command(expr: &Expr) -> bool {
+    match expr {
+        Expr::MethodCall(m) => runs_command(&m.receiver),
+        Expr::Call(c) => {
+            path_tail(&c.func).is_some_and(|(o, f)| o.as_deref() == Some("Command") && f == "new")
+        }
+        _ => false,
+    }
+}
+
+/// If `callee` calls a closure the caller supplied (a parameter of closure type, a callback
+/// field, a callback stored in the guarded data), its name.
+fn caller_supplied(cx: &Cx<'_, '_>, callee: &Expr) -> Option<String> {
+    let callee = match callee {
+        Expr::Paren(p) => &*p.expr,
+        other => other,
+    };
+    let callable = |ty: &Ty| matches!(ty.auto_deref(), Ty::Callable);
+    match callee {
+        Expr::Path(p) if p.path.segments.len() == 1 => {
+            let name = p.path.segments[0].ident.to_string();
+            let local = cx.local(&name)?;
+            // A closure the function made itself is its own code, not the caller's.
+            let supplied = local.is_param || cx.guard_of(callee).is_some();
+            (supplied && callable(local.ty)).then_some(name)
+        }
+        Expr::Field(f) => {
+            let ty = cx.type_of(callee);
+            let syn::Member::Named(field) = &f.member else {
+                return None;
+            };
+            callable(&ty).then(|| field.to_string())
+        }
+        _ => None,
+    }
+}
