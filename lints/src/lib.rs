@@ -6,16 +6,17 @@
 
 pub mod cache;
 pub mod diagnostic;
-mod model;
+mod pipeline;
 pub mod registry;
 mod rules;
+mod semantic;
 mod suppress;
 mod syntax;
 
 pub use cache::{CacheStore, MemoryStore};
 pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Span, Suggestion};
-pub use model::driver::normalise;
-pub use model::{CrateReport, RunStats};
+pub use pipeline::driver::normalise;
+pub use pipeline::{CrateReport, RunStats};
 
 pub use registry::{Level, Lint};
 use std::io;
@@ -105,7 +106,7 @@ pub enum CrateFiles {
 /// `contention:allow` comments applied, and are sorted by file (files in path order), then
 /// position. Files that cannot be read or parsed become `parse_error` findings.
 pub fn check_files(info: &CrateInfo, files: CrateFiles, loader: &dyn SourceLoader) -> CrateReport {
-    model::analyse(info, files, loader, None)
+    pipeline::analyse(info, files, loader, None)
 }
 
 /// [`check_files`] with a cache: what `cache` holds of a file from an earlier run is used
@@ -118,7 +119,7 @@ pub fn check_files_cached(
     loader: &dyn SourceLoader,
     cache: &dyn CacheStore,
 ) -> CrateReport {
-    model::analyse(info, files, loader, Some(cache))
+    pipeline::analyse(info, files, loader, Some(cache))
 }
 
 /// Parses a file as the analysis does, and nothing more: syn's parser, then the bodies of
@@ -126,7 +127,10 @@ pub fn check_files_cached(
 /// Whether it parsed. The scale benchmark's second baseline: the share of the checker's time
 /// that is parsing the code inside macros, which `syn::parse_file` alone leaves as tokens.
 pub fn parse_with_macro_bodies(text: &str) -> bool {
-    matches!(model::parse::parse(text).0, model::parse::Parsed::Ast(_))
+    matches!(
+        pipeline::parse::parse(text).0,
+        pipeline::parse::Parsed::Ast(_)
+    )
 }
 
 /// Analyses one file's text as a crate of its own (edition 2021); the entry point tests use.

@@ -5,9 +5,9 @@ use syn::visit::{self, Visit};
 
 use super::Rule;
 use crate::Diagnostic;
-use crate::model::body::{Cx, Sink, path_tail};
-use crate::model::parse::expanded_macro_name;
+use crate::pipeline::parse::expanded_macro_name;
 use crate::registry::declare_lint;
+use crate::semantic::walker::{Cx, Sink, path_tail};
 
 declare_lint!(
     pub(crate) ALLOC_UNDER_LOCK,

@@ -4,8 +4,8 @@ use syn::Expr;
 
 use super::Rule;
 use crate::Diagnostic;
-use crate::model::body::{Cx, Sink};
 use crate::registry::declare_lint;
+use crate::semantic::walker::{Cx, Sink};
 
 declare_lint!(
     pub(crate) ARC_CLONE_IN_HOT_LOOP,
@@ -28,7 +28,7 @@ impl Rule for ArcCloneInHotLoop {
             // `Arc::clone(&x)`, `Clone::clone(&x)`, a renamed `Arc`: the argument's type decides.
             Expr::Call(c)
                 if c.args.len() == 1
-                    && crate::model::body::path_tail(&c.func)
+                    && crate::semantic::walker::path_tail(&c.func)
                         .is_some_and(|(_, f)| f == "clone") =>
             {
                 &c.args[0]

@@ -4,9 +4,9 @@ use syn::Expr;
 
 use super::{Merge, Rule};
 use crate::Diagnostic;
-use crate::model::body::{Cx, Sink};
-use crate::model::ty::Ty;
 use crate::registry::declare_lint;
+use crate::semantic::ty::Ty;
+use crate::semantic::walker::{Cx, Sink};
 use crate::syntax::atomics::atomic_key;
 use crate::syntax::exprs::mentions;
 use crate::syntax::tables::ATOMIC_WRITES;

@@ -4,8 +4,8 @@ use syn::Expr;
 
 use super::Rule;
 use crate::Diagnostic;
-use crate::model::body::{Cx, Sink};
 use crate::registry::declare_lint;
+use crate::semantic::walker::{Cx, Sink};
 
 declare_lint!(
     pub(crate) CLONE_UNDER_LOCK,

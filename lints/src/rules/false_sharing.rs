@@ -4,8 +4,8 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{CrateCx, Rule};
 use crate::Diagnostic;
-use crate::model::body::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
 use crate::registry::declare_lint;
+use crate::semantic::walker::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
 
 declare_lint!(
     pub(crate) FALSE_SHARING,

@@ -6,10 +6,10 @@ use crate::Diagnostic;
 use syn::visit::{self, Visit};
 
 use super::{CrateCx, Rule};
-use crate::model::body::{Cx, Sink};
-use crate::model::ty::Ty;
-use crate::model::types::FnId;
 use crate::registry::declare_lint;
+use crate::semantic::ty::Ty;
+use crate::semantic::types::FnId;
+use crate::semantic::walker::{Cx, Sink};
 
 declare_lint!(
     pub(crate) GUARD_ACROSS_BLOCKING,

@@ -1,10 +1,10 @@
 #![doc = include_str!("lock_per_element.md")]
 
 use crate::Diagnostic;
-use crate::model::body::{Cx, Sink};
-use crate::model::ty::Ty;
 use crate::registry::declare_lint;
 use crate::rules::{Decl, DeclKind, Rule};
+use crate::semantic::ty::Ty;
+use crate::semantic::walker::{Cx, Sink};
 
 declare_lint!(
     pub(crate) LOCK_PER_ELEMENT,

@@ -22,30 +22,12 @@ use rustc_hash::FxHashSet as HashSet;
 use std::sync::OnceLock;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::body::{BodyOutput, Cx, Later, Sink};
-use crate::model::hot::HotCode;
-use crate::model::sharing::Sharing;
-use crate::model::types::TypeTable;
 use crate::registry::Lint;
-
-/// What declares a value's type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DeclKind {
-    /// A struct, enum or union field.
-    Field,
-    /// A `static` or `const`.
-    Static,
-    /// A type alias.
-    Alias,
-    /// A `let` with a type annotation.
-    Let,
-}
-
-/// A declaration with its written type: where type-level lints report.
-pub(crate) struct Decl<'a> {
-    pub(crate) kind: DeclKind,
-    pub(crate) ty: &'a syn::Type,
-}
+use crate::semantic::hot::HotCode;
+use crate::semantic::sharing::Sharing;
+use crate::semantic::types::TypeTable;
+use crate::semantic::walker::{BodyOutput, Checker, Cx, Later, Sink};
+pub(crate) use crate::semantic::walker::{Decl, DeclKind};
 
 /// What a rule sees of the whole crate, once every file is walked: the type table, hot code,
 /// and the facts the walk gathered (spawns, locks and their uses, atomic slots, `Arc` fields).
@@ -183,28 +165,30 @@ macro_rules! declare_rules {
             }
         }
 
-        pub(crate) fn check_expr(cx: &Cx<'_, '_>, expr: &syn::Expr, facts: &mut RuleFacts, sink: &mut Sink<'_>) {
-            $($module::$rule.check_expr(cx, expr, &mut facts.$module, sink);)*
-        }
+        impl Checker for RuleFacts {
+            fn expr(&mut self, cx: &Cx<'_, '_>, expr: &syn::Expr, sink: &mut Sink<'_>) {
+                $($module::$rule.check_expr(cx, expr, &mut self.$module, sink);)*
+            }
 
-        pub(crate) fn check_let(cx: &Cx<'_, '_>, local: &syn::Local, later: Later<'_>, facts: &mut RuleFacts, sink: &mut Sink<'_>) {
-            $($module::$rule.check_let(cx, local, later, &mut facts.$module, sink);)*
-        }
+            fn local(&mut self, cx: &Cx<'_, '_>, local: &syn::Local, later: Later<'_>, sink: &mut Sink<'_>) {
+                $($module::$rule.check_let(cx, local, later, &mut self.$module, sink);)*
+            }
 
-        pub(crate) fn check_decl(cx: &Cx<'_, '_>, decl: &Decl<'_>, facts: &mut RuleFacts, sink: &mut Sink<'_>) {
-            $($module::$rule.check_decl(cx, decl, &mut facts.$module, sink);)*
-        }
+            fn decl(&mut self, cx: &Cx<'_, '_>, decl: &Decl<'_>, sink: &mut Sink<'_>) {
+                $($module::$rule.check_decl(cx, decl, &mut self.$module, sink);)*
+            }
 
-        pub(crate) fn check_fn(cx: &Cx<'_, '_>, sig: &syn::Signature, block: &syn::Block, facts: &mut RuleFacts) {
-            $($module::$rule.check_fn(cx, sig, block, &mut facts.$module);)*
-        }
+            fn function(&mut self, cx: &Cx<'_, '_>, sig: &syn::Signature, block: &syn::Block) {
+                $($module::$rule.check_fn(cx, sig, block, &mut self.$module);)*
+            }
 
-        pub(crate) fn enter_fn(facts: &mut RuleFacts) {
-            $($module::$rule.enter_fn(&mut facts.$module);)*
-        }
+            fn enter_fn(&mut self) {
+                $($module::$rule.enter_fn(&mut self.$module);)*
+            }
 
-        pub(crate) fn exit_fn(facts: &mut RuleFacts, sink: &mut Sink<'_>) {
-            $($module::$rule.exit_fn(&mut facts.$module, sink);)*
+            fn exit_fn(&mut self, sink: &mut Sink<'_>) {
+                $($module::$rule.exit_fn(&mut self.$module, sink);)*
+            }
         }
 
         pub(crate) fn check_crate(cx: &CrateCx<'_>, facts: &RuleFacts) -> Vec<Diagnostic> {

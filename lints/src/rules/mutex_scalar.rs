@@ -3,9 +3,9 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{CrateCx, Rule};
-use crate::model::body::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
-use crate::model::ty::{LockKind, Ty};
 use crate::registry::declare_lint;
+use crate::semantic::ty::{LockKind, Ty};
+use crate::semantic::walker::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
 use crate::{Applicability, Diagnostic, Edit, Suggestion};
 
 declare_lint!(

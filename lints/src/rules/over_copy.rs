@@ -6,9 +6,9 @@ use syn::{Expr, Pat};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{CrateCx, Merge, Rule};
-use crate::model::body::{Cx, Later, Sink, root_var, strip_parens};
-use crate::model::types::FnId;
 use crate::registry::declare_lint;
+use crate::semantic::types::FnId;
+use crate::semantic::walker::{Cx, Later, Sink, root_var, strip_parens};
 use crate::syntax::exprs::is_name;
 use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
 

@@ -2,10 +2,10 @@
 
 use super::{CrateCx, Rule};
 use crate::Diagnostic;
-use crate::model::body::{Access, LockDecl};
-use crate::model::sharing::{Sharing, distinct};
-use crate::model::ty::LockKind;
 use crate::registry::declare_lint;
+use crate::semantic::sharing::{Sharing, distinct};
+use crate::semantic::ty::LockKind;
+use crate::semantic::walker::{Access, LockDecl};
 
 declare_lint!(
     pub(crate) READ_MOSTLY_RWLOCK,

@@ -3,8 +3,8 @@
 use syn::Expr;
 
 use super::{CrateCx, Merge, Rule};
-use crate::model::body::{Cx, Sink, atomic_name, is_seqcst};
 use crate::registry::declare_lint;
+use crate::semantic::walker::{Cx, Sink, atomic_name, is_seqcst};
 use crate::{Applicability, Diagnostic, Edit, Suggestion};
 
 declare_lint!(

@@ -2,10 +2,10 @@
 
 use super::{CrateCx, Rule};
 use crate::Diagnostic;
-use crate::model::body::{Access, GuardedOps, LockDecl};
-use crate::model::sharing::{Sharing, distinct};
-use crate::model::ty::{LockKind, Ty};
 use crate::registry::declare_lint;
+use crate::semantic::sharing::{Sharing, distinct};
+use crate::semantic::ty::{LockKind, Ty};
+use crate::semantic::walker::{Access, GuardedOps, LockDecl};
 
 declare_lint!(
     pub(crate) SINGLE_LOCK_MAP,

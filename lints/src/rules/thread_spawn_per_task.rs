@@ -2,9 +2,9 @@
 
 use super::{CrateCx, Rule};
 use crate::Diagnostic;
-use crate::model::body::{SpawnKind, SpawnSite};
-use crate::model::hot::HotCode;
 use crate::registry::declare_lint;
+use crate::semantic::hot::HotCode;
+use crate::semantic::walker::{SpawnKind, SpawnSite};
 
 declare_lint!(
     pub(crate) THREAD_SPAWN_PER_TASK,

@@ -4,9 +4,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{CrateCx, Rule};
 use crate::Diagnostic;
-use crate::model::body::{ArcField, ArcInit, ArcShare};
-use crate::model::types::TypeTable;
 use crate::registry::declare_lint;
+use crate::semantic::types::TypeTable;
+use crate::semantic::walker::{ArcField, ArcInit, ArcShare};
 
 declare_lint!(
     pub(crate) UNSHARED_ARC,

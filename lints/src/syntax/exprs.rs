@@ -5,7 +5,7 @@ use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat, Token};
 
-use crate::model::parse::expanded_macro_name;
+use crate::pipeline::parse::expanded_macro_name;
 
 use super::tables::*;
 

@@ -7,8 +7,8 @@
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 
-use super::parse::to_span;
 use crate::diagnostic::Span;
+use crate::pipeline::parse::to_span;
 
 /// Whether a `cfg` predicate can hold only when `test` is set: `test`, `all(.., test, ..)`,
 /// `any(..)` of such predicates. `not(..)` never is: `not(test)` is the opposite, and

@@ -8,7 +8,7 @@ impl Walker<'_> {
         let rest = later.all();
         self.lint_let(local, later);
         if let Pat::Type(t) = &local.pat {
-            self.lint_decl(rules::DeclKind::Let, &t.ty);
+            self.lint_decl(DeclKind::Let, &t.ty);
         }
         let Some(init) = &local.init else {
             if let Pat::Type(t) = &local.pat {
@@ -273,11 +273,7 @@ impl Walker<'_> {
             w.visit_block(block);
             let mut facts = w.fn_facts.take().unwrap_or_default();
             facts.long_running = runs_open_ended(block);
-            {
-                let mut rule_facts = std::mem::take(&mut w.out.rules);
-                rules::check_fn(&Cx { walker: w }, sig, block, &mut rule_facts);
-                w.out.rules = rule_facts;
-            }
+            w.check(|checker, cx, _| checker.function(cx, sig, block));
             // An `async fn` moves its parameters into the future it returns.
             let least = if sig.asyncness.is_some() {
                 ParamFate::Returned
@@ -401,39 +397,31 @@ impl Walker<'_> {
     }
 
     pub(super) fn lint_expr(&mut self, expr: &Expr) {
-        let mut out = std::mem::take(&mut self.out);
-        let mut facts = std::mem::take(&mut out.rules);
-        {
-            let cx = Cx { walker: self };
-            let mut sink = Sink { out: &mut out };
-            rules::check_expr(&cx, expr, &mut facts, &mut sink);
-        }
-        out.rules = facts;
-        self.out = out;
+        self.check(|checker, cx, sink| checker.expr(cx, expr, sink));
     }
 
     pub(super) fn lint_let(&mut self, local: &syn::Local, later: Later<'_>) {
-        let mut out = std::mem::take(&mut self.out);
-        let mut facts = std::mem::take(&mut out.rules);
-        {
-            let cx = Cx { walker: self };
-            let mut sink = Sink { out: &mut out };
-            rules::check_let(&cx, local, later, &mut facts, &mut sink);
-        }
-        out.rules = facts;
-        self.out = out;
+        self.check(|checker, cx, sink| checker.local(cx, local, later, sink));
     }
 
-    pub(super) fn lint_decl(&mut self, kind: rules::DeclKind, ty: &syn::Type) {
+    pub(super) fn lint_decl(&mut self, kind: DeclKind, ty: &syn::Type) {
+        let decl = Decl { kind, ty };
+        self.check(|checker, cx, sink| checker.decl(cx, &decl, sink));
+    }
+
+    /// Hands the checker the context of the code being walked and a sink for its findings.
+    pub(super) fn check(&mut self, f: impl FnOnce(&mut dyn Checker, &Cx<'_, '_>, &mut Sink<'_>)) {
         let mut out = std::mem::take(&mut self.out);
-        let mut facts = std::mem::take(&mut out.rules);
-        {
-            let cx = Cx { walker: self };
-            let mut sink = Sink { out: &mut out };
-            let decl = rules::Decl { kind, ty };
-            rules::check_decl(&cx, &decl, &mut facts, &mut sink);
-        }
-        out.rules = facts;
+        let checker = self
+            .checker
+            .take()
+            .expect("the checker is handed back after each call");
+        f(
+            &mut *checker,
+            &Cx { walker: self },
+            &mut Sink { out: &mut out },
+        );
+        self.checker = Some(checker);
         self.out = out;
     }
 }

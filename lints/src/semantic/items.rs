@@ -2,9 +2,9 @@
 //! aliases, statics, function signatures, which types are `Clone`/`Copy`), with types already
 //! renamed through the file's `use .. as ..` items. Plain data, so it can leave the AST's thread.
 
-use super::parse::to_span;
-use super::ty::{Renames, Ty};
 use crate::diagnostic::Span;
+use crate::pipeline::parse::to_span;
+use crate::semantic::ty::{Renames, Ty};
 
 /// A struct (or enum, whose variants' fields are merged) and its fields.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Hash)]
@@ -240,7 +240,7 @@ pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
     let mut facts = ItemFacts::default();
     let mut cx = Extract {
         file,
-        in_test: super::test_code::is_cfg_test(&ast.attrs),
+        in_test: crate::semantic::test_code::is_cfg_test(&ast.attrs),
         module: None,
         base,
         renames: &renames,
@@ -274,7 +274,7 @@ impl Extract<'_> {
         self_ty: Option<String>,
         public: bool,
     ) {
-        let is_test = self.in_test || super::test_code::is_test_item(attrs);
+        let is_test = self.in_test || crate::semantic::test_code::is_test_item(attrs);
         let (has_self, params) = signature_params(sig, self.renames);
         let by_value_self = sig
             .inputs
@@ -394,7 +394,7 @@ impl Extract<'_> {
                 if let Some((_, inner)) = &m.content {
                     let outer = self.in_test;
                     let outer_module = self.module.replace(m.ident.to_string());
-                    self.in_test |= super::test_code::is_cfg_test(&m.attrs);
+                    self.in_test |= crate::semantic::test_code::is_cfg_test(&m.attrs);
                     self.items(inner);
                     self.in_test = outer;
                     self.module = outer_module;

@@ -26,8 +26,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 
-use super::parse::{self, ModDecl, Parsed};
 use crate::diagnostic::{Diagnostic, Label, Span};
+use crate::pipeline::parse::{self, ModDecl, Parsed};
 use crate::rules::parse_error::PARSE_ERROR;
 use crate::{CrateFiles, Reach, SourceFile, SourceLoader};
 

@@ -1,29 +1,23 @@
-//! The source model: what the lints know of a crate, computed once and shared by all of them.
-//!
-//! `driver` runs the two phases over a thread pool; `parse` turns text into ASTs; `items`
-//! extracts, per file, what the crate-wide type table needs; `types` is that table; `body` walks
-//! each function once with types, hot regions and live guards, and hands expressions to the
-//! lints; `hot` builds the call graph and settles what is hot through callers.
+//! The pipeline: from a crate's files to its findings. `driver` discovers and reads the files
+//! and runs the two phases over a thread pool; `parse` (with `skim`) turns text into ASTs;
+//! `memo` is the cache. Phase one extracts each file's items for the crate-wide type table;
+//! phase two walks each file's bodies with the semantic model, handing what it sees to the
+//! rules; then the crate-wide step (hot code, every rule's `check_crate`) decides the rest.
 
-pub(crate) mod body;
 pub(crate) mod driver;
-pub(crate) mod hot;
-pub(crate) mod items;
 pub(crate) mod memo;
 pub(crate) mod parse;
-pub(crate) mod sharing;
 pub(crate) mod skim;
-pub(crate) mod test_code;
-pub(crate) mod ty;
-pub(crate) mod types;
 
 use crate::cache::CacheStore;
 use crate::diagnostic::Diagnostic;
+use crate::semantic::hot;
+use crate::semantic::types::TypeTable;
+use crate::semantic::walker::{self as body, BodyOutput};
 use crate::{CrateFiles, CrateInfo, Reach, SourceFile, SourceLoader};
 use crate::{rules, suppress};
-use body::BodyOutput;
 use memo::{Learnt, Memo};
-use types::TypeTable;
+use rules::{Merge, RuleFacts};
 
 /// The outcome of analysing one crate.
 #[derive(Debug, Clone)]
@@ -50,6 +44,14 @@ pub struct RunStats {
     pub recalled: usize,
     /// Files whose lint results came from the cache.
     pub lints_recalled: usize,
+}
+
+/// What the walk of one file produced: the model's facts and every rule's. The unit the cache
+/// keeps of a file's lint results.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Walked {
+    pub(crate) model: BodyOutput,
+    pub(crate) rules: RuleFacts,
 }
 
 /// Runs every lint over the crate, with what `cache` holds from earlier runs.
@@ -79,7 +81,7 @@ pub(crate) fn analyse(
         .as_ref()
         .map(|_| memo::table_fingerprint(&discovered.files, &discovered.facts));
     // Decoding lint results is most of a warm run's work: it is shared out over the pool.
-    let walks: Vec<(usize, bool, Option<BodyOutput>)> = driver::pool().install(|| {
+    let walks: Vec<(usize, bool, Option<Walked>)> = driver::pool().install(|| {
         use rayon::prelude::*;
         discovered
             .facts
@@ -122,14 +124,24 @@ pub(crate) fn analyse(
     let edition = info.edition;
     let caching = memo.is_some();
     let outputs = driver::lint_files(held, &discovered.files, &to_lint, &|index, parsed| {
-        let output = match parsed {
+        let mut rules = RuleFacts::default();
+        let model = match parsed {
             Ok((ast, base)) => {
                 let allow_comments = discovered.files[index].text.contains(suppress::MARKER);
-                body::walk_file(allow_comments, index, base, ast, &table, edition)
+                body::walk_file(
+                    allow_comments,
+                    index,
+                    base,
+                    ast,
+                    &table,
+                    edition,
+                    &mut rules,
+                )
             }
             // An error inside a function body, which phase one did not parse.
             Err(finding) => BodyOutput::unparsed(index, finding),
         };
+        let output = Walked { model, rules };
         let encoded = caching.then(|| Memo::encode_walk(&output));
         (output, encoded)
     });
@@ -137,20 +149,23 @@ pub(crate) fn analyse(
         store_entries(memo, fp, &discovered.files, &discovered.facts, &outputs);
     }
     let mut merged = BodyOutput::default();
+    let mut merged_rules = RuleFacts::default();
     merged.reserve_for(
         recalled_outputs
             .iter()
-            .chain(outputs.iter().map(|(o, _)| o)),
+            .chain(outputs.iter().map(|(o, _)| o))
+            .map(|w| &w.model),
     );
     let mut items = vec![Vec::new(); discovered.files.len()];
     let mut test_code = vec![Vec::new(); discovered.files.len()];
     let mut model_checked = vec![Vec::new(); discovered.files.len()];
     let outputs = outputs.into_iter().map(|(output, _)| output);
-    for mut output in recalled_outputs.into_iter().chain(outputs) {
-        items[output.file] = std::mem::take(&mut output.items);
-        test_code[output.file] = std::mem::take(&mut output.test_code);
-        model_checked[output.file] = std::mem::take(&mut output.model_checked);
-        merged.append(output);
+    for Walked { mut model, rules } in recalled_outputs.into_iter().chain(outputs) {
+        items[model.file] = std::mem::take(&mut model.items);
+        test_code[model.file] = std::mem::take(&mut model.test_code);
+        model_checked[model.file] = std::mem::take(&mut model.model_checked);
+        merged.append(model);
+        merged_rules.merge(rules);
     }
     let mut diagnostics = discovered.findings;
     diagnostics.append(&mut merged.diagnostics);
@@ -166,7 +181,7 @@ pub(crate) fn analyse(
     diagnostics.extend(hot.settle(&merged));
     diagnostics.extend(rules::check_crate(
         &rules::CrateCx::new(&table, &hot, &merged),
-        &merged.rules,
+        &merged_rules,
     ));
     // Nothing in a model checker's closure is reported: its threads are simulated.
     diagnostics.retain(|d| {
@@ -192,11 +207,11 @@ fn store_entries(
     fingerprint: u128,
     files: &[SourceFile],
     facts: &[(usize, Learnt)],
-    outputs: &[(BodyOutput, Option<Vec<u8>>)],
+    outputs: &[(Walked, Option<Vec<u8>>)],
 ) {
     let mut walks: Vec<Option<&[u8]>> = vec![None; files.len()];
     for (output, encoded) in outputs {
-        walks[output.file] = encoded.as_deref();
+        walks[output.model.file] = encoded.as_deref();
     }
     for (index, learnt) in facts {
         let walk = walks[*index];

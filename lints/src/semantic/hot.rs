@@ -6,12 +6,12 @@ use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::body::{
+use crate::diagnostic::{Diagnostic, Span};
+use crate::semantic::types::{FnId, TypeTable};
+use crate::semantic::walker::{
     ArgRoot, BodyOutput, Condition, FnBodyFacts, Handed, LoopCount, ParamFate, RegionId,
     SELF_PARAM, SpawnKind, SpawnSite,
 };
-use super::types::{FnId, TypeTable};
-use crate::diagnostic::{Diagnostic, Span};
 use crate::{AnalysisConfig, SourceFile};
 
 /// The longest call chain, loop holder included, through which hotness is followed.

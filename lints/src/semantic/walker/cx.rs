@@ -278,3 +278,38 @@ impl Sink<'_> {
         });
     }
 }
+
+/// What declares a value's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeclKind {
+    /// A struct, enum or union field.
+    Field,
+    /// A `static` or `const`.
+    Static,
+    /// A type alias.
+    Alias,
+    /// A `let` with a type annotation.
+    Let,
+}
+
+/// A declaration with its written type: where type-level lints report.
+pub(crate) struct Decl<'a> {
+    pub(crate) kind: DeclKind,
+    pub(crate) ty: &'a syn::Type,
+}
+
+/// Whoever checks what the walk sees (the rules): handed every expression, `let` and
+/// declaration with its context, told when function bodies begin and end. The walker knows
+/// no lint; it calls this.
+pub(crate) trait Checker {
+    fn expr(&mut self, cx: &Cx<'_, '_>, expr: &Expr, sink: &mut Sink<'_>);
+    /// A `let` and the statements that follow it in its block.
+    fn local(&mut self, cx: &Cx<'_, '_>, local: &syn::Local, later: Later<'_>, sink: &mut Sink<'_>);
+    fn decl(&mut self, cx: &Cx<'_, '_>, decl: &Decl<'_>, sink: &mut Sink<'_>);
+    /// A function's body has been walked (`cx.function()` is the function).
+    fn function(&mut self, cx: &Cx<'_, '_>, sig: &syn::Signature, block: &syn::Block);
+    /// The walk enters a function body (or a `static`'s initialiser); nested ones nest.
+    fn enter_fn(&mut self);
+    /// The walk leaves the body `enter_fn` entered.
+    fn exit_fn(&mut self, sink: &mut Sink<'_>);
+}

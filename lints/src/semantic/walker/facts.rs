@@ -183,13 +183,11 @@ pub(crate) struct BodyOutput {
     /// Items, fields and statements, attributes included: a `contention:allow` comment on the
     /// line above one covers all of it.
     pub(crate) items: Vec<Span>,
-    /// Test code: `#[cfg(test)]` items and test functions (see `model::test_code`).
+    /// Test code: `#[cfg(test)]` items and test functions (see `semantic::test_code`).
     pub(crate) test_code: Vec<Span>,
     /// The bodies of closures run by a model checker (`loom::model(|| ..)`): their threads are
     /// simulated, one interleaving at a time, and nothing in them is reported.
     pub(crate) model_checked: Vec<Span>,
-    /// What each rule keeps of the file.
-    pub(crate) rules: crate::rules::RuleFacts,
     /// What blocks in the `let`-bound closure being walked, first found first.
     #[serde(skip)]
     pub(super) closure_blocking: Option<String>,
@@ -285,6 +283,5 @@ impl BodyOutput {
         self.state_words.append(&mut other.state_words);
         self.blocking.append(&mut other.blocking);
         self.fn_facts.append(&mut other.fn_facts);
-        crate::rules::Merge::merge(&mut self.rules, other.rules);
     }
 }

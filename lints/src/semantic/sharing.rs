@@ -10,9 +10,9 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::body::locks_alias_keys;
-use super::body::{DeclKey, LockDecl, LockUse, SpawnSite, ThreadCx};
-use super::hot::HotCode;
+use crate::semantic::hot::HotCode;
+use crate::semantic::walker::locks_alias_keys;
+use crate::semantic::walker::{DeclKey, LockDecl, LockUse, SpawnSite, ThreadCx};
 
 /// The lock uses of the crate grouped by declaration, with what decides who shares them.
 pub(crate) struct Sharing<'a> {

@@ -3,8 +3,8 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::items::{AliasDef, FnSig, ItemFacts, TypeDef};
-use super::ty::Ty;
+use crate::semantic::items::{AliasDef, FnSig, ItemFacts, TypeDef};
+use crate::semantic::ty::Ty;
 
 /// Index into [`TypeTable::fns`].
 pub(crate) type FnId = usize;

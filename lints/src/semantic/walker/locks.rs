@@ -11,8 +11,8 @@ use syn::{Expr, Pat};
 use super::scan::{is_drop_of, passes_to_condvar, simple_op};
 use super::{DeclKey, RegionId, Walker};
 use crate::diagnostic::Span;
-use crate::model::ty::{LockKind, Ty};
-use crate::model::types::FnId;
+use crate::semantic::ty::{LockKind, Ty};
+use crate::semantic::types::FnId;
 use crate::syntax::exprs::{is_compound_assignment, is_deref_of, path_tail};
 
 /// How a lock is used at one place, for `mutex_scalar`.

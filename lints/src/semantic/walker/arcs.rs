@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 
 use super::Walker;
 use crate::diagnostic::Span;
-use crate::model::ty::Ty;
+use crate::semantic::ty::Ty;
 use crate::syntax::exprs::path_tail;
 
 /// A struct field declared `Arc<T>`.
@@ -273,7 +273,7 @@ fn has_foreign_derive(attrs: &[syn::Attribute]) -> bool {
         "Ord",
         "Hash",
     ];
-    crate::model::items::derives(attrs)
+    crate::semantic::items::derives(attrs)
         .iter()
         .any(|d| !STD_DERIVES.contains(&d.as_str()))
 }

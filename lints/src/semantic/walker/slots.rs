@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use super::locks::ThreadCx;
 use super::{DeclKey, RegionId, Walker};
 use crate::diagnostic::Span;
-use crate::model::ty::Ty;
+use crate::semantic::ty::Ty;
 use crate::syntax::spawn::names_thread_index;
 
 /// A declaration of atomics packed next to each other.

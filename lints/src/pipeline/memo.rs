@@ -15,12 +15,12 @@ use std::path::Path;
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
-use super::body::BodyOutput;
-use super::driver::{self, Study};
-use super::items::{self, ItemFacts};
-use super::parse::ModDecl;
+use super::Walked;
 use crate::cache::CacheStore;
 use crate::diagnostic::Diagnostic;
+use crate::pipeline::driver::{self, Study};
+use crate::pipeline::parse::ModDecl;
+use crate::semantic::items::{self, ItemFacts};
 use crate::{CrateInfo, SourceFile};
 
 /// A fingerprint of the analysis's source (see the build script): what an entry holds, and
@@ -33,7 +33,7 @@ struct Entry<'a> {
     key: u128,
     #[serde(borrow)]
     study: &'a [u8],
-    /// The table fingerprint and the encoded [`BodyOutput`].
+    /// The table fingerprint and the encoded [`Walked`].
     walk: Option<(u128, &'a [u8])>,
 }
 
@@ -168,7 +168,7 @@ impl<'s> Memo<'s> {
 
     /// The stored lint results of a file, if they were computed against a table of
     /// fingerprint `fingerprint`.
-    pub(crate) fn recall_walk(&self, learnt: &Learnt, fingerprint: u128) -> Option<BodyOutput> {
+    pub(crate) fn recall_walk(&self, learnt: &Learnt, fingerprint: u128) -> Option<Walked> {
         let (stored, bytes) = learnt.walk.as_ref()?;
         if *stored != fingerprint {
             return None;
@@ -177,7 +177,7 @@ impl<'s> Memo<'s> {
     }
 
     /// Encodes a file's lint results for [`Memo::store`].
-    pub(crate) fn encode_walk(output: &BodyOutput) -> Vec<u8> {
+    pub(crate) fn encode_walk(output: &Walked) -> Vec<u8> {
         postcard::to_stdvec(output).expect("lint results serialise")
     }
 

@@ -82,7 +82,7 @@ impl Walker<'_> {
     /// The value of a constant count: a literal, a crate constant, or one of them minus a
     /// literal.
     pub(super) fn small_count(&self, expr: &Expr) -> Option<u128> {
-        if let Some(n) = crate::model::items::int_literal(expr) {
+        if let Some(n) = crate::semantic::items::int_literal(expr) {
             return Some(n);
         }
         match expr {

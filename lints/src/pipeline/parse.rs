@@ -81,21 +81,21 @@ fn parse_whole(source: &str, base: usize) -> Parsed {
     if source.contains(crate::suppress::MARKER) {
         return parse_source(source, base);
     }
-    match super::skim::blank_docs(source) {
+    match crate::pipeline::skim::blank_docs(source) {
         Some(blanked) => parse_source(&blanked.text, base),
         None => parse_source(source, base),
     }
 }
 
 /// Phase one's parse: items and signatures, with the bodies of functions that cannot hold items
-/// and doc comments skipped (see [`skim`](super::skim)), which is a fraction of the text in most
+/// and doc comments skipped (see [`skim`](crate::pipeline::skim)), which is a fraction of the text in most
 /// files. When `may_parse_whole`, an item-heavy file (less than half of it skipped) of at least
 /// [`WHOLE_ITEMS_MIN`] bytes is parsed whole instead, and the last value is `true`: its AST can
 /// serve phase two as well. An error in a skipped body does not show here.
 pub(crate) fn parse_file_items(text: &str, may_parse_whole: bool) -> (Parsed, usize, bool) {
     let base = parse_offset(text);
     let source = &text[base..];
-    let skimmed = super::skim::skim(source);
+    let skimmed = crate::pipeline::skim::skim(source);
     let blanked = skimmed.as_ref().map_or(0, |s| s.blanked);
     if may_parse_whole && source.len() >= WHOLE_ITEMS_MIN && blanked * 2 < source.len() {
         return (parse_whole(source, base), base, true);
@@ -514,7 +514,7 @@ pub(crate) fn module_decls(file: &syn::File, base: usize) -> Vec<ModDecl> {
             // `mod r#async;` lives in `async.rs`.
             let name = syn::ext::IdentExt::unraw(&module.ident).to_string();
             let path = path_attr(&module.attrs);
-            let test_only = in_test || super::test_code::is_cfg_test(&module.attrs);
+            let test_only = in_test || crate::semantic::test_code::is_cfg_test(&module.attrs);
             match &module.content {
                 None => out.push(ModDecl {
                     inline_parents: parents.clone(),
@@ -658,7 +658,7 @@ mod doc_tests {
 #[cfg(test)]
 mod items_only_tests {
     use super::*;
-    use crate::model::items;
+    use crate::semantic::items;
 
     /// The items phase one reads are the same from the items-only parse as from the whole one,
     /// over every Rust file of the project's fixtures, benchmark pairs and sources.

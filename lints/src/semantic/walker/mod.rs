@@ -1,4 +1,4 @@
-//! Phase two, per file: one walk over every function body that keeps track of
+//! The walker, per file: one walk over every function body that keeps track of
 //! - the types of locals (annotations, parameters, obvious initialisers, the crate's type table),
 //! - where each value comes from (which field, static or `let` declared the lock it is),
 //! - hot regions (loop bodies, closures handed to iterator adapters) and whether a region only
@@ -7,7 +7,7 @@
 //!   end of their statement (`match` scrutinees for the whole `match`, `if let` per edition),
 //! - the calls each function makes, for the crate's call graph,
 //!
-//! and hands every expression, with that context, to the expression lints. What depends on the
+//! and hands every expression, with that context, to its `Checker` (the rules). What depends on the
 //! whole crate (is this function hot through its callers?) is recorded as a pending finding and
 //! settled once every file has been walked.
 
@@ -37,7 +37,7 @@ mod slots;
 mod stmts;
 
 pub(crate) use arcs::{ArcField, ArcInit, ArcShare};
-pub(crate) use cx::{Cx, Sink};
+pub(crate) use cx::{Checker, Cx, Decl, DeclKind, Sink};
 pub(crate) use facts::*;
 use infer::unwrap_ty;
 pub(crate) use locks::{
@@ -53,11 +53,11 @@ pub(crate) use crate::syntax::exprs::{path_tail, root_var, strip_parens};
 pub(crate) use crate::syntax::spawn::{SpawnKind, closure_loops, spawn_of};
 use crate::syntax::{atomics::*, exprs::*, spawn::*, tables::*};
 
-use super::parse::{expanded_macro_name, to_span};
-use super::ty::{LockKind, Renames, Ty};
-use super::types::{FnId, TypeTable};
+use crate::Edition;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::{Edition, rules};
+use crate::pipeline::parse::{expanded_macro_name, to_span};
+use crate::semantic::ty::{LockKind, Renames, Ty};
+use crate::semantic::types::{FnId, TypeTable};
 
 /// A local variable.
 #[derive(Debug, Clone, Default)]
@@ -125,6 +125,8 @@ struct Guard {
 
 /// Walks one file.
 pub(crate) struct Walker<'a> {
+    /// The rules, handed what the walk sees (taken out while one of them runs).
+    checker: Option<&'a mut dyn Checker>,
     file: usize,
     base: usize,
     edition: Edition,
@@ -215,8 +217,10 @@ pub(crate) fn walk_file(
     ast: &syn::File,
     table: &TypeTable,
     edition: Edition,
+    checker: &mut dyn Checker,
 ) -> BodyOutput {
     let mut walker = Walker {
+        checker: Some(checker),
         file,
         base,
         edition,
@@ -264,7 +268,7 @@ pub(crate) fn walk_file(
     walker.visit_file(ast);
     let mut out = walker.out;
     out.model_checked = walker.model_checked;
-    out.test_code = super::test_code::test_spans(ast, base);
+    out.test_code = crate::semantic::test_code::test_spans(ast, base);
     out
 }
 
@@ -318,11 +322,9 @@ impl<'a> Walker<'a> {
         let outer_setup = std::mem::take(&mut self.setup);
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::default()]);
         let types = self.types.take();
-        rules::enter_fn(&mut self.out.rules);
+        self.check(|checker, _, _| checker.enter_fn());
         let result = f(self);
-        let mut facts = std::mem::take(&mut self.out.rules);
-        rules::exit_fn(&mut facts, &mut Sink { out: &mut self.out });
-        self.out.rules = facts;
+        self.check(|checker, _, sink| checker.exit_fn(sink));
         self.scopes = scopes;
         self.types.replace(types);
         self.fn_facts = outer_facts;
@@ -421,7 +423,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
         let outer = std::mem::replace(
             &mut self.self_ty,
-            super::items::self_type_name(&imp.self_ty),
+            crate::semantic::items::self_type_name(&imp.self_ty),
         );
         visit::visit_item_impl(self, imp);
         self.self_ty = outer;
@@ -463,7 +465,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .unwrap_or_else(|| i.to_string());
             self.declare_field(&name, &field_name, &field.ty, has_condvar);
             self.declare_slots(DeclKey::Field(name.clone(), field_name.clone()), &field.ty);
-            self.lint_decl(rules::DeclKind::Field, &field.ty);
+            self.lint_decl(DeclKind::Field, &field.ty);
         }
         self.declare_arc_fields(s);
         visit::visit_item_struct(self, s);
@@ -471,7 +473,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
         for field in e.variants.iter().flat_map(|v| v.fields.iter()) {
-            self.lint_decl(rules::DeclKind::Field, &field.ty);
+            self.lint_decl(DeclKind::Field, &field.ty);
         }
         visit::visit_item_enum(self, e);
     }
@@ -479,7 +481,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
         self.declare_lock(DeclKey::Static(s.ident.to_string()), &s.ty, false);
         self.declare_slots(DeclKey::Static(s.ident.to_string()), &s.ty);
-        self.lint_decl(rules::DeclKind::Static, &s.ty);
+        self.lint_decl(DeclKind::Static, &s.ty);
         self.with_function(None, |w| w.visit_expr(&s.expr));
     }
 
@@ -488,7 +490,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
-        self.lint_decl(rules::DeclKind::Alias, &t.ty);
+        self.lint_decl(DeclKind::Alias, &t.ty);
         self.declare_lock_alias(t);
     }
 
