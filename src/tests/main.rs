@@ -7,6 +7,7 @@ mod baseline;
 mod cache;
 mod clippy;
 mod common;
+mod compile;
 mod config;
 mod discovery;
 mod editor;

@@ -284,17 +284,17 @@ fn respond(ctx: Arc<Context>, request: u64) -> usize {
 }
 
 /// Handed to a crate function that keeps it, or to one we cannot see into: a new owner.
-pub struct Registry {
+pub struct ContextRegistry {
     contexts: Vec<Arc<Context>>,
 }
 
-impl Registry {
+impl ContextRegistry {
     pub fn add(&mut self, ctx: Arc<Context>) {
         self.contexts.push(ctx);
     }
 }
 
-pub fn register(shared: &Arc<Context>, registry: &mut Registry, names: &[&str]) {
+pub fn register(shared: &Arc<Context>, registry: &mut ContextRegistry, names: &[&str]) {
     for _ in names {
         registry.add(Arc::clone(shared));
         outside::connect(Arc::clone(shared));
@@ -340,3 +340,18 @@ pub fn per_host(shared: &Arc<Context>) -> usize {
     }
     n
 }
+
+// ---- stand-ins, so that the fixture compiles ----
+
+// `outside` plays another crate, whose code the analysis cannot see. It is defined in a
+// `macro_rules!` body, which the analysis does not read, so that `outside::connect` stays a call
+// into code out of sight.
+macro_rules! stand_ins {
+    () => {
+        mod outside {
+            pub fn connect(_: std::sync::Arc<super::Context>) {}
+        }
+    };
+}
+
+stand_ins!();

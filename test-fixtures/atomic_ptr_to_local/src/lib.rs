@@ -97,7 +97,7 @@ pub struct Waiter {
     next: *mut Waiter,
 }
 
-pub fn wait_in_queue(queue: &std::sync::atomic::AtomicPtr<Waiter>, head: *mut Waiter) {
+pub fn wait_until_signaled(queue: &std::sync::atomic::AtomicPtr<Waiter>, head: *mut Waiter) {
     let node = Waiter {
         signaled: std::sync::atomic::AtomicBool::new(false),
         next: head,

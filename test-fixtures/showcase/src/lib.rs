@@ -2,6 +2,9 @@
 
 pub mod cache;
 pub mod events;
+// Left out of the build (`cfg(any())` never holds): the file does not parse, on purpose. The
+// analysis reads modules whatever their `cfg`, and reports it.
+#[cfg(any())]
 pub mod generated;
 pub mod journal;
 pub mod ledger;
