@@ -106,6 +106,17 @@ fn read_source(path: &Path) -> io::Result<String> {
 fn check_unit(unit: Unit, cwd: &Path, use_cache: bool) -> UnitReport {
     let info = CrateInfo {
         name: unit.name.clone(),
+        library: unit
+            .targets
+            .iter()
+            .find(|t| crate::targets::Kind::of(t) == crate::targets::Kind::Lib)
+            .filter(|_| matches!(unit.files, CrateFiles::ModuleTree(_)))
+            .map(|t| {
+                t.src_path
+                    .strip_prefix(cwd)
+                    .unwrap_or(&t.src_path)
+                    .to_path_buf()
+            }),
         edition: unit.edition,
         config: unit.settings.analysis.clone(),
     };

@@ -63,6 +63,9 @@ pub struct AnalysisConfig {
 #[derive(Debug, Clone, Default)]
 pub struct CrateInfo {
     pub name: String,
+    /// The library target's root file, when the crate has one: its module tree is `crate`, and
+    /// the other roots' files reach it by the crate's name. Without it, the first root is.
+    pub library: Option<PathBuf>,
     pub edition: Edition,
     pub config: AnalysisConfig,
 }

@@ -93,6 +93,7 @@ fn run_saved(krate: &Crate, info: &CrateInfo, saved: &[u8]) -> (CrateReport, Vec
 fn info() -> CrateInfo {
     CrateInfo {
         name: "demo".into(),
+        library: None,
         edition: Edition::E2021,
         config: AnalysisConfig::default(),
     }

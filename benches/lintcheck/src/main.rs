@@ -49,6 +49,9 @@ struct Args {
     /// Where to write the findings and the summary [default: target/lintcheck]
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Print the per-lint table of the expected findings (what the README quotes) and stop
+    #[arg(long)]
+    table: bool,
 }
 
 /// This crate's directory, where the corpus manifest and the expected findings live.
@@ -67,6 +70,11 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<ExitCode> {
+    if args.table {
+        let expected = std::fs::read_to_string(home().join("expected.txt"))?;
+        print!("{}", summary::lint_table(&record::parse_expected(&expected)?));
+        return Ok(ExitCode::SUCCESS);
+    }
     let start = Instant::now();
     let dir = match &args.dir {
         Some(dir) => dir.clone(),
@@ -184,10 +192,11 @@ fn print_diff(diff: &record::Diff) {
         return;
     }
     println!(
-        "differences from the expected findings: {} added, {} removed, {} moved",
+        "differences from the expected findings: {} added, {} removed, {} moved, {} reworded",
         diff.added.len(),
         diff.removed.len(),
-        diff.moved.len()
+        diff.moved.len(),
+        diff.reworded.len()
     );
     for f in &diff.added {
         println!("+ {f}");
@@ -200,6 +209,9 @@ fn print_diff(diff: &record::Diff) {
             "~ {} -> {}@{} {}:{}:{}",
             was.finding, now.krate, now.version, now.path, now.line, now.column
         );
+    }
+    for (was, now) in &diff.reworded {
+        println!("= {}\n    now: {}", was.finding, now.message);
     }
     println!("(run with --bless to accept them, then give the new findings their verdicts)");
 }

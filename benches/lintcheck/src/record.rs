@@ -49,6 +49,12 @@ impl Finding {
         (&self.lint, &self.krate, &self.path, &self.message)
     }
 
+    /// Where a finding is, whatever it says: a finding reworded by a change of its message
+    /// keeps its verdict.
+    fn place(&self) -> (&str, &str, &str, usize, usize) {
+        (&self.lint, &self.krate, &self.path, self.line, self.column)
+    }
+
     fn sort_key(&self) -> (&str, &str, &str, usize, usize, &str, &str) {
         (
             &self.krate,
@@ -230,6 +236,8 @@ pub struct Diff {
     pub removed: Vec<Judged>,
     /// Expected and found, at another place or in another version of the crate: (was, now).
     pub moved: Vec<(Judged, Finding)>,
+    /// Expected and found at the same place, saying something else now: (was, now).
+    pub reworded: Vec<(Judged, Finding)>,
     /// The expected finding of each finding of the run that has one, by the run's index.
     pub matched: BTreeMap<usize, usize>,
 }
@@ -237,7 +245,10 @@ pub struct Diff {
 impl Diff {
     /// Whether the run found exactly what was expected.
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.moved.is_empty()
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.moved.is_empty()
+            && self.reworded.is_empty()
     }
 
     /// The expected file for this run: its findings, each with the verdict of the expected
@@ -296,6 +307,7 @@ pub fn diff(expected: &[Judged], actual: &[Finding]) -> Diff {
         .collect();
     rest_actual.sort_by(|&a, &b| actual[a].cmp(&actual[b]));
     let mut diff = Diff::default();
+    let mut unmatched = Vec::new();
     for index in rest_actual {
         let finding = &actual[index];
         match by_identity.get_mut(&finding.identity()).and_then(Vec::pop) {
@@ -303,6 +315,24 @@ pub fn diff(expected: &[Judged], actual: &[Finding]) -> Diff {
                 expected_used[e] = true;
                 matched.insert(index, e);
                 diff.moved.push((expected[e].clone(), finding.clone()));
+            }
+            None => unmatched.push(index),
+        }
+    }
+    // Then the same place saying something else.
+    let mut by_place: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+    for (e, judged) in expected.iter().enumerate().rev() {
+        if !expected_used[e] {
+            by_place.entry(judged.finding.place()).or_default().push(e);
+        }
+    }
+    for index in unmatched {
+        let finding = &actual[index];
+        match by_place.get_mut(&finding.place()).and_then(Vec::pop) {
+            Some(e) => {
+                expected_used[e] = true;
+                matched.insert(index, e);
+                diff.reworded.push((expected[e].clone(), finding.clone()));
             }
             None => diff.added.push(finding.clone()),
         }
@@ -415,6 +445,21 @@ mod tests {
         // Blessed, the run matches.
         let again = super::diff(&blessed, &actual);
         assert!(again.is_empty(), "{again:?}");
+    }
+
+    #[test]
+    fn a_finding_reworded_in_place_keeps_its_verdict() {
+        let was = finding("over_copy", "src/a.rs", 3, "the whole `Vec<T>` is copied");
+        let mut now = was.clone();
+        now.message = "the whole `Vec<u8>` is copied".into();
+        let expected = vec![judged(was, Verdict::Tp, "real")];
+        let diff = diff(&expected, std::slice::from_ref(&now));
+        assert_eq!(diff.reworded, [(expected[0].clone(), now.clone())]);
+        assert!(diff.added.is_empty() && diff.removed.is_empty());
+        assert_eq!(
+            diff.blessed(&expected, &[now.clone()]),
+            [judged(now, Verdict::Tp, "real")]
+        );
     }
 
     #[test]

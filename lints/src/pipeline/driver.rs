@@ -95,6 +95,8 @@ struct Job {
     root: Option<usize>,
     /// The `mod` item that led here is compiled only for tests.
     test_only: bool,
+    /// The module's path below the declaring file's module: its inline parents and its name.
+    module: Vec<String>,
 }
 
 /// A step of the module tree: a root or a file declares a module whose file is `to`.
@@ -103,6 +105,8 @@ struct Edge {
     from: Result<usize, usize>,
     to: usize,
     test_only: bool,
+    /// The module's path below the declaring file's module.
+    module: Vec<String>,
 }
 
 struct Queue {
@@ -128,6 +132,9 @@ pub(crate) struct Discovered<F> {
     pub(crate) facts: Vec<(usize, F)>,
     /// How each file is reached from the roots, by file number.
     pub(crate) reach: Vec<Vec<Reach>>,
+    /// Each file's module path (`crate::server`; a root other than the library's is `crate#N`),
+    /// by file number.
+    pub(crate) modules: Vec<String>,
 }
 
 /// A handle on the ASTs held by the pool's threads for one analysis.
@@ -202,15 +209,17 @@ pub(crate) type StudyFn<'a, F> = dyn Fn(usize, &Path, &str, bool) -> Study<F> + 
 /// Phase one: discover and read every file, and study each with `study`.
 pub(crate) fn discover<F: Send>(
     files: CrateFiles,
+    library: Option<&Path>,
     loader: &dyn SourceLoader,
     study: &StudyFn<'_, F>,
 ) -> (Discovered<F>, Held) {
-    discover_within(files, loader, study, HELD_TEXT_BUDGET)
+    discover_within(files, library, loader, study, HELD_TEXT_BUDGET)
 }
 
 /// [`discover`], holding the ASTs of at most `budget` bytes of text.
 fn discover_within<F: Send>(
     files: CrateFiles,
+    library: Option<&Path>,
     loader: &dyn SourceLoader,
     study: &StudyFn<'_, F>,
     budget: usize,
@@ -221,6 +230,21 @@ fn discover_within<F: Send>(
         CrateFiles::ModuleTree(roots) => (roots, true),
         CrateFiles::List(list) => (list, false),
     };
+    // The library's root is the crate (`crate::..`); every other root a crate of its own.
+    let library = library
+        .map(normalise)
+        .or_else(|| roots.first().map(|r| normalise(r)));
+    let roots_named: Vec<String> = roots
+        .iter()
+        .enumerate()
+        .map(|(i, root)| {
+            if Some(normalise(root)) == library {
+                "crate".to_owned()
+            } else {
+                format!("crate#{i}")
+            }
+        })
+        .collect();
     let queue = Mutex::new(Queue {
         pending: roots
             .into_iter()
@@ -230,6 +254,7 @@ fn discover_within<F: Send>(
                 origin: None,
                 root: Some(position),
                 test_only: false,
+                module: Vec::new(),
             })
             .collect(),
         busy: 0,
@@ -278,12 +303,14 @@ fn discover_within<F: Send>(
         .collect();
     facts.sort_by_key(|(index, _)| *index);
     let reach = reach(&queue.edges, &number);
+    let modules = module_paths(&queue.edges, &number, &roots_named);
     (
         Discovered {
             files,
             findings,
             facts,
             reach,
+            modules,
         },
         Held {
             id,
@@ -333,6 +360,40 @@ fn reach(edges: &[Edge], number: &[usize]) -> Vec<Vec<Reach>> {
         roots.sort_by_key(|r| r.root);
     }
     reach
+}
+
+/// Each file's module path (by number in path order): its root's name, then the modules that
+/// lead to it, by the first way there.
+fn module_paths(edges: &[Edge], number: &[usize], roots: &[String]) -> Vec<String> {
+    let mut modules: Vec<Option<String>> = vec![None; number.len()];
+    let mut children: Vec<Vec<(usize, &[String])>> = vec![Vec::new(); number.len()];
+    let mut work = std::collections::VecDeque::new();
+    for edge in edges {
+        let to = number[edge.to];
+        match edge.from {
+            Ok(parent) => children[number[parent]].push((to, &edge.module)),
+            Err(root) => work.push_back((to, roots[root].clone())),
+        }
+    }
+    while let Some((file, path)) = work.pop_front() {
+        if modules[file].is_some() {
+            continue;
+        }
+        for &(child, module) in &children[file] {
+            let mut child_path = path.clone();
+            for segment in module {
+                child_path.push_str("::");
+                child_path.push_str(segment);
+            }
+            work.push_back((child, child_path));
+        }
+        modules[file] = Some(path);
+    }
+    modules
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| m.unwrap_or_else(|| format!("crate#file{i}")))
+        .collect()
 }
 
 /// Gives a finding of phase one the files' numbers in path order.
@@ -410,6 +471,7 @@ fn run_job<F>(
             from,
             to: index,
             test_only,
+            module: job.module.clone(),
         });
         if index != next {
             return None;
@@ -530,6 +592,12 @@ fn child_job(parent: &Path, ownership: Ownership, decl: &ModDecl, index: usize, 
         origin: Some((index, span, decl.name.clone())),
         root: None,
         test_only: decl.test_only,
+        module: decl
+            .inline_parents
+            .iter()
+            .map(|(name, _)| name.clone())
+            .chain(std::iter::once(decl.name.clone()))
+            .collect(),
     }
 }
 
@@ -662,7 +730,8 @@ mod tests {
                 (0, 0),
             )
         };
-        let (discovered, held) = discover_within(CrateFiles::List(paths), &loader, &study, budget);
+        let (discovered, held) =
+            discover_within(CrateFiles::List(paths), None, &loader, &study, budget);
         let held_now = pool()
             .broadcast(|_| HELD.with(|h| h.borrow().get(&held.id).map_or(0, |f| f.len())))
             .into_iter()
@@ -728,6 +797,7 @@ mod tests {
             from,
             to,
             test_only,
+            module: Vec::new(),
         };
         let edges = [
             edge(Err(0), 0, false),
@@ -765,7 +835,7 @@ mod tests {
         let study = |index: usize, _: &Path, text: &str, may_hold: bool| {
             parse_and_study(index, text, may_hold, |ast, _| ast.items.len(), 0)
         };
-        let (discovered, held) = discover(CrateFiles::List(paths), &loader, &study);
+        let (discovered, held) = discover(CrateFiles::List(paths), None, &loader, &study);
         assert!(discovered.findings.is_empty());
         assert_eq!(discovered.facts, vec![(0, 1), (1, 2)]);
         let lint = |index: usize, parsed: Result<(&syn::File, usize), Diagnostic>| match parsed {

@@ -66,7 +66,7 @@ pub(crate) fn analyse(
         Some(memo) => memo.study(index, path, text, may_hold),
         None => memo::parse_and_study(index, text, may_hold),
     };
-    let (mut discovered, held) = driver::discover(files, loader, &study);
+    let (mut discovered, held) = driver::discover(files, info.library.as_deref(), loader, &study);
     for (index, learnt) in &mut discovered.facts {
         if let Some(facts) = &mut learnt.facts {
             facts.set_file(*index);
@@ -118,8 +118,10 @@ pub(crate) fn analyse(
         discovered
             .facts
             .iter_mut()
-            .filter_map(|(_, learnt)| learnt.facts.take()),
-        &discovered.files,
+            .filter_map(|(index, learnt)| Some((*index, learnt.facts.take()?)))
+            .collect(),
+        &discovered.modules,
+        &info.name,
     );
     let edition = info.edition;
     let caching = memo.is_some();

@@ -22,16 +22,10 @@ impl Rule for LockPerElement {
     /// Flags the declared type: the collection is what a person restructures.
     fn check_decl(&self, cx: &Cx<'_, '_>, decl: &Decl<'_>, (): &mut (), sink: &mut Sink<'_>) {
         // A field typed with an alias is a use of the alias, which is reported where it is declared.
-        if decl.kind != DeclKind::Alias {
-            if let syn::Type::Path(p) = decl.ty {
-                if p.path.segments.len() == 1
-                    && cx.table().is_alias(&p.path.segments[0].ident.to_string())
-                {
-                    return;
-                }
-            }
-        }
         let declared = cx.declared_ty(decl.ty);
+        if decl.kind != DeclKind::Alias && declared.name().is_some_and(|n| cx.table().is_alias(n)) {
+            return;
+        }
         let Some((collection, element)) = collection_element(holder_contents(&declared)) else {
             return;
         };

@@ -59,12 +59,6 @@ impl<'a> CrateCx<'a> {
             )
         })
     }
-
-    /// Whether the crate defines a lock type of its own by this name (a lock implementation),
-    /// which its code may mean by the name.
-    pub(crate) fn defines_own_lock(&self) -> bool {
-        self.table.defines("Mutex") || self.table.defines("RwLock")
-    }
 }
 
 /// Facts a rule keeps of each file, merged across the crate's files.

@@ -22,10 +22,7 @@ impl Rule for MutexScalar {
     type Facts = ();
 
     fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
-        // A crate that defines its own `Mutex` (a lock implementation) may mean that type.
-        if !cx.defines_own_lock() {
-            out.extend(findings(&cx.facts.lock_decls, &cx.facts.lock_uses));
-        }
+        out.extend(findings(&cx.facts.lock_decls, &cx.facts.lock_uses));
     }
 }
 

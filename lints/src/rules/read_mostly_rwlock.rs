@@ -21,9 +21,7 @@ impl Rule for ReadMostlyRwlock {
     type Facts = ();
 
     fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
-        if !cx.defines_own_lock() {
-            out.extend(findings(&cx.facts.lock_decls, cx.sharing()));
-        }
+        out.extend(findings(&cx.facts.lock_decls, cx.sharing()));
     }
 }
 

@@ -76,7 +76,7 @@ fn findings(
                 &UNSHARED_ARC,
                 field.file,
                 field.span,
-                format!("`{}::{name}` is an `Arc` that is only ever made fresh and never cloned: the reference count buys nothing", field.owner),
+                format!("`{}::{name}` is an `Arc` that is only ever made fresh and never cloned: the reference count buys nothing", crate::semantic::ty::short_name(&field.owner)),
             )
             .with_label("a separate allocation, with an atomic reference count, for one owner")
             .with_note("every value made pays for a heap allocation and, when dropped, an atomic decrement and a free; every read follows a pointer")

@@ -230,7 +230,10 @@ fn blocking_functions(table: &TypeTable, out: &BodyOutput) -> HashMap<FnId, Stri
 fn configured(table: &TypeTable, id: FnId, names: &[String]) -> bool {
     let sig = &table.fns[id];
     names.iter().any(|n| match n.rsplit_once("::") {
-        Some((ty, name)) => sig.name == name && sig.self_ty.as_deref() == Some(ty),
+        Some((ty, name)) => {
+            sig.name == name
+                && sig.self_ty.as_deref().map(crate::semantic::ty::short_name) == Some(ty)
+        }
         None => sig.name == *n,
     })
 }

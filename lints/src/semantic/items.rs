@@ -9,6 +9,8 @@ use crate::semantic::ty::{Renames, Ty};
 /// A struct (or enum, whose variants' fields are merged) and its fields.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Hash)]
 pub(crate) struct TypeDef {
+    /// The scope of the file it is declared in (see [`ItemFacts::scopes`]).
+    pub(crate) scope: u32,
     pub(crate) name: String,
     pub(crate) fields: Vec<FieldDef>,
     pub(crate) is_enum: bool,
@@ -26,6 +28,7 @@ pub(crate) struct FieldDef {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, Hash)]
 pub(crate) struct AliasDef {
+    pub(crate) scope: u32,
     pub(crate) name: String,
     pub(crate) params: Vec<String>,
     pub(crate) ty: Ty,
@@ -34,9 +37,15 @@ pub(crate) struct AliasDef {
 /// A function or method signature.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct FnSig {
+    /// The scope of the file it is declared in (see [`ItemFacts::scopes`]).
+    pub(crate) scope: u32,
     pub(crate) name: String,
-    /// The impl's self type for methods and associated functions.
+    /// The impl's self type for methods and associated functions: as written in phase one, its
+    /// canonical path once the crate's table has resolved it.
     pub(crate) self_ty: Option<String>,
+    /// The generic type parameters in sight (the impl's and the function's own): names that
+    /// are not paths to resolve.
+    pub(crate) generics: Vec<String>,
     pub(crate) has_self: bool,
     /// Parameter types, `self` excluded.
     pub(crate) params: Vec<Ty>,
@@ -61,8 +70,10 @@ pub(crate) struct FnSig {
 impl std::hash::Hash for FnSig {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         let FnSig {
+            scope,
             name,
             self_ty,
+            generics,
             has_self,
             params,
             ret,
@@ -73,7 +84,10 @@ impl std::hash::Hash for FnSig {
             builder,
             public,
         } = self;
-        (name, self_ty, has_self, params, ret, is_test).hash(state);
+        (
+            scope, name, self_ty, generics, has_self, params, ret, is_test,
+        )
+            .hash(state);
         (inline_module, builder, public).hash(state);
     }
 }
@@ -90,19 +104,97 @@ impl ItemFacts {
 /// Everything phase one learns from one file.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, Hash)]
 pub(crate) struct ItemFacts {
+    /// The scopes that hold the file's items: the file's module first, then its inline modules
+    /// and the bodies of functions that declare items; the items' `scope` indexes this.
+    pub(crate) scopes: Vec<ScopeFacts>,
     pub(crate) types: Vec<TypeDef>,
     pub(crate) aliases: Vec<AliasDef>,
-    pub(crate) statics: Vec<(String, Ty)>,
+    /// Statics and constants: scope, name, type.
+    pub(crate) statics: Vec<(u32, String, Ty)>,
     /// Integer constants with a literal value (`const WORKERS: usize = 4;`).
-    pub(crate) int_consts: Vec<(String, u128)>,
+    pub(crate) int_consts: Vec<(u32, String, u128)>,
     /// Constants and statics that are array or slice literals, with their length
     /// (`const HOSTS: &[&str] = &["a", "b"];`).
-    pub(crate) literal_lens: Vec<(String, usize)>,
+    pub(crate) literal_lens: Vec<(u32, String, usize)>,
     pub(crate) fns: Vec<FnSig>,
-    /// Types that derive or implement `Copy`.
-    pub(crate) copy_types: Vec<String>,
-    /// Types that derive or implement `Clone`.
-    pub(crate) clone_types: Vec<String>,
+    /// Types that derive or implement `Copy`: scope and path as written.
+    pub(crate) copy_types: Vec<(u32, String)>,
+    /// Types that derive or implement `Clone`: scope and path as written.
+    pub(crate) clone_types: Vec<(u32, String)>,
+}
+
+/// A scope of a file that holds items: the file's own module, an inline module, or the body of
+/// a function that declares items (`fn f() { struct Key; .. }`), with the names it defines and
+/// imports. Names and paths are as written; the crate's table resolves them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, Hash)]
+pub(crate) struct ScopeFacts {
+    /// Where it is, relative to the file's module: inline module names, and `{f}` (or
+    /// `{Type::f}` for a method) for a function's body.
+    pub(crate) path: Vec<String>,
+    /// Names in the type namespace: structs, enums, unions, aliases, traits.
+    pub(crate) types: Vec<String>,
+    /// Names in the value namespace: functions, statics, constants.
+    pub(crate) values: Vec<String>,
+    /// Modules declared here, inline or in files of their own.
+    pub(crate) modules: Vec<String>,
+    /// `use` imports: the name bound and the path it names.
+    pub(crate) uses: Vec<(String, Vec<String>)>,
+    /// `use path::*` imports.
+    pub(crate) globs: Vec<Vec<String>>,
+}
+
+/// The scope segment of a function's body: `{f}`, or `{Type::f}` for a method of `Type`.
+pub(crate) fn fn_scope_segment(self_ty: Option<&str>, name: &str) -> String {
+    match self_ty {
+        Some(owner) => format!("{{{}::{name}}}", crate::semantic::ty::short_name(owner)),
+        None => format!("{{{name}}}"),
+    }
+}
+
+/// Collects the `use` imports of one `use` item: each name bound with its path, and the globs.
+pub(crate) fn use_imports(
+    tree: &syn::UseTree,
+    prefix: &mut Vec<String>,
+    uses: &mut Vec<(String, Vec<String>)>,
+    globs: &mut Vec<Vec<String>>,
+) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_imports(&p.tree, prefix, uses, globs);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.to_string();
+            if name == "self" {
+                // `use a::b::{self}` binds `b`.
+                if let Some(last) = prefix.last() {
+                    uses.push((last.clone(), prefix.clone()));
+                }
+            } else {
+                let mut path = prefix.clone();
+                path.push(name.clone());
+                uses.push((name, path));
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let original = r.ident.to_string();
+            let mut path = prefix.clone();
+            if original != "self" {
+                path.push(original);
+            }
+            let bound = r.rename.to_string();
+            if bound != "_" {
+                uses.push((bound, path));
+            }
+        }
+        syn::UseTree::Glob(_) => globs.push(prefix.clone()),
+        syn::UseTree::Group(g) => {
+            for item in &g.items {
+                use_imports(item, prefix, uses, globs);
+            }
+        }
+    }
 }
 
 /// The traits named in `#[derive(..)]` attributes.
@@ -136,10 +228,18 @@ fn repr_align(attrs: &[syn::Attribute]) -> Option<u64> {
     align
 }
 
-/// The name of an impl's self type (`impl<T> Foo<T>` -> `Foo`).
+/// The path of an impl's self type as written, without generic arguments (`impl<T>
+/// super::Foo<T>` -> `super::Foo`); its last segment alone is the type's name.
 pub(crate) fn self_type_name(ty: &syn::Type) -> Option<String> {
     match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Path(p) if p.qself.is_none() => Some(
+            p.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::"),
+        ),
         _ => None,
     }
 }
@@ -237,11 +337,16 @@ pub(crate) fn literal_len(expr: &syn::Expr) -> Option<usize> {
 /// Extracts the item facts of a file.
 pub(crate) fn extract(file: usize, ast: &syn::File, base: usize) -> ItemFacts {
     let renames = Renames::of_items(&ast.items);
-    let mut facts = ItemFacts::default();
+    let mut facts = ItemFacts {
+        scopes: vec![ScopeFacts::default()],
+        ..ItemFacts::default()
+    };
     let mut cx = Extract {
         file,
         in_test: crate::semantic::test_code::is_cfg_test(&ast.attrs),
         module: None,
+        scope: 0,
+        generics: Vec::new(),
         base,
         renames: &renames,
         facts: &mut facts,
@@ -255,6 +360,10 @@ struct Extract<'a> {
     in_test: bool,
     /// The innermost inline module being walked.
     module: Option<String>,
+    /// The scope being walked (an index into the facts' scopes).
+    scope: u32,
+    /// The generic type parameters of the enclosing impl or trait.
+    generics: Vec<String>,
     base: usize,
     renames: &'a Renames,
     facts: &'a mut ItemFacts,
@@ -265,6 +374,37 @@ impl Extract<'_> {
         for item in items {
             self.item(item);
         }
+    }
+
+    fn current(&mut self) -> &mut ScopeFacts {
+        &mut self.facts.scopes[self.scope as usize]
+    }
+
+    /// Walks `f` in a new scope below the current one, named `segment`.
+    fn in_scope(&mut self, segment: String, f: impl FnOnce(&mut Self)) {
+        let mut path = self.facts.scopes[self.scope as usize].path.clone();
+        path.push(segment);
+        self.facts.scopes.push(ScopeFacts {
+            path,
+            ..ScopeFacts::default()
+        });
+        let outer = self.scope;
+        self.scope = (self.facts.scopes.len() - 1) as u32;
+        f(self);
+        self.scope = outer;
+    }
+
+    /// The items declared in a function's body, in a scope of the body's own.
+    fn body_items(&mut self, self_ty: Option<&str>, name: &str, block: &syn::Block) {
+        let nested = nested_items(block);
+        if nested.is_empty() {
+            return;
+        }
+        self.in_scope(fn_scope_segment(self_ty, name), |cx| {
+            for item in nested {
+                cx.item(item);
+            }
+        });
     }
 
     fn fn_sig(
@@ -280,16 +420,25 @@ impl Extract<'_> {
             .inputs
             .first()
             .is_some_and(|i| matches!(i, syn::FnArg::Receiver(r) if r.reference.is_none()));
-        let builder = by_value_self && returns_self(&sig.output, self_ty.as_deref());
+        let short_self = self_ty.as_deref().map(crate::semantic::ty::short_name);
+        let builder = by_value_self && returns_self(&sig.output, short_self);
         let mut ret = return_ty(sig, self.renames);
         if let (Some(self_name), Ty::Named(name, _)) = (&self_ty, &ret) {
             if name == "Self" {
                 ret = Ty::named(self_name, vec![]);
             }
         }
+        let mut generics = self.generics.clone();
+        generics.extend(generic_names(&sig.generics));
+        if self_ty.is_none() {
+            let name = sig.ident.to_string();
+            self.current().values.push(name);
+        }
         self.facts.fns.push(FnSig {
+            scope: self.scope,
             name: sig.ident.to_string(),
             self_ty,
+            generics,
             has_self,
             params,
             ret,
@@ -330,75 +479,110 @@ impl Extract<'_> {
                 }
                 self.type_def(&u.ident, &u.attrs, &u.generics, fields, false);
             }
-            syn::Item::Type(t) => self.facts.aliases.push(AliasDef {
-                name: t.ident.to_string(),
-                params: generic_names(&t.generics),
-                ty: self.renames.ty(&t.ty),
-            }),
+            syn::Item::Type(t) => {
+                let name = t.ident.to_string();
+                self.current().types.push(name.clone());
+                self.facts.aliases.push(AliasDef {
+                    scope: self.scope,
+                    name,
+                    params: generic_names(&t.generics),
+                    ty: self.renames.ty(&t.ty),
+                })
+            }
             syn::Item::Static(s) => {
+                let name = s.ident.to_string();
                 if let Some(len) = literal_len(&s.expr) {
-                    self.facts.literal_lens.push((s.ident.to_string(), len));
+                    self.facts
+                        .literal_lens
+                        .push((self.scope, name.clone(), len));
                 }
-                self.facts
-                    .statics
-                    .push((s.ident.to_string(), self.renames.ty(&s.ty)))
+                self.current().values.push(name.clone());
+                let ty = self.renames.ty(&s.ty);
+                self.facts.statics.push((self.scope, name, ty))
             }
             syn::Item::Const(c) => {
+                let name = c.ident.to_string();
                 if let Some(value) = int_literal(&c.expr) {
-                    self.facts.int_consts.push((c.ident.to_string(), value));
+                    self.facts
+                        .int_consts
+                        .push((self.scope, name.clone(), value));
                 }
                 if let Some(len) = literal_len(&c.expr) {
-                    self.facts.literal_lens.push((c.ident.to_string(), len));
+                    self.facts
+                        .literal_lens
+                        .push((self.scope, name.clone(), len));
                 }
-                self.facts
-                    .statics
-                    .push((c.ident.to_string(), self.renames.ty(&c.ty)))
+                self.current().values.push(name.clone());
+                let ty = self.renames.ty(&c.ty);
+                self.facts.statics.push((self.scope, name, ty))
             }
             syn::Item::Fn(f) => {
                 let public = matches!(f.vis, syn::Visibility::Public(_));
                 self.fn_sig(&f.sig, &f.attrs, None, public);
                 // Helpers declared inside a function (`fn inc(..)` in a test) are functions too, and
                 // its statics are statics, at any depth of its blocks.
-                for item in nested_items(&f.block) {
-                    self.item(item);
-                }
+                self.body_items(None, &f.sig.ident.to_string(), &f.block);
             }
             syn::Item::Impl(imp) => {
                 let self_name = self_type_name(&imp.self_ty);
                 if let (Some((_, trait_path, _)), Some(name)) = (&imp.trait_, &self_name) {
                     match trait_path.segments.last().map(|s| s.ident.to_string()) {
-                        Some(t) if t == "Copy" => self.facts.copy_types.push(name.clone()),
-                        Some(t) if t == "Clone" => self.facts.clone_types.push(name.clone()),
+                        Some(t) if t == "Copy" => {
+                            self.facts.copy_types.push((self.scope, name.clone()))
+                        }
+                        Some(t) if t == "Clone" => {
+                            self.facts.clone_types.push((self.scope, name.clone()))
+                        }
                         _ => {}
                     }
                 }
+                let outer = std::mem::replace(&mut self.generics, generic_names(&imp.generics));
                 for impl_item in &imp.items {
                     if let syn::ImplItem::Fn(f) = impl_item {
                         let public =
                             imp.trait_.is_some() || matches!(f.vis, syn::Visibility::Public(_));
                         self.fn_sig(&f.sig, &f.attrs, self_name.clone(), public);
+                        let name = f.sig.ident.to_string();
+                        self.body_items(self_name.as_deref(), &name, &f.block);
                     }
                 }
+                self.generics = outer;
             }
             syn::Item::Trait(t) => {
+                let trait_name = t.ident.to_string();
+                self.current().types.push(trait_name.clone());
+                let outer = std::mem::replace(&mut self.generics, generic_names(&t.generics));
                 for trait_item in &t.items {
                     if let syn::TraitItem::Fn(f) = trait_item {
-                        if f.default.is_some() {
+                        if let Some(block) = &f.default {
                             let public = matches!(t.vis, syn::Visibility::Public(_));
-                            self.fn_sig(&f.sig, &f.attrs, Some(t.ident.to_string()), public);
+                            self.fn_sig(&f.sig, &f.attrs, Some(trait_name.clone()), public);
+                            let name = f.sig.ident.to_string();
+                            self.body_items(Some(&trait_name), &name, block);
                         }
                     }
                 }
+                self.generics = outer;
             }
             syn::Item::Mod(m) => {
+                let name = syn::ext::IdentExt::unraw(&m.ident).to_string();
+                self.current().modules.push(name.clone());
                 if let Some((_, inner)) = &m.content {
                     let outer = self.in_test;
                     let outer_module = self.module.replace(m.ident.to_string());
                     self.in_test |= crate::semantic::test_code::is_cfg_test(&m.attrs);
-                    self.items(inner);
+                    self.in_scope(name, |cx| cx.items(inner));
                     self.in_test = outer;
                     self.module = outer_module;
                 }
+            }
+            syn::Item::Use(u) => {
+                let scope = &mut self.facts.scopes[self.scope as usize];
+                let mut prefix = Vec::new();
+                if u.leading_colon.is_some() {
+                    prefix.push("::".to_owned());
+                }
+                use_imports(&u.tree, &mut prefix, &mut scope.uses, &mut scope.globs);
             }
             _ => {}
         }
@@ -413,14 +597,16 @@ impl Extract<'_> {
         is_enum: bool,
     ) {
         let name = ident.to_string();
+        self.current().types.push(name.clone());
         let derived = derives(attrs);
         if derived.iter().any(|d| d == "Copy") {
-            self.facts.copy_types.push(name.clone());
+            self.facts.copy_types.push((self.scope, name.clone()));
         }
         if derived.iter().any(|d| d == "Clone") {
-            self.facts.clone_types.push(name.clone());
+            self.facts.clone_types.push((self.scope, name.clone()));
         }
         self.facts.types.push(TypeDef {
+            scope: self.scope,
             name,
             fields,
             is_enum,
@@ -430,15 +616,17 @@ impl Extract<'_> {
     }
 }
 
-/// The functions, impls, constants and statics declared in a function body, in any of its
-/// blocks (`{ struct Key; impl Drop for Key { .. } }`), but not inside those items: each item
-/// studies its own.
+/// The items declared in a function body, in any of its blocks (`{ struct Key; impl Drop for
+/// Key { .. } }`), but not inside those items: each item studies its own.
 fn nested_items(block: &syn::Block) -> Vec<&syn::Item> {
     struct Collect<'a> {
         items: Vec<&'a syn::Item>,
     }
     impl<'a> syn::visit::Visit<'a> for Collect<'a> {
         fn visit_item(&mut self, item: &'a syn::Item) {
+            // What phase one's skimmed parse keeps of a body (see `skim`): a body that holds
+            // only a type or a `use` is skipped there, so neither is recorded here either, and
+            // the walk resolves what a body imports as it goes.
             if matches!(
                 item,
                 syn::Item::Fn(_) | syn::Item::Impl(_) | syn::Item::Const(_) | syn::Item::Static(_)

@@ -7,6 +7,7 @@
 
 pub(crate) mod hot;
 pub(crate) mod items;
+pub(crate) mod names;
 pub(crate) mod sharing;
 pub(crate) mod test_code;
 pub(crate) mod ty;

@@ -1,6 +1,8 @@
 //! A small type language: enough of Rust's types to tell an `Arc` from an `Rc`, a lock from what
-//! it guards, a buffer from a scalar. Paths keep only their last segment (`std::sync::Arc` and
-//! `Arc` are the same to us), after the file's `use .. as ..` renames.
+//! it guards, a buffer from a scalar. A type of the crate is named by its canonical path
+//! (`crate::server::State`), once the crate's table has resolved the path the source wrote; a
+//! type from elsewhere keeps only its last segment (`std::sync::Arc` and `Arc` are the same to
+//! us). Messages show every type by its last segment.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -59,6 +61,12 @@ const DEEP_STD: &[&str] = &[
     "OsString",
     "CString",
 ];
+
+/// The last segment of a path: how a type is named in messages and compared with the names of
+/// types from elsewhere.
+pub(crate) fn short_name(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
 
 impl Ty {
     pub(crate) fn named(name: &str, args: Vec<Ty>) -> Ty {
@@ -194,9 +202,10 @@ impl Ty {
     /// Shown in messages: `Arc<Mutex<u64>>`.
     pub(crate) fn display(&self) -> String {
         match self {
-            Ty::Named(name, args) if args.is_empty() => name.clone(),
+            Ty::Named(name, args) if args.is_empty() => short_name(name).to_owned(),
             Ty::Named(name, args) => format!(
-                "{name}<{}>",
+                "{}<{}>",
+                short_name(name),
                 args.iter().map(Ty::display).collect::<Vec<_>>().join(", ")
             ),
             Ty::Ref(inner) => format!("&{}", inner.display()),
@@ -304,7 +313,8 @@ impl Renames {
         }
     }
 
-    /// Converts a path used as a type: its last segment, renamed, with its type arguments.
+    /// Converts a path used as a type, with its type arguments: a bare name renamed, a longer
+    /// path as written (`super::State`, `::std::sync::Arc`), for the crate's table to resolve.
     pub(crate) fn path(&self, path: &syn::Path) -> Ty {
         let Some(last) = path.segments.last() else {
             return Ty::Unknown;
@@ -322,10 +332,10 @@ impl Renames {
             _ => Vec::new(),
         };
         // A path of several segments names exactly what it says; renames apply to bare names.
-        let name = if path.segments.len() == 1 {
+        let name = if path.segments.len() == 1 && path.leading_colon.is_none() {
             self.resolve(&name).to_owned()
         } else {
-            name
+            written_path(path)
         };
         Ty::Named(name, args)
     }
@@ -342,4 +352,20 @@ fn bounds_ty(bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Toke
         _ => false,
     });
     if callable { Ty::Callable } else { Ty::Unknown }
+}
+
+/// A path as written, its segments joined by `::` (with a leading `::` when it has one), without
+/// generic arguments.
+pub(crate) fn written_path(path: &syn::Path) -> String {
+    let mut out = String::new();
+    if path.leading_colon.is_some() {
+        out.push_str("::");
+    }
+    for (i, segment) in path.segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str("::");
+        }
+        out.push_str(&segment.ident.to_string());
+    }
+    out
 }

@@ -4,6 +4,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::semantic::items::{AliasDef, FnSig, ItemFacts, TypeDef};
+use crate::semantic::names::{Memo, Resolver};
 use crate::semantic::ty::Ty;
 
 /// Index into [`TypeTable::fns`].
@@ -11,7 +12,8 @@ pub(crate) type FnId = usize;
 
 #[derive(Debug, Default)]
 pub(crate) struct TypeTable {
-    /// Types by name; a name defined twice with different fields is ambiguous and absent.
+    /// Types by canonical path; a path defined twice with different fields is ambiguous and
+    /// absent.
     types: HashMap<String, TypeDef>,
     aliases: HashMap<String, AliasDef>,
     statics: HashMap<String, Ty>,
@@ -21,38 +23,54 @@ pub(crate) struct TypeTable {
     clone: HashSet<String>,
     /// Names of struct fields typed `Arc<_>` anywhere in the crate.
     arc_fields: HashSet<String>,
-    /// Every type name the crate defines (structs, enums, unions, aliases), ambiguous ones
-    /// included.
-    defined: HashSet<String>,
     /// Functions by (file, start of name): how a body finds its own signature.
     fn_at: HashMap<(usize, usize), FnId>,
     /// Integer constants with a literal value.
     int_consts: HashMap<String, u128>,
     /// Lengths of constants and statics that are array literals.
     literal_lens: HashMap<String, usize>,
-    /// The module each function is in (its innermost inline module, else its file's module);
-    /// `None` at a crate root.
-    fn_modules: Vec<Option<String>>,
+    /// Free functions by canonical path.
+    fns_by_path: HashMap<String, Vec<FnId>>,
+    resolver: Resolver,
 }
 
 impl TypeTable {
-    /// Builds the table from every file's facts; `files` names the files (for module names).
+    /// Builds the table from every file's facts (by file number), resolving every path they
+    /// wrote: `modules` is each file's module path (see [`Resolver`]), `crate_name` the name
+    /// the crate's other targets reach the library by.
     pub(crate) fn build(
-        facts: impl IntoIterator<Item = ItemFacts>,
-        files: &[crate::SourceFile],
+        facts: Vec<(usize, ItemFacts)>,
+        modules: &[String],
+        crate_name: &str,
     ) -> TypeTable {
+        let resolver = Resolver::new(
+            modules,
+            facts.iter().map(|(file, f)| (*file, f.scopes.as_slice())),
+            crate_name,
+        );
         let mut table = TypeTable::default();
         let mut ambiguous = HashSet::default();
-        for file in facts {
-            for def in file.types {
-                table.defined.insert(def.name.clone());
+        let mut memo = Memo::default();
+        for (file, facts) in facts {
+            let scope = |s: u32| resolver.scope_path(file, s).to_owned();
+            let mut resolve = |s: u32, ty: &Ty, generics: &[String]| {
+                resolver.resolve_ty(resolver.file_scope(file, s), ty, generics, &mut memo)
+            };
+            for mut def in facts.types {
+                let generics = def.generics.clone();
+                for field in &mut def.fields {
+                    field.ty = resolve(def.scope, &field.ty, &generics);
+                }
+                def.name = format!("{}::{}", scope(def.scope), def.name);
+                // The `#[cfg]` variants of one item (a loom build's and the standard one) are one
+                // item: the first is kept. Two different definitions of one path are ambiguous.
                 if let Some(existing) = table.types.get(&def.name) {
                     let same = existing.fields.len() == def.fields.len()
                         && existing
                             .fields
                             .iter()
                             .zip(&def.fields)
-                            .all(|(a, b)| a.name == b.name && a.ty == b.ty);
+                            .all(|(a, b)| a.name == b.name);
                     if !same {
                         ambiguous.insert(def.name.clone());
                     }
@@ -60,25 +78,45 @@ impl TypeTable {
                 }
                 table.types.insert(def.name.clone(), def);
             }
-            for alias in file.aliases {
-                table.defined.insert(alias.name.clone());
-                if table.aliases.contains_key(&alias.name) {
-                    ambiguous.insert(format!("type {}", alias.name));
-                }
-                table.aliases.insert(alias.name.clone(), alias);
+            for mut alias in facts.aliases {
+                alias.ty = resolve(alias.scope, &alias.ty, &alias.params);
+                alias.name = format!("{}::{}", scope(alias.scope), alias.name);
+                table.aliases.entry(alias.name.clone()).or_insert(alias);
             }
-            for (name, ty) in file.statics {
-                table.statics.insert(name, ty);
+            for (s, name, ty) in facts.statics {
+                let ty = resolve(s, &ty, &[]);
+                table.statics.insert(format!("{}::{name}", scope(s)), ty);
             }
-            table.int_consts.extend(file.int_consts);
-            table.literal_lens.extend(file.literal_lens);
-            for sig in file.fns {
+            for (s, name, value) in facts.int_consts {
+                table
+                    .int_consts
+                    .insert(format!("{}::{name}", scope(s)), value);
+            }
+            for (s, name, len) in facts.literal_lens {
+                table
+                    .literal_lens
+                    .insert(format!("{}::{name}", scope(s)), len);
+            }
+            for mut sig in facts.fns {
                 let id = table.fns.len();
-                let module = sig
-                    .inline_module
-                    .clone()
-                    .or_else(|| files.get(sig.file).and_then(|f| file_module(&f.path)));
-                table.fn_modules.push(module);
+                let home = scope(sig.scope);
+                let home_id = resolver.file_scope(file, sig.scope);
+                sig.self_ty = sig
+                    .self_ty
+                    .map(|written| resolver.type_name(home_id, &written, &sig.generics, &mut memo));
+                sig.params = sig
+                    .params
+                    .iter()
+                    .map(|p| resolver.resolve_ty(home_id, p, &sig.generics, &mut memo))
+                    .collect();
+                sig.ret = resolver.resolve_ty(home_id, &sig.ret, &sig.generics, &mut memo);
+                if sig.self_ty.is_none() {
+                    table
+                        .fns_by_path
+                        .entry(format!("{home}::{}", sig.name))
+                        .or_default()
+                        .push(id);
+                }
                 table
                     .fns_by_name
                     .entry(sig.name.clone())
@@ -87,8 +125,18 @@ impl TypeTable {
                 table.fn_at.insert((sig.file, sig.span.start), id);
                 table.fns.push(sig);
             }
-            table.copy.extend(file.copy_types);
-            table.clone.extend(file.clone_types);
+            for (s, written) in facts.copy_types {
+                let scope = resolver.file_scope(file, s);
+                table
+                    .copy
+                    .insert(resolver.type_name(scope, &written, &[], &mut memo));
+            }
+            for (s, written) in facts.clone_types {
+                let scope = resolver.file_scope(file, s);
+                table
+                    .clone
+                    .insert(resolver.type_name(scope, &written, &[], &mut memo));
+            }
         }
         // Through aliases too: `inner: CoreRef` with `type CoreRef = Arc<Core>`.
         let arc_fields = table
@@ -100,12 +148,20 @@ impl TypeTable {
             .collect();
         table.arc_fields = arc_fields;
         for name in ambiguous {
-            match name.strip_prefix("type ") {
-                Some(alias) => table.aliases.remove(alias).map(|_| ()),
-                None => table.types.remove(&name).map(|_| ()),
-            };
+            table.types.remove(&name);
         }
+        table.resolver = resolver;
         table
+    }
+
+    /// How paths resolve in this crate.
+    pub(crate) fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
+    /// The free functions whose canonical path is `path`.
+    pub(crate) fn fns_at_path(&self, path: &str) -> &[FnId] {
+        self.fns_by_path.get(path).map_or(&[], Vec::as_slice)
     }
 
     /// Expands type aliases (transitively, with generic parameters substituted).
@@ -142,11 +198,6 @@ impl TypeTable {
             ),
             other => other.clone(),
         }
-    }
-
-    /// The module a function is declared in (see [`TypeTable::fn_modules`]).
-    pub(crate) fn module_of(&self, id: FnId) -> Option<&str> {
-        self.fn_modules.get(id).and_then(|m| m.as_deref())
     }
 
     /// The length of a constant or static array literal.
@@ -242,12 +293,6 @@ impl TypeTable {
             .collect()
     }
 
-    /// Whether the crate defines a type of this name (then a path to it may mean the crate's
-    /// own type, whatever the standard library has by that name).
-    pub(crate) fn defines(&self, name: &str) -> bool {
-        self.defined.contains(name)
-    }
-
     /// Whether copying this type copies a collection or buffer: like [`Self::is_deep`] but a
     /// lone string (a name, a host) does not count.
     pub(crate) fn is_bulk(&self, ty: &Ty) -> bool {
@@ -313,23 +358,8 @@ impl TypeTable {
     }
 }
 
-/// The module a file is: `src/pool.rs` and `src/pool/mod.rs` are `pool`; crate roots
-/// (`lib.rs`, `main.rs`) are none.
-fn file_module(path: &std::path::Path) -> Option<String> {
-    let stem = path.file_stem()?.to_str()?;
-    match stem {
-        "lib" | "main" | "build" => None,
-        "mod" => path
-            .parent()
-            .and_then(|d| d.file_name())
-            .and_then(|n| n.to_str())
-            .map(str::to_owned),
-        other => Some(other.to_owned()),
-    }
-}
-
 /// Replaces generic parameters by arguments.
-fn substitute(ty: &Ty, params: &[String], args: &[Ty]) -> Ty {
+pub(crate) fn substitute(ty: &Ty, params: &[String], args: &[Ty]) -> Ty {
     if params.is_empty() {
         return ty.clone();
     }

@@ -86,11 +86,11 @@ fn idents(tokens: &TokenStream, fields_only: bool, out: &mut Vec<String>) {
 impl Walker<'_> {
     /// Records the `Arc` fields of a struct.
     pub(super) fn declare_arc_fields(&mut self, item: &syn::ItemStruct) {
-        let owner = item.ident.to_string();
+        let owner = self.names.item_path(&item.ident.to_string());
         let public_struct = matches!(item.vis, syn::Visibility::Public(_));
         let foreign_derive = has_foreign_derive(&item.attrs);
         for (i, field) in item.fields.iter().enumerate() {
-            let ty = self.table.resolve(&self.renames.ty(&field.ty));
+            let ty = self.table.resolve(&self.names.ty(&field.ty));
             if !ty.is_named("Arc") {
                 continue;
             }
@@ -115,7 +115,7 @@ impl Walker<'_> {
     /// Records what a struct literal puts in its `Arc` fields; `..base` fills the others with
     /// values we cannot see made.
     pub(super) fn record_arc_inits(&mut self, literal: &syn::ExprStruct) {
-        let Some(owner) = self.renames.path(&literal.path).name().map(|n| {
+        let Some(owner) = self.names.path(&literal.path).name().map(|n| {
             if n == "Self" {
                 self.self_ty.clone().unwrap_or_default()
             } else {
@@ -222,7 +222,7 @@ impl Walker<'_> {
 
     /// `let S { f, .. } = s;` moves (or borrows) the field's `Arc` out.
     pub(super) fn record_pattern_fields(&mut self, pattern: &syn::PatStruct) {
-        let owner_ty = self.renames.path(&pattern.path);
+        let owner_ty = self.names.path(&pattern.path);
         let Some(owner) = owner_ty.name().map(str::to_owned) else {
             return;
         };

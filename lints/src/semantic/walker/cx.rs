@@ -187,7 +187,7 @@ impl<'a> Cx<'_, 'a> {
     /// A declared type as written, with the file's `use .. as ..` renames and `Self` applied
     /// but type aliases not expanded.
     pub(crate) fn declared_ty(&self, ty: &syn::Type) -> Ty {
-        let ty = self.walker.renames.ty(ty);
+        let ty = self.walker.names.ty(ty);
         match (&ty, &self.walker.self_ty) {
             (Ty::Named(name, _), Some(self_ty)) if name == "Self" => Ty::named(self_ty, vec![]),
             _ => ty,

@@ -5,7 +5,7 @@ use super::*;
 
 impl Walker<'_> {
     pub(super) fn ty(&self, ty: &syn::Type) -> Ty {
-        let ty = self.renames.ty(ty);
+        let ty = self.names.ty_with(ty, &self.generics);
         let ty = match (&ty, &self.self_ty) {
             (Ty::Named(name, _), Some(self_ty)) if name == "Self" => Ty::named(self_ty, vec![]),
             (Ty::Named(name, args), _)
@@ -57,13 +57,10 @@ impl Walker<'_> {
                             .unwrap_or_default();
                     }
                 }
-                let name = p
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
-                self.table.static_ty(&name).unwrap_or_default()
+                match self.names.resolve_path(&p.path, Ns::Value) {
+                    Res::Crate(path) => self.table.static_ty(&path).unwrap_or_default(),
+                    _ => Ty::Unknown,
+                }
             }
             Expr::Field(f) => {
                 let owner = self.type_of(&f.base);
@@ -89,7 +86,7 @@ impl Walker<'_> {
                 _ => Ty::Unknown,
             },
             Expr::Cast(c) => self.ty(&c.ty),
-            Expr::Struct(s) => self.renames.path(&s.path),
+            Expr::Struct(s) => self.names.path(&s.path),
             Expr::Try(t) => unwrap_ty(&self.type_of(&t.expr)),
             Expr::Await(a) => self.type_of(&a.base),
             Expr::Index(i) => {
@@ -157,18 +154,7 @@ impl Walker<'_> {
         };
         let func = last.ident.to_string();
         let owner = segments.len().checked_sub(2).map(|i| &segments[i]);
-        let owner_name = owner.map(|s| {
-            let n = s.ident.to_string();
-            if segments.len() == 2 {
-                self.renames
-                    .path(&syn::Path::from(s.ident.clone()))
-                    .name()
-                    .unwrap_or(&n)
-                    .to_owned()
-            } else {
-                n
-            }
-        });
+        let owner_name = self.call_owner(&p.path);
         let first_arg = || {
             call.args
                 .first()
@@ -245,7 +231,11 @@ impl Walker<'_> {
                 Ty::named(atomic, vec![])
             }
             (Some("Some"), _) | (None, "Some") => Ty::named("Option", vec![first_arg()]),
-            _ => self.unique_return(&self.resolve_path_call(call)),
+            _ => {
+                let ids = self.resolve_path_call(call);
+                let args: Vec<&Expr> = call.args.iter().collect();
+                self.instantiated_return(&ids, &args)
+            }
         }
     }
 
@@ -254,6 +244,37 @@ impl Walker<'_> {
             [id] => self.table.resolve(&self.table.fns[*id].ret),
             _ => Ty::Unknown,
         }
+    }
+
+    /// The return type of the one function a call resolves to, with its generic parameters
+    /// replaced by what the arguments show (`RwLock::new(0u32)` of an `impl<T> RwLock<T>` is a
+    /// `RwLock<u32>`): a parameter typed by a bare generic takes its argument's type.
+    fn instantiated_return(&self, ids: &[FnId], args: &[&Expr]) -> Ty {
+        let [id] = ids else { return Ty::Unknown };
+        let sig = &self.table.fns[*id];
+        // `Type::method(&x, ..)` calls a method with its receiver first.
+        let args = if sig.has_self && args.len() == sig.params.len() + 1 {
+            &args[1..]
+        } else {
+            args
+        };
+        let mut bound: Vec<(String, Ty)> = Vec::new();
+        for (param, arg) in sig.params.iter().zip(args) {
+            if let Ty::Named(name, inner) = param {
+                if inner.is_empty() && sig.generics.contains(name) {
+                    let ty = self.type_of(arg);
+                    if ty.is_known() && !bound.iter().any(|(n, _)| n == name) {
+                        bound.push((name.clone(), ty));
+                    }
+                }
+            }
+        }
+        let ret = self.table.resolve(&sig.ret);
+        if bound.is_empty() {
+            return ret;
+        }
+        let (params, args): (Vec<String>, Vec<Ty>) = bound.into_iter().unzip();
+        crate::semantic::types::substitute(&ret, &params, &args)
     }
 
     pub(super) fn method_type(&self, m: &syn::ExprMethodCall) -> Ty {

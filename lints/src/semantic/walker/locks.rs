@@ -3,7 +3,6 @@
 //! does to the guarded value and on which thread it runs. The crate-level lock lints
 //! (`mutex_scalar`, `single_lock_map`, `read_mostly_rwlock`) decide from all of them at once.
 
-use proc_macro2::Span as PmSpan;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
@@ -455,10 +454,7 @@ impl Walker<'_> {
     fn lock_in(&self, ty: &syn::Type) -> Option<Found> {
         let syn::Type::Path(p) = ty else {
             if let syn::Type::Tuple(t) = ty {
-                let condvar = t
-                    .elems
-                    .iter()
-                    .any(|e| self.renames.ty(e).is_named("Condvar"));
+                let condvar = t.elems.iter().any(|e| self.names.ty(e).is_named("Condvar"));
                 return t
                     .elems
                     .iter()
@@ -474,7 +470,7 @@ impl Walker<'_> {
             return None;
         };
         let last = p.path.segments.last()?;
-        let name = self.renames.path(&syn::Path::from(last.ident.clone()));
+        let name = self.names.path(&p.path);
         let args: Vec<&syn::Type> = match &last.arguments {
             syn::PathArguments::AngleBracketed(a) => a
                 .args
@@ -488,7 +484,7 @@ impl Walker<'_> {
         };
         match name.name()? {
             lock @ ("Mutex" | "RwLock") => {
-                let inner = self.table.resolve(&self.renames.ty(args.first()?));
+                let inner = self.table.resolve(&self.names.ty(args.first()?));
                 let kind = if lock == "Mutex" {
                     LockKind::Mutex
                 } else {
@@ -537,14 +533,17 @@ impl Walker<'_> {
     pub(super) fn declare_lock_alias(&mut self, alias: &syn::ItemType) {
         if let Some(found) = self.lock_in(&alias.ty) {
             self.out.lock_decls.push(LockDecl {
-                key: DeclKey::Static(format!("type {}", alias.ident)),
+                key: DeclKey::Static(format!(
+                    "type {}",
+                    self.names.item_path(&alias.ident.to_string())
+                )),
                 file: self.file,
                 span: found.span,
                 kind: found.kind,
                 inner: found.inner,
                 type_edit: Some(found.span),
                 with_condvar: found.condvar,
-                via_alias: Some(alias.ident.to_string()),
+                via_alias: Some(self.names.item_path(&alias.ident.to_string())),
                 nested: found.nested,
             });
         }
@@ -563,7 +562,9 @@ impl Walker<'_> {
         // A field typed with an alias of a lock is a use of the alias' declaration.
         if let syn::Type::Path(p) = ty {
             if p.path.segments.len() == 1 && p.path.segments[0].arguments.is_empty() {
-                let alias = p.path.segments[0].ident.to_string();
+                let alias = self
+                    .names
+                    .type_name(&p.path.segments[0].ident.to_string(), &[]);
                 self.out.lock_decls.push(LockDecl {
                     key,
                     file: self.file,
@@ -610,15 +611,9 @@ impl Walker<'_> {
     /// `Mutex::new(..)` (possibly in `Arc::new(..)`): the lock an unannotated `let` declares.
     fn lock_init(&self, init: &Expr) -> Option<(LockKind, Ty, Span)> {
         let Expr::Call(c) = init else { return None };
-        let (owner, func) = path_tail(&c.func)?;
-        let owner = self
-            .renames
-            .path(&syn::Path::from(syn::Ident::new(
-                &owner?,
-                PmSpan::call_site(),
-            )))
-            .name()?
-            .to_owned();
+        let Expr::Path(p) = &*c.func else { return None };
+        let func = p.path.segments.last()?.ident.to_string();
+        let owner = self.call_owner(&p.path)?;
         match (owner.as_str(), func.as_str()) {
             ("Arc" | "Box", "new") => self.lock_init(c.args.first()?),
             ("Mutex" | "RwLock", "new") => {

@@ -56,7 +56,8 @@ use crate::syntax::{atomics::*, exprs::*, spawn::*, tables::*};
 use crate::Edition;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::pipeline::parse::{expanded_macro_name, to_span};
-use crate::semantic::ty::{LockKind, Renames, Ty};
+use crate::semantic::names::{Names, Ns, Res};
+use crate::semantic::ty::{LockKind, Renames, Ty, short_name};
 use crate::semantic::types::{FnId, TypeTable};
 
 /// A local variable.
@@ -131,7 +132,10 @@ pub(crate) struct Walker<'a> {
     base: usize,
     edition: Edition,
     table: &'a TypeTable,
-    renames: Renames,
+    /// How the file names things, from the scope being walked.
+    names: Names<'a>,
+    /// The generic type parameters in sight (the impl's and the function's): not paths.
+    generics: Vec<String>,
     out: BodyOutput,
     scopes: Vec<HashMap<String, Local>>,
     guards: Vec<Guard>,
@@ -225,7 +229,8 @@ pub(crate) fn walk_file(
         base,
         edition,
         table,
-        renames: Renames::of_items(&ast.items),
+        names: Names::new(table.resolver(), Renames::of_items(&ast.items), file),
+        generics: Vec::new(),
         out: BodyOutput {
             file,
             ..BodyOutput::default()
@@ -408,7 +413,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 self.cover(item);
             }
         }
+        let outer = self
+            .names
+            .enter(&syn::ext::IdentExt::unraw(&m.ident).to_string());
         visit::visit_item_mod(self, m);
+        self.names.leave(outer);
     }
 
     fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
@@ -421,16 +430,24 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
-        let outer = std::mem::replace(
-            &mut self.self_ty,
-            crate::semantic::items::self_type_name(&imp.self_ty),
-        );
+        let generics: Vec<String> = imp
+            .generics
+            .type_params()
+            .map(|p| p.ident.to_string())
+            .collect();
+        let self_ty = crate::semantic::items::self_type_name(&imp.self_ty)
+            .map(|written| self.names.type_name(&written, &generics));
+        let outer = std::mem::replace(&mut self.self_ty, self_ty);
+        let outer_generics = std::mem::replace(&mut self.generics, generics);
         visit::visit_item_impl(self, imp);
+        self.generics = outer_generics;
         self.self_ty = outer;
     }
 
     fn visit_item_trait(&mut self, t: &'ast syn::ItemTrait) {
-        let outer = self.self_ty.replace(t.ident.to_string());
+        let outer = self
+            .self_ty
+            .replace(self.names.item_path(&t.ident.to_string()));
         visit::visit_item_trait(self, t);
         self.self_ty = outer;
     }
@@ -452,11 +469,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_struct(&mut self, s: &'ast syn::ItemStruct) {
-        let name = s.ident.to_string();
+        let name = self.names.item_path(&s.ident.to_string());
         let has_condvar = s
             .fields
             .iter()
-            .any(|f| self.renames.ty(&f.ty).is_named("Condvar"));
+            .any(|f| self.names.ty(&f.ty).is_named("Condvar"));
         for (i, field) in s.fields.iter().enumerate() {
             let field_name = field
                 .ident
@@ -479,8 +496,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        self.declare_lock(DeclKey::Static(s.ident.to_string()), &s.ty, false);
-        self.declare_slots(DeclKey::Static(s.ident.to_string()), &s.ty);
+        let key = DeclKey::Static(self.names.item_path(&s.ident.to_string()));
+        self.declare_lock(key.clone(), &s.ty, false);
+        self.declare_slots(key, &s.ty);
         self.lint_decl(DeclKind::Static, &s.ty);
         self.with_function(None, |w| w.visit_expr(&s.expr));
     }
@@ -534,6 +552,9 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             }
             // A `macro_rules!` definition, or a body that did not parse as items.
             syn::Item::Macro(m) => self.visit_item_macro(m),
+            // What a function body imports is in scope for the rest of it; a module's imports
+            // are the crate table's.
+            syn::Item::Use(u) if self.fn_facts.is_some() => self.names.import(u),
             _ => {}
         }
     }

@@ -47,12 +47,10 @@ impl Walker<'_> {
                     _ => few(c.args.len()),
                 }
             }
-            Expr::Path(p) => p
-                .path
-                .segments
-                .last()
-                .and_then(|s| self.table.literal_len(&s.ident.to_string()))
-                .map_or(LoopCount::Many, few),
+            Expr::Path(p) => match self.names.resolve_path(&p.path, Ns::Value) {
+                Res::Crate(path) => self.table.literal_len(&path).map_or(LoopCount::Many, few),
+                _ => LoopCount::Many,
+            },
             Expr::Reference(r) => self.loop_count(&r.expr),
             Expr::Paren(p) => self.loop_count(&p.expr),
             Expr::MethodCall(m) => match m.method.to_string().as_str() {
@@ -90,7 +88,10 @@ impl Walker<'_> {
                 let name = p.path.segments.last()?.ident.to_string();
                 match p.path.get_ident().and_then(|_| self.lookup(&name)) {
                     Some(local) => local.count,
-                    None => self.table.int_const(&name),
+                    None => match self.names.resolve_path(&p.path, Ns::Value) {
+                        Res::Crate(path) => self.table.int_const(&path),
+                        _ => None,
+                    },
                 }
             }
             Expr::Binary(b) if matches!(b.op, syn::BinOp::Sub(_)) => self.small_count(&b.left),

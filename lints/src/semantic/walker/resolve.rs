@@ -54,54 +54,65 @@ impl Walker<'_> {
         let name = last.ident.to_string();
         let arity = c.args.len();
         if segments.len() >= 2 {
-            let owner = segments[segments.len() - 2].ident.to_string();
-            let owner = if owner == "Self" {
-                self.self_ty.clone().unwrap_or(owner)
-            } else {
-                owner
-            };
-            let ids: Vec<FnId> = self
-                .table
-                .candidates(&name, arity, Some(&owner), false)
-                .into_iter()
-                .filter(|&id| !self.table.fns[id].has_self)
-                .collect();
-            if !ids.is_empty() {
-                return ids;
+            // `Type::f(..)`, `Self::f(..)`: an associated function of the type the owner names.
+            let owner = self.call_owner(&p.path);
+            if let Some(owner) = owner {
+                let ids: Vec<FnId> = self
+                    .table
+                    .candidates(&name, arity, Some(&owner), false)
+                    .into_iter()
+                    .filter(|&id| !self.table.fns[id].has_self)
+                    .collect();
+                if !ids.is_empty() {
+                    return ids;
+                }
+                // `Type::method(&x, ..)`: the receiver is an argument.
+                let with_self: Vec<FnId> = arity
+                    .checked_sub(1)
+                    .map(|a| self.table.candidates(&name, a, Some(&owner), true))
+                    .unwrap_or_default();
+                if !with_self.is_empty() {
+                    return with_self;
+                }
             }
-            // `Type::method(&x, ..)`: the receiver is an argument.
-            let with_self: Vec<FnId> = arity
-                .checked_sub(1)
-                .map(|a| self.table.candidates(&name, a, Some(&owner), true))
-                .unwrap_or_default();
-            if !with_self.is_empty() {
-                return with_self;
-            }
-            // A module path: `module::function(..)`.
-            let std_module = matches!(
-                owner.as_str(),
-                "std" | "core" | "alloc" | "thread" | "mem" | "ptr" | "fs" | "io"
-            );
-            if owner.chars().next().is_some_and(char::is_lowercase) && !std_module {
-                let ids = self.free_candidates(&name, arity);
-                let in_module: Vec<FnId> = match owner.as_str() {
-                    // `self::f` and `super::f` name a module relative to this one.
-                    "self" | "super" => ids,
-                    "crate" => ids
-                        .into_iter()
-                        .filter(|&id| self.table.module_of(id).is_none())
-                        .collect(),
-                    // `pool::run(..)` is a `run` of a module named `pool`, not any `run`.
-                    module => ids
-                        .into_iter()
-                        .filter(|&id| self.table.module_of(id) == Some(module))
-                        .collect(),
-                };
-                return few(in_module);
-            }
-            return Vec::new();
         }
-        self.free_functions(&name, arity)
+        // A function by its path: `f(..)`, `pool::run(..)`, `crate::a::f(..)`.
+        match self.names.resolve_path(&p.path, Ns::Value) {
+            Res::Crate(path) => self
+                .table
+                .fns_at_path(&path)
+                .iter()
+                .copied()
+                .filter(|&id| self.table.fns[id].params.len() == arity)
+                .collect(),
+            Res::External(_) => Vec::new(),
+            // A name several modules define and this scope does not show which: as before,
+            // the few functions of that name.
+            Res::Unknown if segments.len() == 1 => self.free_functions(&name, arity),
+            Res::Unknown => Vec::new(),
+        }
+    }
+
+    /// What the owner of a path call names (`Arc` in `Arc::new(..)`, `State` in
+    /// `server::State::new(..)`, the impl's type for `Self::new(..)`): a crate type's canonical
+    /// path, else its last segment. `None` for a path of one segment.
+    pub(super) fn call_owner(&self, path: &syn::Path) -> Option<String> {
+        let n = path.segments.len();
+        if n < 2 {
+            return None;
+        }
+        if n == 2 && path.segments[0].ident == "Self" {
+            return self.self_ty.clone();
+        }
+        let owner = syn::Path {
+            leading_colon: path.leading_colon,
+            segments: path.segments.iter().take(n - 1).cloned().collect(),
+        };
+        Some(match self.names.resolve_path(&owner, Ns::Type) {
+            Res::Crate(path) => path,
+            Res::External(name) => name,
+            Res::Unknown => path.segments[n - 2].ident.to_string(),
+        })
     }
 
     /// Free functions of this name and arity anywhere in the crate.
@@ -139,16 +150,16 @@ impl Walker<'_> {
     /// Where a value comes from: the declaration of the lock (or `Arc` of it) it is.
     pub(super) fn origin_of(&self, expr: &Expr) -> Option<DeclKey> {
         match expr {
-            Expr::Path(p) if p.path.segments.len() == 1 => {
-                let name = p.path.segments[0].ident.to_string();
-                match self.lookup(&name) {
-                    Some(local) => local.origin.clone(),
-                    None => self.table.static_ty(&name).map(|_| DeclKey::Static(name)),
-                }
-            }
             Expr::Path(p) => {
-                let name = p.path.segments.last()?.ident.to_string();
-                self.table.static_ty(&name).map(|_| DeclKey::Static(name))
+                if let Some(ident) = p.path.get_ident() {
+                    if let Some(local) = self.lookup(&ident.to_string()) {
+                        return local.origin.clone();
+                    }
+                }
+                match self.names.resolve_path(&p.path, Ns::Value) {
+                    Res::Crate(path) => self.table.static_ty(&path).map(|_| DeclKey::Static(path)),
+                    _ => None,
+                }
             }
             Expr::Field(f) => {
                 let owner = self.table.resolve(&self.type_of(&f.base));

@@ -87,7 +87,7 @@ impl Walker<'_> {
 
     /// Records a declaration whose type packs atomics side by side.
     pub(super) fn declare_slots(&mut self, key: DeclKey, ty: &syn::Type) {
-        let declared = self.renames.ty(ty);
+        let declared = self.names.ty(ty);
         if let Some(element) = self.packed_atomics(&declared) {
             self.out.slot_decls.push(SlotDecl {
                 key,

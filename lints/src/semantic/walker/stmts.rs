@@ -252,10 +252,19 @@ impl Walker<'_> {
             .table
             .fn_at(self.file, self.span(sig.ident.span()).start);
         self.note_accessor_loads(sig, block);
+        // The body is a scope of its own: the items it declares are its.
+        let segment = crate::semantic::items::fn_scope_segment(
+            self.self_ty.as_deref(),
+            &sig.ident.to_string(),
+        );
+        let outer_scope = self.names.enter(&segment);
+        let outer_generics = self.generics.clone();
+        self.generics
+            .extend(sig.generics.type_params().map(|p| p.ident.to_string()));
         self.with_function(id, |w| {
             w.fn_facts = Some(FnBodyFacts::default());
             w.callable_generics = callable_generics(&sig.generics);
-            w.setup = sets_up(sig, w.self_ty.as_deref());
+            w.setup = sets_up(sig, w.self_ty.as_deref().map(short_name));
             let mut params = Vec::new();
             for input in &sig.inputs {
                 if let syn::FnArg::Typed(t) = input {
@@ -292,6 +301,8 @@ impl Walker<'_> {
                 w.out.fn_facts.push((id, facts));
             }
         });
+        self.generics = outer_generics;
+        self.names.leave(outer_scope);
     }
 
     /// Binds the names of a pattern matched against a value of type `ty`.
@@ -362,7 +373,7 @@ impl Walker<'_> {
                         syn::Member::Named(i) => i.to_string(),
                         syn::Member::Unnamed(i) => i.index.to_string(),
                     };
-                    let field_ty = self.table.field(&self.renames.path(&s.path), &member);
+                    let field_ty = self.table.field(&self.names.path(&s.path), &member);
                     self.bind_pat(&field.pat, field_ty, origin.clone(), borrows);
                 }
             }
