@@ -31,7 +31,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub use machine::Machine;
 pub use pairs::{Pair, Run, Side};
 pub use report::{Report, SettingsReport};
-pub use runner::{Measurement, PairReport, Settings, calibrate, default_threads, measure};
+pub use runner::{Measurement, PairReport, Settings, default_threads, measure, size_work};
 
 /// The arguments of `cargo contention bench`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
@@ -125,7 +125,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     for pair in selected {
         progress.set_message(format!("{}: sizing the work", pair.lint()));
         progress.inc(1);
-        let ops = calibrate(pair, settings.target)?;
+        let ops = size_work(pair, settings.target)?;
         let report = measure(pair, ops, &settings, |threads| {
             let plural = if threads == 1 { "" } else { "s" };
             progress.set_message(format!("{}: {threads} thread{plural}", pair.lint()));

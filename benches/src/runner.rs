@@ -85,22 +85,42 @@ pub struct PairReport {
 
 /// Sizes a pair's work: the number of work items at which the slower side takes about `target`
 /// on one thread. Both sides' results are checked against the expected value on the way.
-pub fn calibrate(pair: &Pair, target: Duration) -> Result<u64> {
+pub fn size_work(pair: &Pair, target: Duration) -> Result<u64> {
+    size(
+        target,
+        64,
+        |ops| pair.ops(ops),
+        |ops| {
+            let expected = pair.expected(ops);
+            let mut slowest = Duration::ZERO;
+            for side in Side::BOTH {
+                let run = pair.run(side, 1, ops);
+                check(pair, side, 1, ops, run, expected)?;
+                slowest = slowest.max(run.elapsed);
+            }
+            Ok(slowest)
+        },
+    )
+}
+
+/// Sizes a measurement: the amount of work at which `time` takes about `target`. Starting
+/// from `first` (rounded by `round`, as every amount is), the work grows eightfold until one
+/// run takes an eighth of the target, then is scaled to the target from that run's time.
+pub(crate) fn size(
+    target: Duration,
+    first: u64,
+    round: impl Fn(u64) -> u64,
+    mut time: impl FnMut(u64) -> Result<Duration>,
+) -> Result<u64> {
     const MAX_OPS: u64 = 1 << 40;
-    let mut ops = pair.ops(64);
+    let mut ops = round(first);
     loop {
-        let expected = pair.expected(ops);
-        let mut slowest = Duration::ZERO;
-        for side in Side::BOTH {
-            let run = pair.run(side, 1, ops);
-            check(pair, side, 1, ops, run, expected)?;
-            slowest = slowest.max(run.elapsed);
+        let elapsed = time(ops)?;
+        if elapsed >= target / 8 || ops >= MAX_OPS {
+            let scale = target.as_secs_f64() / elapsed.as_secs_f64().max(1e-9);
+            return Ok(round((ops as f64 * scale).round() as u64));
         }
-        if slowest >= target / 8 || ops >= MAX_OPS {
-            let scale = target.as_secs_f64() / slowest.as_secs_f64().max(1e-9);
-            return Ok(pair.ops((ops as f64 * scale).round() as u64));
-        }
-        ops = pair.ops(ops.saturating_mul(8));
+        ops = round(ops.saturating_mul(8));
     }
 }
 
@@ -219,5 +239,33 @@ mod tests {
         assert_eq!(summary.speedup, 1.5);
         assert_eq!(summary.speedup_min, 1.0);
         assert_eq!(summary.speedup_max, 3.0);
+    }
+
+    #[test]
+    fn sizing_grows_eightfold_then_scales_to_the_target() {
+        // A run of n items takes n microseconds: 1, 8, 64, 512 and 4096 items are tried, and
+        // 4096 takes more than an eighth of 10 ms.
+        let mut tried = Vec::new();
+        let ops = size(
+            Duration::from_millis(10),
+            1,
+            |n| n,
+            |n| {
+                tried.push(n);
+                Ok(Duration::from_micros(n))
+            },
+        )
+        .unwrap();
+        assert_eq!(tried, [1, 8, 64, 512, 4096]);
+        assert_eq!(ops, 10_000);
+        // Amounts are rounded as the caller needs, the result too.
+        let even = size(
+            Duration::from_millis(1),
+            3,
+            |n| n.div_ceil(2) * 2,
+            |n| Ok(Duration::from_micros(n * 100)),
+        )
+        .unwrap();
+        assert_eq!(even, 10);
     }
 }
