@@ -9,12 +9,14 @@
 //! target and for tests that run the checker over each side's source.
 //!
 //! Modules: `pairs` holds the code under test, `harness` times threads behind a barrier,
-//! `runner` sizes the work and repeats the runs, `report` and `chart` render the results, and
-//! `machine` records what they were measured on.
+//! `runner` sizes the work and repeats the runs, `report` and `chart` render the results,
+//! `machine` records what they were measured on, and `load` tells whether the threads got
+//! their cores while they were measured.
 
 mod chart;
 pub mod generated;
 mod harness;
+mod load;
 mod machine;
 mod pairs;
 mod report;
@@ -23,15 +25,20 @@ mod runner;
 use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub use load::{BUSY_BELOW, LoadReport, LoadSample};
 pub use machine::Machine;
 pub use pairs::{Pair, Run, Side};
 pub use report::{Report, SettingsReport};
 pub use runner::{Measurement, PairReport, Settings, default_threads, measure, size_work};
+
+/// How long the load is sampled before a run, while this process sleeps: long enough for
+/// `/proc/stat`'s hundredths of a second to say something on a few cores.
+const LOAD_SAMPLE: Duration = Duration::from_millis(250);
 
 /// The arguments of `cargo contention bench`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
@@ -110,8 +117,11 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         );
     }
 
+    let load_before = load::LoadWindow::sample(LOAD_SAMPLE);
     let started = Instant::now();
+    let during = load::LoadWindow::start();
     writeln!(stdout, "machine: {machine}")?;
+    writeln!(stdout, "load before: {}", load_before.describe())?;
     writeln!(
         stdout,
         "each figure: median of {} runs after a warm-up; speedup = after / before\n",
@@ -140,9 +150,17 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         reports.push(report);
     }
     progress.finish_and_clear();
+    let load = LoadReport {
+        before: load_before,
+        during: during.finish(),
+    };
+    if let Some(footnote) = report::busy_footnote(&reports) {
+        writeln!(stdout, "\n{footnote}")?;
+    }
+    writeln!(stdout, "\nduring the run: {}", load.during.describe())?;
     writeln!(
         stdout,
-        "\n{} pairs in {:.1} s",
+        "{} pairs in {:.1} s",
         reports.len(),
         started.elapsed().as_secs_f64()
     )?;
@@ -155,6 +173,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             threads: settings.threads.clone(),
             debug_build: cfg!(debug_assertions),
         },
+        load,
         pairs: reports,
     };
     if let Some(path) = &args.json {
