@@ -8,11 +8,16 @@
 //! report and SVG charts asked for. [`pairs`] gives the pairs themselves, for the `cargo bench`
 //! target and for tests that run the checker over each side's source.
 //!
+//! [`calibrate`] is what `cargo contention calibrate` calls: it measures this machine's
+//! primitive costs (atomics, locks, copies, allocation, threads) with the same harness and
+//! keeps them in a [`Costs`] file that the findings' cost notes read.
+//!
 //! Modules: `pairs` holds the code under test, `harness` times threads behind a barrier,
 //! `runner` sizes the work and repeats the runs, `report` and `chart` render the results,
 //! `machine` records what they were measured on, and `load` tells whether the threads got
 //! their cores while they were measured.
 
+pub mod calibrate;
 mod chart;
 pub mod generated;
 mod harness;
@@ -30,6 +35,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub use calibrate::{CostTable, Costs, Figure, Stale, Unit, Unusable};
 pub use load::{BUSY_BELOW, LoadReport, LoadSample};
 pub use machine::Machine;
 pub use pairs::{Pair, Run, Side};
@@ -221,7 +227,7 @@ fn select(lints: &[String]) -> Result<Vec<&'static Pair>> {
 }
 
 /// A progress bar on stderr, hidden unless stderr is a terminal.
-fn progress_bar(steps: u64) -> ProgressBar {
+pub(crate) fn progress_bar(steps: u64) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

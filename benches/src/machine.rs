@@ -4,10 +4,10 @@ use std::fmt;
 use std::fs;
 use std::thread;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the figures depend on: how many cores there were and of what kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Machine {
     /// Logical cores available to this process (`std::thread::available_parallelism`).
     pub logical_cores: usize,
