@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::harness;
 use crate::load::{self, BUSY_BELOW, LoadReport, LoadSample, LoadWindow};
-use crate::machine::{self, Machine};
+use crate::machine::Machine;
 use crate::runner::{self, default_threads};
 
 /// The version of the costs file's layout. A file of another version is stale: its fields may
@@ -40,7 +40,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// How long a calibration stays good. The machine description catches another CPU model or
 /// core count, but not what moves the figures on the same one: kernel updates (a new
-/// mitigation can double a system call, and so thread creation), microcode and firmware
+/// mitigation makes system calls, and so thread creation, dearer), microcode and firmware
 /// settings, a virtual machine moved to another host of the same model, another allocator.
 /// Those come every few weeks on a maintained machine, so a month-old calibration is measured
 /// again rather than trusted.
@@ -744,7 +744,7 @@ fn measure_figure(name: String, probe: Probe, settings: &Settings, cores: usize)
 /// progress bar on stderr when that is a terminal).
 pub fn measure(settings: &Settings, out: &mut dyn Write) -> Result<Costs> {
     let machine = Machine::detect();
-    let cores = machine::logical_cores();
+    let cores = machine.logical_cores;
     let plan = plan(cores);
     if cfg!(debug_assertions) {
         eprintln!(
@@ -1437,7 +1437,7 @@ mod tests {
         let mut out = Vec::new();
         let costs = measure(&settings, &mut out).unwrap();
         let names: Vec<&str> = costs.figures.iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, figure_names(machine::logical_cores()));
+        assert_eq!(names, figure_names(costs.machine.logical_cores));
         for figure in &costs.figures {
             assert!(figure.value.is_finite() && figure.value > 0.0, "{figure:?}");
             assert!(figure.min <= figure.value && figure.value <= figure.max);

@@ -28,17 +28,17 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 /// A figure is busy when its threads got less than this share of the CPU time they asked for
-/// (or, judged by the other processes, when those used more than the rest of the CPUs).
+/// (judged by the other processes instead: when those used more than a fifth of the CPUs).
 ///
 /// On this project's idle 2-core virtual machine, threads that never sleep get 0.97 to 1.00
 /// of what they ask for. Threads that sleep and wake often get less even there, 0.90 to 0.93
 /// on a contended `Mutex` or spawning and joining thread after thread: each wake-up waits a
 /// few microseconds for its virtual CPU, which the run queue counts as waiting for a core.
-/// Judged by the other processes, idle runs give 0.85 to 0.99 (starting and ending threads
-/// makes kernel work that is charged to no process). With one CPU-bound process running
-/// beside them, two threads got 0.37 to 0.57. 0.8 sits between the two with a margin on each
-/// side: below it, a fifth of the time the threads wanted to run went to other work, enough to
-/// move a ratio well past its usual spread.
+/// Judged by the other processes, idle runs give 0.85 to 0.99, the lowest for the side that
+/// spawns a thread per task. With one CPU-bound process running beside them, two threads got
+/// 0.37 to 0.57. 0.8 sits between the two with a margin on each side: below it, a fifth of
+/// the time the threads wanted to run went to other work, enough to move a ratio well past
+/// its usual spread.
 pub const BUSY_BELOW: f64 = 0.8;
 
 /// Whether a figure whose threads got `cpu_share` of the CPU time they asked for was taken on a
