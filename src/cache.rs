@@ -85,8 +85,9 @@ impl CacheStore for UnitCache {
 
 /// Tells git and backup tools that `dir` is a cache: a `.gitignore` that ignores all of it (a
 /// crate without its own `.gitignore` for `target/` must not look dirty to `--fix` because of
-/// our cache) and a `CACHEDIR.TAG` (<https://bford.info/cachedir/>).
-fn mark_as_cache(dir: &Path) -> io::Result<()> {
+/// our cache) and a `CACHEDIR.TAG` (<https://bford.info/cachedir/>). `calibrate` marks the
+/// same directory when it writes its costs there.
+pub(crate) fn mark_as_cache(dir: &Path) -> io::Result<()> {
     for (name, text) in [
         (".gitignore", "# Written by cargo-contention.\n*\n"),
         (

@@ -24,10 +24,26 @@ pub enum Command {
     Check(CheckArgs),
     /// Run each lint's paired benchmark (the flagged shape against its fix) over thread counts.
     Bench(contention_bench::BenchArgs),
+    /// Measure this machine's primitive costs (atomics, locks, copies, allocation, threads) for
+    /// the findings' cost notes, and keep them in `target/contention/costs.json`.
+    Calibrate(CalibrateArgs),
     /// Print a lint's documentation: what it flags, why it is slow, and what to write instead.
     Explain(ExplainArgs),
     /// List every lint with its default level and a one-line summary.
     Lints(LintsArgs),
+}
+
+/// The arguments of `calibrate`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CalibrateArgs {
+    /// Fewer and shorter repetitions: a second or two instead of about ten.
+    #[arg(long)]
+    pub quick: bool,
+
+    /// Write the costs to FILE instead of `costs.json` in the package's `target/contention/`
+    /// (`./target/contention/` outside a package).
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// The arguments of `explain`.
@@ -207,7 +223,7 @@ where
             let (_, sub) = matches.subcommand().expect("clap requires the subcommand");
             check.lint_flags = lint_flags_in_order(sub);
         }
-        Command::Bench(_) | Command::Explain(_) | Command::Lints(_) => {}
+        Command::Bench(_) | Command::Calibrate(_) | Command::Explain(_) | Command::Lints(_) => {}
     }
     Ok(cli.command)
 }
@@ -312,6 +328,29 @@ mod tests {
         let error = parse(["cargo-contention", "check", "--workspace", "-p", "a"]).unwrap_err();
         assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
         assert!(!one_line_error(&error).contains('\n'));
+    }
+
+    #[test]
+    fn calibrate_takes_quick_and_an_output_file() {
+        match parse(["cargo-contention", "contention", "calibrate"]).unwrap() {
+            Command::Calibrate(args) => assert!(!args.quick && args.output.is_none()),
+            other => panic!("expected `calibrate`, got {other:?}"),
+        }
+        match parse([
+            "cargo-contention",
+            "calibrate",
+            "--quick",
+            "-o",
+            "costs.json",
+        ])
+        .unwrap()
+        {
+            Command::Calibrate(args) => {
+                assert!(args.quick);
+                assert_eq!(args.output, Some(PathBuf::from("costs.json")));
+            }
+            other => panic!("expected `calibrate`, got {other:?}"),
+        }
     }
 
     #[test]

@@ -179,6 +179,19 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
     Ok(units)
 }
 
+/// Cargo's target directory for the package in `cwd` (the one whose `Cargo.toml` is nearest),
+/// wherever `CARGO_TARGET_DIR`, `.cargo/config.toml` or the workspace put it, as `cargo
+/// metadata` reports it. Outside a package: `CARGO_TARGET_DIR` if set, else `./target`.
+pub fn target_directory(cwd: &Path) -> Result<PathBuf, Error> {
+    match nearest_manifest(cwd) {
+        Ok(manifest) => Ok(cargo_metadata(&manifest)?
+            .target_directory
+            .into_std_path_buf()),
+        Err(_) => Ok(std::env::var_os("CARGO_TARGET_DIR")
+            .map_or_else(|| cwd.join("target"), |dir| cwd.join(dir))),
+    }
+}
+
 /// Fails, as cargo does, when `--bin`, `--example`, `--test` or `--bench` names a target that
 /// no selected package has.
 fn check_named_targets(args: &TargetArgs, units: &[Unit]) -> Result<(), Error> {

@@ -10,7 +10,8 @@ use std::path::PathBuf;
 /// A usage, manifest, configuration or I/O error.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The paired benchmarks failed (an unknown lint, a result that differs, an I/O error).
+    /// The paired benchmarks failed (an unknown lint, a result that differs, an I/O error), or
+    /// the calibration did.
     #[error(transparent)]
     Bench(anyhow::Error),
 

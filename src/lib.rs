@@ -3,11 +3,13 @@
 //! This crate is the command around the analysis in `contention-lints`: it parses the command
 //! line ([`cli`]), finds the crates to check ([`discover`]) and their settings ([`config`]), runs
 //! the analysis ([`check`]) and prints the findings ([`output`]). Around that: applying fixes
-//! ([`fix`]), baselines ([`baseline`]), clippy's messages for editors ([`clippy`]) and the lint
-//! documentation ([`explain`]). `main.rs` only turns the result of [`run`] into an exit code.
+//! ([`fix`]), baselines ([`baseline`]), clippy's messages for editors ([`clippy`]), the lint
+//! documentation ([`explain`]) and the machine's measured costs ([`calibrate`]). `main.rs`
+//! only turns the result of [`run`] into an exit code.
 
 pub mod baseline;
 mod cache;
+pub mod calibrate;
 pub mod check;
 pub mod cli;
 mod clippy;
@@ -62,6 +64,7 @@ pub fn run(
             contention_bench::run(&args).map_err(Error::Bench)?;
             Ok(Status::Clean)
         }
+        cli::Command::Calibrate(args) => calibrate::run(&args, out).map(|()| Status::Clean),
         cli::Command::Explain(args) => explain::explain(&args, out).map(|()| Status::Clean),
         cli::Command::Lints(args) => explain::list(&args, out).map(|()| Status::Clean),
     }

@@ -10,7 +10,7 @@
 use std::thread;
 use std::time::Duration;
 
-use contention_bench::{Side, calibrate, default_threads, pairs};
+use contention_bench::{Side, default_threads, pairs, size_work};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// How long one run of a pair's slower side takes on one thread.
@@ -20,7 +20,7 @@ fn paired(c: &mut Criterion) {
     let cores = thread::available_parallelism().map_or(1, |cores| cores.get());
     let threads = default_threads(cores);
     for pair in pairs() {
-        let ops = calibrate(pair, RUN_TARGET).expect("both sides compute the expected result");
+        let ops = size_work(pair, RUN_TARGET).expect("both sides compute the expected result");
         let expected = pair.expected(ops);
         let mut group = c.benchmark_group(pair.lint());
         group

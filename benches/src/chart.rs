@@ -1,5 +1,5 @@
 //! `--svg`: one chart per pair, throughput against threads for the flagged shape and the fix,
-//! drawn with plotters' SVG backend.
+//! drawn with plotters' SVG backend. Points taken on a busy machine are drawn hollow.
 
 use std::path::Path;
 
@@ -39,13 +39,20 @@ fn draw(path: &Path, pair: &PairReport, machine: &Machine) -> Result<()> {
         .map(|&(_, rate)| rate)
         .fold(1.0, f64::max);
 
+    let busy: Vec<bool> = pair.results.iter().map(|result| result.busy).collect();
+    let caption = if busy.contains(&true) {
+        format!(
+            "{}: throughput by threads (hollow: busy machine, not a result)",
+            pair.lint
+        )
+    } else {
+        format!("{}: throughput by threads", pair.lint)
+    };
+
     let root = SVGBackend::new(path, (720, 440)).into_drawing_area();
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
-        .caption(
-            format!("{}: throughput by threads", pair.lint),
-            ("sans-serif", 22),
-        )
+        .caption(caption, ("sans-serif", 22))
         .margin(16)
         .x_label_area_size(48)
         .y_label_area_size(80)
@@ -69,11 +76,14 @@ fn draw(path: &Path, pair: &PairReport, machine: &Machine) -> Result<()> {
             .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))?
             .label(label)
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], colour.stroke_width(2)));
-        chart.draw_series(
-            points
-                .into_iter()
-                .map(|point| Circle::new(point, 4, colour.filled())),
-        )?;
+        chart.draw_series(points.into_iter().zip(&busy).map(|(point, &busy)| {
+            let style = if busy {
+                colour.stroke_width(2)
+            } else {
+                colour.filled()
+            };
+            Circle::new(point, 4, style)
+        }))?;
     }
     chart
         .configure_series_labels()
@@ -105,6 +115,9 @@ mod tests {
                     speedup: 2.0 * threads as f64,
                     speedup_min: 1.5,
                     speedup_max: 2.5,
+                    cpu_share: Some(1.0),
+                    others_share: Some(0.0),
+                    busy: threads == 4,
                 })
                 .collect(),
         };
@@ -120,7 +133,7 @@ mod tests {
         let svg = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
         assert!(svg.starts_with("<svg"));
-        assert!(svg.contains("mutex_scalar: throughput by threads"));
+        assert!(svg.contains("mutex_scalar: throughput by threads (hollow: busy machine"));
         assert!(svg.contains("before (flagged)") && svg.contains("after (fix)"));
         assert!(svg.contains("<polyline"));
     }

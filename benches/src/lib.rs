@@ -8,13 +8,20 @@
 //! report and SVG charts asked for. [`pairs`] gives the pairs themselves, for the `cargo bench`
 //! target and for tests that run the checker over each side's source.
 //!
+//! [`calibrate`] is what `cargo contention calibrate` calls: it measures this machine's
+//! primitive costs (atomics, locks, copies, allocation, threads) with the same harness and
+//! keeps them in a [`Costs`] file that the findings' cost notes read.
+//!
 //! Modules: `pairs` holds the code under test, `harness` times threads behind a barrier,
-//! `runner` sizes the work and repeats the runs, `report` and `chart` render the results, and
-//! `machine` records what they were measured on.
+//! `runner` sizes the work and repeats the runs, `report` and `chart` render the results,
+//! `machine` records what they were measured on, and `load` tells whether the threads got
+//! their cores while they were measured.
 
+pub mod calibrate;
 mod chart;
 pub mod generated;
 mod harness;
+mod load;
 mod machine;
 mod pairs;
 mod report;
@@ -23,15 +30,21 @@ mod runner;
 use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub use calibrate::{CostTable, Costs, Figure, Stale, Unit, Unusable};
+pub use load::{BUSY_BELOW, LoadReport, LoadSample};
 pub use machine::Machine;
 pub use pairs::{Pair, Run, Side};
 pub use report::{Report, SettingsReport};
-pub use runner::{Measurement, PairReport, Settings, calibrate, default_threads, measure};
+pub use runner::{Measurement, PairReport, Settings, default_threads, measure, size_work};
+
+/// How long the load is sampled before a run, while this process sleeps: long enough for
+/// `/proc/stat`'s hundredths of a second to say something on a few cores.
+const LOAD_SAMPLE: Duration = Duration::from_millis(250);
 
 /// The arguments of `cargo contention bench`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, clap::Args)]
@@ -110,8 +123,11 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         );
     }
 
+    let load_before = load::LoadWindow::sample(LOAD_SAMPLE);
     let started = Instant::now();
+    let during = load::LoadWindow::start();
     writeln!(stdout, "machine: {machine}")?;
+    writeln!(stdout, "load before: {}", load_before.describe())?;
     writeln!(
         stdout,
         "each figure: median of {} runs after a warm-up; speedup = after / before\n",
@@ -125,7 +141,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     for pair in selected {
         progress.set_message(format!("{}: sizing the work", pair.lint()));
         progress.inc(1);
-        let ops = calibrate(pair, settings.target)?;
+        let ops = size_work(pair, settings.target)?;
         let report = measure(pair, ops, &settings, |threads| {
             let plural = if threads == 1 { "" } else { "s" };
             progress.set_message(format!("{}: {threads} thread{plural}", pair.lint()));
@@ -140,9 +156,17 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         reports.push(report);
     }
     progress.finish_and_clear();
+    let load = LoadReport {
+        before: load_before,
+        during: during.finish(),
+    };
+    if let Some(footnote) = report::busy_footnote(&reports) {
+        writeln!(stdout, "\n{footnote}")?;
+    }
+    writeln!(stdout, "\nduring the run: {}", load.during.describe())?;
     writeln!(
         stdout,
-        "\n{} pairs in {:.1} s",
+        "{} pairs in {:.1} s",
         reports.len(),
         started.elapsed().as_secs_f64()
     )?;
@@ -155,6 +179,7 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             threads: settings.threads.clone(),
             debug_build: cfg!(debug_assertions),
         },
+        load,
         pairs: reports,
     };
     if let Some(path) = &args.json {
@@ -202,7 +227,7 @@ fn select(lints: &[String]) -> Result<Vec<&'static Pair>> {
 }
 
 /// A progress bar on stderr, hidden unless stderr is a terminal.
-fn progress_bar(steps: u64) -> ProgressBar {
+pub(crate) fn progress_bar(steps: u64) -> ProgressBar {
     if !io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

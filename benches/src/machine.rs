@@ -4,10 +4,10 @@ use std::fmt;
 use std::fs;
 use std::thread;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What the figures depend on: how many cores there were and of what kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Machine {
     /// Logical cores available to this process (`std::thread::available_parallelism`).
     pub logical_cores: usize,
@@ -27,7 +27,7 @@ impl Machine {
             .and_then(|text| cpu_model(&text))
             .unwrap_or_else(|| "unknown".to_owned());
         Machine {
-            logical_cores: thread::available_parallelism().map_or(1, |cores| cores.get()),
+            logical_cores: logical_cores(),
             cpu,
             os: std::env::consts::OS.to_owned(),
             arch: std::env::consts::ARCH.to_owned(),
@@ -43,6 +43,12 @@ impl fmt::Display for Machine {
             self.logical_cores, self.cpu, self.os, self.arch
         )
     }
+}
+
+/// Logical cores available to this process (`std::thread::available_parallelism`, which
+/// heeds CPU affinity and cgroup quotas), at least one.
+pub fn logical_cores() -> usize {
+    thread::available_parallelism().map_or(1, |cores| cores.get())
 }
 
 /// The CPU model named in the text of `/proc/cpuinfo`: `model name` on x86, `Model` or

@@ -1,12 +1,15 @@
 //! The runner: sizes each pair's work, then measures both sides at every thread count with a
 //! warm-up and several repetitions, checking every run's result, and reduces the timings to
-//! median throughputs and the after/before ratio with its spread.
+//! median throughputs and the after/before ratio with its spread. Each repetition's threads are
+//! observed too, and a figure taken while they did not get their cores is marked busy.
 
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use serde::Serialize;
 
+use crate::harness;
+use crate::load::{self, LoadWindow};
 use crate::pairs::{Pair, Run, Side};
 
 /// How a pair is measured.
@@ -68,6 +71,17 @@ pub struct Measurement {
     pub speedup_min: f64,
     /// The highest after/before ratio of one repetition.
     pub speedup_max: f64,
+    /// The share of the CPU time they asked for that the threads got, 0 to 1: the lower of
+    /// the two sides' medians over the repetitions; with more threads than cores, one minus
+    /// `others_share` (see [`load::figure_share`]). `None` where it cannot be measured.
+    pub cpu_share: Option<f64>,
+    /// The share of the CPUs other processes used while this thread count was measured, 0 to
+    /// 1; `None` where `/proc/stat` cannot be read.
+    pub others_share: Option<f64>,
+    /// Whether the threads clearly did not get their cores (`cpu_share` below
+    /// [`load::BUSY_BELOW`]): another process was running, and the figures, the speedup
+    /// most of all, are not a result.
+    pub busy: bool,
 }
 
 /// The figures for one pair at every thread count.
@@ -85,22 +99,42 @@ pub struct PairReport {
 
 /// Sizes a pair's work: the number of work items at which the slower side takes about `target`
 /// on one thread. Both sides' results are checked against the expected value on the way.
-pub fn calibrate(pair: &Pair, target: Duration) -> Result<u64> {
+pub fn size_work(pair: &Pair, target: Duration) -> Result<u64> {
+    size(
+        target,
+        64,
+        |ops| pair.ops(ops),
+        |ops| {
+            let expected = pair.expected(ops);
+            let mut slowest = Duration::ZERO;
+            for side in Side::BOTH {
+                let run = pair.run(side, 1, ops);
+                check(pair, side, 1, ops, run, expected)?;
+                slowest = slowest.max(run.elapsed);
+            }
+            Ok(slowest)
+        },
+    )
+}
+
+/// Sizes a measurement: the amount of work at which `time` takes about `target`. Starting
+/// from `first` (rounded by `round`, as every amount is), the work grows eightfold until one
+/// run takes an eighth of the target, then is scaled to the target from that run's time.
+pub(crate) fn size(
+    target: Duration,
+    first: u64,
+    round: impl Fn(u64) -> u64,
+    mut time: impl FnMut(u64) -> Result<Duration>,
+) -> Result<u64> {
     const MAX_OPS: u64 = 1 << 40;
-    let mut ops = pair.ops(64);
+    let mut ops = round(first);
     loop {
-        let expected = pair.expected(ops);
-        let mut slowest = Duration::ZERO;
-        for side in Side::BOTH {
-            let run = pair.run(side, 1, ops);
-            check(pair, side, 1, ops, run, expected)?;
-            slowest = slowest.max(run.elapsed);
+        let elapsed = time(ops)?;
+        if elapsed >= target / 8 || ops >= MAX_OPS {
+            let scale = target.as_secs_f64() / elapsed.as_secs_f64().max(1e-9);
+            return Ok(round((ops as f64 * scale).round() as u64));
         }
-        if slowest >= target / 8 || ops >= MAX_OPS {
-            let scale = target.as_secs_f64() / slowest.as_secs_f64().max(1e-9);
-            return Ok(pair.ops((ops as f64 * scale).round() as u64));
-        }
-        ops = pair.ops(ops.saturating_mul(8));
+        ops = round(ops.saturating_mul(8));
     }
 }
 
@@ -115,6 +149,7 @@ pub fn measure(
 ) -> Result<PairReport> {
     let ops = pair.ops(ops);
     let expected = pair.expected(ops);
+    let cores = crate::machine::logical_cores();
     let mut results = Vec::with_capacity(settings.threads.len());
     for &threads in &settings.threads {
         progress(threads);
@@ -130,6 +165,9 @@ pub fn measure(
         }
         let mut before = Vec::with_capacity(settings.reps);
         let mut after = Vec::with_capacity(settings.reps);
+        let mut before_shares = Vec::with_capacity(settings.reps);
+        let mut after_shares = Vec::with_capacity(settings.reps);
+        let window = LoadWindow::start();
         for rep in 0..settings.reps.max(1) {
             // Alternate which side goes first, so neither always runs on a cooler machine.
             let order = if rep % 2 == 0 {
@@ -138,16 +176,23 @@ pub fn measure(
                 [Side::After, Side::Before]
             };
             for side in order {
-                let run = pair.run(side, threads, ops);
+                let (run, usage) = harness::observed(|| pair.run(side, threads, ops));
                 check(pair, side, threads, ops, run, expected)?;
                 let rate = ops as f64 / run.elapsed.as_secs_f64().max(1e-9);
-                match side {
-                    Side::Before => before.push(rate),
-                    Side::After => after.push(rate),
-                }
+                let (rates, shares) = match side {
+                    Side::Before => (&mut before, &mut before_shares),
+                    Side::After => (&mut after, &mut after_shares),
+                };
+                rates.push(rate);
+                shares.push(usage.and_then(|usage| usage.cpu_share()));
             }
         }
-        results.push(summarise(threads, &before, &after));
+        let others_share = window.finish().others_share;
+        let cpu_share = [&before_shares, &after_shares]
+            .into_iter()
+            .filter_map(|shares| load::figure_share(threads, cores, shares, others_share))
+            .reduce(f64::min);
+        results.push(summarise(threads, &before, &after, cpu_share, others_share));
     }
     Ok(PairReport {
         lint: pair.lint().to_owned(),
@@ -167,8 +212,16 @@ fn check(pair: &Pair, side: Side, threads: usize, ops: u64, run: Run, expected: 
     Ok(())
 }
 
-/// Reduces the per-repetition throughputs (paired by index) to medians and the ratio's spread.
-fn summarise(threads: usize, before: &[f64], after: &[f64]) -> Measurement {
+/// Reduces the per-repetition throughputs (paired by index) to medians and the ratio's spread;
+/// `cpu_share` is what the threads got of the CPU, which decides whether the figures are busy,
+/// and `others_share` what other processes used meanwhile.
+fn summarise(
+    threads: usize,
+    before: &[f64],
+    after: &[f64],
+    cpu_share: Option<f64>,
+    others_share: Option<f64>,
+) -> Measurement {
     let ratios: Vec<f64> = before.iter().zip(after).map(|(b, a)| a / b).collect();
     let before_ops_per_sec = median(before);
     let after_ops_per_sec = median(after);
@@ -179,10 +232,15 @@ fn summarise(threads: usize, before: &[f64], after: &[f64]) -> Measurement {
         speedup: after_ops_per_sec / before_ops_per_sec,
         speedup_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
         speedup_max: ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        cpu_share,
+        others_share,
+        busy: load::is_busy(cpu_share),
     }
 }
 
-fn median(values: &[f64]) -> f64 {
+/// The median of `values`, which must not be empty: the middle value, or the mean of the two
+/// middle ones.
+pub(crate) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let mid = sorted.len() / 2;
@@ -213,11 +271,54 @@ mod tests {
 
     #[test]
     fn summary_pairs_repetitions_by_index() {
-        let summary = summarise(2, &[10.0, 20.0, 40.0], &[30.0, 20.0, 80.0]);
+        let summary = summarise(
+            2,
+            &[10.0, 20.0, 40.0],
+            &[30.0, 20.0, 80.0],
+            Some(0.99),
+            Some(0.0),
+        );
         assert_eq!(summary.before_ops_per_sec, 20.0);
         assert_eq!(summary.after_ops_per_sec, 30.0);
         assert_eq!(summary.speedup, 1.5);
         assert_eq!(summary.speedup_min, 1.0);
         assert_eq!(summary.speedup_max, 3.0);
+        assert!(!summary.busy);
+    }
+
+    #[test]
+    fn a_starved_figure_is_busy_and_an_unmeasured_one_is_not_judged() {
+        let starved = summarise(2, &[10.0], &[30.0], Some(0.62), Some(0.4));
+        assert_eq!(starved.cpu_share, Some(0.62));
+        assert!(starved.busy);
+        assert!(!summarise(2, &[10.0], &[30.0], None, None).busy);
+    }
+
+    #[test]
+    fn sizing_grows_eightfold_then_scales_to_the_target() {
+        // A run of n items takes n microseconds: 1, 8, 64, 512 and 4096 items are tried, and
+        // 4096 takes more than an eighth of 10 ms.
+        let mut tried = Vec::new();
+        let ops = size(
+            Duration::from_millis(10),
+            1,
+            |n| n,
+            |n| {
+                tried.push(n);
+                Ok(Duration::from_micros(n))
+            },
+        )
+        .unwrap();
+        assert_eq!(tried, [1, 8, 64, 512, 4096]);
+        assert_eq!(ops, 10_000);
+        // Amounts are rounded as the caller needs, the result too.
+        let even = size(
+            Duration::from_millis(1),
+            3,
+            |n| n.div_ceil(2) * 2,
+            |n| Ok(Duration::from_micros(n * 100)),
+        )
+        .unwrap();
+        assert_eq!(even, 10);
     }
 }

@@ -5,6 +5,7 @@ mod annotations;
 mod bad_input;
 mod baseline;
 mod cache;
+mod calibrate;
 mod clippy;
 mod common;
 mod compile;
