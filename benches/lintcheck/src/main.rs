@@ -72,7 +72,10 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<ExitCode> {
     if args.table {
         let expected = std::fs::read_to_string(home().join("expected.txt"))?;
-        print!("{}", summary::lint_table(&record::parse_expected(&expected)?));
+        print!(
+            "{}",
+            summary::lint_table(&record::parse_expected(&expected)?)
+        );
         return Ok(ExitCode::SUCCESS);
     }
     let start = Instant::now();

@@ -7,9 +7,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::{CrateCx, Merge, Rule};
 use crate::registry::declare_lint;
+use crate::semantic::bindings::Var;
 use crate::semantic::types::FnId;
 use crate::semantic::walker::{Cx, Later, Sink, root_var, strip_parens};
-use crate::syntax::exprs::is_name;
 use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
 
 declare_lint!(
@@ -213,13 +213,14 @@ impl Rule for OverCopy {
             return;
         };
         let name = ident.ident.to_string();
-        let uses = Uses::count(&name, later.naming(&name));
+        let uses = Uses::count(cx.var_bound(&ident.ident, &name), later.naming(&name));
         if uses.sliced == 0 || uses.whole > 0 {
             return;
         }
         // The original used again later may change in between: the copy is then a snapshot.
-        if let Some(original) = root_var(&call.receiver).map(|i| i.to_string()) {
-            let again = Uses::count(&original, later.naming(&original));
+        if let Some(root) = root_var(&call.receiver) {
+            let original = root.to_string();
+            let again = Uses::count(cx.var_used(root, &original), later.naming(&original));
             if again.sliced + again.whole > 0 {
                 return;
             }
@@ -257,7 +258,8 @@ impl Rule for OverCopy {
                 let ty = cx.resolved_ty(&t.ty);
                 match &*t.pat {
                     Pat::Ident(i) if ty.is_std_deep() || ty.is_named("Vec") => {
-                        only_sliced(&i.ident.to_string(), block)
+                        let name = i.ident.to_string();
+                        only_sliced(cx.var_bound(&i.ident, &name), block)
                     }
                     _ => false,
                 }
@@ -287,16 +289,16 @@ impl Rule for OverCopy {
 
 /// Counts how a variable is used: slicing and length versus anything else.
 struct Uses<'n> {
-    name: &'n str,
+    var: Var<'n>,
     sliced: usize,
     whole: usize,
 }
 
 impl<'n> Uses<'n> {
-    /// How `name` is used in `stmts`.
-    fn count<'s>(name: &'n str, stmts: impl IntoIterator<Item = &'s syn::Stmt>) -> Self {
+    /// How the variable is used in `stmts`.
+    fn count<'s>(var: Var<'n>, stmts: impl IntoIterator<Item = &'s syn::Stmt>) -> Self {
         let mut uses = Uses {
-            name,
+            var,
             sliced: 0,
             whole: 0,
         };
@@ -307,26 +309,22 @@ impl<'n> Uses<'n> {
     }
 }
 
-fn is_var(expr: &Expr, name: &str) -> bool {
-    matches!(expr, Expr::Path(p) if p.path.is_ident(name))
-}
-
 impl<'ast> Visit<'ast> for Uses<'_> {
     fn visit_expr(&mut self, expr: &'ast Expr) {
         match expr {
-            Expr::Index(i) if is_var(&i.expr, self.name) && is_partial_range(&i.index) => {
+            Expr::Index(i) if self.var.expr(&i.expr) && is_partial_range(&i.index) => {
                 self.sliced += 1;
                 self.visit_expr(&i.index);
             }
             Expr::MethodCall(m)
-                if is_var(&m.receiver, self.name)
+                if self.var.expr(&m.receiver)
                     && matches!(m.method.to_string().as_str(), "len" | "is_empty") =>
             {
                 for arg in &m.args {
                     self.visit_expr(arg);
                 }
             }
-            Expr::Path(p) if p.path.is_ident(self.name) => self.whole += 1,
+            Expr::Path(p) if self.var.path(&p.path) => self.whole += 1,
             // Inside a closure or macro we cannot tell how it is used.
             _ => visit::visit_expr(self, expr),
         }
@@ -336,30 +334,28 @@ impl<'ast> Visit<'ast> for Uses<'_> {
         if let Some(init) = &local.init {
             self.visit_expr(&init.expr);
         }
-        // Shadowing ends the variable's uses.
-        if matches!(&local.pat, Pat::Ident(i) if i.ident == self.name) {
-            self.whole += 1;
-        }
+        // A `let` of the same name starts another variable, whose uses the bindings tell
+        // apart from this one's.
     }
 }
 
 /// Whether the body only slices parameter `name` or takes its length (and uses it at least
 /// once to slice), never using it whole.
-fn only_sliced(name: &str, block: &syn::Block) -> bool {
+fn only_sliced(var: Var<'_>, block: &syn::Block) -> bool {
     struct Uses<'n> {
-        name: &'n str,
+        var: Var<'n>,
         sliced: usize,
         other: usize,
     }
     impl<'ast> Visit<'ast> for Uses<'_> {
         fn visit_expr(&mut self, expr: &'ast Expr) {
             match expr {
-                Expr::Index(i) if is_name(&i.expr, self.name) && is_partial_range(&i.index) => {
+                Expr::Index(i) if self.var.expr(&i.expr) && is_partial_range(&i.index) => {
                     self.sliced += 1;
                     self.visit_expr(&i.index);
                 }
                 Expr::MethodCall(m)
-                    if is_name(&m.receiver, self.name)
+                    if self.var.expr(&m.receiver)
                         && matches!(
                             m.method.to_string().as_str(),
                             "len"
@@ -378,22 +374,17 @@ fn only_sliced(name: &str, block: &syn::Block) -> bool {
                         self.visit_expr(arg);
                     }
                 }
-                Expr::Path(p) if p.path.is_ident(self.name) => self.other += 1,
+                Expr::Path(p) if self.var.path(&p.path) => self.other += 1,
                 _ => visit::visit_expr(self, expr),
             }
         }
         fn visit_local(&mut self, local: &'ast syn::Local) {
-            // A shadowing `let` makes later uses another variable: give up.
-            if let Pat::Ident(i) = &local.pat {
-                if i.ident == self.name {
-                    self.other += 1;
-                }
-            }
+            // A shadowing `let` starts another variable, which the bindings tell apart.
             visit::visit_local(self, local);
         }
     }
     let mut uses = Uses {
-        name,
+        var,
         sliced: 0,
         other: 0,
     };

@@ -5,6 +5,7 @@
 //! graph and settles what is hot through callers; `sharing` tells which threads use a lock;
 //! `test_code` finds the code that belongs to the test harness. Nothing here names a lint.
 
+pub(crate) mod bindings;
 pub(crate) mod hot;
 pub(crate) mod items;
 pub(crate) mod names;

@@ -501,7 +501,6 @@ impl Resolver {
     }
 }
 
-
 /// `a::b::C` as segments; a leading `::` is a segment of its own.
 pub(crate) fn split_path(written: &str) -> Vec<&str> {
     match written.strip_prefix("::") {

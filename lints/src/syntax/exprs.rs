@@ -123,15 +123,6 @@ pub(crate) fn binds(pat: &Pat, name: &syn::Ident) -> bool {
     find.found
 }
 
-/// The variable a `let` pattern binds when it binds just one (`x`, `mut x`, `x: T`).
-pub(crate) fn single_binding(pat: &Pat) -> Option<String> {
-    match pat {
-        Pat::Ident(i) if i.subpat.is_none() => Some(i.ident.to_string()),
-        Pat::Type(t) => single_binding(&t.pat),
-        _ => None,
-    }
-}
-
 /// The variable a value is reached from: `x`, `&x`, `x.field`, `*x`, `x.method()`, `x[i]`.
 pub(crate) fn root_var(expr: &Expr) -> Option<&syn::Ident> {
     match expr {
@@ -308,4 +299,13 @@ pub(crate) fn mentions(expr: &Expr, name: &str) -> bool {
     let mut find = Find(name, false);
     find.visit_expr(expr);
     find.1
+}
+
+/// The identifier a pattern binds when it binds one name: `x`, `mut x`, `x: T`.
+pub(crate) fn binding_ident(pat: &Pat) -> Option<&syn::Ident> {
+    match pat {
+        Pat::Ident(i) if i.subpat.is_none() => Some(&i.ident),
+        Pat::Type(t) => binding_ident(&t.pat),
+        _ => None,
+    }
 }

@@ -67,3 +67,19 @@ pub fn fields() -> (String, String) {
     let line = "name=value".to_owned();
     (line[..4].to_owned(), line[5..].to_owned())
 }
+
+/// A shadowing `let` is another variable: the first copy is still only sliced.
+pub fn shadowed(buf: &Vec<u8>) -> usize {
+    let copy = buf.clone(); //~ over_copy
+    let head = copy[..2].len();
+    let copy = vec![head as u8];
+    consume(copy).len()
+}
+
+/// The same with the shadow's value made from the copy: the copy is used whole.
+pub fn shadowed_whole(buf: &Vec<u8>) -> usize {
+    let copy = buf.clone();
+    let head = copy[..2].len();
+    let copy = consume(copy);
+    copy.len() + head
+}

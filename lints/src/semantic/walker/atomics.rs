@@ -67,9 +67,10 @@ impl Walker<'_> {
         init: &Expr,
         later: Later<'_>,
     ) {
-        let Some(name) = single_binding(&local.pat) else {
+        let Some(ident) = binding_ident(&local.pat) else {
             return;
         };
+        let name = ident.to_string();
         // `unsafe { &*(p as *const AtomicUsize) }`
         let init = match strip_parens(init) {
             Expr::Unsafe(u) => match u.block.stmts.as_slice() {
@@ -81,7 +82,7 @@ impl Walker<'_> {
         match strip_parens(init) {
             Expr::MethodCall(m) if m.method == "load" => {
                 if let Some(atomic) = atomic_name(&m.receiver) {
-                    if decides_or_indexes(&name, later.naming(&name)) {
+                    if decides_or_indexes(self.var(ident, &name), later.naming(&name)) {
                         self.out.state_words.push(atomic);
                     }
                 }

@@ -255,6 +255,24 @@ impl<'a> Cx<'_, 'a> {
         self.walker.ty(ty)
     }
 
+    /// The variable a pattern binds by `ident`, named `name`.
+    pub(crate) fn var_bound<'b>(&'b self, ident: &syn::Ident, name: &'b str) -> Var<'b> {
+        Var::new(
+            name,
+            self.walker.bindings.site(ident),
+            &self.walker.bindings,
+        )
+    }
+
+    /// The variable a name used as one refers to.
+    pub(crate) fn var_used<'b>(&'b self, ident: &syn::Ident, name: &'b str) -> Var<'b> {
+        Var::new(
+            name,
+            self.walker.bindings.use_of(ident),
+            &self.walker.bindings,
+        )
+    }
+
     /// Crate functions a call may resolve to.
     pub(crate) fn callees(&self, expr: &Expr) -> Vec<FnId> {
         self.walker.resolve_call(expr)

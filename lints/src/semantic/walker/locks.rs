@@ -10,6 +10,7 @@ use syn::{Expr, Pat};
 use super::scan::{is_drop_of, passes_to_condvar, simple_op};
 use super::{DeclKey, RegionId, Walker};
 use crate::diagnostic::Span;
+use crate::semantic::bindings::Var;
 use crate::semantic::ty::{LockKind, Ty};
 use crate::semantic::types::FnId;
 use crate::syntax::exprs::{is_compound_assignment, is_deref_of, path_tail};
@@ -224,25 +225,25 @@ fn under_borrows(expr: &Expr) -> &Expr {
 }
 
 /// Whether `expr` is the variable `name`, possibly dereferenced (`g`, `*g`, `(*g)`).
-fn is_guard_var(expr: &Expr, name: &str) -> bool {
+fn is_guard_var(expr: &Expr, var: Var<'_>) -> bool {
     match expr {
-        Expr::Path(p) => p.path.is_ident(name),
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => is_guard_var(&u.expr, name),
-        Expr::Paren(p) => is_guard_var(&p.expr, name),
+        Expr::Path(p) => var.path(&p.path),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => is_guard_var(&u.expr, var),
+        Expr::Paren(p) => is_guard_var(&p.expr, var),
         _ => false,
     }
 }
 
 /// Whether `expr` starts from the variable `name` (`g.items`, `g[0]`, `g`).
-fn rooted_at(expr: &Expr, name: &str) -> bool {
+fn rooted_at(expr: &Expr, var: Var<'_>) -> bool {
     match expr {
-        Expr::Path(p) => p.path.is_ident(name),
-        Expr::Field(f) => rooted_at(&f.base, name),
-        Expr::Index(i) => rooted_at(&i.expr, name),
-        Expr::MethodCall(m) => rooted_at(&m.receiver, name),
-        Expr::Unary(u) => rooted_at(&u.expr, name),
-        Expr::Paren(p) => rooted_at(&p.expr, name),
-        Expr::Reference(r) => rooted_at(&r.expr, name),
+        Expr::Path(p) => var.path(&p.path),
+        Expr::Field(f) => rooted_at(&f.base, var),
+        Expr::Index(i) => rooted_at(&i.expr, var),
+        Expr::MethodCall(m) => rooted_at(&m.receiver, var),
+        Expr::Unary(u) => rooted_at(&u.expr, var),
+        Expr::Paren(p) => rooted_at(&p.expr, var),
+        Expr::Reference(r) => rooted_at(&r.expr, var),
         _ => false,
     }
 }
@@ -261,27 +262,27 @@ fn replaced_place(call: &syn::ExprCall) -> Option<&Expr> {
 }
 
 /// What the statements after `let name = <lock>` do with the guard, up to `drop(name)`.
-fn bound_guard_ops<'s>(name: &str, rest: impl IntoIterator<Item = &'s syn::Stmt>) -> GuardedOps {
+fn bound_guard_ops<'s>(var: Var<'_>, rest: impl IntoIterator<Item = &'s syn::Stmt>) -> GuardedOps {
     struct Ops<'n> {
-        name: &'n str,
+        var: Var<'n>,
         ops: GuardedOps,
     }
     impl<'ast> Visit<'ast> for Ops<'_> {
         fn visit_expr(&mut self, expr: &'ast Expr) {
             match expr {
-                Expr::MethodCall(m) if is_guard_var(&m.receiver, self.name) => {
+                Expr::MethodCall(m) if is_guard_var(&m.receiver, self.var) => {
                     self.ops.add(method_ops(&m.method.to_string()));
                 }
                 // `g.iter_mut().next()`: the first key in order.
                 Expr::MethodCall(m)
                     if m.method == "next"
                         && matches!(&*m.receiver, Expr::MethodCall(inner)
-                            if is_guard_var(&inner.receiver, self.name)
+                            if is_guard_var(&inner.receiver, self.var)
                                 && matches!(inner.method.to_string().as_str(), "iter" | "iter_mut" | "keys" | "values" | "values_mut")) =>
                 {
                     self.ops.add(GuardedOps::ORDERED);
                 }
-                Expr::MethodCall(m) if rooted_at(&m.receiver, self.name) => {
+                Expr::MethodCall(m) if rooted_at(&m.receiver, self.var) => {
                     let method = m.method.to_string();
                     self.ops.add(if READS.contains(&method.as_str()) {
                         GuardedOps::READ
@@ -289,30 +290,28 @@ fn bound_guard_ops<'s>(name: &str, rest: impl IntoIterator<Item = &'s syn::Stmt>
                         GuardedOps::IN_PLACE
                     });
                 }
-                Expr::Assign(a) if is_guard_var(&a.left, self.name) => {
+                Expr::Assign(a) if is_guard_var(&a.left, self.var) => {
                     self.ops.add(GuardedOps::REPLACE);
                 }
-                Expr::Assign(a) if rooted_at(&a.left, self.name) => {
+                Expr::Assign(a) if rooted_at(&a.left, self.var) => {
                     self.ops.add(GuardedOps::IN_PLACE);
                 }
-                Expr::Binary(b)
-                    if is_compound_assignment(b.op) && rooted_at(&b.left, self.name) =>
-                {
+                Expr::Binary(b) if is_compound_assignment(b.op) && rooted_at(&b.left, self.var) => {
                     self.ops.add(GuardedOps::IN_PLACE);
                 }
                 Expr::Call(c) => {
-                    if replaced_place(c).is_some_and(|p| is_guard_var(p, self.name)) {
+                    if replaced_place(c).is_some_and(|p| is_guard_var(p, self.var)) {
                         self.ops.add(GuardedOps::REPLACE);
                     } else if c.args.iter().any(|a| {
                         matches!(a, Expr::Reference(r) if r.mutability.is_some())
-                            && rooted_at(a, self.name)
-                            || matches!(a, Expr::Path(p) if p.path.is_ident(self.name))
+                            && rooted_at(a, self.var)
+                            || self.var.expr(a)
                     }) {
                         // Handed to a function by `&mut` or moved: it may do anything.
                         self.ops.add(GuardedOps::UNKNOWN);
                     }
                 }
-                Expr::Path(p) if p.path.is_ident(self.name) => self.ops.add(GuardedOps::READ),
+                Expr::Path(p) if self.var.path(&p.path) => self.ops.add(GuardedOps::READ),
                 _ => {}
             }
             visit::visit_expr(self, expr);
@@ -320,11 +319,11 @@ fn bound_guard_ops<'s>(name: &str, rest: impl IntoIterator<Item = &'s syn::Stmt>
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
     let mut ops = Ops {
-        name,
+        var,
         ops: GuardedOps::default(),
     };
     for stmt in rest {
-        if is_drop_of(stmt, name) {
+        if is_drop_of(stmt, var) {
             break;
         }
         ops.visit_stmt(stmt);
@@ -384,10 +383,10 @@ impl Walker<'_> {
     /// What a bound guard's statements do with it (see [`bound_guard_ops`]).
     pub(super) fn bound_guard_ops<'s>(
         &self,
-        name: &str,
+        var: Var<'_>,
         rest: impl IntoIterator<Item = &'s syn::Stmt>,
     ) -> GuardedOps {
-        bound_guard_ops(name, rest)
+        bound_guard_ops(var, rest)
     }
 
     /// If `expr` hands a temporary guard's value to other code (`f(&mut *m.lock())`,
@@ -416,18 +415,18 @@ impl Walker<'_> {
     }
 
     /// How a `let`-bound guard is used over the statements after it, up to `drop(name)`.
-    pub(super) fn bound_guard_shape(&self, name: &str, rest: &[syn::Stmt]) -> UseShape {
+    pub(super) fn bound_guard_shape(&self, var: Var<'_>, rest: &[syn::Stmt]) -> UseShape {
         let mut op = ScalarOp::Other;
         for stmt in rest {
-            if is_drop_of(stmt, name) {
+            if is_drop_of(stmt, var) {
                 break;
             }
             match stmt {
                 syn::Stmt::Expr(e, _) => {
-                    if passes_to_condvar(e, name) {
+                    if passes_to_condvar(e, var) {
                         return UseShape::Condvar;
                     }
-                    match simple_op(e, &|inner| is_deref_of(inner, name)) {
+                    match simple_op(e, &|inner| is_deref_of(inner, var.name)) {
                         Some(o) => op = o,
                         None => return UseShape::Complex,
                     }
@@ -436,7 +435,7 @@ impl Walker<'_> {
                     let Some(init) = &l.init else {
                         return UseShape::Complex;
                     };
-                    if !is_deref_of(&init.expr, name) || init.diverge.is_some() {
+                    if !is_deref_of(&init.expr, var.name) || init.diverge.is_some() {
                         return UseShape::Complex;
                     }
                     op = ScalarOp::Load;

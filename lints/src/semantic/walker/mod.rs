@@ -56,6 +56,7 @@ use crate::syntax::{atomics::*, exprs::*, spawn::*, tables::*};
 use crate::Edition;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::pipeline::parse::{expanded_macro_name, to_span};
+use crate::semantic::bindings::{Bindings, UseKind, Var};
 use crate::semantic::names::{Names, Ns, Res};
 use crate::semantic::ty::{LockKind, Renames, Ty, short_name};
 use crate::semantic::types::{FnId, TypeTable};
@@ -128,6 +129,8 @@ struct Guard {
 pub(crate) struct Walker<'a> {
     /// The rules, handed what the walk sees (taken out while one of them runs).
     checker: Option<&'a mut dyn Checker>,
+    /// The bindings of the function being walked: which variable each name is.
+    bindings: std::rc::Rc<Bindings>,
     file: usize,
     base: usize,
     edition: Edition,
@@ -225,6 +228,7 @@ pub(crate) fn walk_file(
 ) -> BodyOutput {
     let mut walker = Walker {
         checker: Some(checker),
+        bindings: std::rc::Rc::new(Bindings::default()),
         file,
         base,
         edition,
@@ -280,6 +284,22 @@ pub(crate) fn walk_file(
 impl<'a> Walker<'a> {
     fn span(&self, span: PmSpan) -> Span {
         to_span(span, self.base)
+    }
+
+    /// The variable a pattern binds by `ident` (named `name`), as the function's bindings know
+    /// it.
+    fn var<'b>(&'b self, ident: &syn::Ident, name: &'b str) -> Var<'b> {
+        Var::new(name, self.bindings.site(ident), &self.bindings)
+    }
+
+    /// Walks a `static`'s or `const`'s initialiser, with its own bindings (its closures').
+    fn visit_initialiser(&mut self, expr: &Expr) {
+        let outer = std::mem::replace(
+            &mut self.bindings,
+            std::rc::Rc::new(Bindings::of_expr(expr)),
+        );
+        self.with_function(None, |w| w.visit_expr(expr));
+        self.bindings = outer;
     }
 
     fn lookup(&self, name: &str) -> Option<&Local> {
@@ -500,11 +520,11 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         self.declare_lock(key.clone(), &s.ty, false);
         self.declare_slots(key, &s.ty);
         self.lint_decl(DeclKind::Static, &s.ty);
-        self.with_function(None, |w| w.visit_expr(&s.expr));
+        self.visit_initialiser(&s.expr);
     }
 
     fn visit_item_const(&mut self, c: &'ast syn::ItemConst) {
-        self.with_function(None, |w| w.visit_expr(&c.expr));
+        self.visit_initialiser(&c.expr);
     }
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {

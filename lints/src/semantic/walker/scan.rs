@@ -3,28 +3,21 @@
 //! sliced, or decides a branch.
 
 use super::*;
+use crate::semantic::bindings::Var;
 
 /// Whether the variable `name` is used, in `rest`, in an index (`slots[name % 2]`) or in the
 /// condition of an `if`, `while` or `match`.
 pub(super) fn decides_or_indexes<'s>(
-    name: &str,
+    var: Var<'_>,
     rest: impl IntoIterator<Item = &'s syn::Stmt>,
 ) -> bool {
     struct Find<'n> {
-        name: &'n str,
+        var: Var<'n>,
         found: bool,
     }
     impl Find<'_> {
         fn mentions(&self, expr: &Expr) -> bool {
-            struct Mention<'n>(&'n str, bool);
-            impl<'ast> Visit<'ast> for Mention<'_> {
-                fn visit_path(&mut self, p: &'ast syn::Path) {
-                    self.1 |= p.is_ident(self.0);
-                }
-            }
-            let mut mention = Mention(self.name, false);
-            mention.visit_expr(expr);
-            mention.1
+            mentions_var(expr, self.var)
         }
     }
     impl<'ast> Visit<'ast> for Find<'_> {
@@ -43,90 +36,78 @@ pub(super) fn decides_or_indexes<'s>(
             visit::visit_expr(self, expr);
         }
     }
-    let mut find = Find { name, found: false };
+    let mut find = Find { var, found: false };
     for stmt in rest {
         find.visit_stmt(stmt);
     }
     find.found
 }
 
-pub(super) fn is_drop_of(stmt: &syn::Stmt, name: &str) -> bool {
-    matches!(stmt, syn::Stmt::Expr(e, _) if drop_target(e).as_deref() == Some(name))
+/// Whether a statement is `drop(var)`.
+pub(super) fn is_drop_of(stmt: &syn::Stmt, var: Var<'_>) -> bool {
+    match stmt {
+        syn::Stmt::Expr(Expr::Call(c), _) => {
+            path_tail(&c.func).is_some_and(|(_, f)| f == "drop")
+                && c.args.len() == 1
+                && var.expr(&c.args[0])
+        }
+        _ => false,
+    }
+}
+
+/// Whether the variable occurs in `expr` (its closures included).
+pub(super) fn mentions_var(expr: &Expr, var: Var<'_>) -> bool {
+    struct Find<'n>(Var<'n>, bool);
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if self.0.path(p) {
+                self.1 = true;
+            }
+            visit::visit_path(self, p);
+        }
+    }
+    let mut find = Find(var, false);
+    find.visit_expr(expr);
+    find.1
 }
 
 /// Whether a statement hands guard `name` to a `Condvar` wait.
-pub(super) fn passes_to_condvar(expr: &Expr, name: &str) -> bool {
-    struct Find<'n>(&'n str, bool);
+pub(super) fn passes_to_condvar(expr: &Expr, var: Var<'_>) -> bool {
+    struct Find<'n>(Var<'n>, bool);
     impl<'ast> Visit<'ast> for Find<'_> {
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
             if passes_guard_to_condvar(m)
-                && m.args
-                    .first()
-                    .is_some_and(|a| is_name(strip_ref(a), self.0))
+                && m.args.first().is_some_and(|a| self.0.expr(strip_ref(a)))
             {
                 self.1 = true;
             }
             visit::visit_expr_method_call(self, m);
         }
     }
-    let mut find = Find(name, false);
+    let mut find = Find(var, false);
     find.visit_expr(expr);
     find.1
 }
 
 /// Whether the value of `expr` is, or holds, the variable `name`: `name`, `Some(name)`,
 /// `Worker { ctx: name }`, `(name, 1)`, or a closure that captures it.
-pub(super) fn holds(expr: &Expr, name: &str) -> bool {
-    holds_moved(expr, name) || matches!(expr, Expr::Closure(c) if mentions(&c.body, name))
+pub(super) fn holds(expr: &Expr, var: Var<'_>) -> bool {
+    holds_moved(expr, var) || matches!(expr, Expr::Closure(c) if mentions_var(&c.body, var))
 }
 
 /// Whether `expr` moves the variable `name` into its value: `name`, `Some(name)`,
 /// `Worker { ctx: name }`, `(name, 1)` (not a closure capture).
-pub(super) fn holds_moved(expr: &Expr, name: &str) -> bool {
+pub(super) fn holds_moved(expr: &Expr, var: Var<'_>) -> bool {
     match expr {
-        Expr::Path(p) => p.path.is_ident(name),
-        Expr::Struct(s) => s.fields.iter().any(|f| holds_moved(&f.expr, name)),
-        Expr::Tuple(t) => t.elems.iter().any(|e| holds_moved(e, name)),
-        Expr::Array(a) => a.elems.iter().any(|e| holds_moved(e, name)),
-        Expr::Paren(p) => holds_moved(&p.expr, name),
-        Expr::Group(g) => holds_moved(&g.expr, name),
-        Expr::Call(c) => is_constructor(c) && c.args.iter().any(|a| holds_moved(a, name)),
+        Expr::Path(p) => var.path(&p.path),
+        Expr::Struct(s) => s.fields.iter().any(|f| holds_moved(&f.expr, var)),
+        Expr::Tuple(t) => t.elems.iter().any(|e| holds_moved(e, var)),
+        Expr::Array(a) => a.elems.iter().any(|e| holds_moved(e, var)),
+        Expr::Paren(p) => holds_moved(&p.expr, var),
+        Expr::Group(g) => holds_moved(&g.expr, var),
+        Expr::Call(c) => is_constructor(c) && c.args.iter().any(|a| holds_moved(a, var)),
         _ => false,
     }
-}
-
-/// How many times `name` occurs as a path in `stmts` (nested items aside).
-pub(super) fn mention_count<'s>(
-    name: &str,
-    stmts: impl IntoIterator<Item = &'s syn::Stmt>,
-) -> usize {
-    struct Count<'n>(&'n str, usize);
-    impl<'ast> Visit<'ast> for Count<'_> {
-        fn visit_path(&mut self, p: &'ast syn::Path) {
-            if p.is_ident(self.0) {
-                self.1 += 1;
-            }
-            visit::visit_path(self, p);
-        }
-        fn visit_field_value(&mut self, f: &'ast syn::FieldValue) {
-            // `S { name }` names it once, though syn holds it as `name: name`.
-            if f.colon_token.is_none() {
-                if let syn::Member::Named(m) = &f.member {
-                    if m == self.0 {
-                        self.1 += 1;
-                        return;
-                    }
-                }
-            }
-            visit::visit_field_value(self, f);
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-    }
-    let mut count = Count(name, 0);
-    for stmt in stmts {
-        count.visit_stmt(stmt);
-    }
-    count.1
 }
 
 /// The statements of a long block that name each variable, as a path of one name or a binding
@@ -219,11 +200,11 @@ pub(super) enum Move<'e> {
 
 /// Where the variable `name` goes in `stmts` (see [`Move`]); `None` when nothing moves it.
 pub(super) fn first_move<'e>(
-    name: &str,
+    var: Var<'_>,
     stmts: impl IntoIterator<Item = &'e syn::Stmt>,
 ) -> Option<Move<'e>> {
     struct Find<'n, 'e> {
-        name: &'n str,
+        var: Var<'n>,
         found: Option<Move<'e>>,
     }
     impl<'e> Visit<'e> for Find<'_, 'e> {
@@ -237,15 +218,14 @@ pub(super) fn first_move<'e>(
                 _ => None,
             };
             if let Some(args) = args {
-                if captured(expr, args, self.name) {
+                if captured(expr, args, self.var) {
                     self.found = Some(Move::Kept);
                     return;
                 }
                 if keeps_arguments(expr) {
-                    if let Some(i) = args.iter().position(|a| holds_moved(a, self.name)) {
+                    if let Some(i) = args.iter().position(|a| holds_moved(a, self.var)) {
                         // Wrapped in a constructor first, it is kept by what it is wrapped in.
-                        let direct =
-                            matches!(&args[i], Expr::Path(p) if p.path.is_ident(self.name));
+                        let direct = self.var.expr(&args[i]);
                         self.found = Some(if direct {
                             Move::Handed(expr, i)
                         } else {
@@ -256,7 +236,7 @@ pub(super) fn first_move<'e>(
                 }
             }
             if let Expr::Assign(a) = expr {
-                if holds(&a.right, self.name) {
+                if holds(&a.right, self.var) {
                     self.found = Some(Move::Kept);
                     return;
                 }
@@ -265,7 +245,7 @@ pub(super) fn first_move<'e>(
         }
         fn visit_item(&mut self, _: &'e syn::Item) {}
     }
-    let mut find = Find { name, found: None };
+    let mut find = Find { var, found: None };
     for stmt in stmts {
         find.visit_stmt(stmt);
     }
@@ -274,13 +254,15 @@ pub(super) fn first_move<'e>(
 
 /// Whether a call's closure that runs later, or its spawned thread's or task's work, captures
 /// the variable `name`.
-pub(super) fn captured(call: &Expr, args: &Punctuated<Expr, Token![,]>, name: &str) -> bool {
+pub(super) fn captured(call: &Expr, args: &Punctuated<Expr, Token![,]>, var: Var<'_>) -> bool {
     let spawn = spawn_of(call);
     let future = spawned_future(spawn, args);
     args.iter().any(|a| match a {
-        Expr::Closure(c) => (runs_later(call, c) || spawned(spawn, c)) && mentions(&c.body, name),
+        Expr::Closure(c) => {
+            (runs_later(call, c) || spawned(spawn, c)) && mentions_var(&c.body, var)
+        }
         Expr::Async(block) => {
-            future.is_some_and(|f| std::ptr::eq(f, a)) && block_mentions(&block.block, name)
+            future.is_some_and(|f| std::ptr::eq(f, a)) && block_mentions(&block.block, var)
         }
         _ => false,
     })
@@ -288,11 +270,11 @@ pub(super) fn captured(call: &Expr, args: &Punctuated<Expr, Token![,]>, name: &s
 
 /// What a function does with its parameter `name`: keeps it (see [`is_stored_later`]), returns
 /// it in its result, or only reads it.
-pub(super) fn param_fate(name: &str, block: &syn::Block) -> ParamFate {
-    if is_stored_later(name, &block.stmts) {
+pub(super) fn param_fate(var: Var<'_>, block: &syn::Block) -> ParamFate {
+    if is_stored_later(var, &block.stmts) {
         return ParamFate::Kept;
     }
-    struct Returns<'n>(&'n str, bool);
+    struct Returns<'n>(Var<'n>, bool);
     impl<'ast> Visit<'ast> for Returns<'_> {
         fn visit_expr_return(&mut self, r: &'ast syn::ExprReturn) {
             self.1 |= r.expr.as_deref().is_some_and(|e| holds_moved(e, self.0));
@@ -301,10 +283,10 @@ pub(super) fn param_fate(name: &str, block: &syn::Block) -> ParamFate {
         fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
-    let mut returns = Returns(name, false);
+    let mut returns = Returns(var, false);
     returns.visit_block(block);
     let tail = match block.stmts.last() {
-        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, name),
+        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, var),
         _ => false,
     };
     if returns.1 || tail {
@@ -315,9 +297,9 @@ pub(super) fn param_fate(name: &str, block: &syn::Block) -> ParamFate {
 }
 
 /// Whether a block's value, through `if`/`match`/block tails, holds `name`.
-pub(super) fn tails_hold(expr: &Expr, name: &str) -> bool {
+pub(super) fn tails_hold(expr: &Expr, var: Var<'_>) -> bool {
     let block_tail = |block: &syn::Block| match block.stmts.last() {
-        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, name),
+        Some(syn::Stmt::Expr(e, None)) => tails_hold(e, var),
         _ => false,
     };
     match expr {
@@ -326,55 +308,18 @@ pub(super) fn tails_hold(expr: &Expr, name: &str) -> bool {
             block_tail(&i.then_branch)
                 || i.else_branch
                     .as_ref()
-                    .is_some_and(|(_, e)| tails_hold(e, name))
+                    .is_some_and(|(_, e)| tails_hold(e, var))
         }
-        Expr::Match(m) => m.arms.iter().any(|arm| tails_hold(&arm.body, name)),
-        other => holds_moved(other, name),
+        Expr::Match(m) => m.arms.iter().any(|arm| tails_hold(&arm.body, var)),
+        other => holds_moved(other, var),
     }
-}
-
-/// Whether every use of the variable `name` in `stmts` takes its lock (`name.lock()`,
-/// `name.write()`, ..): it is never cloned, lent, moved or captured, so no other thread can
-/// reach it.
-pub(super) fn only_locked(name: &str, stmts: &[syn::Stmt]) -> bool {
-    struct Uses<'n> {
-        name: &'n str,
-        other: bool,
-    }
-    impl<'ast> Visit<'ast> for Uses<'_> {
-        fn visit_expr(&mut self, expr: &'ast Expr) {
-            match expr {
-                Expr::MethodCall(m)
-                    if matches!(&*m.receiver, Expr::Path(p) if p.path.is_ident(self.name))
-                        && matches!(
-                            m.method.to_string().as_str(),
-                            "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
-                        ) =>
-                {
-                    m.args.iter().for_each(|a| self.visit_expr(a));
-                }
-                Expr::Path(p) if p.path.is_ident(self.name) => self.other = true,
-                _ => visit::visit_expr(self, expr),
-            }
-        }
-        fn visit_item(&mut self, _: &'ast syn::Item) {}
-    }
-    let mut uses = Uses { name, other: false };
-    for stmt in stmts {
-        uses.visit_stmt(stmt);
-        // `let name = name.lock().unwrap();`: past it, `name` is another variable.
-        if matches!(stmt, syn::Stmt::Local(l) if single_binding(&l.pat).as_deref() == Some(name)) {
-            break;
-        }
-    }
-    !uses.other
 }
 
 /// Whether `name` occurs in `block` as a path.
-pub(super) fn block_mentions(block: &syn::Block, name: &str) -> bool {
+pub(super) fn block_mentions(block: &syn::Block, var: Var<'_>) -> bool {
     block.stmts.iter().any(|stmt| match stmt {
-        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| mentions(&i.expr, name)),
-        syn::Stmt::Expr(e, _) => mentions(e, name),
+        syn::Stmt::Local(l) => l.init.as_ref().is_some_and(|i| mentions_var(&i.expr, var)),
+        syn::Stmt::Expr(e, _) => mentions_var(e, var),
         _ => false,
     })
 }
@@ -382,17 +327,17 @@ pub(super) fn block_mentions(block: &syn::Block, name: &str) -> bool {
 /// Whether the variable `name` is stored beyond its statement by one of `stmts`: pushed,
 /// inserted, sent, assigned to a field or an outer variable, turned into a raw pointer, or
 /// captured by a closure that is.
-pub(super) fn is_stored_later(name: &str, stmts: &[syn::Stmt]) -> bool {
+pub(super) fn is_stored_later(var: Var<'_>, stmts: &[syn::Stmt]) -> bool {
     struct Find<'n> {
-        name: &'n str,
+        var: Var<'n>,
         found: bool,
     }
     impl Find<'_> {
         /// What a call does with the variable: keeps it if it is given it by value, or if a
         /// closure that runs later, or on a spawned thread or task, captures it.
         fn call(&mut self, call: &Expr, args: &Punctuated<Expr, Token![,]>) {
-            self.found |= captured(call, args, self.name)
-                || (keeps_arguments(call) && args.iter().any(|a| holds_moved(a, self.name)));
+            self.found |= captured(call, args, self.var)
+                || (keeps_arguments(call) && args.iter().any(|a| holds_moved(a, self.var)));
         }
     }
     impl<'ast> Visit<'ast> for Find<'_> {
@@ -405,14 +350,14 @@ pub(super) fn is_stored_later(name: &str, stmts: &[syn::Stmt]) -> bool {
             visit::visit_expr(self, expr);
         }
         fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-            if holds(&a.right, self.name) {
+            if holds(&a.right, self.var) {
                 self.found = true;
             }
             visit::visit_expr_assign(self, a);
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
-    let mut find = Find { name, found: false };
+    let mut find = Find { var, found: false };
     for stmt in stmts {
         find.visit_stmt(stmt);
     }

@@ -21,18 +21,12 @@ impl Walker<'_> {
         };
         let guard_call = self.lock_call(&init.expr);
         self.note_state_word_binding(local, &init.expr, later);
-        let bound_ident = match &local.pat {
-            Pat::Ident(i) => Some(i.ident.to_string()),
-            Pat::Type(t) => match &*t.pat {
-                Pat::Ident(i) => Some(i.ident.to_string()),
-                _ => None,
-            },
-            _ => None,
-        };
+        let binding = binding_ident(&local.pat);
+        let bound_ident = binding.map(|i| i.to_string());
         // Where the bound value goes next: kept, handed to a crate function, or nowhere.
-        let moved = bound_ident
-            .as_deref()
-            .and_then(|n| first_move(n, later.naming(n)));
+        let moved = binding
+            .zip(bound_ident.as_deref())
+            .and_then(|(ident, n)| first_move(self.var(ident, n), later.naming(n)));
         let (stored, handed) = match moved {
             None => (false, None),
             Some(Move::Kept) => (true, None),
@@ -59,9 +53,10 @@ impl Walker<'_> {
                     .elems
                     .iter()
                     .map(|pat| {
-                        let name = single_binding(pat)?;
+                        let ident = binding_ident(pat)?;
+                        let name = ident.to_string();
                         Some(matches!(
-                            first_move(&name, later.naming(&name)),
+                            first_move(self.var(ident, &name), later.naming(&name)),
                             Some(Move::Kept)
                         ))
                     })
@@ -127,15 +122,18 @@ impl Walker<'_> {
                         guard.section = true;
                     }
                 }
-                let shape = self.bound_guard_shape(&name, rest);
-                let ops = self.bound_guard_ops(&name, later.naming(&name));
+                let bindings = self.bindings.clone();
+                let ident = binding.expect("a guard is bound to a name");
+                let var = Var::new(&name, bindings.site(ident), &bindings);
+                let shape = self.bound_guard_shape(var, rest);
+                let ops = self.bound_guard_ops(var, later.naming(&name));
                 self.record_lock_use(call, shape, ops);
                 if later.naming(&name).any(|stmt| match stmt {
-                    syn::Stmt::Expr(e, _) => passes_to_condvar(e, &name),
+                    syn::Stmt::Expr(e, _) => passes_to_condvar(e, var),
                     syn::Stmt::Local(l) => l
                         .init
                         .as_ref()
-                        .is_some_and(|i| passes_to_condvar(&i.expr, &name)),
+                        .is_some_and(|i| passes_to_condvar(&i.expr, var)),
                     _ => false,
                 }) {
                     if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
@@ -166,8 +164,13 @@ impl Walker<'_> {
                     strip_parens(&init.expr),
                     Expr::Call(_) | Expr::MethodCall(_) | Expr::Struct(_)
                 );
-                if let Some(name) = single_binding(&local.pat) {
-                    let private_lock = is_lock && only_locked(&name, rest);
+                if let Some(ident) = binding_ident(&local.pat) {
+                    let name = ident.to_string();
+                    // A lock no use of which does anything but lock it: nothing shares it.
+                    let private_lock = is_lock
+                        && self.bindings.site(ident).is_some_and(|b| {
+                            self.bindings.uses(b).iter().all(|u| *u == UseKind::Locked)
+                        });
                     // `let _m = guard;`: the guard moves on, to a name that says it is only held.
                     let moved_guard = match strip_parens(&init.expr) {
                         Expr::Path(p) => p
@@ -201,7 +204,10 @@ impl Walker<'_> {
                 }
                 if let (true, Pat::Ident(i)) = (fresh_arc, &local.pat) {
                     let name = i.ident.to_string();
-                    let sole_use = mention_count(&name, later.naming(&name)) == 1;
+                    let sole_use = self
+                        .bindings
+                        .site(&i.ident)
+                        .is_some_and(|b| self.bindings.uses(b).len() == 1);
                     if let Some(local) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                         local.fresh_arc = true;
                         local.sole_use = sole_use;
@@ -258,6 +264,10 @@ impl Walker<'_> {
             &sig.ident.to_string(),
         );
         let outer_scope = self.names.enter(&segment);
+        let outer_bindings = std::mem::replace(
+            &mut self.bindings,
+            std::rc::Rc::new(Bindings::of_fn(sig, block)),
+        );
         let outer_generics = self.generics.clone();
         self.generics
             .extend(sig.generics.type_params().map(|p| p.ident.to_string()));
@@ -292,7 +302,10 @@ impl Walker<'_> {
             facts.params = params
                 .iter()
                 .map(|(t, _)| match &*t.pat {
-                    Pat::Ident(i) => param_fate(&i.ident.to_string(), block).max(least),
+                    Pat::Ident(i) => {
+                        let name = i.ident.to_string();
+                        param_fate(w.var(&i.ident, &name), block).max(least)
+                    }
                     // A destructured parameter: its parts may go anywhere.
                     _ => ParamFate::Kept,
                 })
@@ -302,6 +315,7 @@ impl Walker<'_> {
             }
         });
         self.generics = outer_generics;
+        self.bindings = outer_bindings;
         self.names.leave(outer_scope);
     }
 
