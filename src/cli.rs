@@ -130,6 +130,12 @@ pub struct CheckArgs {
     #[arg(long)]
     pub fix: bool,
 
+    /// With `--fix`: apply the suggestions that are probably right but may change behaviour or
+    /// need a look (MaybeIncorrect) as well. Each lint's page says what its fix does and why it
+    /// is in its tier (`cargo contention explain LINT`).
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+
     /// With `--fix`: change files even if their git working tree has uncommitted changes.
     #[arg(long, requires = "fix")]
     pub allow_dirty: bool,

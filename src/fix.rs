@@ -1,5 +1,6 @@
 //! `check --fix`: applies the suggestions that are certainly right (`MachineApplicable`) the way
-//! `cargo fix` applies rustc's, with the `rustfix` crate reading the findings' rustc JSON.
+//! `cargo fix` applies rustc's, with the `rustfix` crate reading the findings' rustc JSON; with
+//! `--unsafe-fixes`, the probable ones (`MaybeIncorrect`) too, as ruff's two tiers.
 //!
 //! Safety comes first, as with `cargo fix`: files in a git working tree with uncommitted changes
 //! are not touched unless `--allow-dirty` (so `git diff` shows exactly what the fix did, and
@@ -61,8 +62,8 @@ struct Plan {
     suggestions: Vec<rustfix::Suggestion>,
 }
 
-/// Checks what `args` names, applies every machine-applicable suggestion of the reported
-/// findings (those not in `baseline`), and repeats until nothing more applies.
+/// Checks what `args` names, applies every suggestion of the reported findings (those not in
+/// `baseline`) that the fix tier allows, and repeats until nothing more applies.
 pub fn run(args: &CheckArgs, baseline: Option<&Baseline>) -> Result<Outcome, Error> {
     let mut fixed: BTreeMap<String, usize> = BTreeMap::new();
     let mut skipped: BTreeMap<String, String> = BTreeMap::new();
@@ -73,7 +74,7 @@ pub fn run(args: &CheckArgs, baseline: Option<&Baseline>) -> Result<Outcome, Err
         if let Some(baseline) = baseline {
             baseline.remove_known(&mut report);
         }
-        let plans: Vec<Plan> = plans(&report)?
+        let plans: Vec<Plan> = plans(&report, args.unsafe_fixes)?
             .into_iter()
             .filter(|plan| !skipped.contains_key(&plan.display))
             .collect();
@@ -110,26 +111,37 @@ pub fn run(args: &CheckArgs, baseline: Option<&Baseline>) -> Result<Outcome, Err
     })
 }
 
-/// The machine-applicable suggestions of `report`, per file, read back by rustfix from the
+/// Whether `--fix` applies a suggestion of this applicability: `MachineApplicable` always,
+/// `MaybeIncorrect` with `--unsafe-fixes`, one with placeholders never.
+pub fn applies(applicability: Applicability, unsafe_fixes: bool) -> bool {
+    match applicability {
+        Applicability::MachineApplicable => true,
+        Applicability::MaybeIncorrect => unsafe_fixes,
+        Applicability::HasPlaceholders => false,
+    }
+}
+
+/// The suggestions of `report` that the tier allows, per file, read back by rustfix from the
 /// same rustc JSON the `json` format prints (so `--fix` applies what editors would).
-fn plans(report: &Report) -> Result<Vec<Plan>, Error> {
+fn plans(report: &Report, unsafe_fixes: bool) -> Result<Vec<Plan>, Error> {
     let mut plans: BTreeMap<PathBuf, Plan> = BTreeMap::new();
     for finding in output::sorted_findings(report) {
-        let machine_applicable = finding
+        let allowed = finding
             .diagnostic
             .suggestion
             .as_ref()
-            .is_some_and(|s| s.applicability == Applicability::MachineApplicable);
-        if !machine_applicable {
+            .is_some_and(|s| applies(s.applicability, unsafe_fixes));
+        if !allowed {
             continue;
         }
         let json = output::rustc_json(&finding).map_err(Error::Output)?;
-        let suggestions = rustfix::get_suggestions_from_json(
-            &json,
-            &HashSet::new(),
-            rustfix::Filter::MachineApplicableOnly,
-        )
-        .expect("the JSON printer writes rustc diagnostics");
+        let filter = if unsafe_fixes {
+            rustfix::Filter::Everything
+        } else {
+            rustfix::Filter::MachineApplicableOnly
+        };
+        let suggestions = rustfix::get_suggestions_from_json(&json, &HashSet::new(), filter)
+            .expect("the JSON printer writes rustc diagnostics");
         let file = finding.file();
         plans
             .entry(file.path.clone())
@@ -157,9 +169,18 @@ fn apply(plan: &Plan) -> Result<usize, String> {
     if current != plan.text {
         return Err("it changed while it was being checked".into());
     }
+    // A suggestion whose own edits overlap, or fall outside the file, cannot be applied
+    // whole: the file is left as it is rather than fixed in part.
+    for suggestion in &plan.suggestions {
+        if let Err(error) = rustfix::CodeFix::new(&plan.text).apply(suggestion) {
+            return Err(format!(
+                "a suggestion's edits cannot be applied together ({error}), so the original is kept"
+            ));
+        }
+    }
     let mut fix = rustfix::CodeFix::new(&plan.text);
     // A suggestion that overlaps one already applied is left for the next pass, which sees
-    // the file as the first one left it.
+    // the file as the first one left it. Each suggestion is applied whole or not at all.
     let applied = plan
         .suggestions
         .iter()
@@ -356,6 +377,32 @@ mod tests {
             fs::read_to_string(&plan.path).unwrap(),
             "fn f() -> usize { v.len() }\n"
         );
+    }
+
+    #[test]
+    fn a_suggestion_whose_own_edits_overlap_leaves_the_file_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "fn f() -> usize { v.clone().len() }\n";
+        let start = text.find(".clone()").unwrap();
+        let fine = suggestion(text, start..start + ".clone()".len(), "");
+        let mut broken = suggestion(text, start..start + 3, "xx");
+        let overlapping = suggestion(text, start + 1..start + 4, "yy");
+        broken.solutions[0]
+            .replacements
+            .extend(overlapping.solutions[0].replacements.clone());
+        let plan = plan(dir.path(), text, vec![fine, broken]);
+        let error = apply(&plan).unwrap_err();
+        assert!(error.contains("cannot be applied together"), "{error}");
+        assert!(error.contains("original is kept"), "{error}");
+        assert_eq!(fs::read_to_string(&plan.path).unwrap(), text);
+    }
+
+    #[test]
+    fn fix_tiers_follow_ruff() {
+        assert!(applies(Applicability::MachineApplicable, false));
+        assert!(!applies(Applicability::MaybeIncorrect, false));
+        assert!(applies(Applicability::MaybeIncorrect, true));
+        assert!(!applies(Applicability::HasPlaceholders, true));
     }
 
     #[test]

@@ -60,6 +60,47 @@ pub struct Suggestion {
     /// Edits in the finding's file; they never overlap.
     pub edits: Vec<Edit>,
     pub applicability: Applicability,
+    /// Paths the edits name by their last segment that the file's top module must import
+    /// (`std::sync::atomic::AtomicU64`). The analysis turns them into an edit (or finds them
+    /// imported already) before it reports the finding, so a report's suggestions have none.
+    #[serde(default)]
+    pub imports: Vec<String>,
+    /// Items the edits use that the file's top module must define, by name and text (a
+    /// padding wrapper). Like `imports`, turned into an edit before the finding is reported.
+    #[serde(default)]
+    pub items: Vec<(String, String)>,
+}
+
+impl Suggestion {
+    /// A rewrite of the finding's file by `edits`.
+    pub fn new(
+        message: impl Into<String>,
+        edits: Vec<Edit>,
+        applicability: Applicability,
+    ) -> Suggestion {
+        Suggestion {
+            message: message.into(),
+            edits,
+            applicability,
+            imports: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
+    /// The same rewrite, needing `path` imported at the top of the file.
+    pub fn importing(mut self, path: impl Into<String>) -> Suggestion {
+        let path = path.into();
+        if !self.imports.contains(&path) {
+            self.imports.push(path);
+        }
+        self
+    }
+
+    /// The same rewrite, needing the item `name` (written `text`) at the top of the file.
+    pub fn defining(mut self, name: impl Into<String>, text: impl Into<String>) -> Suggestion {
+        self.items.push((name.into(), text.into()));
+        self
+    }
 }
 
 /// One finding.

@@ -65,7 +65,11 @@ impl Printer for Human<'_> {
             plural(total, "finding", "findings"),
             per_lint.join(", "),
             summary.left_out_clause()
-        )
+        )?;
+        match summary.fixable_line() {
+            Some(line) => writeln!(self.out, "{line}"),
+            None => Ok(()),
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use clap::ValueEnum;
 use codespan_reporting::term::termcolor::{Ansi, NoColor, WriteColor};
-use contention_lints::{Diagnostic, Level};
+use contention_lints::{Applicability, Diagnostic, Level};
 
 use crate::Error;
 use crate::baseline::Fingerprint;
@@ -52,15 +52,25 @@ pub struct Summary {
     pub clippy_success: Option<bool>,
     /// The kind of code of each finding the target selection left out.
     pub left_out: Vec<Kind>,
+    /// Findings whose suggestion `--fix` applies (`MachineApplicable`).
+    pub fixable: usize,
+    /// Findings whose suggestion only `--fix --unsafe-fixes` applies (`MaybeIncorrect`).
+    pub unsafe_fixable: usize,
 }
 
 impl Summary {
     fn of(report: &Report, clippy_success: Option<bool>) -> Summary {
         let mut counts = BTreeMap::new();
+        let (mut fixable, mut unsafe_fixable) = (0, 0);
         for diagnostic in report.units.iter().flat_map(|unit| &unit.diagnostics) {
             *counts
                 .entry((diagnostic.lint.name, diagnostic.level))
                 .or_default() += 1;
+            match diagnostic.suggestion.as_ref().map(|s| s.applicability) {
+                Some(Applicability::MachineApplicable) => fixable += 1,
+                Some(Applicability::MaybeIncorrect) => unsafe_fixable += 1,
+                Some(Applicability::HasPlaceholders) | None => {}
+            }
         }
         Summary {
             counts,
@@ -71,6 +81,21 @@ impl Summary {
                 .iter()
                 .flat_map(|unit| unit.left_out.iter().copied())
                 .collect(),
+            fixable,
+            unsafe_fixable,
+        }
+    }
+
+    /// How many findings each fix tier would fix, as ruff says it:
+    /// `3 fixable with --fix, 2 more with --unsafe-fixes`; `None` when no finding has a fix.
+    pub fn fixable_line(&self) -> Option<String> {
+        match (self.fixable, self.unsafe_fixable) {
+            (0, 0) => None,
+            (0, more) => Some(format!("{more} fixable with `--fix --unsafe-fixes`")),
+            (safe, 0) => Some(format!("{safe} fixable with `--fix`")),
+            (safe, more) => Some(format!(
+                "{safe} fixable with `--fix`, {more} more with `--unsafe-fixes`"
+            )),
         }
     }
 
@@ -280,9 +305,9 @@ mod tests {
             .with_secondary(0, span_of("HITS.lock()"), "a secondary label")
             .with_note("a note")
             .with_help("a help")
-            .with_suggestion(Suggestion {
-                message: "a suggestion".into(),
-                edits: vec![
+            .with_suggestion(Suggestion::new(
+                "a suggestion",
+                vec![
                     Edit {
                         span: span_of("Mutex<u64>"),
                         replacement: "AtomicU64".into(),
@@ -292,8 +317,8 @@ mod tests {
                         replacement: "AtomicU64::new(0)".into(),
                     },
                 ],
-                applicability: Applicability::MachineApplicable,
-            });
+                Applicability::MachineApplicable,
+            ));
         diagnostic.level = Level::Warn;
         let target = Target {
             kind: vec!["lib".into()],
@@ -398,6 +423,27 @@ mod tests {
             parsed[0],
             cargo_metadata::Message::CompilerMessage(_)
         ));
+    }
+
+    #[test]
+    fn summaries_count_the_findings_each_fix_tier_fixes() {
+        let mut summary = Summary::default();
+        assert_eq!(summary.fixable_line(), None);
+        summary.fixable = 3;
+        assert_eq!(summary.fixable_line().unwrap(), "3 fixable with `--fix`");
+        summary.unsafe_fixable = 2;
+        assert_eq!(
+            summary.fixable_line().unwrap(),
+            "3 fixable with `--fix`, 2 more with `--unsafe-fixes`"
+        );
+        summary.fixable = 0;
+        assert_eq!(
+            summary.fixable_line().unwrap(),
+            "2 fixable with `--fix --unsafe-fixes`"
+        );
+        let report = report();
+        let counted = Summary::of(&report, None);
+        assert_eq!((counted.fixable, counted.unsafe_fixable), (1, 0));
     }
 
     #[test]

@@ -157,12 +157,15 @@ fn explicit_paths_are_checked_as_given() {
 fn the_summary_counts_what_was_left_out() {
     let dir = fixture("targets");
     let human = stdout_of(&binary_in(repo(), &["check", dir.to_str().unwrap()]), 0);
+    let lines: Vec<&str> = human.lines().collect();
     assert_eq!(
-        human.lines().last(),
-        Some(
+        lines[lines.len() - 2..],
+        [
             "warning: 5 findings (over_copy: 5); 6 more in tests, benches and examples \
-             (--all-targets to see them)"
-        ),
+             (--all-targets to see them)",
+            // What is left out is not counted among what `--fix` would fix either.
+            "5 fixable with `--fix`"
+        ],
         "{human}"
     );
     let stats = stdout_of(
@@ -180,9 +183,13 @@ fn the_summary_counts_what_was_left_out() {
         &binary_in(repo(), &["check", dir.to_str().unwrap(), "--all-targets"]),
         0,
     );
+    let lines: Vec<&str> = all.lines().collect();
     assert_eq!(
-        all.lines().last(),
-        Some("warning: 11 findings (over_copy: 11)")
+        lines[lines.len() - 2..],
+        [
+            "warning: 11 findings (over_copy: 11)",
+            "11 fixable with `--fix`"
+        ]
     );
     // Allowed findings are neither reported nor counted as left out.
     let tests_only = stdout_of(

@@ -122,15 +122,14 @@ fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
         .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
         .with_help(format!("use {replacement} with {}", operation(op, &decl.inner)));
         if let (Some(atomic), Some(span)) = (atomic, decl.type_edit) {
-            d = d.with_suggestion(Suggestion {
-                message: format!("declare `{atomic}`"),
-                edits: vec![Edit {
+            d = d.with_suggestion(Suggestion::new(
+                format!("declare `{atomic}`"),
+                vec![Edit {
                     span,
                     replacement: atomic,
                 }],
-                // The lock's uses need rewriting too.
-                applicability: Applicability::MaybeIncorrect,
-            });
+                Applicability::MaybeIncorrect,
+            ));
         }
         out.push(d);
     }

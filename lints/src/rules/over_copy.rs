@@ -123,11 +123,7 @@ impl Rule for OverCopy {
                 let d = diagnostic(cx, call, "a slice of it")
                 .with_note("the copy costs time and memory in proportion to the whole buffer, not the slice")
                 .with_help("slice the original instead, and copy only the slice if you need to own it: `v[a..b].to_vec()`")
-                .with_suggestion(Suggestion {
-                    message: "slice the original".into(),
-                    edits: vec![remove_copy(cx, call)],
-                    applicability: Applicability::MaybeIncorrect,
-                });
+                .with_suggestion(Suggestion::new("slice the original", vec![remove_copy(cx, call)], Applicability::MaybeIncorrect));
                 sink.report(d);
             }
             // `v.clone().len()`, `v.to_vec().iter()`
@@ -150,11 +146,11 @@ impl Rule for OverCopy {
                         "the copy is dropped right after; the original answers the same call",
                     )
                     .with_help(format!("call `{}` on the original", m.method))
-                    .with_suggestion(Suggestion {
-                        message: "use the original".into(),
-                        edits: vec![remove_copy(cx, call)],
+                    .with_suggestion(Suggestion::new(
+                        "use the original",
+                        vec![remove_copy(cx, call)],
                         applicability,
-                    });
+                    ));
                 sink.report(d);
             }
             // `cut(chunk.clone(), off, len)` where `cut` only slices that parameter.

@@ -92,15 +92,10 @@ impl Rule for SeqcstCounter {
     .with_label("orders every other memory access around the update")
     .with_note("on x86-64 every ordering compiles to the same `lock xadd`; on weakly ordered CPUs (ARM, POWER) `SeqCst` adds barriers, and on every CPU it keeps the compiler from moving other accesses across the update")
     .with_help("use `Ordering::Relaxed` for a statistics counter; keep a stronger ordering only if other threads read data that this update publishes")
-    .with_suggestion(Suggestion {
-        message: "use `Relaxed`".into(),
-        edits: vec![Edit {
+    .with_suggestion(Suggestion::new("use `Relaxed`", vec![Edit {
             span: cx.span(last.ident.span()),
             replacement: "Relaxed".into(),
-        }],
-        // Another thread may rely on this update to see earlier writes.
-        applicability: Applicability::MaybeIncorrect,
-    });
+        }], Applicability::MaybeIncorrect));
         // A lock or state word updated with `fetch_add` elsewhere compares and swaps too; only a
         // counter is reported.
         let Some(atomic) = atomic_name(&m.receiver) else {
