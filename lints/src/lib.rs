@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod diagnostic;
+mod fixes;
 mod pipeline;
 pub mod registry;
 mod rules;

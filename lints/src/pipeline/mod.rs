@@ -226,6 +226,7 @@ pub(crate) fn analyse_reading(
             .any(|m| m.start <= d.span.start && d.span.end <= m.end)
     });
     let mut diagnostics = crate::suppress::apply(&discovered.files, &items, diagnostics);
+    crate::fixes::finish::finish(&discovered.files, &mut diagnostics);
     diagnostics.sort_by(|a, b| (a.file, a.span, a.lint.name).cmp(&(b.file, b.span, b.lint.name)));
     diagnostics.dedup_by(|a, b| a.file == b.file && a.span == b.span && a.lint == b.lint);
     CrateReport {

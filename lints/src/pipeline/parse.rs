@@ -38,7 +38,7 @@ pub(crate) enum Parsed {
 pub(crate) const MAX_NESTING: usize = 5000;
 
 /// Where syn's offsets start in the original text: after a BOM and a shebang line.
-fn parse_offset(text: &str) -> usize {
+pub(crate) fn parse_offset(text: &str) -> usize {
     let mut offset = 0;
     if text.starts_with('\u{feff}') {
         offset = 3;

@@ -1,13 +1,16 @@
 #![doc = include_str!("alloc_under_lock.md")]
 
+use rustc_hash::FxHashSet as HashSet;
 use syn::Expr;
 use syn::visit::{self, Visit};
 
 use super::Rule;
-use crate::Diagnostic;
+use crate::fixes::deferred::{Deferred, Held};
+use crate::fixes::{self, hoist, tree};
 use crate::pipeline::parse::expanded_macro_name;
 use crate::registry::declare_lint;
 use crate::semantic::walker::{Cx, Sink, path_tail};
+use crate::{Applicability, Diagnostic, Span, Suggestion};
 
 declare_lint!(
     pub(crate) ALLOC_UNDER_LOCK,
@@ -19,11 +22,71 @@ declare_lint!(
 
 pub(crate) struct AllocUnderLock;
 
+/// Findings held until their function's body is known, for their fixes.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct AllocFacts {
+    #[serde(skip)]
+    deferred: Deferred<Extra>,
+}
+
+impl super::Merge for AllocFacts {
+    fn merge(&mut self, _: Self) {}
+}
+
+/// What a held finding's fix needs.
+#[derive(Debug)]
+struct Extra {
+    /// Where the lock was taken.
+    lock: Span,
+    /// The allocation makes a `Box`, which may be meant to coerce to `Box<dyn Trait>` where
+    /// it goes, and would not in a `let` of its own.
+    boxed: bool,
+    /// The variables the allocation reads, as spelled (those a format string captures too).
+    reads: Vec<String>,
+}
+
 impl Rule for AllocUnderLock {
-    type Facts = ();
+    type Facts = AllocFacts;
+
+    fn enter_fn(&self, facts: &mut AllocFacts) {
+        facts.deferred.enter();
+    }
+
+    /// Builds the fixes of the findings in the function, now that its body is known.
+    fn check_fn(
+        &self,
+        cx: &Cx<'_, '_>,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        facts: &mut AllocFacts,
+    ) {
+        let held = facts.deferred.held();
+        if held.is_empty() {
+            return;
+        }
+        let taken = tree::idents(sig, block);
+        for held in held {
+            if let Some((help, suggestion)) = fix(cx, block, &taken, held.at, &held.extra) {
+                held.diagnostic.help = Some(help);
+                held.diagnostic.suggestion = Some(suggestion);
+            }
+        }
+    }
+
+    fn exit_fn(&self, facts: &mut AllocFacts, sink: &mut Sink<'_>) {
+        for held in facts.deferred.exit() {
+            held.report(sink);
+        }
+    }
 
     /// Flags the allocating call; the lock is shown as a secondary label.
-    fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, _: &mut (), sink: &mut Sink<'_>) {
+    fn check_expr(
+        &self,
+        cx: &Cx<'_, '_>,
+        expr: &Expr,
+        facts: &mut AllocFacts,
+        sink: &mut Sink<'_>,
+    ) {
         // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) serialises work on purpose.
         // A lock of this function's own has no other user to wait.
         let Some(newest) = cx
@@ -57,7 +120,7 @@ impl Rule for AllocUnderLock {
             ..
         })) = inputs.first().map(|e| &**e)
         {
-            names.0.extend(captured_names(&template.value()));
+            names.0.extend(tree::captured_names(&template.value()));
         }
         if names
             .0
@@ -67,6 +130,9 @@ impl Rule for AllocUnderLock {
             return;
         }
         let locked = newest.inner.display();
+        let made = fixes::text(expr)
+            .and_then(|text| short(&text))
+            .unwrap_or_else(|| what.clone());
         let diagnostic = Diagnostic::new(
         &ALLOC_UNDER_LOCK,
         cx.file(),
@@ -76,9 +142,169 @@ impl Rule for AllocUnderLock {
     .with_label("a heap allocation inside the critical section")
     .with_secondary(cx.file(), newest.lock_span, format!("the lock on `{locked}` is held from here"))
     .with_note("the allocator's work, and a system call when it needs more memory, now happens while every other thread that needs the lock waits")
-    .with_help("make the value before taking the lock and move it in (`let key = name.to_string();` first, then lock and insert), or after releasing it");
-        sink.report(diagnostic);
+    .with_help(format!("make the value of {made} before taking the lock and move it in, or make it after releasing the lock"));
+        let boxed = matches!(expr, Expr::Call(c)
+            if path_tail(&c.func).is_some_and(|(o, f)| o.as_deref() == Some("Box") && f == "new"));
+        let held = Held {
+            diagnostic,
+            condition: None,
+            at: tree::addr(expr),
+            extra: Extra {
+                lock: newest.lock_span,
+                boxed,
+                reads: names.0,
+            },
+        };
+        if let Some(held) = facts.deferred.hold(held) {
+            held.report(sink);
+        }
     }
+}
+
+/// Code short enough to quote in a help line, in backticks; `None` for a long or multi-line
+/// expression.
+fn short(text: &str) -> Option<String> {
+    (text.len() <= 60 && !text.contains('\n')).then(|| format!("`{text}`"))
+}
+
+/// The fix of a finding at the allocation `at` of `block`: the allocation made in a `let`
+/// right before the statement that takes the lock, and used where it was. `MachineApplicable`
+/// when the allocation runs exactly once each time that statement runs and nothing between the
+/// lock and the allocation touches what it reads; `MaybeIncorrect` when it sits in a branch (it
+/// would now be made even when the branch is not taken), when something in between names what
+/// it reads, or when it makes a `Box` (which may have been meant to coerce where it goes).
+fn fix(
+    cx: &Cx<'_, '_>,
+    block: &syn::Block,
+    taken: &HashSet<String>,
+    at: usize,
+    extra: &Extra,
+) -> Option<(String, Suggestion)> {
+    let steps = tree::path_to(block, at)?;
+    let alloc = steps.last()?.expr()?;
+    let (stmts, l) = tree::block_holding(cx, &steps, extra.lock)?;
+    let hoisted = hoist::hoist(cx, taken, stmts, l, &steps, alloc)?;
+    // Moving it out of a closure or a loop changes how often it is made (and may move a value
+    // twice).
+    let below = tree::below(&steps, stmts, tree::stmt_in(&steps, stmts)?);
+    if below.iter().any(|s| {
+        matches!(
+            s,
+            tree::Step::Expr(
+                Expr::Closure(_)
+                    | Expr::Loop(_)
+                    | Expr::While(_)
+                    | Expr::ForLoop(_)
+                    | Expr::Async(_)
+            )
+        )
+    }) {
+        return None;
+    }
+    let alloc_span = cx.span_of(alloc);
+    let lock_start = cx.span_of(&stmts[l]).start;
+    let touched = extra
+        .reads
+        .iter()
+        .filter(|name| *name != "self")
+        .any(|name| spelled_between(cx, stmts, l, name, lock_start, alloc_span));
+    let applicability = if hoisted.once && !touched && !extra.boxed {
+        Applicability::MachineApplicable
+    } else {
+        Applicability::MaybeIncorrect
+    };
+    let help = format!(
+        "make the value before the lock is taken: `{}`, then use `{}` under the lock",
+        hoisted
+            .binding
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(['{', '(', '[']),
+        hoisted.name
+    );
+    let help = if hoisted.binding.contains('\n') {
+        format!(
+            "make the value in a `let {}` before the lock is taken, then use `{}` under the lock",
+            hoisted.name, hoisted.name
+        )
+    } else {
+        help
+    };
+    let suggestion = Suggestion::new(
+        "make the value before taking the lock",
+        hoisted.edits,
+        applicability,
+    );
+    fixes::disjoint(&suggestion.edits).then_some((help, suggestion))
+}
+
+/// Whether `name` is spelled as a one-segment path in `stmts[from..]` somewhere from `start`
+/// up to the allocation (and not inside it).
+fn spelled_between(
+    cx: &Cx<'_, '_>,
+    stmts: &[syn::Stmt],
+    from: usize,
+    name: &str,
+    start: usize,
+    alloc: Span,
+) -> bool {
+    struct Spelled<'c, 'w, 'a, 'n> {
+        cx: &'c Cx<'w, 'a>,
+        name: &'n str,
+        start: usize,
+        alloc: Span,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Spelled<'_, '_, '_, '_> {
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if p.path.get_ident().is_some_and(|i| i == self.name) {
+                let at = self.cx.span_of(p).start;
+                if self.start <= at && at < self.alloc.start {
+                    self.found = true;
+                }
+            }
+        }
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            let span = self.cx.span_of(e);
+            // The allocation itself, and what comes after it, are not in between.
+            if span.start >= self.alloc.start {
+                return;
+            }
+            match tree::expanded_args(e) {
+                Some(args) => {
+                    if self.start <= span.start && tree::captures(args, self.name) {
+                        self.found = true;
+                    }
+                    for arg in args {
+                        self.visit_expr(arg);
+                    }
+                }
+                None => visit::visit_expr(self, e),
+            }
+        }
+        fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+            // Tokens we cannot read may name it anywhere.
+            let at = self.cx.span_of(mac).start;
+            if self.start <= at && at < self.alloc.start {
+                self.found = true;
+            }
+        }
+    }
+    let mut spelled = Spelled {
+        cx,
+        name,
+        start,
+        alloc,
+        found: false,
+    };
+    for stmt in &stmts[from..] {
+        if cx.span_of(stmt).start >= alloc.start {
+            break;
+        }
+        spelled.visit_stmt(stmt);
+    }
+    spelled.found
 }
 
 /// If `expr` allocates, how to name it, what it is made from, and where to point.
@@ -134,39 +360,9 @@ impl<'ast> Visit<'ast> for Variables {
     }
 }
 
-/// The variables a format string captures by name: `n` and `width` in `"{n:>width$}"`.
-fn captured_names(template: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        rest = &rest[open + 1..];
-        if let Some(escaped) = rest.strip_prefix('{') {
-            rest = escaped;
-            continue;
-        }
-        let end = rest.find('}').unwrap_or(rest.len());
-        let spec = &rest[..end];
-        let (argument, format) = spec.split_once(':').unwrap_or((spec, ""));
-        names.push(argument.trim().to_owned());
-        // A width or precision taken from a variable: `{:>width$}`, `{:.prec$}`.
-        for part in format.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$')) {
-            if let Some(name) = part.strip_suffix('$') {
-                names.push(name.to_owned());
-            }
-        }
-        rest = &rest[end..];
-    }
-    names.retain(|n| {
-        n.chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-    });
-    names
-}
-
 #[cfg(test)]
 mod tests {
-    use super::captured_names;
+    use crate::fixes::tree::captured_names;
 
     #[test]
     fn format_strings_capture_variables_by_name() {

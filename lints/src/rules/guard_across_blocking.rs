@@ -1,15 +1,18 @@
 #![doc = include_str!("guard_across_blocking.md")]
 
-use syn::Expr;
-
-use crate::Diagnostic;
+use rustc_hash::FxHashSet as HashSet;
 use syn::visit::{self, Visit};
+use syn::{Expr, Pat, Stmt};
 
-use super::{CrateCx, Rule};
+use super::{CrateCx, Merge, Rule};
+use crate::fixes::deferred::{Deferred, Held};
+use crate::fixes::tree::{self, Step};
+use crate::fixes::{self, hoist};
 use crate::registry::declare_lint;
 use crate::semantic::ty::Ty;
 use crate::semantic::types::FnId;
 use crate::semantic::walker::{Cx, Sink};
+use crate::{Applicability, Diagnostic, Span, Suggestion};
 
 declare_lint!(
     pub(crate) GUARD_ACROSS_BLOCKING,
@@ -21,10 +24,33 @@ declare_lint!(
 
 pub(crate) struct GuardAcrossBlocking;
 
-impl Rule for GuardAcrossBlocking {
+/// What the rule keeps of a file.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct GuardFacts {
     /// Findings at a call of crate functions, reported if every one of them blocks (decided
     /// once every function's body is known).
-    type Facts = Vec<(Vec<FnId>, Diagnostic)>;
+    pending: Vec<(Vec<FnId>, Diagnostic)>,
+    /// Findings held until their function's body is known, for their fixes.
+    #[serde(skip)]
+    deferred: Deferred<Extra>,
+}
+
+/// What a held finding's fix needs: where the lock was taken, and the crate functions whose
+/// blocking decides the finding (none when the call itself blocks).
+#[derive(Debug)]
+struct Extra {
+    lock: Span,
+    callees: Vec<FnId>,
+}
+
+impl Merge for GuardFacts {
+    fn merge(&mut self, other: Self) {
+        self.pending.merge(other.pending);
+    }
+}
+
+impl Rule for GuardAcrossBlocking {
+    type Facts = GuardFacts;
 
     /// Flags the blocking call, with the lock shown where it was taken.
     fn check_expr(
@@ -87,16 +113,54 @@ impl Rule for GuardAcrossBlocking {
     .with_secondary(cx.file(), guard.lock_span, format!("the lock on `{locked}` is taken here and held until the end of its scope"))
     .with_note("the critical section now lasts as long as the call, which the lock's other users cannot see or bound")
     .with_help("drop the guard before the call (end its block or call `drop(guard)`), copying out what the call needs");
-        if callees.is_empty() {
-            sink.report(diagnostic);
-        } else {
-            facts.push((callees, diagnostic));
+        let held = Held {
+            diagnostic,
+            condition: None,
+            at: tree::addr(expr),
+            extra: Extra {
+                lock: guard.lock_span,
+                callees,
+            },
+        };
+        if let Some(held) = facts.deferred.hold(held) {
+            report(held, facts, sink);
+        }
+    }
+
+    fn enter_fn(&self, facts: &mut Self::Facts) {
+        facts.deferred.enter();
+    }
+
+    /// Builds the fixes of the findings in the function, now that its body is known.
+    fn check_fn(
+        &self,
+        cx: &Cx<'_, '_>,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        facts: &mut Self::Facts,
+    ) {
+        let held = facts.deferred.held();
+        if held.is_empty() {
+            return;
+        }
+        let taken = tree::idents(sig, block);
+        for held in held {
+            if let Some((help, suggestion)) = fix(cx, block, &taken, held.at, held.extra.lock) {
+                held.diagnostic.help = Some(help);
+                held.diagnostic.suggestion = Some(suggestion);
+            }
+        }
+    }
+
+    fn exit_fn(&self, facts: &mut Self::Facts, sink: &mut Sink<'_>) {
+        for held in facts.deferred.exit() {
+            report(held, facts, sink);
         }
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, facts: &Self::Facts, out: &mut Vec<Diagnostic>) {
         let blocking = &cx.hot.graph.blocking;
-        for (callees, diagnostic) in facts {
+        for (callees, diagnostic) in &facts.pending {
             let how: Option<Vec<&String>> = callees.iter().map(|id| blocking.get(id)).collect();
             if let Some(how) = how.filter(|h| !h.is_empty()) {
                 let names: Vec<String> = callees
@@ -141,4 +205,307 @@ fn used_guards(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<usize> {
         _ => {}
     }
     mentions.ids
+}
+
+/// Reports a finding now, or, when crate functions' blocking decides it, keeps it for the crate.
+fn report(held: Held<Extra>, facts: &mut GuardFacts, sink: &mut Sink<'_>) {
+    if held.extra.callees.is_empty() {
+        held.report(sink);
+    } else {
+        facts.pending.push((held.extra.callees, held.diagnostic));
+    }
+}
+
+/// The fix of a finding at the blocking call `at` of `block`, with the guard taken at `lock`,
+/// and the help that says what it does:
+/// - a guard bound by `let` that nothing after the call uses: `drop(guard);` before the
+///   statement of the call (a `drop` further down goes), `MachineApplicable`;
+/// - one used after the call, in a statement of its own: that statement moved up before the
+///   lock is taken, `MaybeIncorrect` (the guard's data is now read after the call);
+/// - one the call's statement uses (a loop whose body uses the guard): the lock taken for each
+///   use instead, `MaybeIncorrect` (other threads may now come in between uses);
+/// - a temporary guard of the call's own statement: the blocking operand made in a `let`
+///   before the statement, `MaybeIncorrect` (the call no longer runs under the lock).
+fn fix(
+    cx: &Cx<'_, '_>,
+    block: &syn::Block,
+    taken: &HashSet<String>,
+    at: usize,
+    lock: Span,
+) -> Option<(String, Suggestion)> {
+    let steps = tree::path_to(block, at)?;
+    let (stmts, l) = tree::block_holding(cx, &steps, lock)?;
+    let e = tree::stmt_in(&steps, stmts)?;
+    if e == l {
+        return hoist_call(cx, taken, &steps, stmts, l, lock);
+    }
+    if e < l {
+        return None;
+    }
+    let Stmt::Local(local) = &stmts[l] else {
+        return None;
+    };
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none())?;
+    let span = cx.span_of(&*init.expr);
+    if !(span.start <= lock.start && lock.end <= span.end) {
+        return None;
+    }
+    let ident = match &local.pat {
+        Pat::Ident(p) if p.subpat.is_none() && p.by_ref.is_none() => &p.ident,
+        _ => return None,
+    };
+    let name = ident.to_string();
+    let var = cx.var_bound(ident, &name);
+    let (in_call, opaque_call) = tree::uses_in(&stmts[e..=e], var);
+    let (after, opaque_after) = tree::uses_in(&stmts[e + 1..], var);
+    if opaque_call || opaque_after {
+        return None;
+    }
+    let drops: Option<Vec<usize>> = after
+        .iter()
+        .map(|u| drop_statement(u, &stmts[e + 1..]).map(|j| e + 1 + j))
+        .collect();
+    if let (true, Some(drops)) = (in_call.is_empty(), drops) {
+        let stmt = &stmts[e];
+        let mut edits = vec![fixes::insert(
+            cx.span_of(stmt).start,
+            format!("drop({name});\n{}", fixes::indent(stmt)),
+        )];
+        edits.extend(
+            drops
+                .iter()
+                .map(|&j| fixes::replace(tree::removal(cx, stmts, j), "")),
+        );
+        let help = format!(
+            "nothing after the call uses `{name}`: call `drop({name});` before it, so that the lock is released first"
+        );
+        let suggestion = Suggestion::new(
+            format!("release the lock before the call"),
+            edits,
+            Applicability::MachineApplicable,
+        );
+        return fixes::disjoint(&suggestion.edits).then_some((help, suggestion));
+    }
+    if in_call.is_empty() {
+        return move_up(cx, stmts, l, e, &name);
+    }
+    let call = steps.last().and_then(|s| s.expr()).map(|e| cx.span_of(e))?;
+    relock(cx, stmts, l, init, var, &name, call)
+}
+
+/// `drop(var);` as a statement of `stmts`: its index there.
+fn drop_statement(use_: &tree::Use<'_>, stmts: &[Stmt]) -> Option<usize> {
+    let [Step::Stmt(s, j), Step::Expr(call), Step::Expr(_)] = use_.steps.as_slice() else {
+        return None;
+    };
+    let is_drop = std::ptr::eq(*s, stmts)
+        && matches!(&stmts[*j], Stmt::Expr(e, Some(_)) if std::ptr::eq(e, *call))
+        && matches!(call, Expr::Call(c) if c.args.len() == 1
+            && crate::semantic::walker::path_tail(&c.func).is_some_and(|(_, f)| f == "drop"));
+    is_drop.then_some(*j)
+}
+
+/// Moves statement `e` (the blocking call's, which does not use the guard) up before the lock
+/// statement `l`: when it needs nothing bound in between, and nothing in between names what it
+/// binds.
+fn move_up(
+    cx: &Cx<'_, '_>,
+    stmts: &[Stmt],
+    l: usize,
+    e: usize,
+    guard: &str,
+) -> Option<(String, Suggestion)> {
+    let moving = &stmts[e];
+    let binds: Vec<String> = match moving {
+        Stmt::Local(local) => {
+            let mut idents = Vec::new();
+            tree::pat_idents(&local.pat, &mut idents);
+            idents.iter().map(ToString::to_string).collect()
+        }
+        Stmt::Expr(_, Some(_)) => Vec::new(),
+        _ => return None,
+    };
+    if tree::names_bound_in(cx, moving, &stmts[l..e]) || leaves(moving) {
+        return None;
+    }
+    let between = &stmts[l..e];
+    if binds.iter().any(|name| names_spelled(between, name)) {
+        return None;
+    }
+    let text = fixes::text(moving)?;
+    let lock_stmt = &stmts[l];
+    let edits = vec![
+        fixes::insert(
+            cx.span_of(lock_stmt).start,
+            format!("{text}\n{}", fixes::indent(lock_stmt)),
+        ),
+        fixes::replace(tree::removal(cx, stmts, e), ""),
+    ];
+    let help = format!(
+        "`{guard}` is used after the call: make the call before the lock is taken, if it does not depend on what the lock guards"
+    );
+    let suggestion = Suggestion::new(
+        "make the call before taking the lock",
+        edits,
+        Applicability::MaybeIncorrect,
+    );
+    fixes::disjoint(&suggestion.edits).then_some((help, suggestion))
+}
+
+/// Replaces the guard `var` bound by statement `l` with a lock taken at each use: when every
+/// use is a method call on it or a field read through it, each in a statement of its own, and
+/// the lock is taken from a place (`self.entries.lock().unwrap()`).
+fn relock(
+    cx: &Cx<'_, '_>,
+    stmts: &[Stmt],
+    l: usize,
+    init: &syn::LocalInit,
+    var: crate::semantic::bindings::Var<'_>,
+    guard: &str,
+    call: Span,
+) -> Option<(String, Suggestion)> {
+    if !is_place_lock(&init.expr) {
+        return None;
+    }
+    let lock_text = fixes::text(&*init.expr)?;
+    let (uses, opaque) = tree::uses_in(&stmts[l + 1..], var);
+    if opaque || uses.is_empty() {
+        return None;
+    }
+    let mut edits = vec![fixes::replace(tree::removal(cx, stmts, l), "")];
+    let mut statements = Vec::new();
+    for use_ in &uses {
+        if let Some(j) = drop_statement(use_, &stmts[l + 1..]) {
+            edits.push(fixes::replace(tree::removal(cx, stmts, l + 1 + j), ""));
+            continue;
+        }
+        let path = use_.expr();
+        let through = match use_.parent() {
+            Some(Expr::MethodCall(m)) => std::ptr::eq(strip(&m.receiver), path),
+            Some(Expr::Field(f)) => std::ptr::eq(strip(&f.base), path),
+            _ => false,
+        };
+        // Two uses in one statement would take the lock twice at once, and a lock taken in
+        // the statement of the blocking call (a loop's head) would be held across it again.
+        let statement = use_.steps.iter().rev().find_map(|s| match s {
+            Step::Stmt(s, i) => Some((s.as_ptr() as usize, *i, cx.span_of(&s[*i]))),
+            Step::Expr(_) => None,
+        });
+        let around_call =
+            statement.is_some_and(|(_, _, s)| s.start <= call.start && call.end <= s.end);
+        if !through || around_call || statements.contains(&statement) {
+            return None;
+        }
+        statements.push(statement);
+        edits.push(fixes::replace(cx.span_of(path), lock_text.clone()));
+    }
+    let help = format!(
+        "the call's statement uses `{guard}`: take the lock for each use (`{lock_text}`) instead of holding it across the call, if the uses need not see one unchanged value"
+    );
+    let suggestion = Suggestion::new(
+        "take the lock at each use",
+        edits,
+        Applicability::MaybeIncorrect,
+    );
+    fixes::disjoint(&suggestion.edits).then_some((help, suggestion))
+}
+
+/// `a.b.lock()`, `x.read().unwrap()`, `m.write().expect(..)`: a lock taken from a place, which
+/// can be taken again the same way.
+fn is_place_lock(expr: &Expr) -> bool {
+    let Expr::MethodCall(m) = strip(expr) else {
+        return false;
+    };
+    match m.method.to_string().as_str() {
+        "unwrap" | "expect" => is_place_lock(&m.receiver),
+        "lock" | "read" | "write" if m.args.is_empty() => is_place(&m.receiver),
+        _ => false,
+    }
+}
+
+fn is_place(expr: &Expr) -> bool {
+    match strip(expr) {
+        Expr::Path(_) => true,
+        Expr::Field(f) => is_place(&f.base),
+        _ => false,
+    }
+}
+
+fn strip(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Paren(p) => strip(&p.expr),
+        other => other,
+    }
+}
+
+/// Whether a statement leaves its block (`return`, `break`, `continue`) outside a closure.
+fn leaves(stmt: &Stmt) -> bool {
+    struct Leaves(bool);
+    impl<'ast> Visit<'ast> for Leaves {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => self.0 = true,
+                Expr::Closure(_) | Expr::Async(_) => {}
+                _ => visit::visit_expr(self, e),
+            }
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut leaves = Leaves(false);
+    leaves.visit_stmt(stmt);
+    leaves.0
+}
+
+/// Whether `name` is spelled as a path anywhere in `stmts`.
+fn names_spelled(stmts: &[Stmt], name: &str) -> bool {
+    struct Named<'n>(&'n str, bool);
+    impl<'ast> Visit<'ast> for Named<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.segments.first().is_some_and(|s| s.ident == self.0) {
+                self.1 = true;
+            }
+            visit::visit_path(self, p);
+        }
+    }
+    let mut named = Named(name, false);
+    for stmt in stmts {
+        named.visit_stmt(stmt);
+    }
+    named.1
+}
+
+/// A temporary guard in the call's own statement: the outermost operand holding the blocking
+/// call but not the lock, made in a `let` before the statement.
+fn hoist_call(
+    cx: &Cx<'_, '_>,
+    taken: &HashSet<String>,
+    steps: &[Step<'_>],
+    stmts: &[Stmt],
+    l: usize,
+    lock: Span,
+) -> Option<(String, Suggestion)> {
+    let mut operand = None;
+    for step in tree::below(steps, stmts, l).iter().rev() {
+        let Step::Expr(e) = step else { break };
+        let span = cx.span_of(*e);
+        if span.start <= lock.start && lock.end <= span.end {
+            break;
+        }
+        operand = Some(*e);
+    }
+    let operand = operand?;
+    let hoisted = hoist::hoist(cx, taken, stmts, l, steps, operand)?;
+    if !hoisted.once {
+        return None;
+    }
+    let help = format!(
+        "make the blocking call before the lock is taken: `{}`, then use `{}` under the lock",
+        hoisted.binding, hoisted.name
+    );
+    let suggestion = Suggestion::new(
+        "make the call before taking the lock",
+        hoisted.edits,
+        Applicability::MaybeIncorrect,
+    );
+    fixes::disjoint(&suggestion.edits).then_some((help, suggestion))
 }
