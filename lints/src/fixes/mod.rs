@@ -12,6 +12,7 @@
 //! work, who owns a value) or, rarely, need a hand to compile, and only `--unsafe-fixes` applies
 //! it. A suggestion that may not compile is never `MachineApplicable`.
 
+pub(crate) mod atomic;
 pub(crate) mod deferred;
 pub(crate) mod finish;
 pub(crate) mod hoist;
@@ -20,6 +21,8 @@ pub(crate) mod tree;
 use syn::spanned::Spanned;
 
 use crate::diagnostic::{Edit, Span};
+use crate::semantic::names::NameBinding;
+use crate::semantic::walker::Cx;
 
 /// The source text of a node, exactly as written (comments inside it included).
 pub(crate) fn text(node: &impl Spanned) -> Option<String> {
@@ -55,6 +58,28 @@ pub(crate) fn disjoint(edits: &[Edit]) -> bool {
     spans
         .windows(2)
         .all(|w| w[0].end <= w[1].start && !(w[0] == w[1] && w[0].start == w[0].end))
+}
+
+/// How a fix writes `std::sync::atomic::<name>` where the code being walked is: the bare name,
+/// with the import to add at the top of the file if it is not there yet, or the whole path
+/// where the bare name means something else or an import would not reach.
+pub(crate) fn atomic_name(cx: &Cx<'_, '_>, name: &str) -> (String, Option<String>) {
+    let full = format!("std::sync::atomic::{name}");
+    match cx.binding_of(name) {
+        NameBinding::Imported(path) if is_atomic_path(&path, name) => (name.to_owned(), None),
+        NameBinding::Free if cx.in_file_module() => (name.to_owned(), Some(full)),
+        _ => (full, None),
+    }
+}
+
+/// Whether a `use` path names `std::sync::atomic::<name>` (or `core::..`).
+fn is_atomic_path(path: &[String], name: &str) -> bool {
+    let path: Vec<&str> = path
+        .iter()
+        .map(String::as_str)
+        .filter(|s| *s != "::")
+        .collect();
+    matches!(path.as_slice(), ["std" | "core", "sync", "atomic", last] if *last == name)
 }
 
 /// Rust's keywords, which a made-up variable name must not be.

@@ -3,10 +3,14 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{CrateCx, Rule};
+use crate::fixes::atomic::ScalarSites;
 use crate::registry::declare_lint;
 use crate::semantic::ty::{LockKind, Ty};
-use crate::semantic::walker::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
-use crate::{Applicability, Diagnostic, Edit, Suggestion};
+use crate::semantic::walker::{
+    Cx, Decl, DeclKey, DeclKind, Later, LockDecl, LockUse, ScalarOp, Sink, UseShape,
+    locks_alias_keys,
+};
+use crate::{Applicability, Diagnostic, Suggestion};
 
 declare_lint!(
     pub(crate) MUTEX_SCALAR,
@@ -19,10 +23,47 @@ declare_lint!(
 pub(crate) struct MutexScalar;
 
 impl Rule for MutexScalar {
-    type Facts = ();
+    /// Every place that declares, makes or names a lock around a scalar, with its rewrite.
+    type Facts = ScalarSites;
 
-    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
-        out.extend(findings(&cx.facts.lock_decls, &cx.facts.lock_uses));
+    fn check_expr(
+        &self,
+        cx: &Cx<'_, '_>,
+        expr: &syn::Expr,
+        facts: &mut ScalarSites,
+        _: &mut Sink<'_>,
+    ) {
+        facts.expr(cx, expr);
+    }
+
+    fn check_let(
+        &self,
+        cx: &Cx<'_, '_>,
+        local: &syn::Local,
+        later: Later<'_>,
+        facts: &mut ScalarSites,
+        _: &mut Sink<'_>,
+    ) {
+        facts.local(cx, local, later);
+    }
+
+    fn check_decl(
+        &self,
+        cx: &Cx<'_, '_>,
+        decl: &Decl<'_>,
+        facts: &mut ScalarSites,
+        _: &mut Sink<'_>,
+    ) {
+        if matches!(
+            decl.kind,
+            DeclKind::Field | DeclKind::Static | DeclKind::Let
+        ) {
+            facts.decl(cx, decl.ty, decl.public, decl.init);
+        }
+    }
+
+    fn check_crate(&self, cx: &CrateCx<'_>, sites: &ScalarSites, out: &mut Vec<Diagnostic>) {
+        out.extend(findings(&cx.facts.lock_decls, &cx.facts.lock_uses, sites));
     }
 }
 
@@ -44,15 +85,16 @@ fn atomic_for(scalar: &Ty) -> Option<String> {
     })
 }
 
-fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
-    match (op, scalar.is_named("bool")) {
-        (ScalarOp::Add, _) => "`fetch_add(n, Ordering::Relaxed)` for `*guard += n`",
-        (ScalarOp::Sub, _) => "`fetch_sub(n, Ordering::Relaxed)` for `*guard -= n`",
-        (ScalarOp::Store, _) => "`store(v, Ordering::Release)` for `*guard = v`",
-        (ScalarOp::Load, true) => "`load(Ordering::Acquire)` to read the flag",
-        (ScalarOp::Load, false) => "`load(Ordering::Relaxed)` to read it",
-        (ScalarOp::Other, _) => {
-            "`fetch_max`/`fetch_min` for running extremes, `fetch_or`/`fetch_and` for flags or \
+/// What each operation the uses do becomes, for the help: the atomic call, with the ordering the
+/// lock gave (a counter that publishes nothing can relax it).
+fn operation(op: ScalarOp) -> &'static str {
+    match op {
+        ScalarOp::Add => "`fetch_add(n, Ordering::AcqRel)` for `*guard += n`",
+        ScalarOp::Sub => "`fetch_sub(n, Ordering::AcqRel)` for `*guard -= n`",
+        ScalarOp::Store => "`store(v, Ordering::Release)` for `*guard = v`",
+        ScalarOp::Load => "`load(Ordering::Acquire)` to read it",
+        ScalarOp::Other => {
+            "`fetch_or`/`fetch_and` for flags, `fetch_max`/`fetch_min` for running extremes or \
              `fetch_update` for other read-modify-write updates"
         }
     }
@@ -61,11 +103,11 @@ fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
 /// Decides each declaration once, from every use of it in the crate: we lint the declaration,
 /// not every use of the lock, and only when no use holds the guard across other work and no
 /// `Condvar` waits on it.
-fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
+fn findings(decls: &[LockDecl], uses: &[LockUse], sites: &ScalarSites) -> Vec<Diagnostic> {
     // A field typed with an alias is declared by the alias.
     let alias_of = locks_alias_keys(decls);
     let mut blocked: HashSet<DeclKey> = HashSet::default();
-    let mut ops: HashMap<DeclKey, ScalarOp> = HashMap::default();
+    let mut ops: HashMap<DeclKey, Vec<ScalarOp>> = HashMap::default();
     // Uses whose declaration is unknown (a `&Mutex<u64>` parameter) may belong to any
     // declaration of the same lock type: a complex one blocks them all.
     let mut blocked_types: HashSet<(LockKind, Ty)> = HashSet::default();
@@ -73,9 +115,9 @@ fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
         match (&use_.decl, use_.shape) {
             (Some(key), UseShape::Simple(op)) => {
                 let key = alias_of.get(key).cloned().unwrap_or_else(|| key.clone());
-                let entry = ops.entry(key).or_insert(op);
-                if *entry == ScalarOp::Load {
-                    *entry = op;
+                let seen = ops.entry(key).or_default();
+                if !seen.contains(&op) {
+                    seen.push(op);
                 }
             }
             (Some(key), _) => {
@@ -106,12 +148,15 @@ fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
         };
         let scalar = decl.inner.display();
         let atomic = atomic_for(&decl.inner);
-        let op = ops.get(&decl.key).copied().unwrap_or(ScalarOp::Load);
+        let mut used = ops.get(&decl.key).cloned().unwrap_or_default();
+        // Reads last: the help names what the uses do to the value first.
+        used.sort_by_key(|op| *op == ScalarOp::Load);
         // An integer whose width the source leaves to inference has no one atomic to name.
         let replacement = atomic.as_ref().map_or_else(
             || "an atomic of the integer's width (`AtomicUsize`, `AtomicU64`, ..)".to_owned(),
             |atomic| format!("`{atomic}`"),
         );
+        let calls: Vec<&str> = used.iter().map(|op| operation(*op)).collect();
         let mut d = Diagnostic::new(
             &MUTEX_SCALAR,
             decl.file,
@@ -120,18 +165,80 @@ fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
         )
         .with_label("every access takes and releases a lock")
         .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
-        .with_help(format!("use {replacement} with {}", operation(op, &decl.inner)));
-        if let (Some(atomic), Some(span)) = (atomic, decl.type_edit) {
-            d = d.with_suggestion(Suggestion::new(
-                format!("declare `{atomic}`"),
-                vec![Edit {
-                    span,
-                    replacement: atomic,
-                }],
-                Applicability::MaybeIncorrect,
-            ));
+        .with_help(format!("use {replacement} with {}; where the value publishes no other data, `Ordering::Relaxed` is enough", calls.join(", ")));
+        if let Some(suggestion) = rewrite(decl, sites) {
+            d = d.with_suggestion(suggestion);
         }
         out.push(d);
     }
     out
+}
+
+/// The whole rewrite of a declaration as an atomic: its type, where it is made, every place
+/// that names it. Only when every one of those places has a rewrite, and all are in the
+/// declaration's file; `MachineApplicable` unless the declaration is `pub` (code outside the
+/// crate would need the rewrite too).
+fn rewrite(decl: &LockDecl, sites: &ScalarSites) -> Option<Suggestion> {
+    let atomic = crate::fixes::atomic::atomic_type(&decl.inner)?;
+    if decl.via_alias.is_some() {
+        return None;
+    }
+    let mut edits = Vec::new();
+    let mut imports: Vec<String> = Vec::new();
+    let mut public = false;
+    if let Some(lock) = decl.type_edit {
+        let site = sites
+            .decls
+            .iter()
+            .find(|d| d.file == decl.file && d.lock == lock)?;
+        edits.extend(site.edits.clone()?);
+        imports.extend(site.imports.iter().cloned());
+        public = site.public;
+    }
+    let ctors: Vec<_> = sites.ctors.iter().filter(|c| c.key == decl.key).collect();
+    if matches!(decl.key, DeclKey::Local(..)) && ctors.is_empty() {
+        return None;
+    }
+    for ctor in ctors {
+        if ctor.file != decl.file {
+            return None;
+        }
+        edits.extend(ctor.edits.clone()?);
+        imports.extend(ctor.imports.iter().cloned());
+    }
+    let mut mentioned: Vec<(usize, crate::Span)> = sites
+        .mentions
+        .iter()
+        .filter(|(key, _, _)| *key == decl.key)
+        .map(|(_, file, span)| (*file, *span))
+        .collect();
+    mentioned.sort();
+    mentioned.dedup();
+    for (file, span) in mentioned {
+        if file != decl.file {
+            return None;
+        }
+        let cover = sites
+            .covers
+            .iter()
+            .filter(|c| c.key == decl.key && c.file == file && c.mention == span)
+            .max_by_key(|c| c.outer.end - c.outer.start)?;
+        edits.extend(cover.edits.clone()?);
+        imports.extend(cover.imports.iter().cloned());
+    }
+    edits.sort_by_key(|e| (e.span, e.replacement.clone()));
+    edits.dedup();
+    if !crate::fixes::disjoint(&edits) {
+        return None;
+    }
+    let applicability = if public {
+        Applicability::MaybeIncorrect
+    } else {
+        Applicability::MachineApplicable
+    };
+    let mut suggestion = Suggestion::new(format!("use `{atomic}`"), edits, applicability);
+    for import in imports {
+        suggestion = suggestion.importing(import);
+    }
+    Some(suggestion)
 }

@@ -6,6 +6,7 @@ use syn::{Expr, Pat};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{CrateCx, Merge, Rule};
+use crate::fixes::deferred::{Deferred, Held};
 use crate::registry::declare_lint;
 use crate::semantic::bindings::Var;
 use crate::semantic::types::FnId;
@@ -93,6 +94,10 @@ fn diagnostic(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall, use_: &str) -> Diagno
 pub(crate) struct OverCopyFacts {
     handed: Vec<(Vec<FnId>, usize, Diagnostic)>,
     only_sliced: Vec<(FnId, Vec<bool>)>,
+    /// Slices of copies (`v.clone()[a..b]`) held until their function's body is known: what is
+    /// done with the slice decides whether slicing the original is certainly the same.
+    #[serde(skip)]
+    deferred: Deferred<()>,
 }
 
 impl Merge for OverCopyFacts {
@@ -104,8 +109,51 @@ impl Merge for OverCopyFacts {
 
 pub(crate) struct OverCopy;
 
+/// Methods that only read the slice they are called on and return nothing borrowed from it
+/// that outlives the statement's temporaries: on the original, they see what they saw on the
+/// copy.
+const READ_ONLY: &[&str] = &[
+    "to_vec",
+    "to_owned",
+    "to_string",
+    "len",
+    "is_empty",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "iter",
+    "first",
+    "last",
+    "get",
+    "chunks",
+    "windows",
+    "concat",
+    "join",
+    "to_ascii_lowercase",
+    "to_ascii_uppercase",
+    "to_lowercase",
+    "to_uppercase",
+    "trim",
+    "split",
+    "lines",
+    "bytes",
+    "chars",
+    "parse",
+    "eq",
+];
+
 impl Rule for OverCopy {
     type Facts = OverCopyFacts;
+
+    fn enter_fn(&self, facts: &mut OverCopyFacts) {
+        facts.deferred.enter();
+    }
+
+    fn exit_fn(&self, facts: &mut OverCopyFacts, sink: &mut Sink<'_>) {
+        for held in facts.deferred.exit() {
+            held.report(sink);
+        }
+    }
 
     fn check_expr(
         &self,
@@ -120,11 +168,21 @@ impl Rule for OverCopy {
                 let Some(call) = copy_call(cx, &i.expr) else {
                     return;
                 };
+                let original = crate::fixes::text(&*call.receiver).unwrap_or_else(|| "v".into());
+                let range = crate::fixes::text(&*i.index).unwrap_or_else(|| "a..b".into());
                 let d = diagnostic(cx, call, "a slice of it")
                 .with_note("the copy costs time and memory in proportion to the whole buffer, not the slice")
-                .with_help("slice the original instead, and copy only the slice if you need to own it: `v[a..b].to_vec()`")
+                .with_help(format!("slice the original instead, and copy only the slice if you need to own it: `{original}[{range}]`"))
                 .with_suggestion(Suggestion::new("slice the original", vec![remove_copy(cx, call)], Applicability::MaybeIncorrect));
-                sink.report(d);
+                let held = Held {
+                    diagnostic: d,
+                    condition: None,
+                    at: crate::fixes::tree::addr(expr),
+                    extra: (),
+                };
+                if let Some(held) = facts.deferred.hold(held) {
+                    held.report(sink);
+                }
             }
             // `v.clone().len()`, `v.to_vec().iter()`
             Expr::MethodCall(m) if VIEW_METHODS.contains(&m.method.to_string().as_str()) => {
@@ -135,8 +193,11 @@ impl Rule for OverCopy {
                 let view = format!("`{method}`");
                 // Slice and `str` methods reach the original through `Deref` whatever its type;
                 // the `as_*` views are methods of the owned type (`Vec::as_slice`,
-                // `String::as_str`), which the original may not have (`[u8]`, `BytesMut`).
-                let applicability = if method.starts_with("as_") {
+                // `String::as_str`), which the original has only when it is one (`[u8]` and
+                // `BytesMut` have no `as_slice`).
+                let original = cx.type_of(&call.receiver);
+                let owned_type = matches!(original.peel_refs().name(), Some("Vec" | "String"));
+                let applicability = if method.starts_with("as_") && !owned_type {
                     Applicability::MaybeIncorrect
                 } else {
                     Applicability::MachineApplicable
@@ -221,18 +282,42 @@ impl Rule for OverCopy {
                 return;
             }
         }
-        let d = diagnostic(cx, call, "part of it (slices, and its length)")
-        .with_note(format!(
-            "`{name}` is only sliced after this; the copy of the rest is wasted"
-        ))
-        .with_help(
-            "slice the original and copy only the part you keep (`v[a..b].to_vec()`), or borrow it",
-        );
+        // A borrow of the original serves: `c[a..b]` and `c.len()` read through it alike.
+        let borrow = match cx.type_of(&call.receiver) {
+            crate::semantic::ty::Ty::Ref(_) if matches!(&*call.receiver, Expr::Path(_)) => {
+                crate::fixes::text(&*call.receiver)
+            }
+            _ => crate::fixes::text(&*call.receiver).map(|t| format!("&{t}")),
+        };
+        let mut d = diagnostic(cx, call, "part of it (slices, and its length)")
+            .with_note(format!(
+                "`{name}` is only sliced after this; the copy of the rest is wasted"
+            ))
+            .with_help(match &borrow {
+                Some(borrow) => format!(
+                    "borrow the original (`let {name} = {borrow};`), and copy only the part you keep"
+                ),
+                None => "borrow the original, and copy only the part you keep".to_owned(),
+            });
+        // A binding that is not `mut` cannot change the copy, so a borrow reads the same; a type
+        // written on the `let` would not match a borrow.
+        if let (Some(borrow), None, None) = (borrow, &ident.mutability, &ident.by_ref) {
+            d = d.with_suggestion(Suggestion::new(
+                "borrow the original",
+                vec![crate::Edit {
+                    span: cx.span_of(&*init.expr),
+                    replacement: borrow,
+                }],
+                Applicability::MachineApplicable,
+            ));
+        }
         sink.report(d);
     }
 
     /// Which parameters of the function the body only slices (or takes the length of): a copy
-    /// handed to one of them is wasted.
+    /// handed to one of them is wasted. And the fixes of the slices of copies held: slicing
+    /// the original is certainly the same when the slice is only read (a read-only method, a
+    /// shared borrow), else it may be a copy changed on purpose.
     fn check_fn(
         &self,
         cx: &Cx<'_, '_>,
@@ -240,6 +325,13 @@ impl Rule for OverCopy {
         block: &syn::Block,
         facts: &mut OverCopyFacts,
     ) {
+        for held in facts.deferred.held() {
+            if slice_only_read(block, held.at) {
+                if let Some(s) = &mut held.diagnostic.suggestion {
+                    s.applicability = Applicability::MachineApplicable;
+                }
+            }
+        }
         let Some(function) = cx.function() else {
             return;
         };
@@ -386,4 +478,29 @@ fn only_sliced(var: Var<'_>, block: &syn::Block) -> bool {
     };
     uses.visit_block(block);
     uses.sliced > 0 && uses.other == 0
+}
+
+/// Whether the slice at `at` (`v.clone()[a..b]`) is only read where it is: the receiver of a
+/// read-only method, or borrowed shared (not to be bound by a `let`, whose borrow of the
+/// original would outlive the statement).
+fn slice_only_read(block: &syn::Block, at: usize) -> bool {
+    use crate::fixes::tree::{self, Step};
+    let Some(steps) = tree::path_to(block, at) else {
+        return false;
+    };
+    let mut around = steps
+        .iter()
+        .rev()
+        .skip(1)
+        .filter(|s| !matches!(s, Step::Expr(Expr::Paren(_))));
+    match around.next() {
+        Some(Step::Expr(Expr::MethodCall(m))) => {
+            tree::addr(strip_parens(&m.receiver)) == at
+                && READ_ONLY.contains(&m.method.to_string().as_str())
+        }
+        Some(Step::Expr(Expr::Reference(r))) => {
+            r.mutability.is_none() && matches!(around.next(), Some(Step::Expr(_)))
+        }
+        _ => false,
+    }
 }

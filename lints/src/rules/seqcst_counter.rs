@@ -3,7 +3,9 @@
 use syn::Expr;
 
 use super::{CrateCx, Merge, Rule};
+use crate::fixes;
 use crate::registry::declare_lint;
+use crate::semantic::names::NameBinding;
 use crate::semantic::walker::{Cx, Sink, atomic_name, is_seqcst};
 use crate::{Applicability, Diagnostic, Edit, Suggestion};
 
@@ -92,10 +94,7 @@ impl Rule for SeqcstCounter {
     .with_label("orders every other memory access around the update")
     .with_note("on x86-64 every ordering compiles to the same `lock xadd`; on weakly ordered CPUs (ARM, POWER) `SeqCst` adds barriers, and on every CPU it keeps the compiler from moving other accesses across the update")
     .with_help("use `Ordering::Relaxed` for a statistics counter; keep a stronger ordering only if other threads read data that this update publishes")
-    .with_suggestion(Suggestion::new("use `Relaxed`", vec![Edit {
-            span: cx.span(last.ident.span()),
-            replacement: "Relaxed".into(),
-        }], Applicability::MaybeIncorrect));
+    .with_suggestion(relaxed(cx, order));
         // A lock or state word updated with `fetch_add` elsewhere compares and swaps too; only a
         // counter is reported.
         let Some(atomic) = atomic_name(&m.receiver) else {
@@ -203,4 +202,45 @@ mod tests {
             assert!(!names_protocol_word(name), "{name}");
         }
     }
+}
+
+/// The suggestion that writes `Relaxed` for the `SeqCst` of `order`: the last segment of a path
+/// (`Ordering::SeqCst`), or, for a bare `SeqCst` imported on its own, a path to `Relaxed` that
+/// means it where the call is. `MaybeIncorrect`: another thread may rely on the update's order.
+fn relaxed(cx: &Cx<'_, '_>, order: &syn::ExprPath) -> Suggestion {
+    let last = order
+        .path
+        .segments
+        .last()
+        .expect("a path has a last segment");
+    let span = cx.span(last.ident.span());
+    if order.path.segments.len() > 1 {
+        return Suggestion::new(
+            "use `Relaxed`",
+            vec![Edit {
+                span,
+                replacement: "Relaxed".into(),
+            }],
+            Applicability::MaybeIncorrect,
+        );
+    }
+    let bare = matches!(
+        cx.binding_of("Relaxed"),
+        NameBinding::Imported(path) if path.ends_with(&["Ordering".to_owned(), "Relaxed".to_owned()])
+    );
+    let (replacement, import) = if bare {
+        ("Relaxed".to_owned(), None)
+    } else {
+        let (ordering, import) = fixes::atomic_name(cx, "Ordering");
+        (format!("{ordering}::Relaxed"), import)
+    };
+    let mut suggestion = Suggestion::new(
+        "use `Relaxed`",
+        vec![Edit { span, replacement }],
+        Applicability::MaybeIncorrect,
+    );
+    if let Some(import) = import {
+        suggestion = suggestion.importing(import);
+    }
+    suggestion
 }

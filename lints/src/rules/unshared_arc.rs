@@ -2,11 +2,17 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::{CrateCx, Rule};
-use crate::Diagnostic;
+use syn::Expr;
+
+use super::{CrateCx, Merge, Rule};
+use crate::fixes;
 use crate::registry::declare_lint;
+use crate::semantic::bindings::BindingId;
 use crate::semantic::types::TypeTable;
-use crate::semantic::walker::{ArcField, ArcInit, ArcShare};
+use crate::semantic::walker::{
+    ArcField, ArcInit, ArcShare, Cx, Decl, DeclKind, Later, Sink, path_tail, strip_parens,
+};
+use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
 
 declare_lint!(
     pub(crate) UNSHARED_ARC,
@@ -18,17 +24,205 @@ declare_lint!(
 
 pub(crate) struct UnsharedArc;
 
-impl Rule for UnsharedArc {
-    type Facts = ();
+/// What the fix needs of each file: the `Arc` fields' types as written, and how each struct
+/// literal fills an `Arc` field.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ArcSites {
+    /// A field declared `Arc<T>`: the span of its type, and the edit to `T`.
+    fields: Vec<(usize, Span, Edit)>,
+    /// A struct literal's `Arc` field: owner, field, file, and the edit that puts the value in
+    /// directly (`None` when the `Arc` is not made right there, or in a `let` just for it).
+    inits: Vec<(String, String, usize, Option<Vec<Edit>>)>,
+    /// Per function being walked: the `let`s bound to `Arc::new(value)`, with the edit to
+    /// `value`.
+    #[serde(skip)]
+    lets: Vec<Vec<(BindingId, Edit)>>,
+}
 
-    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+impl Merge for ArcSites {
+    fn merge(&mut self, other: Self) {
+        self.fields.extend(other.fields);
+        self.inits.extend(other.inits);
+    }
+}
+
+impl Rule for UnsharedArc {
+    type Facts = ArcSites;
+
+    fn enter_fn(&self, facts: &mut ArcSites) {
+        facts.lets.push(Vec::new());
+    }
+
+    fn exit_fn(&self, facts: &mut ArcSites, _: &mut Sink<'_>) {
+        facts.lets.pop();
+    }
+
+    fn check_decl(&self, cx: &Cx<'_, '_>, decl: &Decl<'_>, facts: &mut ArcSites, _: &mut Sink<'_>) {
+        if decl.kind != DeclKind::Field {
+            return;
+        }
+        if let Some(inner) = arc_argument(decl.ty).and_then(|t| fixes::text(t)) {
+            let span = cx.span_of(decl.ty);
+            facts
+                .fields
+                .push((cx.file(), span, fixes::replace(span, inner)));
+        }
+    }
+
+    fn check_let(
+        &self,
+        cx: &Cx<'_, '_>,
+        local: &syn::Local,
+        _: Later<'_>,
+        facts: &mut ArcSites,
+        _: &mut Sink<'_>,
+    ) {
+        let (Some(init), syn::Pat::Ident(p)) = (&local.init, &local.pat) else {
+            return;
+        };
+        let Some(edit) = unwrap_new(cx, &init.expr) else {
+            return;
+        };
+        let name = p.ident.to_string();
+        if let (Some(binding), Some(lets)) = (
+            cx.var_bound(&p.ident, &name).binding(),
+            facts.lets.last_mut(),
+        ) {
+            lets.push((binding, edit));
+        }
+    }
+
+    fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, facts: &mut ArcSites, _: &mut Sink<'_>) {
+        let Expr::Struct(literal) = expr else {
+            return;
+        };
+        let path = syn::Type::Path(syn::TypePath {
+            qself: None,
+            path: literal.path.clone(),
+        });
+        let owner = cx.declared_ty(&path);
+        let Some(owner_name) = owner.name().map(str::to_owned) else {
+            return;
+        };
+        for field in &literal.fields {
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            let name = name.to_string();
+            if !cx
+                .table()
+                .resolve(&cx.table().field(&owner, &name))
+                .is_arc()
+            {
+                continue;
+            }
+            let edits = match strip_parens(&field.expr) {
+                // `Default::default()`: the value's own default.
+                Expr::Call(c)
+                    if path_tail(&c.func).is_some_and(|(o, f)| {
+                        o.as_deref() == Some("Default") && f == "default"
+                    }) =>
+                {
+                    Some(Vec::new())
+                }
+                // A `let` just above bound to `Arc::new(value)`.
+                Expr::Path(p) if p.path.get_ident().is_some() => {
+                    let ident = p.path.get_ident().expect("a one-segment path");
+                    let spelled = ident.to_string();
+                    let var = cx.var_used(ident, &spelled);
+                    var.binding().and_then(|b| {
+                        facts
+                            .lets
+                            .last()?
+                            .iter()
+                            .find(|(bound, _)| *bound == b)
+                            .map(|(_, edit)| vec![edit.clone()])
+                    })
+                }
+                other => unwrap_new(cx, other).map(|edit| vec![edit]),
+            };
+            facts
+                .inits
+                .push((owner_name.clone(), name, cx.file(), edits));
+        }
+    }
+
+    fn check_crate(&self, cx: &CrateCx<'_>, sites: &ArcSites, out: &mut Vec<Diagnostic>) {
         out.extend(findings(
             cx.table,
             &cx.facts.arc_fields,
             &cx.facts.arc_inits,
             &cx.facts.arc_shares,
+            sites,
         ));
     }
+}
+
+/// `T` in a field type written `Arc<T>`.
+fn arc_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Arc" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(t)] => Some(t),
+        _ => None,
+    }
+}
+
+/// `Arc::new(value)`: the edit that leaves `value`.
+fn unwrap_new(cx: &Cx<'_, '_>, expr: &Expr) -> Option<Edit> {
+    let Expr::Call(c) = strip_parens(expr) else {
+        return None;
+    };
+    let (owner, f) = path_tail(&c.func)?;
+    if owner.as_deref() != Some("Arc") || f != "new" || c.args.len() != 1 {
+        return None;
+    }
+    Some(fixes::replace(cx.span_of(expr), fixes::text(&c.args[0])?))
+}
+
+/// The fix of a field's finding: its type without the `Arc`, and every struct literal's value
+/// put in directly. Only when every literal that fills the field was seen making the `Arc`
+/// right there (or in a `let` just for it), all in the field's file. `MaybeIncorrect`: code
+/// that needs the `Arc` itself (`Arc::strong_count`, a `&Arc<T>` parameter) no longer compiles.
+fn rewrite(field: &ArcField, inits: &[ArcInit], sites: &ArcSites) -> Option<Suggestion> {
+    let (_, _, type_edit) = sites
+        .fields
+        .iter()
+        .find(|(file, span, _)| *file == field.file && *span == field.span)?;
+    let mut edits = vec![type_edit.clone()];
+    let made = inits
+        .iter()
+        .filter(|i| i.owner == field.owner && i.field == field.field)
+        .count();
+    let seen: Vec<_> = sites
+        .inits
+        .iter()
+        .filter(|(owner, name, _, _)| *owner == field.owner && *name == field.field)
+        .collect();
+    if seen.len() != made {
+        return None;
+    }
+    for (_, _, file, init) in seen {
+        if *file != field.file {
+            return None;
+        }
+        edits.extend(init.clone()?);
+    }
+    edits.sort_by_key(|e| e.span);
+    edits.dedup();
+    fixes::disjoint(&edits).then(|| {
+        Suggestion::new(
+            "own the value directly",
+            edits,
+            Applicability::MaybeIncorrect,
+        )
+    })
 }
 
 /// Decides each field once the whole crate has been seen: a single clone anywhere shares it.
@@ -37,6 +231,7 @@ fn findings(
     fields: &[ArcField],
     inits: &[ArcInit],
     shares: &HashSet<ArcShare>,
+    sites: &ArcSites,
 ) -> Vec<Diagnostic> {
     let mut made: HashMap<(&str, &str), bool> = HashMap::default();
     for init in inits {
@@ -71,8 +266,18 @@ fn findings(
             continue;
         }
         let name = &field.field;
-        out.push(
-            Diagnostic::new(
+        let inner = sites
+            .fields
+            .iter()
+            .find(|(file, span, _)| *file == field.file && *span == field.span)
+            .map(|(_, _, edit)| edit.replacement.clone());
+        let help = match &inner {
+            Some(inner) => format!(
+                "own the value directly: declare `{name}: {inner}`, and write `value` where it is made with `Arc::new(value)`"
+            ),
+            None => "own the value directly: declare the field as the `T` inside, and write `value` where it is made with `Arc::new(value)`".to_owned(),
+        };
+        let mut d = Diagnostic::new(
                 &UNSHARED_ARC,
                 field.file,
                 field.span,
@@ -80,8 +285,11 @@ fn findings(
             )
             .with_label("a separate allocation, with an atomic reference count, for one owner")
             .with_note("every value made pays for a heap allocation and, when dropped, an atomic decrement and a free; every read follows a pointer")
-            .with_help("own the value directly: declare the field as the `T` inside, and write `value` where it is made with `Arc::new(value)`"),
-        );
+            .with_help(help);
+        if let Some(suggestion) = rewrite(field, inits, sites) {
+            d = d.with_suggestion(suggestion);
+        }
+        out.push(d);
     }
     out
 }

@@ -121,6 +121,11 @@ impl<'b> Var<'b> {
         }
     }
 
+    /// The binding, when the bindings know it.
+    pub(crate) fn binding(&self) -> Option<BindingId> {
+        self.binding
+    }
+
     /// Whether `ident`, used as a name, refers to this variable.
     pub(crate) fn is(&self, ident: &syn::Ident) -> bool {
         if ident != self.name {

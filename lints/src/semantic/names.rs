@@ -36,6 +36,17 @@ pub(crate) enum Res {
     Unknown,
 }
 
+/// How a bare name is bound in a scope (see [`Resolver::binding_of`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NameBinding {
+    /// Nothing in the file binds it: a fix may import it.
+    Free,
+    /// A `use` binds it to this path, as written.
+    Imported(Vec<String>),
+    /// An item, a glob import or something else binds it.
+    Other,
+}
+
 /// One scope's names.
 #[derive(Debug, Default)]
 struct Scope {
@@ -360,6 +371,33 @@ impl Resolver {
         self.resolve_in_module(module, rest, ns, depth, memo)
     }
 
+    /// How a bare name is bound where code in scope `scope` names it, for a fix that writes
+    /// it: by a `use` (the path it imports, as written), by something else (an item, a glob
+    /// import, a `use` of a scope around it), or not at all.
+    pub(crate) fn binding_of(&self, scope: u32, name: &str) -> NameBinding {
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            let s = &self.scopes[id as usize];
+            if let Some(target) = s.uses.get(name) {
+                return NameBinding::Imported(target.clone());
+            }
+            if s.types.contains(name) || s.values.contains(name) || s.modules.contains(name) {
+                return NameBinding::Other;
+            }
+            if !s.globs.is_empty() {
+                return NameBinding::Other;
+            }
+            current = s.parent;
+        }
+        NameBinding::Free
+    }
+
+    /// Whether scope `scope` is in the top module of its file (not in an inline `mod`).
+    pub(crate) fn in_file_module(&self, file: usize, scope: u32) -> bool {
+        let module = self.scopes[scope as usize].module;
+        module == self.scopes[self.file_scope(file, 0) as usize].module
+    }
+
     /// Resolves `segments` inside module `module` (not in the scopes around it).
     fn resolve_in_module(
         &self,
@@ -639,6 +677,20 @@ impl<'a> Names<'a> {
         };
         self.cache.borrow_mut().insert(key, name.clone());
         name
+    }
+
+    /// How the bare name `name` is bound in the scope being walked. A body's own `use`s count
+    /// as something else (the fix would write into the body's scope, which it cannot see).
+    pub(crate) fn binding_of(&self, name: &str) -> NameBinding {
+        if self.locals.iter().any(|(local, _)| local == name) {
+            return NameBinding::Other;
+        }
+        self.resolver.binding_of(self.scope_id, name)
+    }
+
+    /// Whether the scope being walked is in the top module of `file`.
+    pub(crate) fn in_file_module(&self, file: usize) -> bool {
+        self.resolver.in_file_module(file, self.scope_id)
     }
 
     /// What a path written in the scope being walked names, in namespace `ns`.

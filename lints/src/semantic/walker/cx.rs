@@ -273,6 +273,24 @@ impl<'a> Cx<'_, 'a> {
         )
     }
 
+    /// Where a value was declared (the field, static or `let` of a lock), as the walk traces it
+    /// through clones, borrows and `let`s.
+    pub(crate) fn origin(&self, expr: &Expr) -> Option<DeclKey> {
+        self.walker.origin_of(expr)
+    }
+
+    /// How the bare name `name` is bound where the code being walked is, for a fix that
+    /// writes it.
+    pub(crate) fn binding_of(&self, name: &str) -> crate::semantic::names::NameBinding {
+        self.walker.names.binding_of(name)
+    }
+
+    /// Whether the code being walked is in its file's top module (not an inline `mod`), where
+    /// an import added at the top of the file reaches it.
+    pub(crate) fn in_file_module(&self) -> bool {
+        self.walker.names.in_file_module(self.walker.file)
+    }
+
     /// Crate functions a call may resolve to.
     pub(crate) fn callees(&self, expr: &Expr) -> Vec<FnId> {
         self.walker.resolve_call(expr)
@@ -314,6 +332,10 @@ pub(crate) enum DeclKind {
 pub(crate) struct Decl<'a> {
     pub(crate) kind: DeclKind,
     pub(crate) ty: &'a syn::Type,
+    /// Declared `pub`: code outside the crate may use it.
+    pub(crate) public: bool,
+    /// A `static`'s initialiser.
+    pub(crate) init: Option<&'a Expr>,
 }
 
 /// Whoever checks what the walk sees (the rules): handed every expression, `let` and

@@ -567,7 +567,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
                 .unwrap_or_else(|| i.to_string());
             self.declare_field(&name, &field_name, &field.ty, has_condvar);
             self.declare_slots(DeclKey::Field(name.clone(), field_name.clone()), &field.ty);
-            self.lint_decl(DeclKind::Field, &field.ty);
+            self.lint_decl(DeclKind::Field, &field.ty, Some(&field.vis), None);
         }
         self.declare_arc_fields(s);
         visit::visit_item_struct(self, s);
@@ -575,7 +575,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_enum(&mut self, e: &'ast syn::ItemEnum) {
         for field in e.variants.iter().flat_map(|v| v.fields.iter()) {
-            self.lint_decl(DeclKind::Field, &field.ty);
+            self.lint_decl(DeclKind::Field, &field.ty, Some(&e.vis), None);
         }
         visit::visit_item_enum(self, e);
     }
@@ -584,7 +584,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let key = DeclKey::Static(self.names.item_path(&s.ident.to_string()));
         self.declare_lock(key.clone(), &s.ty, false);
         self.declare_slots(key, &s.ty);
-        self.lint_decl(DeclKind::Static, &s.ty);
+        self.lint_decl(DeclKind::Static, &s.ty, Some(&s.vis), Some(&s.expr));
         self.visit_initialiser(&s.expr);
     }
 
@@ -593,7 +593,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_item_type(&mut self, t: &'ast syn::ItemType) {
-        self.lint_decl(DeclKind::Alias, &t.ty);
+        self.lint_decl(DeclKind::Alias, &t.ty, Some(&t.vis), None);
         self.declare_lock_alias(t);
     }
 

@@ -8,7 +8,7 @@ impl Walker<'_> {
         let rest = later.all();
         self.lint_let(local, later);
         if let Pat::Type(t) = &local.pat {
-            self.lint_decl(DeclKind::Let, &t.ty);
+            self.lint_decl(DeclKind::Let, &t.ty, None, None);
         }
         let Some(init) = &local.init else {
             if let Pat::Type(t) = &local.pat {
@@ -429,8 +429,20 @@ impl Walker<'_> {
         self.check(|checker, cx, sink| checker.local(cx, local, later, sink));
     }
 
-    pub(super) fn lint_decl(&mut self, kind: DeclKind, ty: &syn::Type) {
-        let decl = Decl { kind, ty };
+    pub(super) fn lint_decl(
+        &mut self,
+        kind: DeclKind,
+        ty: &syn::Type,
+        vis: Option<&syn::Visibility>,
+        init: Option<&Expr>,
+    ) {
+        let public = matches!(vis, Some(syn::Visibility::Public(_)));
+        let decl = Decl {
+            kind,
+            ty,
+            public,
+            init,
+        };
         self.check(|checker, cx, sink| checker.decl(cx, &decl, sink));
     }
 
