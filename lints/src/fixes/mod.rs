@@ -13,6 +13,7 @@
 //! it. A suggestion that may not compile is never `MachineApplicable`.
 
 pub(crate) mod atomic;
+pub(crate) mod callee;
 pub(crate) mod deferred;
 pub(crate) mod finish;
 pub(crate) mod hoist;

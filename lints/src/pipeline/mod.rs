@@ -215,10 +215,9 @@ pub(crate) fn analyse_reading(
     }
     let hot = hot::HotCode::build(&table, &merged, &discovered.files, &info.config);
     diagnostics.extend(hot.settle(&merged));
-    diagnostics.extend(rules::check_crate(
-        &rules::CrateCx::new(&table, &hot, &merged),
-        &merged_rules,
-    ));
+    let crate_cx = rules::CrateCx::new(&table, &hot, &merged);
+    diagnostics.extend(rules::check_crate(&crate_cx, &merged_rules));
+    rules::complete(&crate_cx, &merged_rules, &mut diagnostics);
     // Nothing in a model checker's closure is reported: its threads are simulated.
     diagnostics.retain(|d| {
         !model_checked[d.file]

@@ -2,12 +2,14 @@
 
 use syn::{Expr, Pat, Stmt};
 
-use super::Rule;
+use super::{CrateCx, Rule};
+use crate::fixes::callee::Lending;
 use crate::fixes::deferred::{Deferred, Held};
 use crate::fixes::tree::{self, Step};
 use crate::fixes::{self};
 use crate::registry::declare_lint;
-use crate::semantic::walker::{Cx, Sink, root_var, strip_parens};
+use crate::semantic::types::FnId;
+use crate::semantic::walker::{Condition, Cx, ParamFate, Sink, root_var, strip_parens};
 use crate::{Applicability, Diagnostic, Suggestion};
 
 declare_lint!(
@@ -20,15 +22,24 @@ declare_lint!(
 
 pub(crate) struct ArcCloneInHotLoop;
 
-/// Findings held until their function's body is known, for their fixes.
+/// Findings held until their function's body is known, for their fixes; and what the fix of
+/// a clone handed to a crate function needs of the whole crate.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ArcCloneFacts {
     #[serde(skip)]
     deferred: Deferred<Extra>,
+    /// The parameters that could be borrows, and the calls that could lend one.
+    lending: Lending,
+    /// Findings whose clone is handed to one crate function: file, span, the function, and
+    /// the parameter (`self` not counted).
+    handed: Vec<(usize, crate::Span, FnId, usize)>,
 }
 
 impl super::Merge for ArcCloneFacts {
-    fn merge(&mut self, _: Self) {}
+    fn merge(&mut self, other: Self) {
+        self.lending.merge(other.lending);
+        self.handed.extend(other.handed);
+    }
 }
 
 /// What a held finding's fix needs.
@@ -47,7 +58,48 @@ impl Rule for ArcCloneInHotLoop {
         facts.deferred.enter();
     }
 
-    /// Builds the fixes of the findings in the function, now that its body is known.
+    fn exit_fn(&self, facts: &mut ArcCloneFacts, sink: &mut Sink<'_>) {
+        for held in facts.deferred.exit() {
+            held.report(sink);
+        }
+    }
+
+    /// A clone handed to a private function that only reads it: the function takes `&T`, and
+    /// every call lends (`respond(Arc::clone(shared))` becomes `respond(shared)`).
+    fn complete(&self, cx: &CrateCx<'_>, facts: &ArcCloneFacts, findings: &mut [Diagnostic]) {
+        for d in findings
+            .iter_mut()
+            .filter(|d| d.lint.name == ARC_CLONE_IN_HOT_LOOP.name && d.suggestion.is_none())
+        {
+            let Some((_, _, callee, param)) = facts
+                .handed
+                .iter()
+                .find(|(file, span, _, _)| *file == d.file && *span == d.span)
+            else {
+                continue;
+            };
+            // Only a function that drops what it is handed can borrow it instead: one that keeps
+            // it, or returns it in its result, needs the `Arc`.
+            let dropped =
+                cx.facts.fn_facts.iter().any(|(id, f)| {
+                    *id == *callee && f.params.get(*param) == Some(&ParamFate::Dropped)
+                });
+            let Some(edits) = facts.lending.edits(cx, *callee, *param).filter(|_| dropped) else {
+                continue;
+            };
+            let name = &cx.table.fns[*callee].name;
+            d.help = Some(format!(
+                "`{name}` only reads what it is handed: let it borrow (`&T`) and lend it the `Arc`'s contents instead of a clone"
+            ));
+            d.suggestion = Some(Suggestion::new(
+                format!("let `{name}` borrow"),
+                edits,
+                Applicability::MaybeIncorrect,
+            ));
+        }
+    }
+
+    /// Which parameters of the function are `Arc`s it could borrow instead.
     fn check_fn(
         &self,
         cx: &Cx<'_, '_>,
@@ -55,17 +107,23 @@ impl Rule for ArcCloneInHotLoop {
         block: &syn::Block,
         facts: &mut ArcCloneFacts,
     ) {
+        // An `async fn`'s future would keep the borrow, which its callers may not lend.
+        if sig.asyncness.is_none() {
+            let typed = sig.inputs.iter().filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(t),
+                syn::FnArg::Receiver(_) => None,
+            });
+            for (index, t) in typed.enumerate() {
+                if let Some(inner) = arc_argument(&t.ty).and_then(|inner| fixes::text(inner)) {
+                    facts.lending.param(cx, index, &t.ty, format!("&{inner}"));
+                }
+            }
+        }
         for held in facts.deferred.held() {
             if let Some((help, suggestion)) = fix(cx, sig, block, held.at, &held.extra) {
                 held.diagnostic.help = Some(help);
                 held.diagnostic.suggestion = Some(suggestion);
             }
-        }
-    }
-
-    fn exit_fn(&self, facts: &mut ArcCloneFacts, sink: &mut Sink<'_>) {
-        for held in facts.deferred.exit() {
-            held.report(sink);
         }
     }
 
@@ -78,6 +136,9 @@ impl Rule for ArcCloneInHotLoop {
         facts: &mut ArcCloneFacts,
         sink: &mut Sink<'_>,
     ) {
+        if matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
+            facts.lending.call(cx, expr, |arg| cx.type_of(arg).is_arc());
+        }
         let cloned = match expr {
             Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => &*m.receiver,
             // `Arc::clone(&x)`, `Clone::clone(&x)`, a renamed `Arc`: the argument's type decides.
@@ -124,6 +185,20 @@ impl Rule for ArcCloneInHotLoop {
     .with_label("an atomic increment now, and a decrement when the clone drops")
     .with_note("when several threads do this, the counter's cache line bounces between their cores and the loop stops scaling")
     .with_help("borrow the `Arc`'s contents instead (`&*x`, or pass `&T`), or clone once per thread before the loop");
+        if let Condition::Hot {
+            handed: Some(handed),
+            ..
+        } = &condition
+        {
+            if let [callee] = handed.callees[..] {
+                let shift = usize::from(handed.path_call && cx.table().fns[callee].has_self);
+                if let Some(param) = handed.arg.checked_sub(shift) {
+                    facts
+                        .handed
+                        .push((cx.file(), diagnostic.span, callee, param));
+                }
+            }
+        }
         let held = Held {
             diagnostic,
             condition: Some(condition),
@@ -321,4 +396,20 @@ fn unchanging(sig: &syn::Signature, place: &Expr) -> bool {
             _ => false,
         },
     })
+}
+
+/// `T` in a parameter type written `Arc<T>`.
+fn arc_argument(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Arc" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.iter().collect::<Vec<_>>()[..] {
+            [syn::GenericArgument::Type(t)] => Some(t),
+            _ => None,
+        },
+        _ => None,
+    }
 }

@@ -3,13 +3,14 @@
 use syn::Expr;
 
 use super::{Merge, Rule};
-use crate::Diagnostic;
+use crate::fixes::{self, tree};
 use crate::registry::declare_lint;
 use crate::semantic::ty::Ty;
 use crate::semantic::walker::{Cx, Sink};
 use crate::syntax::atomics::atomic_key;
 use crate::syntax::exprs::mentions;
 use crate::syntax::tables::ATOMIC_WRITES;
+use crate::{Applicability, Diagnostic, Suggestion};
 
 declare_lint!(
     pub(crate) ATOMIC_PTR_TO_LOCAL,
@@ -29,8 +30,9 @@ pub(crate) struct AtomicPtrFacts {
 
 #[derive(Debug, Default)]
 struct Frame {
-    /// Findings: the atomic as written, the local pointed to, and the finding.
-    waiting: Vec<(String, String, Diagnostic)>,
+    /// Findings: the atomic as written, the local pointed to, and the finding, with the address
+    /// of the pointer stored (for the fix).
+    waiting: Vec<(String, String, Diagnostic, usize)>,
     /// Writes to atomics: the atomic as written and where.
     writes: Vec<(String, usize)>,
 }
@@ -61,7 +63,7 @@ impl Rule for AtomicPtrToLocal {
             let start = cx.span(w.while_token.span).start;
             frame
                 .waiting
-                .retain(|(_, target, d)| d.span.start >= start || !mentions(&w.cond, target));
+                .retain(|(_, target, d, _)| d.span.start >= start || !mentions(&w.cond, target));
             return;
         }
         let Expr::MethodCall(m) = expr else { return };
@@ -103,9 +105,28 @@ impl Rule for AtomicPtrToLocal {
         // A function that puts the old value back before it returns, or that waits in a loop on
         // the node it published until another thread is done with it, keeps the pointer valid for
         // as long as it is there.
-        frame
-            .waiting
-            .push((atomic_key(&m.receiver), target, diagnostic));
+        frame.waiting.push((
+            atomic_key(&m.receiver),
+            target,
+            diagnostic,
+            tree::addr(new_value),
+        ));
+    }
+
+    /// The fixes of the findings of the function, now that its body is known.
+    fn check_fn(
+        &self,
+        cx: &Cx<'_, '_>,
+        _: &syn::Signature,
+        block: &syn::Block,
+        facts: &mut AtomicPtrFacts,
+    ) {
+        let Some(frame) = facts.frames.last_mut() else {
+            return;
+        };
+        for (_, target, diagnostic, at) in &mut frame.waiting {
+            diagnostic.suggestion = fix(cx, block, *at, target);
+        }
     }
 
     fn enter_fn(&self, facts: &mut AtomicPtrFacts) {
@@ -116,7 +137,7 @@ impl Rule for AtomicPtrToLocal {
         let Some(frame) = facts.frames.pop() else {
             return;
         };
-        for (key, _, diagnostic) in frame.waiting {
+        for (key, _, diagnostic, _) in frame.waiting {
             let overwritten = frame
                 .writes
                 .iter()
@@ -147,5 +168,102 @@ fn in_this_frame(cx: &Cx<'_, '_>, receiver: &Expr) -> bool {
             }
             _ => return false,
         }
+    }
+}
+
+/// The fix of a pointer to the local `target` stored at `at`: the pointer made from a heap copy
+/// of the value, `Box::into_raw(Box::new(target))`, where it is made (here, or in the `let`
+/// of the variable that holds it). Only when the pointer is of the variable itself (not a
+/// field of it) and nothing uses the variable after the pointer is made, as the value moves
+/// into the box. `MaybeIncorrect`: the allocation lives until someone frees it with
+/// `Box::from_raw`, which is for the code that takes the pointer out to do.
+fn fix(cx: &Cx<'_, '_>, block: &syn::Block, at: usize, target: &str) -> Option<Suggestion> {
+    let steps = tree::path_to(block, at)?;
+    let mut made = steps.last()?.expr()?;
+    // A variable holding the pointer: the pointer is made in its `let`.
+    if let Expr::Path(p) = made {
+        let ident = p.path.get_ident()?;
+        let name = ident.to_string();
+        let binding = cx.var_used(ident, &name).binding()?;
+        made = let_init(cx, block, binding)?;
+    }
+    let place = pointee_path(made)?;
+    if place.path.get_ident().is_none_or(|i| i != target) {
+        return None;
+    }
+    let ident = place.path.get_ident()?;
+    let var = cx.var_used(ident, target);
+    let (uses, opaque) = tree::uses_in(&block.stmts, var);
+    let end = cx.span_of(made).end;
+    if opaque || uses.iter().any(|u| cx.span_of(u.expr()).start >= end) {
+        return None;
+    }
+    Some(Suggestion::new(
+        "store a heap allocation instead",
+        vec![fixes::replace(
+            cx.span_of(made),
+            format!("Box::into_raw(Box::new({target}))"),
+        )],
+        Applicability::MaybeIncorrect,
+    ))
+}
+
+/// The initialiser of the `let` that binds `binding` in `block` (at any depth).
+fn let_init<'b>(
+    cx: &Cx<'_, '_>,
+    block: &'b syn::Block,
+    binding: crate::semantic::bindings::BindingId,
+) -> Option<&'b Expr> {
+    use syn::visit::Visit;
+    struct Find<'c, 'w, 'a, 'b> {
+        cx: &'c Cx<'w, 'a>,
+        binding: crate::semantic::bindings::BindingId,
+        found: Option<&'b Expr>,
+    }
+    impl<'b> Visit<'b> for Find<'_, '_, '_, 'b> {
+        fn visit_local(&mut self, local: &'b syn::Local) {
+            if let (syn::Pat::Ident(p), Some(init)) = (&local.pat, &local.init) {
+                let name = p.ident.to_string();
+                if self.cx.var_bound(&p.ident, &name).binding() == Some(self.binding) {
+                    self.found = Some(&init.expr);
+                }
+            }
+            syn::visit::visit_local(self, local);
+        }
+        fn visit_item(&mut self, _: &'b syn::Item) {}
+    }
+    let mut find = Find {
+        cx,
+        binding,
+        found: None,
+    };
+    find.visit_block(block);
+    find.found
+}
+
+/// The variable a pointer expression points at: `&mut x as *mut T`, `&x as *const T as *mut T`,
+/// `&mut x`, `&raw mut x`, `ptr::addr_of_mut!(x)`.
+fn pointee_path(expr: &Expr) -> Option<&syn::ExprPath> {
+    match expr {
+        Expr::Cast(c) => pointee_path(&c.expr),
+        Expr::Paren(p) => pointee_path(&p.expr),
+        Expr::Reference(r) => match &*r.expr {
+            Expr::Path(p) => Some(p),
+            _ => None,
+        },
+        Expr::RawAddr(r) => match &*r.expr {
+            Expr::Path(p) => Some(p),
+            _ => None,
+        },
+        Expr::Call(c)
+            if crate::pipeline::parse::expanded_macro_name(c)
+                .is_some_and(|n| n == "addr_of_mut" || n == "addr_of") =>
+        {
+            match c.args.first()? {
+                Expr::Path(p) => Some(p),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }

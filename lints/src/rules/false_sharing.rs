@@ -1,11 +1,18 @@
 #![doc = include_str!("false_sharing.md")]
 
 use rustc_hash::FxHashSet as HashSet;
+use syn::Expr;
 
-use super::{CrateCx, Rule};
-use crate::Diagnostic;
+use super::{CrateCx, Merge, Rule};
+use crate::fixes;
 use crate::registry::declare_lint;
-use crate::semantic::walker::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
+use crate::semantic::names::NameBinding;
+use crate::semantic::ty::Ty;
+use crate::semantic::walker::{
+    Cx, Decl, DeclKey, DeclKind, Later, Sink, SlotDecl, SlotWrite, SpawnSite, ThreadCx, path_tail,
+    strip_parens,
+};
+use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
 
 declare_lint!(
     pub(crate) FALSE_SHARING,
@@ -17,20 +24,309 @@ declare_lint!(
 
 pub(crate) struct FalseSharing;
 
-impl Rule for FalseSharing {
-    type Facts = ();
+/// What the fix needs of each file: the declared slot types, with the edit that pads their
+/// element, and every place the slots are made, with the edit that pads what it makes.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct PadSites {
+    /// A declared type (by file and span) and its edits (the element padded; a `static`'s
+    /// initialiser too), `None` when the fix cannot follow it.
+    decls: Vec<(usize, Span, Option<Vec<Edit>>)>,
+    /// Where a declaration's slots are made.
+    ctors: Vec<(DeclKey, usize, Option<Vec<Edit>>)>,
+}
 
-    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
+impl Merge for PadSites {
+    fn merge(&mut self, other: Self) {
+        self.decls.extend(other.decls);
+        self.ctors.extend(other.ctors);
+    }
+}
+
+impl Rule for FalseSharing {
+    type Facts = PadSites;
+
+    fn check_decl(&self, cx: &Cx<'_, '_>, decl: &Decl<'_>, facts: &mut PadSites, _: &mut Sink<'_>) {
+        if !matches!(
+            decl.kind,
+            DeclKind::Field | DeclKind::Static | DeclKind::Let
+        ) {
+            return;
+        }
+        let Some(element) = element_type(decl.ty) else {
+            return;
+        };
+        if !packs_atomics(cx, &cx.resolved_ty(element)) {
+            return;
+        }
+        let edits = padding(cx).and_then(|padded| {
+            let mut edits = vec![fixes::replace(
+                cx.span_of(element),
+                format!("{padded}<{}>", fixes::text(element)?),
+            )];
+            if let Some(init) = decl.init {
+                edits.extend(ctor_edits(cx, &padded, init)?);
+            }
+            Some(edits)
+        });
+        facts.decls.push((cx.file(), cx.span_of(decl.ty), edits));
+    }
+
+    fn check_let(
+        &self,
+        cx: &Cx<'_, '_>,
+        local: &syn::Local,
+        _: Later<'_>,
+        facts: &mut PadSites,
+        _: &mut Sink<'_>,
+    ) {
+        let (syn::Pat::Type(t), Some(init)) = (&local.pat, &local.init) else {
+            return;
+        };
+        if !element_type(&t.ty).is_some_and(|e| packs_atomics(cx, &cx.resolved_ty(e))) {
+            return;
+        }
+        let key = DeclKey::Local(cx.file(), cx.span(local.let_token.span).start);
+        let edits = padding(cx).and_then(|padded| ctor_edits(cx, &padded, &init.expr));
+        facts.ctors.push((key, cx.file(), edits));
+    }
+
+    fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, facts: &mut PadSites, _: &mut Sink<'_>) {
+        let Expr::Struct(literal) = expr else { return };
+        let path = syn::Type::Path(syn::TypePath {
+            qself: None,
+            path: literal.path.clone(),
+        });
+        let owner = cx.declared_ty(&path);
+        let Some(owner_name) = owner.name().map(str::to_owned) else {
+            return;
+        };
+        for field in &literal.fields {
+            let syn::Member::Named(name) = &field.member else {
+                continue;
+            };
+            let ty = cx
+                .table()
+                .resolve(&cx.table().field(&owner, &name.to_string()));
+            if !slot_container(&ty).is_some_and(|e| packs_atomics(cx, &e)) {
+                continue;
+            }
+            let edits = if field.colon_token.is_some() {
+                padding(cx).and_then(|padded| ctor_edits(cx, &padded, &field.expr))
+            } else {
+                None
+            };
+            facts.ctors.push((
+                DeclKey::Field(owner_name.clone(), name.to_string()),
+                cx.file(),
+                edits,
+            ));
+        }
+    }
+
+    fn check_crate(&self, cx: &CrateCx<'_>, sites: &PadSites, out: &mut Vec<Diagnostic>) {
         out.extend(findings(
             &cx.facts.slot_decls,
             &cx.facts.slot_writes,
             &cx.facts.spawns,
+            sites,
         ));
     }
 }
 
+/// The padding wrapper the fix writes where the code is: an imported `CachePadded`
+/// (crossbeam-utils'), else one the fix defines at the top of the file; `None` where the
+/// name means something else, or the code is in an inline module the definition would not
+/// reach.
+fn padding(cx: &Cx<'_, '_>) -> Option<String> {
+    match cx.binding_of("CachePadded") {
+        NameBinding::Imported(_) => Some("CachePadded".to_owned()),
+        NameBinding::Free if cx.in_file_module() => Some("CachePadded".to_owned()),
+        // The crate's own: a wrapper aligned to a cache line (the one this fix defines).
+        NameBinding::Other => {
+            let written: syn::Type = syn::parse_quote!(CachePadded);
+            let ty = cx.declared_ty(&written);
+            let def = ty.name().and_then(|n| cx.table().type_def(n))?;
+            (def.align.is_some_and(|a| a >= 64) && def.generics.len() == 1)
+                .then(|| "CachePadded".to_owned())
+        }
+        NameBinding::Free => None,
+    }
+}
+
+/// The padding wrapper the fix defines when the file has none: what `crossbeam_utils::CachePadded`
+/// does, as far as the slots' uses need (method calls and fields reach the value through `Deref`).
+const WRAPPER: &str =
+    "/// Pads and aligns a value to 128 bytes, so that values side by side (one per thread) never
+/// share a cache line: what `crossbeam_utils::CachePadded` does.
+#[derive(Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct CachePadded<T>(T);
+
+impl<T> CachePadded<T> {
+    pub(crate) const fn new(value: T) -> Self {
+        CachePadded(value)
+    }
+}
+
+impl<T> std::ops::Deref for CachePadded<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::DerefMut for CachePadded<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+";
+
+/// The element type of a declared run of slots: `E` in `Vec<E>`, `[E; N]`, `Box<[E]>`,
+/// `Arc<Vec<E>>`.
+fn element_type(ty: &syn::Type) -> Option<&syn::Type> {
+    match ty {
+        syn::Type::Array(a) => Some(&a.elem),
+        syn::Type::Slice(s) => Some(&s.elem),
+        syn::Type::Path(p) => {
+            let last = p.path.segments.last()?;
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            let first = args.args.iter().find_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })?;
+            match last.ident.to_string().as_str() {
+                "Vec" | "VecDeque" => Some(first),
+                "Box" | "Arc" => element_type(first),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The element of a resolved run-of-slots type.
+fn slot_container(ty: &Ty) -> Option<Ty> {
+    match ty {
+        Ty::Named(name, args) => match name.as_str() {
+            "Vec" | "VecDeque" | "Array" => args.first().cloned(),
+            "Box" | "Arc" => match args.first()? {
+                Ty::Slice(inner) => Some((**inner).clone()),
+                inner => slot_container(inner),
+            },
+            _ => None,
+        },
+        Ty::Slice(inner) => Some((**inner).clone()),
+        _ => None,
+    }
+}
+
+/// Whether an element type is an atomic, or a struct made of atomics only (the slots the lint
+/// flags).
+fn packs_atomics(cx: &Cx<'_, '_>, element: &Ty) -> bool {
+    let resolved = cx.table().resolve(element);
+    let atomic = |t: &Ty| t.name().is_some_and(|n| n.starts_with("Atomic"));
+    if atomic(&resolved) {
+        return true;
+    }
+    let Some(def) = resolved.name().and_then(|n| cx.table().type_def(n)) else {
+        return false;
+    };
+    !def.fields.is_empty()
+        && def
+            .fields
+            .iter()
+            .all(|f| atomic(&cx.table().resolve(&f.ty)))
+}
+
+/// The edits that pad what an expression makes: `[const { X }; N]` and `[X, Y]` wrap each
+/// element, `.collect()` maps each item into the wrapper first, `array::from_fn(|i| X)` wraps
+/// the closure's value, `Arc::new`/`Box::new` pad what they hold, `Default::default()` needs
+/// nothing. `None` for anything else (slots pushed one by one, handed in).
+fn ctor_edits(cx: &Cx<'_, '_>, padded: &str, expr: &Expr) -> Option<Vec<Edit>> {
+    let wrap = |e: &Expr| -> Option<Edit> {
+        Some(fixes::replace(
+            cx.span_of(e),
+            format!("{padded}::new({})", fixes::text(e)?),
+        ))
+    };
+    match strip_parens(expr) {
+        Expr::Repeat(r) => match &*r.expr {
+            Expr::Const(c) => {
+                let [syn::Stmt::Expr(value, None)] = c.block.stmts.as_slice() else {
+                    return None;
+                };
+                Some(vec![wrap(value)?])
+            }
+            other => Some(vec![fixes::replace(
+                cx.span_of(other),
+                format!("const {{ {padded}::new({}) }}", fixes::text(other)?),
+            )]),
+        },
+        Expr::Array(a) => a.elems.iter().map(wrap).collect(),
+        Expr::MethodCall(m) if m.method == "collect" => Some(vec![fixes::insert(
+            cx.span(m.dot_token.span).start,
+            format!(".map({padded}::new)"),
+        )]),
+        Expr::Call(c) => {
+            let (owner, f) = path_tail(&c.func)?;
+            match (owner.as_deref(), f.as_str()) {
+                (Some("Arc" | "Box"), "new") if c.args.len() == 1 => {
+                    ctor_edits(cx, padded, &c.args[0])
+                }
+                (Some("array"), "from_fn") if c.args.len() == 1 => match &c.args[0] {
+                    Expr::Closure(closure) => Some(vec![wrap(&closure.body)?]),
+                    _ => None,
+                },
+                (Some("Default"), "default") => Some(Vec::new()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The fix of a declaration's finding: its element padded, and every place that makes its
+/// slots padding what it makes, all in the declaration's file, with the wrapper defined at the
+/// top of the file unless it is imported. `MaybeIncorrect`: code that needs the slots as they
+/// were (a `&[AtomicU64]` parameter) no longer compiles, and each slot now takes 128 bytes.
+fn rewrite(decl: &SlotDecl, sites: &PadSites) -> Option<Suggestion> {
+    let (_, _, edits) = sites
+        .decls
+        .iter()
+        .find(|(file, span, _)| *file == decl.file && *span == decl.span)?;
+    let mut edits = edits.clone()?;
+    for (_, file, ctor) in sites.ctors.iter().filter(|(key, _, _)| *key == decl.key) {
+        if *file != decl.file {
+            return None;
+        }
+        edits.extend(ctor.clone()?);
+    }
+    edits.sort_by_key(|e| e.span);
+    edits.dedup();
+    if !fixes::disjoint(&edits) {
+        return None;
+    }
+    Some(
+        Suggestion::new(
+            "give each slot a cache line of its own",
+            edits,
+            Applicability::MaybeIncorrect,
+        )
+        .defining("CachePadded", WRAPPER),
+    )
+}
+
 /// Flags the declaration, the place to pad, once, from every write to it in the crate.
-fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> Vec<Diagnostic> {
+fn findings(
+    decls: &[SlotDecl],
+    writes: &[SlotWrite],
+    spawns: &[SpawnSite],
+    sites: &PadSites,
+) -> Vec<Diagnostic> {
     let mut seen = HashSet::default();
     let mut out = Vec::new();
     for decl in decls {
@@ -44,8 +340,7 @@ fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> V
             continue;
         };
         let element = decl.element.display();
-        out.push(
-            Diagnostic::new(
+        let mut d = Diagnostic::new(
                 &FALSE_SHARING,
                 decl.file,
                 decl.span,
@@ -54,8 +349,11 @@ fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> V
             .with_label("several slots to a 64-byte cache line")
             .with_secondary(write.file, write.span, "each thread writes its own slot here")
             .with_note("a write to any slot takes the whole cache line away from the other cores, so distinct counters contend as if they were one")
-            .with_help(format!("give each slot a cache line of its own: `CachePadded<{element}>` (crossbeam-utils), or a `#[repr(align(128))]` wrapper")),
-        );
+            .with_help(format!("give each slot a cache line of its own: `CachePadded<{element}>` (crossbeam-utils), or a `#[repr(align(128))]` wrapper"));
+        if let Some(suggestion) = rewrite(decl, sites) {
+            d = d.with_suggestion(suggestion);
+        }
+        out.push(d);
     }
     out
 }

@@ -138,6 +138,10 @@ pub(crate) trait Rule: Sync {
 
     /// Decides what needs every file: called once, with the facts of all files merged.
     fn check_crate(&self, _cx: &CrateCx<'_>, _facts: &Self::Facts, _out: &mut Vec<Diagnostic>) {}
+
+    /// Completes the crate's findings once every one is decided (those that waited for hot code
+    /// included): a fix that needs the whole crate is attached here.
+    fn complete(&self, _cx: &CrateCx<'_>, _facts: &Self::Facts, _findings: &mut [Diagnostic]) {}
 }
 
 /// Declares the rule list: generates [`ALL`], the per-file [`RuleFacts`] (one field per rule)
@@ -189,6 +193,10 @@ macro_rules! declare_rules {
             let mut out = Vec::new();
             $($module::$rule.check_crate(cx, &facts.$module, &mut out);)*
             out
+        }
+
+        pub(crate) fn complete(cx: &CrateCx<'_>, facts: &RuleFacts, findings: &mut [Diagnostic]) {
+            $($module::$rule.complete(cx, &facts.$module, findings);)*
         }
     };
 }

@@ -6,6 +6,7 @@ use syn::{Expr, Pat};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::{CrateCx, Merge, Rule};
+use crate::fixes::callee::Lending;
 use crate::fixes::deferred::{Deferred, Held};
 use crate::registry::declare_lint;
 use crate::semantic::bindings::Var;
@@ -98,12 +99,15 @@ pub(crate) struct OverCopyFacts {
     /// done with the slice decides whether slicing the original is certainly the same.
     #[serde(skip)]
     deferred: Deferred<()>,
+    /// The parameters that could take a slice instead, and the calls that could lend one.
+    lending: Lending,
 }
 
 impl Merge for OverCopyFacts {
     fn merge(&mut self, other: Self) {
         self.handed.merge(other.handed);
         self.only_sliced.merge(other.only_sliced);
+        self.lending.merge(other.lending);
     }
 }
 
@@ -221,6 +225,10 @@ impl Rule for OverCopy {
                     Expr::MethodCall(m) => m.args.iter().collect(),
                     _ => return,
                 };
+                // A call that hands over a buffer may be one a fix lends to instead.
+                facts.lending.call(cx, expr, |arg| {
+                    copy_call(cx, arg).is_some() || cx.type_of(arg).is_std_deep()
+                });
                 // Most calls pass no copy: resolving the callee can wait until one does.
                 if !args.iter().any(|arg| copy_call(cx, arg).is_some()) {
                     return;
@@ -352,11 +360,24 @@ impl Rule for OverCopy {
                     _ => false,
                 }
             })
-            .collect();
+            .collect::<Vec<bool>>();
+        // A parameter only sliced could take a slice; an `async fn`'s future would keep the
+        // borrow, which its callers may not be able to lend.
+        if sig.asyncness.is_none() {
+            let typed = sig.inputs.iter().filter_map(|input| match input {
+                syn::FnArg::Typed(t) => Some(t),
+                syn::FnArg::Receiver(_) => None,
+            });
+            for (index, (t, only)) in typed.zip(&sliced).enumerate() {
+                if let (true, Some(borrowed)) = (*only, slice_type(&t.ty)) {
+                    facts.lending.param(cx, index, &t.ty, borrowed);
+                }
+            }
+        }
         facts.only_sliced.push((function, sliced));
     }
 
-    fn check_crate(&self, _: &CrateCx<'_>, facts: &OverCopyFacts, out: &mut Vec<Diagnostic>) {
+    fn check_crate(&self, cx: &CrateCx<'_>, facts: &OverCopyFacts, out: &mut Vec<Diagnostic>) {
         let sliced: HashMap<FnId, &[bool]> = facts
             .only_sliced
             .iter()
@@ -369,7 +390,18 @@ impl Rule for OverCopy {
                     .is_some_and(|p| p.get(*param).copied().unwrap_or(false))
             });
             if all {
-                out.push(diagnostic.clone());
+                let mut diagnostic = diagnostic.clone();
+                // The callee takes a slice, and every call lends one.
+                if let [callee] = callees[..] {
+                    if let Some(edits) = facts.lending.edits(cx, callee, *param) {
+                        diagnostic = diagnostic.with_suggestion(Suggestion::new(
+                            "take a slice, and lend one at every call",
+                            edits,
+                            Applicability::MaybeIncorrect,
+                        ));
+                    }
+                }
+                out.push(diagnostic);
             }
         }
     }
@@ -502,5 +534,25 @@ fn slice_only_read(block: &syn::Block, at: usize) -> bool {
             r.mutability.is_none() && matches!(around.next(), Some(Step::Expr(_)))
         }
         _ => false,
+    }
+}
+
+/// The borrowed type a parameter of an owned buffer type can take instead: `&[T]` for `Vec<T>`
+/// or `Box<[T]>`, `&str` for `String`.
+fn slice_type(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let arg = match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => match a.args.iter().collect::<Vec<_>>()[..] {
+            [syn::GenericArgument::Type(t)] => Some(t),
+            _ => None,
+        },
+        _ => None,
+    };
+    match (last.ident.to_string().as_str(), arg) {
+        ("String", None) => Some("&str".to_owned()),
+        ("Vec", Some(t)) => Some(format!("&[{}]", crate::fixes::text(t)?)),
+        ("Box", Some(syn::Type::Slice(s))) => Some(format!("&[{}]", crate::fixes::text(&*s.elem)?)),
+        _ => None,
     }
 }
