@@ -15,6 +15,7 @@ mod editor;
 mod exit;
 mod explain;
 mod fix;
+mod fix_fixtures;
 mod json;
 mod meta;
 mod output;
