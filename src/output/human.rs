@@ -126,8 +126,12 @@ fn range(file: &SourceFile, span: Span) -> Range<usize> {
     start..file.clamp(span.end).max(start)
 }
 
-/// `help: <message>:` followed by the lines the suggestion rewrites, as they read after it.
+/// `help: <message>:` followed by the lines the suggestion rewrites, as they read after it:
+/// edits a few lines apart are shown together, and `...` stands for the lines between ones
+/// further apart (a declaration and its uses).
 fn suggestion_note(file: &SourceFile, suggestion: &Suggestion) -> String {
+    /// Edits this many lines apart or closer are shown in one piece.
+    const NEAR: usize = 2;
     let mut note = format!("help: {}", suggestion.message);
     let mut edits: Vec<(Range<usize>, &str)> = suggestion
         .edits
@@ -135,33 +139,59 @@ fn suggestion_note(file: &SourceFile, suggestion: &Suggestion) -> String {
         .map(|edit| (range(file, edit.span), edit.replacement.as_str()))
         .collect();
     edits.sort_by_key(|(range, _)| (range.start, range.end));
-    let (Some((first, _)), Some((last, _))) = (edits.first(), edits.last()) else {
+    if edits.is_empty() {
         return note;
-    };
-    // The whole lines the edits touch, rebuilt with the edits applied.
-    let start = file.slice(0..first.start).rfind('\n').map_or(0, |i| i + 1);
-    let end = file
-        .slice(last.end..file.text.len())
-        .find('\n')
-        .map_or(file.text.len(), |i| last.end + i);
-    let mut rewritten = String::new();
-    let mut cursor = start;
-    for (range, replacement) in &edits {
-        rewritten.push_str(file.slice(cursor..range.start));
-        rewritten.push_str(replacement);
-        cursor = cursor.max(range.end);
     }
-    rewritten.push_str(file.slice(cursor..end));
+    let line_of = |offset: usize| file.slice(0..offset).matches('\n').count();
+    // Runs of edits whose lines are near each other.
+    let mut pieces: Vec<Vec<(Range<usize>, &str)>> = Vec::new();
+    for edit in edits {
+        let near = pieces
+            .last()
+            .and_then(|piece| piece.last())
+            .is_some_and(|(last, _)| line_of(edit.0.start) <= line_of(last.end) + NEAR);
+        match pieces.last_mut() {
+            Some(piece) if near => piece.push(edit),
+            _ => pieces.push(vec![edit]),
+        }
+    }
+    let rewritten: Vec<String> = pieces
+        .iter()
+        .map(|piece| {
+            let (first, last) = (&piece[0].0, &piece[piece.len() - 1].0);
+            // The whole lines the edits touch, rebuilt with the edits applied.
+            let start = file.slice(0..first.start).rfind('\n').map_or(0, |i| i + 1);
+            let end = file
+                .slice(last.end..file.text.len())
+                .find('\n')
+                .map_or(file.text.len(), |i| last.end + i);
+            let mut text = String::new();
+            let mut cursor = start;
+            for (range, replacement) in piece {
+                text.push_str(file.slice(cursor..range.start));
+                text.push_str(replacement);
+                cursor = cursor.max(range.end);
+            }
+            text.push_str(file.slice(cursor..end));
+            text
+        })
+        .collect();
     let indent = rewritten
-        .lines()
+        .iter()
+        .flat_map(|piece| piece.lines())
         .filter(|line| !line.trim().is_empty())
         .map(|line| line.len() - line.trim_start().len())
         .min()
         .unwrap_or(0);
     note.push(':');
-    for line in rewritten.lines() {
-        note.push_str("\n    ");
-        note.push_str(line.get(indent..).unwrap_or(line).trim_end());
+    for (i, piece) in rewritten.iter().enumerate() {
+        if i > 0 {
+            note.push_str("\n    ...");
+        }
+        for line in piece.lines() {
+            note.push_str("\n    ");
+            note.push_str(line.get(indent..).unwrap_or(line).trim_end());
+        }
     }
     note
 }

@@ -114,7 +114,7 @@ impl Rule for ArcCloneInHotLoop {
                 syn::FnArg::Receiver(_) => None,
             });
             for (index, t) in typed.enumerate() {
-                if let Some(inner) = arc_argument(&t.ty).and_then(|inner| fixes::text(inner)) {
+                if let Some(inner) = arc_argument(&t.ty).and_then(fixes::text) {
                     facts.lending.param(cx, index, &t.ty, format!("&{inner}"));
                 }
             }

@@ -280,7 +280,7 @@ fn fix(
             "nothing after the call uses `{name}`: call `drop({name});` before it, so that the lock is released first"
         );
         let suggestion = Suggestion::new(
-            format!("release the lock before the call"),
+            "release the lock before the call",
             edits,
             Applicability::MachineApplicable,
         );

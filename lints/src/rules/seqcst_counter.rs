@@ -174,36 +174,6 @@ fn names_protocol_word(name: &str) -> bool {
     words.iter().any(|w| PROTOCOL_WORDS.contains(&w.as_str()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::names_protocol_word;
-
-    #[test]
-    fn protocol_words_are_found_in_any_case_and_at_any_place() {
-        for name in [
-            "epoch",
-            "held_epoch",
-            "GENERATION",
-            "readVersion",
-            "next_ticket",
-            "STATE",
-        ] {
-            assert!(names_protocol_word(name), "{name}");
-        }
-        for name in [
-            "count",
-            "hits",
-            "DROPS",
-            "wakes",
-            "ALLOCATED",
-            "stateless",
-            "generator",
-        ] {
-            assert!(!names_protocol_word(name), "{name}");
-        }
-    }
-}
-
 /// The suggestion that writes `Relaxed` for the `SeqCst` of `order`: the last segment of a path
 /// (`Ordering::SeqCst`), or, for a bare `SeqCst` imported on its own, a path to `Relaxed` that
 /// means it where the call is. `MaybeIncorrect`: another thread may rely on the update's order.
@@ -243,4 +213,34 @@ fn relaxed(cx: &Cx<'_, '_>, order: &syn::ExprPath) -> Suggestion {
         suggestion = suggestion.importing(import);
     }
     suggestion
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_protocol_word;
+
+    #[test]
+    fn protocol_words_are_found_in_any_case_and_at_any_place() {
+        for name in [
+            "epoch",
+            "held_epoch",
+            "GENERATION",
+            "readVersion",
+            "next_ticket",
+            "STATE",
+        ] {
+            assert!(names_protocol_word(name), "{name}");
+        }
+        for name in [
+            "count",
+            "hits",
+            "DROPS",
+            "wakes",
+            "ALLOCATED",
+            "stateless",
+            "generator",
+        ] {
+            assert!(!names_protocol_word(name), "{name}");
+        }
+    }
 }

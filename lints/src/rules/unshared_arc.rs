@@ -61,7 +61,7 @@ impl Rule for UnsharedArc {
         if decl.kind != DeclKind::Field {
             return;
         }
-        if let Some(inner) = arc_argument(decl.ty).and_then(|t| fixes::text(t)) {
+        if let Some(inner) = arc_argument(decl.ty).and_then(fixes::text) {
             let span = cx.span_of(decl.ty);
             facts
                 .fields
