@@ -26,8 +26,13 @@ pub(crate) struct ScalarSites {
     pub(crate) covers: Vec<Cover>,
     /// Where a declaration's lock is made: a struct literal's field, a `let`.
     pub(crate) ctors: Vec<Ctor>,
-    /// Declared types (a field, a `static`, an annotated `let`), by the span of the lock type.
+    /// Declared types (a field, a `static`, an annotated `let`, a type alias), by the span of
+    /// the lock type.
     pub(crate) decls: Vec<DeclSite>,
+    /// Every `Mutex::new(..)`/`RwLock::new(..)` of a scalar the fix can rewrite: where, and the
+    /// scalar. A lock made where no declaration shows (a function returning a type alias of it)
+    /// keeps the alias from being rewritten.
+    pub(crate) makes: Vec<(usize, Span, Ty)>,
 }
 
 impl super::super::rules::Merge for ScalarSites {
@@ -36,6 +41,7 @@ impl super::super::rules::Merge for ScalarSites {
         self.covers.extend(other.covers);
         self.ctors.extend(other.ctors);
         self.decls.extend(other.decls);
+        self.makes.extend(other.makes);
     }
 }
 
@@ -163,11 +169,36 @@ fn deref_root(expr: &Expr) -> Option<&Expr> {
 /// lock (or an `Arc` or reference of it), with the declaration it comes from and the scalar.
 fn mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(DeclKey, Ty)> {
     let expr = strip_parens(expr);
-    if !matches!(expr, Expr::Path(_) | Expr::Field(_)) {
-        return None;
+    let table = cx.table();
+    match expr {
+        // A variable: its type says whether it can be one (an unknown type may).
+        Expr::Path(p) if p.path.segments.len() == 1 => {
+            let ident = &p.path.segments[0].ident;
+            let name = ident.to_string();
+            match cx.local(&name) {
+                Some(local) if local.ty.is_known() && scalar_of(cx, local.ty).is_none() => {
+                    return None;
+                }
+                Some(_) => {}
+                // Not a variable: a static of the crate that holds a lock, or nothing here.
+                None if !table.has_lock_named(&name) => return None,
+                None => {}
+            }
+        }
+        Expr::Path(p) => {
+            let last = p.path.segments.last()?.ident.to_string();
+            if !table.has_lock_named(&last) {
+                return None;
+            }
+        }
+        Expr::Field(f) => match &f.member {
+            syn::Member::Named(name) if table.has_lock_named(&name.to_string()) => {}
+            _ => return None,
+        },
+        _ => return None,
     }
-    let key = cx.origin(expr)?;
     let scalar = scalar_of(cx, &cx.type_of(expr))?;
+    let key = cx.origin(expr)?;
     Some((key, scalar))
 }
 
@@ -265,6 +296,17 @@ impl ScalarSites {
                 }
             }
             Expr::Struct(literal) => self.literal(cx, literal),
+            Expr::Call(c) => {
+                let makes = path_tail(&c.func).is_some_and(|(owner, f)| {
+                    matches!(owner.as_deref(), Some("Mutex" | "RwLock"))
+                        && matches!(f.as_str(), "new" | "default")
+                });
+                if makes {
+                    if let Some(scalar) = scalar_of(cx, &cx.type_of(expr)) {
+                        self.makes.push((cx.file(), cx.span_of(expr), scalar));
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -382,7 +424,6 @@ impl ScalarSites {
             });
             return;
         }
-        let outer = cx.span_of(local);
         // A mention bound to a name: its value stays what it is, an `Arc` or reference of the
         // atomic now, and the name's own mentions are followed.
         let bound = match strip_parens(&init.expr) {
@@ -403,7 +444,7 @@ impl ScalarSites {
         if let Some(bound) = bound {
             if let Some((key, _)) = mention(cx, bound) {
                 let edits = (annotated.is_none() && matches!(pat, Pat::Ident(_))).then(Vec::new);
-                self.cover(cx, key, bound, outer, edits, Vec::new());
+                self.cover(cx, key, bound, cx.span_of(local), edits, Vec::new());
                 return;
             }
         }
@@ -423,7 +464,7 @@ impl ScalarSites {
             _ => None,
         };
         let (edits, imports) = edits.map_or((None, Vec::new()), |(e, i)| (Some(e), i));
-        self.cover(cx, key, root, outer, edits, imports);
+        self.cover(cx, key, root, cx.span_of(local), edits, imports);
     }
 
     /// A declared type: the lock in it becomes the atomic, and a `static`'s initialiser the

@@ -67,22 +67,39 @@ impl Lending {
     /// Records a call of one crate function, when `handed` says one of its arguments is worth
     /// lending (a copy, a clone, an owned buffer or `Arc`).
     pub(crate) fn call(&mut self, cx: &Cx<'_, '_>, expr: &Expr, handed: impl Fn(&Expr) -> bool) {
-        let (args, span) = match expr {
-            Expr::Call(c) => (c.args.iter().collect::<Vec<_>>(), cx.span_of(&*c.func)),
-            Expr::MethodCall(m) => (m.args.iter().collect(), cx.span(m.method.span())),
+        let args = match expr {
+            Expr::Call(c) => &c.args,
+            Expr::MethodCall(m) => &m.args,
             _ => return,
         };
-        if !args.iter().any(|a| handed(a)) {
+        if args.is_empty() {
             return;
         }
+        let handed: Vec<bool> = args.iter().map(&handed).collect();
+        if !handed.contains(&true) {
+            return;
+        }
+        let span = match expr {
+            Expr::Call(c) => cx.span_of(&*c.func),
+            Expr::MethodCall(m) => cx.span(m.method.span()),
+            _ => return,
+        };
         let [callee] = cx.callees(expr)[..] else {
             return;
         };
+        // A public function's other callers are out of sight: it keeps its signature.
+        if cx.table().fns[callee].public {
+            return;
+        }
         self.calls.push(Call {
             callee,
             file: cx.file(),
             span,
-            args: args.into_iter().map(|a| lend(cx, a)).collect(),
+            args: args
+                .into_iter()
+                .zip(handed)
+                .map(|(a, handed)| if handed { lend(cx, a) } else { None })
+                .collect(),
         });
     }
 
@@ -122,6 +139,25 @@ impl Lending {
         edits.sort_by_key(|e| e.span);
         edits.dedup();
         super::disjoint(&edits).then_some(edits)
+    }
+}
+
+/// Whether an argument is one a fix can lend as written: a variable, a field, or a copy or
+/// clone of one (other values, temporaries made in the call, are not looked at further, which
+/// keeps the types of most arguments from being asked for).
+pub(crate) fn lendable(arg: &Expr) -> bool {
+    match strip_parens(arg) {
+        Expr::Path(p) => p.path.get_ident().is_some(),
+        Expr::Field(_) => true,
+        Expr::MethodCall(m) => {
+            m.args.is_empty()
+                && matches!(
+                    m.method.to_string().as_str(),
+                    "clone" | "to_vec" | "to_owned"
+                )
+        }
+        Expr::Call(c) => c.args.len() == 1 && path_tail(&c.func).is_some_and(|(_, f)| f == "clone"),
+        _ => false,
     }
 }
 

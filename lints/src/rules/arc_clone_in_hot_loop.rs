@@ -137,7 +137,9 @@ impl Rule for ArcCloneInHotLoop {
         sink: &mut Sink<'_>,
     ) {
         if matches!(expr, Expr::Call(_) | Expr::MethodCall(_)) {
-            facts.lending.call(cx, expr, |arg| cx.type_of(arg).is_arc());
+            facts.lending.call(cx, expr, |arg| {
+                crate::fixes::callee::lendable(arg) && cx.type_of(arg).is_arc()
+            });
         }
         let cloned = match expr {
             Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => &*m.receiver,

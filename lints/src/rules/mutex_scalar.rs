@@ -56,7 +56,7 @@ impl Rule for MutexScalar {
     ) {
         if matches!(
             decl.kind,
-            DeclKind::Field | DeclKind::Static | DeclKind::Let
+            DeclKind::Field | DeclKind::Static | DeclKind::Let | DeclKind::Alias
         ) {
             facts.decl(cx, decl.ty, decl.public, decl.init);
         }
@@ -166,7 +166,7 @@ fn findings(decls: &[LockDecl], uses: &[LockUse], sites: &ScalarSites) -> Vec<Di
         .with_label("every access takes and releases a lock")
         .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
         .with_help(format!("use {replacement} with {}; where the value publishes no other data, `Ordering::Relaxed` is enough", calls.join(", ")));
-        if let Some(suggestion) = rewrite(decl, sites) {
+        if let Some(suggestion) = rewrite(decl, decls, sites, uses) {
             d = d.with_suggestion(suggestion);
         }
         out.push(d);
@@ -177,12 +177,34 @@ fn findings(decls: &[LockDecl], uses: &[LockUse], sites: &ScalarSites) -> Vec<Di
 /// The whole rewrite of a declaration as an atomic: its type, where it is made, every place
 /// that names it. Only when every one of those places has a rewrite, and all are in the
 /// declaration's file; `MachineApplicable` unless the declaration is `pub` (code outside the
-/// crate would need the rewrite too).
-fn rewrite(decl: &LockDecl, sites: &ScalarSites) -> Option<Suggestion> {
+/// crate would need the rewrite too). A type alias of the lock is rewritten with the fields
+/// declared with it, when no lock of its type is made or taken where no declaration shows.
+fn rewrite(
+    decl: &LockDecl,
+    decls: &[LockDecl],
+    sites: &ScalarSites,
+    uses: &[LockUse],
+) -> Option<Suggestion> {
     let atomic = crate::fixes::atomic::atomic_type(&decl.inner)?;
-    if decl.via_alias.is_some() {
-        return None;
+    // The declaration, and for an alias the fields typed with it, whose uses it declares.
+    let mut keys = vec![&decl.key];
+    if let Some(alias) = &decl.via_alias {
+        keys.extend(
+            decls
+                .iter()
+                .filter(|d| d.via_alias.as_ref() == Some(alias) && !d.inner.is_known())
+                .map(|d| &d.key),
+        );
+        // A lock of the alias' type taken through a parameter or made in a function that
+        // returns the alias: the rewrite cannot see that it is the alias'.
+        if uses
+            .iter()
+            .any(|u| u.decl.is_none() && u.kind == decl.kind && u.locked == decl.inner)
+        {
+            return None;
+        }
     }
+    let keyed = |key: &DeclKey| keys.contains(&key);
     let mut edits = Vec::new();
     let mut imports: Vec<String> = Vec::new();
     let mut public = false;
@@ -195,7 +217,7 @@ fn rewrite(decl: &LockDecl, sites: &ScalarSites) -> Option<Suggestion> {
         imports.extend(site.imports.iter().cloned());
         public = site.public;
     }
-    let ctors: Vec<_> = sites.ctors.iter().filter(|c| c.key == decl.key).collect();
+    let ctors: Vec<_> = sites.ctors.iter().filter(|c| keyed(&c.key)).collect();
     if matches!(decl.key, DeclKey::Local(..)) && ctors.is_empty() {
         return None;
     }
@@ -206,22 +228,22 @@ fn rewrite(decl: &LockDecl, sites: &ScalarSites) -> Option<Suggestion> {
         edits.extend(ctor.edits.clone()?);
         imports.extend(ctor.imports.iter().cloned());
     }
-    let mut mentioned: Vec<(usize, crate::Span)> = sites
+    let mut mentioned: Vec<(&DeclKey, usize, crate::Span)> = sites
         .mentions
         .iter()
-        .filter(|(key, _, _)| *key == decl.key)
-        .map(|(_, file, span)| (*file, *span))
+        .filter(|(key, _, _)| keyed(key))
+        .map(|(key, file, span)| (key, *file, *span))
         .collect();
-    mentioned.sort();
+    mentioned.sort_by_key(|(_, file, span)| (*file, *span));
     mentioned.dedup();
-    for (file, span) in mentioned {
+    for (key, file, span) in mentioned {
         if file != decl.file {
             return None;
         }
         let cover = sites
             .covers
             .iter()
-            .filter(|c| c.key == decl.key && c.file == file && c.mention == span)
+            .filter(|c| c.key == *key && c.file == file && c.mention == span)
             .max_by_key(|c| c.outer.end - c.outer.start)?;
         edits.extend(cover.edits.clone()?);
         imports.extend(cover.imports.iter().cloned());
@@ -229,6 +251,28 @@ fn rewrite(decl: &LockDecl, sites: &ScalarSites) -> Option<Suggestion> {
     edits.sort_by_key(|e| (e.span, e.replacement.clone()));
     edits.dedup();
     if !crate::fixes::disjoint(&edits) {
+        return None;
+    }
+    // Every acquisition of the lock the walk saw is inside a rewrite: none is left to a lock
+    // that is no longer there.
+    let rewritten = |span: crate::Span| {
+        edits
+            .iter()
+            .any(|e| e.span.start <= span.start && span.end <= e.span.end)
+    };
+    if uses
+        .iter()
+        .filter(|u| u.decl.as_ref().is_some_and(keyed))
+        .any(|u| u.file != decl.file || !rewritten(u.span))
+    {
+        return None;
+    }
+    // For an alias, every lock of its type made anywhere is one of the places rewritten.
+    if decl.via_alias.is_some()
+        && sites.makes.iter().any(|(file, span, scalar)| {
+            *scalar == decl.inner && (*file != decl.file || !rewritten(*span))
+        })
+    {
         return None;
     }
     let applicability = if public {

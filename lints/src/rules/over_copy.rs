@@ -227,7 +227,8 @@ impl Rule for OverCopy {
                 };
                 // A call that hands over a buffer may be one a fix lends to instead.
                 facts.lending.call(cx, expr, |arg| {
-                    copy_call(cx, arg).is_some() || cx.type_of(arg).is_std_deep()
+                    crate::fixes::callee::lendable(arg)
+                        && (copy_call(cx, arg).is_some() || cx.type_of(arg).is_std_deep())
                 });
                 // Most calls pass no copy: resolving the callee can wait until one does.
                 if !args.iter().any(|arg| copy_call(cx, arg).is_some()) {

@@ -5,7 +5,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::semantic::items::{AliasDef, FnSig, ItemFacts, TypeDef};
 use crate::semantic::names::{Memo, Resolver};
-use crate::semantic::ty::Ty;
+use crate::semantic::ty::{Ty, short_name};
 
 /// Index into [`TypeTable::fns`].
 pub(crate) type FnId = usize;
@@ -23,6 +23,8 @@ pub(crate) struct TypeTable {
     clone: HashSet<String>,
     /// Names of struct fields typed `Arc<_>` anywhere in the crate.
     arc_fields: HashSet<String>,
+    /// Names of struct fields and statics that hold a lock (`Mutex<_>`, `Arc<RwLock<_>>`).
+    lock_names: HashSet<String>,
     /// Functions by (file, start of name): how a body finds its own signature.
     fn_at: HashMap<(usize, usize), FnId>,
     /// Integer constants with a literal value.
@@ -147,6 +149,18 @@ impl TypeTable {
             .map(|f| f.name.clone())
             .collect();
         table.arc_fields = arc_fields;
+        let lock_fields = table
+            .types
+            .values()
+            .flat_map(|def| &def.fields)
+            .filter(|f| table.resolve(&f.ty).lock().is_some())
+            .map(|f| f.name.clone());
+        let lock_statics = table
+            .statics
+            .iter()
+            .filter(|(_, ty)| table.resolve(ty).lock().is_some())
+            .map(|(path, _)| short_name(path).to_owned());
+        table.lock_names = lock_fields.chain(lock_statics).collect();
         for name in ambiguous {
             table.types.remove(&name);
         }
@@ -218,6 +232,11 @@ impl TypeTable {
     /// Whether some struct of the crate has a field of this name typed `Arc<_>`.
     pub(crate) fn has_arc_field_named(&self, name: &str) -> bool {
         self.arc_fields.contains(name)
+    }
+
+    /// Whether some struct field or static of the crate of this name holds a lock.
+    pub(crate) fn has_lock_named(&self, name: &str) -> bool {
+        self.lock_names.contains(name)
     }
 
     /// Whether a crate type derives or implements `Clone`.
