@@ -1,11 +1,12 @@
 #![doc = include_str!("false_sharing.md")]
 
+use index_vec::IndexSlice;
 use rustc_hash::FxHashSet as HashSet;
 
 use super::{CrateCx, Rule};
 use crate::Diagnostic;
 use crate::registry::declare_lint;
-use crate::semantic::walker::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
+use crate::semantic::walker::{SlotDecl, SlotWrite, SpawnId, SpawnSite, ThreadCx};
 
 declare_lint!(
     pub(crate) FALSE_SHARING,
@@ -30,7 +31,11 @@ impl Rule for FalseSharing {
 }
 
 /// Flags the declaration, the place to pad, once, from every write to it in the crate.
-fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> Vec<Diagnostic> {
+fn findings(
+    decls: &[SlotDecl],
+    writes: &[SlotWrite],
+    spawns: &IndexSlice<SpawnId, [SpawnSite]>,
+) -> Vec<Diagnostic> {
     let mut seen = HashSet::default();
     let mut out = Vec::new();
     for decl in decls {
@@ -63,7 +68,7 @@ fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> V
 /// Whether a write goes to the slot of the thread making it: its index names a thread or
 /// worker, is the variable of the loop that spawned the writing thread, or is a parallel
 /// closure's own item.
-fn per_thread(write: &SlotWrite, spawns: &[SpawnSite]) -> bool {
+fn per_thread(write: &SlotWrite, spawns: &IndexSlice<SpawnId, [SpawnSite]>) -> bool {
     if write.named_per_thread {
         return true;
     }

@@ -9,7 +9,7 @@ use super::{CrateCx, Rule};
 use crate::registry::declare_lint;
 use crate::semantic::ty::Ty;
 use crate::semantic::types::FnId;
-use crate::semantic::walker::{Cx, Sink};
+use crate::semantic::walker::{Cx, GuardId, Sink};
 
 declare_lint!(
     pub(crate) GUARD_ACROSS_BLOCKING,
@@ -115,10 +115,10 @@ impl Rule for GuardAcrossBlocking {
 
 /// The guards a call works on: the one its receiver borrows, and those whose data any argument
 /// mentions (`f(Pin::new_unchecked(&mut *guard))`).
-fn used_guards(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<usize> {
+fn used_guards(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<GuardId> {
     struct Mentions<'c, 'w, 'a> {
         cx: &'c Cx<'w, 'a>,
-        ids: Vec<usize>,
+        ids: Vec<GuardId>,
     }
     impl<'ast> Visit<'ast> for Mentions<'_, '_, '_> {
         fn visit_expr(&mut self, e: &'ast Expr) {

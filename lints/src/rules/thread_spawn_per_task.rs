@@ -4,7 +4,8 @@ use super::{CrateCx, Rule};
 use crate::Diagnostic;
 use crate::registry::declare_lint;
 use crate::semantic::hot::HotCode;
-use crate::semantic::walker::{SpawnKind, SpawnSite};
+use crate::semantic::walker::{SpawnId, SpawnKind, SpawnSite};
+use index_vec::IndexSlice;
 
 declare_lint!(
     pub(crate) THREAD_SPAWN_PER_TASK,
@@ -26,7 +27,7 @@ impl Rule for ThreadSpawnPerTask {
 
 /// Flags the spawn call: that is what a person replaces with a hand-off to a worker. Decided
 /// once the crate's hot code is known, since the spawn is often hot only through its callers.
-fn findings(hot: &HotCode<'_>, spawns: &[SpawnSite]) -> Vec<Diagnostic> {
+fn findings(hot: &HotCode<'_>, spawns: &IndexSlice<SpawnId, [SpawnSite]>) -> Vec<Diagnostic> {
     spawns
         .iter()
         .filter(|site| site.kind == SpawnKind::Thread && !hot.graph.is_worker(site))

@@ -2,6 +2,7 @@
 //! functions reached from hot code (with the chain that made each one hot), and the settling of
 //! findings that waited for it.
 
+use index_vec::{IndexSlice, IndexVec};
 use std::collections::VecDeque;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -33,9 +34,9 @@ pub(crate) struct Graph<'a> {
     /// Functions that block, with how (see [`blocking_functions`]).
     pub(crate) blocking: HashMap<FnId, String>,
     /// Functions that start long-running workers or tasks.
-    starts_workers: Vec<bool>,
+    starts_workers: IndexVec<FnId, bool>,
     /// Regions that start them directly.
-    region_starts_workers: Vec<bool>,
+    region_starts_workers: IndexVec<RegionId, bool>,
 }
 
 impl<'a> Graph<'a> {
@@ -46,8 +47,8 @@ impl<'a> Graph<'a> {
             out,
             facts,
             blocking: blocking_functions(table, out),
-            starts_workers: vec![false; table.fns.len()],
-            region_starts_workers: vec![false; out.regions.len()],
+            starts_workers: index_vec::index_vec![false; table.fns.len()],
+            region_starts_workers: index_vec::index_vec![false; out.regions.len()],
         };
         for site in &out.spawns {
             let starts = graph.is_worker(site)
@@ -124,7 +125,7 @@ fn same_each_time(
     out: &BodyOutput,
     graph: &Graph<'_>,
     hot: &HashMap<FnId, HotReason>,
-    startup: &[bool],
+    startup: &IndexSlice<FnId, [bool]>,
     test_caller: &dyn Fn(Option<FnId>) -> bool,
 ) -> HashMap<FnId, u64> {
     let mut same: HashMap<FnId, u64> = hot
@@ -268,7 +269,9 @@ impl<'a> HotCode<'a> {
         // where a handle is duplicated by design, and a builder step (`fn bind(mut self, ..) ->
         // Self`) runs while a value is configured: none is hot through its callers, nor passes
         // hotness on.
-        let mut startup: Vec<bool> = (0..table.fns.len())
+        let mut startup: IndexVec<FnId, bool> = table
+            .fns
+            .indices()
             .map(|id| {
                 graph.starts_workers[id] || table.fns[id].name == "clone" || table.fns[id].builder
             })
@@ -292,7 +295,7 @@ impl<'a> HotCode<'a> {
         };
         let mut hot: HashMap<FnId, HotReason> = HashMap::default();
         let mut queue = VecDeque::new();
-        for id in 0..table.fns.len() {
+        for id in table.fns.indices() {
             if configured(table, id, &config.hot_functions) {
                 hot.insert(
                     id,

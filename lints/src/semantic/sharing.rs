@@ -8,16 +8,17 @@
 //! threads, whose spawning may be in the caller's crate. Uses in one closure spawned once are
 //! one thread's.
 
+use index_vec::IndexSlice;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::semantic::hot::HotCode;
 use crate::semantic::walker::locks_alias_keys;
-use crate::semantic::walker::{DeclKey, LockDecl, LockUse, SpawnSite, ThreadCx};
+use crate::semantic::walker::{DeclKey, LockDecl, LockUse, SpawnId, SpawnSite, ThreadCx};
 
 /// The lock uses of the crate grouped by declaration, with what decides who shares them.
 pub(crate) struct Sharing<'a> {
     hot: &'a HotCode<'a>,
-    spawns: &'a [SpawnSite],
+    spawns: &'a IndexSlice<SpawnId, [SpawnSite]>,
     by_decl: HashMap<DeclKey, Vec<&'a LockUse>>,
 }
 
@@ -35,7 +36,7 @@ pub(crate) enum Spread {
 impl<'a> Sharing<'a> {
     pub(crate) fn new(
         hot: &'a HotCode<'a>,
-        spawns: &'a [SpawnSite],
+        spawns: &'a IndexSlice<SpawnId, [SpawnSite]>,
         decls: &'a [LockDecl],
         uses: &'a [LockUse],
     ) -> Sharing<'a> {

@@ -11,7 +11,7 @@ pub(crate) struct LocalView<'a> {
 
 /// A live guard as lints see it.
 pub(crate) struct GuardView<'a> {
-    pub(crate) id: usize,
+    pub(crate) id: GuardId,
     pub(crate) lock_span: Span,
     pub(crate) inner: &'a Ty,
     /// An async lock's guard, made to be held across `.await`.

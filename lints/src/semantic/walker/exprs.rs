@@ -81,7 +81,7 @@ impl<'ast> Walker<'_> {
                 w.visit_block(&i.then_branch);
                 if let Some((_, else_branch)) = &i.else_branch {
                     // A failed `try_lock` holds no guard in the `else`, in any edition.
-                    let tried: Vec<usize> = w.guards[before.min(w.guards.len())..]
+                    let tried: Vec<GuardId> = w.guards[before.min(w.guards.len())..]
                         .iter()
                         .filter(|g| g.tried)
                         .map(|g| g.id)
@@ -457,8 +457,7 @@ impl<'ast> Walker<'_> {
     /// Records a spawn site; its closure (if any) runs on another thread, holding none of our
     /// guards, once per spawn: still in this region.
     pub(super) fn visit_spawn(&mut self, kind: SpawnKind, span: Span, work: Option<&Expr>) {
-        let site = self.out.spawns.len();
-        self.out.spawns.push(SpawnSite {
+        let site = self.out.spawns.push(SpawnSite {
             kind,
             file: self.file,
             span,

@@ -3,6 +3,7 @@
 //! cache can keep it, and mergeable across the crate's files.
 
 use super::*;
+use index_vec::IndexVec;
 
 /// Where a value was declared: the key under which lock uses are gathered across the crate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -17,9 +18,7 @@ pub(crate) enum DeclKey {
 /// [`Condition::Hot`]: the last bit of the 64 followed.
 pub(crate) const SELF_PARAM: usize = 63;
 
-/// Index into [`BodyOutput::regions`] of the file it was produced in; made crate-unique by the
-/// caller.
-pub(crate) type RegionId = usize;
+pub(crate) use crate::semantic::ids::{GuardId, RegionId, SpawnId};
 
 /// A hot region: a loop body or a closure handed to an iterator adapter.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -169,9 +168,9 @@ pub(crate) struct BodyOutput {
     pub(crate) file: usize,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) pending: Vec<Pending>,
-    pub(crate) regions: Vec<Region>,
+    pub(crate) regions: IndexVec<RegionId, Region>,
     pub(crate) calls: Vec<CallEdge>,
-    pub(crate) spawns: Vec<SpawnSite>,
+    pub(crate) spawns: IndexVec<SpawnId, SpawnSite>,
     pub(crate) lock_uses: Vec<LockUse>,
     pub(crate) lock_decls: Vec<LockDecl>,
     pub(crate) slot_decls: Vec<SlotDecl>,

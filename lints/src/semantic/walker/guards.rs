@@ -44,7 +44,7 @@ impl Walker<'_> {
         call: &syn::ExprMethodCall,
         bound: bool,
         is_async: bool,
-    ) -> usize {
+    ) -> GuardId {
         let lock_span = self.span(call.method.span());
         let recv = self.table.resolve(&self.type_of(&call.receiver));
         let inner = recv.lock().map(|(_, t)| t.clone()).unwrap_or_default();
@@ -71,8 +71,8 @@ impl Walker<'_> {
     }
 
     /// The live guard whose data `expr` borrows, or that `expr` is.
-    pub(super) fn borrowed_guard(&self, expr: &Expr) -> Option<usize> {
-        let live = |id: usize| self.guards.iter().any(|g| g.id == id).then_some(id);
+    pub(super) fn borrowed_guard(&self, expr: &Expr) -> Option<GuardId> {
+        let live = |id: GuardId| self.guards.iter().any(|g| g.id == id).then_some(id);
         match expr {
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 let local = self.lookup(&p.path.segments[0].ident.to_string())?;
@@ -117,7 +117,7 @@ impl Walker<'_> {
     }
 
     /// Whether binding `init` keeps a borrow of guarded data (a reference, not a copy).
-    pub(super) fn init_borrows(&self, init: &Expr) -> Option<usize> {
+    pub(super) fn init_borrows(&self, init: &Expr) -> Option<GuardId> {
         let id = self.borrowed_guard(init)?;
         let borrows = match init {
             Expr::Reference(_) => true,

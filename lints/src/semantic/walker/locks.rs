@@ -8,7 +8,7 @@ use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
 use super::scan::{is_drop_of, passes_to_condvar, simple_op};
-use super::{DeclKey, RegionId, Walker};
+use super::{DeclKey, RegionId, SpawnId, Walker};
 use crate::diagnostic::Span;
 use crate::semantic::bindings::Var;
 use crate::semantic::ty::{LockKind, Ty};
@@ -89,7 +89,7 @@ impl std::ops::BitOr for GuardedOps {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ThreadCx {
     /// In the closure of this spawn site (an index into the crate's spawn sites).
-    Spawned(usize),
+    Spawned(SpawnId),
     /// In a closure run on a pool's threads at once: a rayon parallel iterator's adapter,
     /// either side of `rayon::join`.
     Parallel,

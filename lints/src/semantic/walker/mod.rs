@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 
+use index_vec::IndexVec;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::Span as PmSpan;
@@ -68,9 +69,9 @@ struct Local {
     ty: Ty,
     origin: Option<DeclKey>,
     /// The variable is this guard.
-    guard: Option<usize>,
+    guard: Option<GuardId>,
     /// The variable borrows from this guard's data.
-    borrows: Option<usize>,
+    borrows: Option<GuardId>,
     /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
     fresh_arc: bool,
     /// The variable is named once after its `let`: wherever it goes, it is not also cloned,
@@ -98,7 +99,7 @@ struct Local {
 
 #[derive(Debug, Clone)]
 struct Guard {
-    id: usize,
+    id: GuardId,
     lock_span: Span,
     inner: Ty,
     /// An async lock's guard (`m.lock().await`): made to be held across `.await`.
@@ -143,7 +144,7 @@ pub(crate) struct Walker<'a> {
     out: BodyOutput,
     scopes: Vec<HashMap<String, Local>>,
     guards: Vec<Guard>,
-    next_guard: usize,
+    next_guard: GuardId,
     /// The number of the statement being walked: its temporary guards are tagged with it.
     statement: usize,
     /// Statements numbered so far.
@@ -161,7 +162,7 @@ pub(crate) struct Walker<'a> {
     /// temporary guard's value.
     temp_shape: Option<ScalarOp>,
     /// Spawn sites (indices into `out.spawns`) whose closures are being walked, innermost last.
-    spawn_stack: Vec<usize>,
+    spawn_stack: Vec<SpawnId>,
     /// The expression being walked is stored beyond the statement: pushed into a collection,
     /// assigned to a field, turned into a raw pointer (see [`Cx::is_stored`]).
     storing: bool,
@@ -186,17 +187,17 @@ pub(crate) struct Walker<'a> {
     /// Field expressions used through their `Arc` (`self.f.len()`), not as the `Arc` itself.
     deref_fields: HashSet<Span>,
     /// The guard whose data the loop about to be entered walks.
-    loop_guard: Option<usize>,
+    loop_guard: Option<GuardId>,
     /// For each region of the file, the guard whose data its loop walks: how often it runs is
     /// known only under that lock.
-    region_guards: Vec<Option<usize>>,
+    region_guards: IndexVec<RegionId, Option<GuardId>>,
     /// The file has `contention:allow` comments, whose reach depends on item spans.
     allow_comments: bool,
     /// The bodies of closures run by a model checker (`loom::model(|| ..)`): their threads
     /// are simulated, one interleaving at a time, and nothing in them is about speed.
     model_checked: Vec<Span>,
     /// The spawn site whose work hands a closure to a call being walked as deferred.
-    deferred_spawn: Option<usize>,
+    deferred_spawn: Option<SpawnId>,
     /// Adapter calls whose iterator is consumed in the expression that holds them, by address
     /// (the tree does not move while it is walked), each with whether the consumer keeps the
     /// items (`collect()`) rather than drops them (`sum()`, a `for` loop).
@@ -312,7 +313,7 @@ impl<'a> Walker<'a> {
             },
             scopes: vec![HashMap::default()],
             guards: Vec::new(),
-            next_guard: 0,
+            next_guard: GuardId::new(0),
             statement: 0,
             statements: 0,
             self_ty: None,
@@ -333,7 +334,7 @@ impl<'a> Walker<'a> {
             setup: false,
             deref_fields: HashSet::default(),
             loop_guard: None,
-            region_guards: Vec::new(),
+            region_guards: IndexVec::new(),
             allow_comments: false,
             model_checked: Vec::new(),
             deferred_spawn: None,

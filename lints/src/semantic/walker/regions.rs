@@ -5,8 +5,7 @@ use super::*;
 impl Walker<'_> {
     /// Runs `f` in a hot region.
     pub(super) fn with_region<R>(&mut self, count: LoopCount, f: impl FnOnce(&mut Self) -> R) -> R {
-        let id = self.out.regions.len();
-        self.out.regions.push(Region {
+        let id = self.out.regions.push(Region {
             parent: self.region,
             count,
             callees: Vec::new(),
@@ -126,7 +125,7 @@ impl Walker<'_> {
     }
 
     /// The guard whose data region `r`'s loop walks.
-    pub(super) fn out_regions_guard(&self, r: RegionId) -> Option<usize> {
+    pub(super) fn out_regions_guard(&self, r: RegionId) -> Option<GuardId> {
         self.region_guards.get(r).copied().flatten()
     }
 }

@@ -325,7 +325,7 @@ impl Walker<'_> {
         pat: &Pat,
         ty: Ty,
         origin: Option<DeclKey>,
-        borrows: Option<usize>,
+        borrows: Option<GuardId>,
     ) {
         match pat {
             Pat::Ident(i) => {
@@ -412,7 +412,7 @@ impl Walker<'_> {
         &mut self,
         closure: &syn::ExprClosure,
         item: Ty,
-        borrows: Option<usize>,
+        borrows: Option<GuardId>,
     ) {
         self.note_predicate_loads(closure);
         for (i, input) in closure.inputs.iter().enumerate() {
