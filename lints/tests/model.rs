@@ -234,14 +234,20 @@ fn consume(_: String) {{}}",
             "let copy = text.clone();\nFILLER let h = copy[n / 2..].len(); total += h;",
             vec!["over_copy"],
         ),
-        // Used whole far below, or shadowed: the copy is needed, or its uses unknown.
+        // Used whole far below: the copy is needed.
         (
             "let copy = text.clone();\nFILLER let h = copy[n / 2..].len(); total += h;\nFILLER consume(copy);",
             vec![],
         ),
+        // Shadowed far below by another variable of the same name: still only sliced.
         (
             "let copy = text.clone();\nFILLER let h = copy[n / 2..].len(); total += h;\nFILLER let copy = 0u8;",
-            vec![],
+            vec!["over_copy"],
+        ),
+        // Shadowed by a slice of itself, which is then used whole: only sliced all the same.
+        (
+            "let copy = text.clone();\nFILLER let copy = &copy[n / 2..]; total += copy.len();\nFILLER consume(copy.to_string());",
+            vec!["over_copy"],
         ),
         // A clone kept far below is a new owner; one dropped is a bounced count.
         (

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use cargo_metadata::Message;
 
-use crate::common::{binary_in, fixture_copy, stdout_of};
+use crate::common::{binary_in, fixture_copy, marked, stdout_of};
 
 /// A copy of the `over_copy` fixture with `code` appended to its `src/lib.rs`.
 fn over_copy_with(code: &str) -> tempfile::TempDir {
@@ -57,7 +57,7 @@ fn clippy_messages_are_merged_into_one_stream() {
             .iter()
             .filter(|c| *c == "contention::over_copy")
             .count(),
-        5,
+        marked("over_copy", "over_copy"),
         "{codes:?}"
     );
     let finished: Vec<&Message> = messages

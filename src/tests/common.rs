@@ -111,3 +111,19 @@ pub fn stdout_of(output: &Output, status: i32) -> String {
     );
     String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
 }
+
+/// How many findings of `lint` the fixture crate `name` marks with `//~ <lint>` comments in its
+/// sources: the tests that count a fixture's findings follow its markers, which the lints' own
+/// fixture tests hold to the analysis, rather than a copy of their number.
+pub fn marked(name: &str, lint: &str) -> usize {
+    let marker = format!("//~ {lint}");
+    walkdir::WalkDir::new(repo().join(fixture(name)).join("src"))
+        .into_iter()
+        .map(|e| e.expect("the fixture can be listed"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| {
+            let text = std::fs::read_to_string(e.path()).expect("a fixture source");
+            text.matches(&marker).count()
+        })
+        .sum()
+}

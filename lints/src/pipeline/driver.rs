@@ -7,15 +7,15 @@
 //! model needs. Files are then numbered in path order, so that the numbering does not depend on
 //! which thread got where first. The caller builds the crate model from all facts. Phase two:
 //! every thread lints the ASTs it holds and drops them, then the threads share out the other
-//! files the caller asks for, and parse, lint and drop each in turn. Only facts and findings
+//! files the caller asks for, and read, lint and drop each in turn. Only facts and findings
 //! ever cross threads.
 //!
-//! An AST takes 35 to 40 times the memory of its text, so phase one parses items and
-//! signatures only (see `parse::parse_file_items`), a fraction of most files, and drops the AST;
-//! phase two parses the whole file but for its doc comments, which nothing reads. A large file
-//! of generated code is mostly items, and a second parse of it would cost as much as the first:
-//! such a file is parsed whole in phase one and its AST held, up to [`HELD_TEXT_BUDGET`] bytes
-//! of text per analysis.
+//! An AST takes 35 to 40 times the memory of its text, so no tree outlives its file's turn:
+//! phase one parses items and signatures only (see `parse::parse_file_items`) and leaves a
+//! plan of the items to walk (see `plan`); phase two parses each of those items on its own,
+//! function bodies included, so that a body is parsed once. A large file of generated code is
+//! mostly items, which phase two would parse again: such a file is parsed whole in phase one
+//! and its AST held, up to [`HELD_TEXT_BUDGET`] bytes of text per analysis.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -174,7 +174,7 @@ pub(crate) fn parse_and_study<F>(
 }
 
 /// The finding for a file that did not parse.
-fn unparsed_finding(index: usize, parsed: Parsed) -> Option<Diagnostic> {
+pub(crate) fn unparsed_finding(index: usize, parsed: Parsed) -> Option<Diagnostic> {
     Some(match parsed {
         Parsed::Ast(_) => return None,
         Parsed::TooDeep(span) => Diagnostic::new(
@@ -628,23 +628,16 @@ pub fn normalise(path: &Path) -> PathBuf {
     out
 }
 
-/// What phase two does with a file (its number, and its AST and the offset of the AST's spans,
-/// or the finding that it does not parse).
-pub(crate) type LintFn<'a, T> =
-    dyn Fn(usize, Result<(&syn::File, usize), Diagnostic>) -> T + Sync + 'a;
+/// What phase two does with a file: its number, and the whole AST phase one held with the
+/// offset of its spans, or `None` for a file to parse (which the callback does, on the pool's
+/// thread that calls it).
+pub(crate) type LintFn<'a, T> = dyn Fn(usize, Option<(&syn::File, usize)>) -> T + Sync + 'a;
 
 /// Phase two: every thread lints the ASTs it holds and drops them; then the threads share out
-/// the other files numbered in `indices` and parse each whole, lint it and drop it. `lint` gets
-/// the AST and the offset of its spans, or the finding for a file that does not parse: phase
-/// one may have parsed only its items, so an error inside a function body shows here. `files`
+/// the other files numbered in `indices` and have `lint` parse and lint each in turn. `files`
 /// are the files in path order, as [`Discovered`] has them; every held file must be among
 /// `indices`.
-pub(crate) fn lint_files<T: Send>(
-    held: Held,
-    files: &[SourceFile],
-    indices: &[usize],
-    lint: &LintFn<'_, T>,
-) -> Vec<T> {
+pub(crate) fn lint_files<T: Send>(held: Held, indices: &[usize], lint: &LintFn<'_, T>) -> Vec<T> {
     let Held {
         id,
         number,
@@ -662,18 +655,11 @@ pub(crate) fn lint_files<T: Send>(
             .unwrap_or_default();
         let mut out = Vec::new();
         for file in held {
-            out.push(lint(number[file.index], Ok((&file.ast, file.base))));
+            out.push(lint(number[file.index], Some((&file.ast, file.base))));
         }
         release_spans_if_idle();
         while let Some(&index) = to_parse.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let result = match parse::parse(&files[index].text) {
-                (Parsed::Ast(ast), base) => lint(index, Ok((&ast, base))),
-                (failed, _) => lint(
-                    index,
-                    Err(unparsed_finding(index, failed).expect("a failure has a finding")),
-                ),
-            };
-            out.push(result);
+            out.push(lint(index, None));
             release_spans_if_idle();
         }
         out
@@ -736,13 +722,22 @@ mod tests {
             .broadcast(|_| HELD.with(|h| h.borrow().get(&held.id).map_or(0, |f| f.len())))
             .into_iter()
             .sum();
-        let lint = |index: usize, parsed: Result<(&syn::File, usize), Diagnostic>| {
-            let (ast, base) = parsed.expect("every file parses");
-            let first = parse::to_span(syn::spanned::Spanned::span(&ast.items[0]), base).start;
-            (index, ast.items.len(), first)
+        let files = &discovered.files;
+        let lint = |index: usize, held: Option<(&syn::File, usize)>| {
+            let summary = |ast: &syn::File, base| {
+                let first = parse::to_span(syn::spanned::Spanned::span(&ast.items[0]), base);
+                (index, ast.items.len(), first.start)
+            };
+            match held {
+                Some((ast, base)) => summary(ast, base),
+                None => match parse::parse(&files[index].text) {
+                    (Parsed::Ast(ast), base) => summary(&ast, base),
+                    _ => panic!("every file parses"),
+                },
+            }
         };
         let all: Vec<usize> = (0..discovered.files.len()).collect();
-        let mut linted = lint_files(held, &discovered.files, &all, &lint);
+        let mut linted = lint_files(held, &all, &lint);
         linted.sort();
         Seen {
             facts: discovered.facts,
@@ -824,34 +819,5 @@ mod tests {
         assert_eq!(reach[2], [lib(true)]);
         assert_eq!(reach[1], [lib(true), it]);
         assert_eq!(reach[0], [it]);
-    }
-
-    #[test]
-    fn phase_two_parses_whole_files_and_reports_errors_inside_bodies() {
-        let texts = ["fn a() { let x = ; }", "fn b() { x.lock(); } fn c() {}"];
-        let paths = vec![PathBuf::from("a.rs"), PathBuf::from("b.rs")];
-        let loader = |path: &Path| Ok(texts[usize::from(path == Path::new("b.rs"))].to_owned());
-        // Phase one reads items only: the error in a's body does not stop it.
-        let study = |index: usize, _: &Path, text: &str, may_hold: bool| {
-            parse_and_study(index, text, may_hold, |ast, _| ast.items.len(), 0)
-        };
-        let (discovered, held) = discover(CrateFiles::List(paths), None, &loader, &study);
-        assert!(discovered.findings.is_empty());
-        assert_eq!(discovered.facts, vec![(0, 1), (1, 2)]);
-        let lint = |index: usize, parsed: Result<(&syn::File, usize), Diagnostic>| match parsed {
-            Ok((ast, _)) => {
-                let syn::Item::Fn(f) = &ast.items[0] else {
-                    panic!("the first item is a function")
-                };
-                (index, Ok(f.block.stmts.len()))
-            }
-            Err(finding) => (index, Err((finding.file, finding.message))),
-        };
-        let mut linted = lint_files(held, &discovered.files, &[0, 1], &lint);
-        linted.sort();
-        assert_eq!(linted[1], (1, Ok(1)), "phase two sees the bodies");
-        let (file, message) = linted[0].1.clone().unwrap_err();
-        assert_eq!(file, 0);
-        assert!(message.starts_with("this file does not parse"), "{message}");
     }
 }

@@ -20,6 +20,7 @@ use crate::cache::CacheStore;
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::driver::{self, Study};
 use crate::pipeline::parse::ModDecl;
+use crate::pipeline::plan::{self, Plan};
 use crate::semantic::items::{self, ItemFacts};
 use crate::{CrateInfo, SourceFile};
 
@@ -41,6 +42,7 @@ struct Entry<'a> {
 #[derive(serde::Serialize)]
 struct StudyRef<'a> {
     facts: Option<&'a ItemFacts>,
+    plan: Option<&'a Plan>,
     decls: &'a [ModDecl],
     findings: &'a [Diagnostic],
 }
@@ -49,6 +51,7 @@ struct StudyRef<'a> {
 #[derive(serde::Deserialize)]
 struct StudyOwned {
     facts: Option<ItemFacts>,
+    plan: Option<Plan>,
     decls: Vec<ModDecl>,
     findings: Vec<Diagnostic>,
 }
@@ -57,6 +60,8 @@ struct StudyOwned {
 pub(crate) struct Learnt {
     /// The file's items; `None` when it does not parse.
     pub(crate) facts: Option<ItemFacts>,
+    /// How phase two parses and walks the file; `None` when it does not parse.
+    pub(crate) plan: Option<Plan>,
     /// Taken from the cache rather than parsed.
     pub(crate) recalled: bool,
     /// The entry's key (zero without a cache).
@@ -69,9 +74,11 @@ pub(crate) struct Learnt {
 
 impl Learnt {
     /// What a run without a cache learnt.
-    pub(crate) fn uncached(facts: Option<ItemFacts>) -> Learnt {
+    pub(crate) fn uncached(facts: Option<(ItemFacts, Plan)>) -> Learnt {
+        let (facts, plan) = facts.unzip();
         Learnt {
             facts,
+            plan,
             recalled: false,
             key: 0,
             study: Vec::new(),
@@ -125,6 +132,7 @@ impl<'s> Memo<'s> {
         learnt.key = key;
         learnt.study = postcard::to_stdvec(&StudyRef {
             facts: learnt.facts.as_ref(),
+            plan: learnt.plan.as_ref(),
             decls: &study.decls,
             findings: &study.findings,
         })
@@ -139,6 +147,7 @@ impl<'s> Memo<'s> {
         }
         let StudyOwned {
             mut facts,
+            plan,
             decls,
             mut findings,
         } = postcard::from_bytes(entry.study).ok()?;
@@ -155,6 +164,7 @@ impl<'s> Memo<'s> {
         Some(Study {
             facts: Learnt {
                 facts,
+                plan,
                 recalled: true,
                 key,
                 study: entry.study.to_vec(),
@@ -208,7 +218,7 @@ pub(crate) fn parse_and_study(index: usize, text: &str, may_hold: bool) -> Study
         index,
         text,
         may_hold,
-        |ast, base| Some(items::extract(index, ast, base)),
+        |ast, base| Some((items::extract(index, ast, base), plan::plan(ast, base))),
         None,
     );
     Study {

@@ -1,12 +1,15 @@
 //! The pipeline: from a crate's files to its findings. `driver` discovers and reads the files
 //! and runs the two phases over a thread pool; `parse` (with `skim`) turns text into ASTs;
-//! `memo` is the cache. Phase one extracts each file's items for the crate-wide type table;
-//! phase two walks each file's bodies with the semantic model, handing what it sees to the
-//! rules; then the crate-wide step (hot code, every rule's `check_crate`) decides the rest.
+//! `plan` is what phase one leaves phase two of each file; `memo` is the cache. Phase one
+//! parses each file's items (function bodies skipped) for the crate-wide type table and the
+//! plan; phase two parses the plan's items, bodies included, and walks them with the semantic
+//! model, handing what it sees to the rules; then the crate-wide step (hot code, every rule's
+//! `check_crate`) decides the rest.
 
 pub(crate) mod driver;
 pub(crate) mod memo;
 pub(crate) mod parse;
+pub(crate) mod plan;
 pub(crate) mod skim;
 
 use crate::cache::CacheStore;
@@ -17,6 +20,7 @@ use crate::semantic::walker::{self as body, BodyOutput};
 use crate::{CrateFiles, CrateInfo, Reach, SourceFile, SourceLoader};
 use crate::{rules, suppress};
 use memo::{Learnt, Memo};
+use plan::{Plan, Read};
 use rules::{Merge, RuleFacts};
 
 /// The outcome of analysing one crate.
@@ -54,12 +58,33 @@ pub(crate) struct Walked {
     pub(crate) rules: RuleFacts,
 }
 
+/// How phase two reads the files phase one did not keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// Each item of the file's plan on its own: what phase one parsed is not parsed again.
+    Plans,
+    /// The whole file, as the plan's units must read it (the tests compare the two).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Whole,
+}
+
 /// Runs every lint over the crate, with what `cache` holds from earlier runs.
 pub(crate) fn analyse(
     info: &CrateInfo,
     files: CrateFiles,
     loader: &dyn SourceLoader,
     cache: Option<&dyn CacheStore>,
+) -> CrateReport {
+    analyse_reading(info, files, loader, cache, Reading::Plans)
+}
+
+/// [`analyse`], with phase two reading files as `reading` says.
+pub(crate) fn analyse_reading(
+    info: &CrateInfo,
+    files: CrateFiles,
+    loader: &dyn SourceLoader,
+    cache: Option<&dyn CacheStore>,
+    reading: Reading,
 ) -> CrateReport {
     let memo = cache.map(|store| Memo::new(store, info));
     let study = |index: usize, path: &std::path::Path, text: &str, may_hold: bool| match &memo {
@@ -114,6 +139,10 @@ pub(crate) fn analyse(
     stats.lints_recalled = recalled_outputs.len();
     // Files parsed in phase one, and those recalled whose lint results were stale.
     stats.parsed = stats.files - stats.recalled + stale;
+    let mut plans: Vec<Option<Plan>> = vec![None; discovered.files.len()];
+    for (index, learnt) in &mut discovered.facts {
+        plans[*index] = learnt.plan.take();
+    }
     let table = TypeTable::build(
         discovered
             .facts
@@ -125,23 +154,28 @@ pub(crate) fn analyse(
     );
     let edition = info.edition;
     let caching = memo.is_some();
-    let outputs = driver::lint_files(held, &discovered.files, &to_lint, &|index, parsed| {
+    let files = &discovered.files;
+    let outputs = driver::lint_files(held, &to_lint, &|index, held| {
         let mut rules = RuleFacts::default();
-        let model = match parsed {
-            Ok((ast, base)) => {
-                let allow_comments = discovered.files[index].text.contains(suppress::MARKER);
-                body::walk_file(
-                    allow_comments,
-                    index,
-                    base,
-                    ast,
-                    &table,
-                    edition,
-                    &mut rules,
-                )
-            }
-            // An error inside a function body, which phase one did not parse.
-            Err(finding) => BodyOutput::unparsed(index, finding),
+        let text = &files[index].text;
+        let whole = |ast: &syn::File, base: usize, rules: &mut RuleFacts| {
+            let allow_comments = text.contains(suppress::MARKER);
+            body::walk_file(allow_comments, index, base, ast, &table, edition, rules)
+        };
+        let model = match held {
+            Some((ast, base)) => whole(ast, base, &mut rules),
+            None => match plan::read(
+                index,
+                text,
+                plans[index].as_ref().filter(|_| reading == Reading::Plans),
+            ) {
+                Read::Units(units) => {
+                    let plan = plans[index].as_ref().expect("units come from a plan");
+                    body::walk_units(index, &units, plan, &table, edition, &mut rules)
+                }
+                Read::Whole(ast, base) => whole(&ast, base, &mut rules),
+                Read::Unparsed(finding) => BodyOutput::unparsed(index, finding),
+            },
         };
         let output = Walked { model, rules };
         let encoded = caching.then(|| Memo::encode_walk(&output));
@@ -220,5 +254,68 @@ fn store_entries(
         if !learnt.recalled || walk.is_some() {
             memo.store(&files[*index].path, learnt, walk.map(|w| (fingerprint, w)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    /// Every `.rs` file under `dir`, sorted.
+    fn rust_files(dir: &Path) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .flatten()
+            .filter(|e| {
+                e.path().extension().is_some_and(|x| x == "rs")
+                    && !e.path().components().any(|c| c.as_os_str() == "target")
+            })
+            .map(|e| e.into_path())
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Phase two reading each item of a plan on its own finds what reading whole files finds,
+    /// word for word: over every fixture package and this crate's own source.
+    #[test]
+    fn units_are_walked_as_the_whole_tree_is() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("src")];
+        for entry in std::fs::read_dir(root.join("../test-fixtures")).expect("fixtures") {
+            dirs.push(entry.expect("an entry").path());
+        }
+        let loader = |path: &Path| std::fs::read_to_string(path);
+        let mut compared = 0;
+        for dir in dirs.iter().filter(|d| d.is_dir()) {
+            let files = rust_files(dir);
+            if files.is_empty() {
+                continue;
+            }
+            let info = CrateInfo {
+                name: "fixture".into(),
+                ..CrateInfo::default()
+            };
+            let run = |reading| {
+                let report = analyse_reading(
+                    &info,
+                    CrateFiles::List(files.clone()),
+                    &loader,
+                    None,
+                    reading,
+                );
+                report
+                    .diagnostics
+                    .iter()
+                    .map(|d| format!("{d:?}"))
+                    .collect::<Vec<_>>()
+            };
+            let (units, whole) = (run(Reading::Plans), run(Reading::Whole));
+            assert_eq!(units, whole, "{}", dir.display());
+            compared += units.len();
+        }
+        assert!(compared > 100, "only {compared} findings compared");
     }
 }

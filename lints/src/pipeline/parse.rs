@@ -12,6 +12,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Expr, Item, Token};
 
 use crate::Span;
+use crate::pipeline::plan::UnitKind;
 
 /// A parse failure: syn's message and where it happened.
 #[derive(Debug, Clone)]
@@ -133,6 +134,44 @@ fn parse_source(source: &str, base: usize) -> Parsed {
             },
         },
     }
+}
+
+/// The tree of one unit of a file's plan (see [`plan`](crate::pipeline::plan)).
+pub(crate) enum UnitAst {
+    Item(Item),
+    Impl(syn::ImplItem),
+    Trait(syn::TraitItem),
+}
+
+/// Parses a unit of a file's plan, `text` being the unit's text: as a whole parse of the file
+/// would have it (doc comments skipped, macro bodies that parse expanded), with spans that
+/// start at the unit's first byte. `None` when the unit does not parse on its own, or nests too
+/// deeply: the file is then parsed whole, which says why.
+pub(crate) fn parse_unit(text: &str, kind: UnitKind) -> Option<UnitAst> {
+    let blanked = crate::pipeline::skim::blank_docs(text);
+    let source = blanked.as_ref().map_or(text, |b| b.text.as_str());
+    let tokens = TokenStream::from_str(source).ok()?;
+    if first_too_deep(tokens.clone(), MAX_NESTING).is_some() {
+        return None;
+    }
+    let mut expander = MacroExpander;
+    Some(match kind {
+        UnitKind::Item => {
+            let mut item = syn::parse2::<Item>(tokens).ok()?;
+            expander.visit_item_mut(&mut item);
+            UnitAst::Item(item)
+        }
+        UnitKind::ImplItem(_) => {
+            let mut item = syn::parse2::<syn::ImplItem>(tokens).ok()?;
+            expander.visit_impl_item_mut(&mut item);
+            UnitAst::Impl(item)
+        }
+        UnitKind::TraitItem(_) => {
+            let mut item = syn::parse2::<syn::TraitItem>(tokens).ok()?;
+            expander.visit_trait_item_mut(&mut item);
+            UnitAst::Trait(item)
+        }
+    })
 }
 
 /// One delimited level of the token tree while [`first_too_deep`] walks it.

@@ -230,7 +230,7 @@ pub(crate) enum LockKind {
 }
 
 /// The names a file gives to well-known types through `use path::Name as Other;`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Renames(HashMap<String, String>);
 
 /// Names we resolve renames for: the types the lints reason about.

@@ -2,6 +2,7 @@
 //! expressions, spawns and atomics as written. Nothing here knows a type, a scope or a lint.
 
 pub(crate) mod atomics;
+pub(crate) mod bounds;
 pub(crate) mod exprs;
 pub(crate) mod spawn;
 pub(crate) mod tables;

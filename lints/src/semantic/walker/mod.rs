@@ -55,7 +55,8 @@ use crate::syntax::{atomics::*, exprs::*, spawn::*, tables::*};
 
 use crate::Edition;
 use crate::diagnostic::{Diagnostic, Span};
-use crate::pipeline::parse::{expanded_macro_name, to_span};
+use crate::pipeline::parse::{UnitAst, expanded_macro_name, to_span};
+use crate::pipeline::plan::{Owner, Plan, UnitKind};
 use crate::semantic::bindings::{Bindings, UseKind, Var};
 use crate::semantic::names::{Names, Ns, Res};
 use crate::semantic::ty::{LockKind, Renames, Ty, short_name};
@@ -216,7 +217,7 @@ pub(crate) struct Walker<'a> {
     types: RefCell<HashMap<*const Expr, Ty>>,
 }
 
-/// Runs phase two over one file.
+/// Runs phase two over one file's whole tree.
 pub(crate) fn walk_file(
     allow_comments: bool,
     file: usize,
@@ -226,54 +227,10 @@ pub(crate) fn walk_file(
     edition: Edition,
     checker: &mut dyn Checker,
 ) -> BodyOutput {
-    let mut walker = Walker {
-        checker: Some(checker),
-        bindings: std::rc::Rc::new(Bindings::default()),
-        file,
-        base,
-        edition,
-        table,
-        names: Names::new(table.resolver(), Renames::of_items(&ast.items), file),
-        generics: Vec::new(),
-        out: BodyOutput {
-            file,
-            ..BodyOutput::default()
-        },
-        scopes: vec![HashMap::default()],
-        guards: Vec::new(),
-        next_guard: 0,
-        statement: 0,
-        statements: 0,
-        self_ty: None,
-        function: None,
-        region: None,
-        binding_lock: None,
-        asserted_lock: None,
-        fn_facts: None,
-        temp_shape: None,
-        spawn_stack: Vec::new(),
-        storing: false,
-        discarding: false,
-        clock: 0,
-        awaited: None,
-        cold: 0,
-        callable_generics: Vec::new(),
-        thread: None,
-        setup: false,
-        deref_fields: HashSet::default(),
-        loop_guard: None,
-        region_guards: Vec::new(),
-        allow_comments,
-        model_checked: Vec::new(),
-        deferred_spawn: None,
-        consumed: HashMap::default(),
-        deferred_depth: 0,
-        let_closure: None,
-        handed: None,
-        blocks_here: None,
-        looking_ahead: std::cell::Cell::new(false),
-        types: RefCell::new(HashMap::default()),
-    };
+    let renames = Renames::of_items(&ast.items);
+    let mut walker = Walker::new(file, table, edition, checker, renames);
+    walker.base = base;
+    walker.allow_comments = allow_comments;
     walker.visit_file(ast);
     let mut out = walker.out;
     out.model_checked = walker.model_checked;
@@ -281,7 +238,115 @@ pub(crate) fn walk_file(
     out
 }
 
+/// Runs phase two over one file from its plan: `units` are the trees of the plan's units, in
+/// its order. What the walk does is what a walk of the whole tree does: each unit is entered
+/// in its module, impl or trait, as the whole tree's walk would enter it.
+pub(crate) fn walk_units(
+    file: usize,
+    units: &[UnitAst],
+    plan: &Plan,
+    table: &TypeTable,
+    edition: Edition,
+    checker: &mut dyn Checker,
+) -> BodyOutput {
+    let mut walker = Walker::new(file, table, edition, checker, plan.renames.clone());
+    for (ast, unit) in units.iter().zip(&plan.units) {
+        walker.base = unit.start;
+        let module = &plan.modules[unit.module as usize];
+        let outer: Vec<_> = module.iter().map(|m| walker.names.enter(m)).collect();
+        match (ast, unit.kind) {
+            (UnitAst::Item(item), _) => walker.visit_item(item),
+            (UnitAst::Impl(item), UnitKind::ImplItem(owner)) => {
+                let Owner::Impl { self_ty, generics } = &plan.owners[owner as usize] else {
+                    unreachable!("an impl item's owner is an impl");
+                };
+                let self_ty = self_ty
+                    .as_ref()
+                    .map(|written| walker.names.type_name(written, generics));
+                let outer = std::mem::replace(&mut walker.self_ty, self_ty);
+                let outer_generics = std::mem::replace(&mut walker.generics, generics.clone());
+                walker.with_function(None, |w| w.visit_impl_item(item));
+                walker.generics = outer_generics;
+                walker.self_ty = outer;
+            }
+            (UnitAst::Trait(item), UnitKind::TraitItem(owner)) => {
+                let Owner::Trait { name } = &plan.owners[owner as usize] else {
+                    unreachable!("a trait item's owner is a trait");
+                };
+                let outer = walker.self_ty.replace(walker.names.item_path(name));
+                walker.with_function(None, |w| w.visit_trait_item(item));
+                walker.self_ty = outer;
+            }
+            _ => unreachable!("a unit's tree is of its kind"),
+        }
+        for outer in outer.into_iter().rev() {
+            walker.names.leave(outer);
+        }
+    }
+    let mut out = walker.out;
+    out.model_checked = walker.model_checked;
+    out.test_code = plan.test_code.clone();
+    out
+}
+
 impl<'a> Walker<'a> {
+    fn new(
+        file: usize,
+        table: &'a TypeTable,
+        edition: Edition,
+        checker: &'a mut dyn Checker,
+        renames: Renames,
+    ) -> Walker<'a> {
+        Walker {
+            checker: Some(checker),
+            bindings: std::rc::Rc::new(Bindings::default()),
+            file,
+            base: 0,
+            edition,
+            table,
+            names: Names::new(table.resolver(), renames, file),
+            generics: Vec::new(),
+            out: BodyOutput {
+                file,
+                ..BodyOutput::default()
+            },
+            scopes: vec![HashMap::default()],
+            guards: Vec::new(),
+            next_guard: 0,
+            statement: 0,
+            statements: 0,
+            self_ty: None,
+            function: None,
+            region: None,
+            binding_lock: None,
+            asserted_lock: None,
+            fn_facts: None,
+            temp_shape: None,
+            spawn_stack: Vec::new(),
+            storing: false,
+            discarding: false,
+            clock: 0,
+            awaited: None,
+            cold: 0,
+            callable_generics: Vec::new(),
+            thread: None,
+            setup: false,
+            deref_fields: HashSet::default(),
+            loop_guard: None,
+            region_guards: Vec::new(),
+            allow_comments: false,
+            model_checked: Vec::new(),
+            deferred_spawn: None,
+            consumed: HashMap::default(),
+            deferred_depth: 0,
+            let_closure: None,
+            handed: None,
+            blocks_here: None,
+            looking_ahead: std::cell::Cell::new(false),
+            types: RefCell::new(HashMap::default()),
+        }
+    }
+
     fn span(&self, span: PmSpan) -> Span {
         to_span(span, self.base)
     }
