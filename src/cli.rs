@@ -125,6 +125,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
+    /// Read this machine's costs, for the findings' cost notes, from FILE instead of
+    /// `costs.json` in the package's `target/contention/` (where `calibrate` writes it).
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
+
     /// Apply the suggestions that are certainly correct (MachineApplicable), then report what
     /// is left. Each file is replaced atomically, and only if the result still parses.
     #[arg(long)]
@@ -359,5 +364,6 @@ mod tests {
         assert_eq!(check.message_format, MessageFormat::Human);
         assert_eq!(check.color, ColorChoice::Auto);
         assert!(check.paths.is_empty() && check.lint_flags.is_empty() && !check.statistics);
+        assert_eq!(check.costs, None);
     }
 }

@@ -329,6 +329,7 @@ mod tests {
                 diagnostics,
                 fingerprints,
                 placements: vec![Placement::everywhere()],
+                estimates: vec![None],
                 left_out: Vec::new(),
             }],
         }
