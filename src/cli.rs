@@ -121,9 +121,15 @@ pub struct CheckArgs {
     #[arg(short = 'D', long = "deny", value_name = "LINT", id = "deny")]
     deny: Vec<String>,
 
-    /// Print the number of findings per lint instead of the findings.
+    /// Print the number of findings per lint, with their estimated cost, instead of the
+    /// findings.
     #[arg(long)]
     pub statistics: bool,
+
+    /// The order of the findings: by file and position, or by estimated cost per call, largest
+    /// first (findings without an estimate last).
+    #[arg(long, value_enum, value_name = "KEY", default_value_t = SortKey::Position)]
+    pub sort: SortKey,
 
     /// Read this machine's costs, for the findings' cost notes, from FILE instead of
     /// `costs.json` in the package's `target/contention/` (where `calibrate` writes it).
@@ -181,6 +187,16 @@ pub enum MessageFormat {
     Sarif,
     /// GitHub Actions workflow commands: an annotation per finding on the pull request.
     Github,
+}
+
+/// `--sort` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    /// By file, line and column.
+    Position,
+    /// By estimated cost per call, largest first; findings without an estimate last, by
+    /// position.
+    Cost,
 }
 
 /// `--color` values.
@@ -364,6 +380,7 @@ mod tests {
         assert_eq!(check.message_format, MessageFormat::Human);
         assert_eq!(check.color, ColorChoice::Auto);
         assert!(check.paths.is_empty() && check.lint_flags.is_empty() && !check.statistics);
+        assert_eq!(check.sort, SortKey::Position);
         assert_eq!(check.costs, None);
     }
 }

@@ -41,11 +41,18 @@ pub struct Estimate {
     pub iterations: Option<u64>,
     /// The figures times `iterations`, when it is known.
     pub per_call: Option<PerCall>,
+    /// What `--sort cost` orders by and `--statistics` adds up: nanoseconds per call (per
+    /// occurrence when the iterations are not known), with every core running the code where
+    /// that changes the cost.
+    pub cost_ns: f64,
     /// The measured figures the estimate is made of, by name (see `cargo contention
     /// calibrate`).
     pub figures: Vec<String>,
     /// `calibrated` (this machine's costs file) or `reference` (the built-in figures).
     pub source: &'static str,
+    /// Where the figures come from, in words: `calibrated on this machine`, or the reference
+    /// machine and why its figures were used.
+    pub basis: String,
     /// The `note:` line.
     pub note: String,
     /// How other threads change the cost, for [`Estimate::per_thread_ns`].
@@ -287,8 +294,11 @@ impl Estimate {
                 let _ = write!(note, ", {} with {} threads", duration(contended), c.threads);
             }
         }
-        let _ = write!(note, " ({})", table.note());
+        let basis = table.note();
+        let _ = write!(note, " ({basis})");
+        let occurrence = contended.map_or(alone, |c| c.ns);
         Some(Estimate {
+            cost_ns: occurrence * cost.iterations.unwrap_or(1) as f64,
             what,
             per,
             alone_ns: alone,
@@ -301,6 +311,7 @@ impl Estimate {
                 Source::Calibrated { .. } => "calibrated",
                 Source::Reference { .. } => "reference",
             },
+            basis,
             note,
             scaling,
         })
@@ -320,12 +331,9 @@ impl Estimate {
         }
     }
 
-    /// What `--sort cost` orders by and `--statistics` adds up: nanoseconds per call (per
-    /// occurrence when the iterations are not known), with every core running the code where
-    /// that changes the cost.
+    /// [`Estimate::cost_ns`].
     pub fn per_call_ns(&self) -> f64 {
-        let occurrence = self.contended.map_or(self.alone_ns, |c| c.ns);
-        occurrence * self.iterations.unwrap_or(1) as f64
+        self.cost_ns
     }
 }
 
