@@ -44,6 +44,12 @@ pub struct CalibrateArgs {
     /// (`./target/contention/` outside a package).
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Then hold the findings' estimates to the paired benchmarks: each pair's flagged side
+    /// measured at 1 and 2 threads against the estimate of its finding, priced with the
+    /// figures just measured (half a minute more, or a few seconds with --quick).
+    #[arg(long)]
+    pub check_estimates: bool,
 }
 
 /// The arguments of `explain`.

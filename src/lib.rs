@@ -21,6 +21,7 @@ pub mod estimate;
 pub mod explain;
 pub mod fix;
 pub mod output;
+pub mod proof;
 pub mod source;
 pub mod targets;
 
