@@ -155,3 +155,39 @@ fn findings_without_a_model_have_no_estimate() {
     assert!(out.contains("warning[guard_across_blocking]"), "{out}");
     assert!(!out.contains("estimate:"), "{out}");
 }
+
+#[test]
+fn what_calibrate_writes_is_what_check_prices_with() {
+    let copy = fixture_copy("arc_clone_in_hot_loop");
+    let calibrated = binary_in(copy.path(), &["calibrate", "--quick"]);
+    let printed = stdout_of(&calibrated, 0);
+    let file = output_file(&CalibrateArgs::default(), copy.path()).unwrap();
+    assert!(printed.contains("wrote "), "{printed}");
+    let costs = Costs::load(&file).expect("a current calibration");
+    let notes = notes(copy.path(), &[]);
+    let alone = costs.figure("atomic_rmw_uncontended").unwrap().value;
+    for note in &notes {
+        assert!(note.ends_with(" (calibrated on this machine)"), "{note}");
+        let expected = format!(
+            "about 2 × {} alone",
+            cargo_contention::estimate::duration(alone)
+        );
+        assert!(note.contains(&expected), "{note}");
+    }
+}
+
+#[test]
+fn a_file_that_is_no_calibration_is_said_so() {
+    let copy = fixture_copy("arc_clone_in_hot_loop");
+    fs::write(copy.path().join("costs.json"), "{\"figures\": []}").unwrap();
+    let notes = notes(copy.path(), &["--costs", "costs.json"]);
+    for note in &notes {
+        assert!(
+            note.contains(&format!(
+                "(reference figures from {REFERENCE_MACHINE}: costs.json is not a calibration: \
+                 missing field `schema_version`"
+            )),
+            "{note}"
+        );
+    }
+}
