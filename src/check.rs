@@ -100,6 +100,8 @@ struct CostTables<'a> {
     /// `--costs`, relative to the current directory.
     chosen: Option<PathBuf>,
     cwd: &'a Path,
+    /// Where `calibrate` run from `cwd` writes, once asked for (it asks cargo).
+    here: Option<PathBuf>,
     read: HashMap<PathBuf, CostTable>,
 }
 
@@ -108,6 +110,7 @@ impl<'a> CostTables<'a> {
         CostTables {
             chosen: chosen.map(|file| cwd.join(file)),
             cwd,
+            here: None,
             read: HashMap::new(),
         }
     }
@@ -119,8 +122,14 @@ impl<'a> CostTables<'a> {
         let file = match (&self.chosen, &unit.cache_dir) {
             (Some(file), _) => file.clone(),
             (None, Some(dir)) => dir.join(FILE_NAME),
-            (None, None) => crate::calibrate::output_file(&CalibrateArgs::default(), self.cwd)
-                .unwrap_or_else(|_| self.cwd.join("target").join("contention").join(FILE_NAME)),
+            (None, None) => {
+                let cwd = self.cwd;
+                let here = self.here.get_or_insert_with(|| {
+                    crate::calibrate::output_file(&CalibrateArgs::default(), cwd)
+                        .unwrap_or_else(|_| cwd.join("target").join("contention").join(FILE_NAME))
+                });
+                here.clone()
+            }
         };
         // The notes name the file as a person in this directory would.
         let shown = file

@@ -5,8 +5,9 @@
 //! the analysis ([`check`]), prices each finding's cost with the machine's measured costs
 //! ([`estimate`]) and prints the findings ([`output`]). Around that: applying fixes ([`fix`]),
 //! baselines ([`baseline`]), clippy's messages for editors ([`clippy`]), the lint documentation
-//! ([`explain`]) and measuring the machine's costs ([`calibrate`]). `main.rs` only turns the
-//! result of [`run`] into an exit code.
+//! ([`explain`]) and measuring the machine's costs ([`calibrate`]), with the estimates held to
+//! the paired benchmarks' measurements ([`proof`]). `main.rs` only turns the result of [`run`]
+//! into an exit code.
 
 pub mod baseline;
 mod cache;
