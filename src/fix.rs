@@ -19,7 +19,7 @@ use contention_lints::Applicability;
 use crate::Error;
 use crate::baseline::Baseline;
 use crate::check::{self, Report};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, SortKey};
 use crate::output::{self, Finding};
 
 /// How many times to re-check and fix again before stopping, in case fixes keep enabling fixes.
@@ -114,7 +114,7 @@ pub fn run(args: &CheckArgs, baseline: Option<&Baseline>) -> Result<Outcome, Err
 /// same rustc JSON the `json` format prints (so `--fix` applies what editors would).
 fn plans(report: &Report) -> Result<Vec<Plan>, Error> {
     let mut plans: BTreeMap<PathBuf, Plan> = BTreeMap::new();
-    for finding in output::sorted_findings(report) {
+    for finding in output::sorted_findings(report, SortKey::Position) {
         let machine_applicable = finding
             .diagnostic
             .suggestion

@@ -3,9 +3,9 @@
 use syn::Expr;
 
 use super::Rule;
-use crate::Diagnostic;
 use crate::registry::declare_lint;
 use crate::semantic::walker::{Cx, Sink};
+use crate::{Cost, Diagnostic, Per, SharedLine, Work};
 
 declare_lint!(
     pub(crate) ARC_CLONE_IN_HOT_LOOP,
@@ -60,6 +60,17 @@ impl Rule for ArcCloneInHotLoop {
             return;
         };
         let shown = ty.peel_refs().display();
+        // The clone's increment and its drop's decrement, each time the code runs.
+        let per = if cx.in_local_region() {
+            Per::Iteration
+        } else {
+            Per::Call
+        };
+        let rmws = Work::AtomicRmw {
+            count: 2,
+            on: SharedLine::Counter,
+            seqcst: false,
+        };
         let diagnostic = Diagnostic::new(
         &ARC_CLONE_IN_HOT_LOOP,
         cx.file(),
@@ -68,7 +79,8 @@ impl Rule for ArcCloneInHotLoop {
     )
     .with_label("an atomic increment now, and a decrement when the clone drops")
     .with_note("when several threads do this, the counter's cache line bounces between their cores and the loop stops scaling")
-    .with_help("borrow the `Arc`'s contents instead (`&*x`, or pass `&T`), or clone once per thread before the loop");
+    .with_help("borrow the `Arc`'s contents instead (`&*x`, or pass `&T`), or clone once per thread before the loop")
+    .with_cost(Cost::new(rmws, per).with_iterations(cx.iterations()));
         sink.report_if(condition, diagnostic);
     }
 }

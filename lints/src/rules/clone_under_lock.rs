@@ -3,9 +3,9 @@
 use syn::Expr;
 
 use super::Rule;
-use crate::Diagnostic;
 use crate::registry::declare_lint;
 use crate::semantic::walker::{Cx, Sink};
+use crate::{Cost, Diagnostic, Per, Work};
 
 declare_lint!(
     pub(crate) CLONE_UNDER_LOCK,
@@ -51,6 +51,15 @@ impl Rule for CloneUnderLock {
         }
         let shown = copied.display();
         let locked = guard.inner.display();
+        let per = if cx.in_local_region() {
+            Per::Iteration
+        } else {
+            Per::Call
+        };
+        let copy = Work::Copy {
+            ty: shown.clone(),
+            under_lock: true,
+        };
         let diagnostic = Diagnostic::new(
         &CLONE_UNDER_LOCK,
         cx.file(),
@@ -62,7 +71,8 @@ impl Rule for CloneUnderLock {
     .with_note("every other thread that needs this lock waits for the whole copy")
     .with_help(format!(
         "store `Arc<{shown}>` values so that a clone is a reference-count increment, or copy only the part you need after the guard is dropped"
-    ));
+    ))
+    .with_cost(Cost::new(copy, per).with_iterations(cx.iterations()));
         sink.report(diagnostic);
     }
 }

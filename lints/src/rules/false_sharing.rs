@@ -4,9 +4,9 @@ use index_vec::IndexSlice;
 use rustc_hash::FxHashSet as HashSet;
 
 use super::{CrateCx, Rule};
-use crate::Diagnostic;
 use crate::registry::declare_lint;
 use crate::semantic::walker::{SlotDecl, SlotWrite, SpawnId, SpawnSite, ThreadCx};
+use crate::{Cost, Diagnostic, Per, SharedLine, Work};
 
 declare_lint!(
     pub(crate) FALSE_SHARING,
@@ -59,7 +59,15 @@ fn findings(
             .with_label("several slots to a 64-byte cache line")
             .with_secondary(write.file, write.span, "each thread writes its own slot here")
             .with_note("a write to any slot takes the whole cache line away from the other cores, so distinct counters contend as if they were one")
-            .with_help(format!("give each slot a cache line of its own: `CachePadded<{element}>` (crossbeam-utils), or a `#[repr(align(128))]` wrapper")),
+            .with_help(format!("give each slot a cache line of its own: `CachePadded<{element}>` (crossbeam-utils), or a `#[repr(align(128))]` wrapper"))
+            .with_cost(Cost::new(
+                Work::AtomicRmw {
+                    count: 1,
+                    on: SharedLine::CacheLine,
+                    seqcst: false,
+                },
+                Per::Write,
+            )),
         );
     }
     out

@@ -6,7 +6,7 @@ use super::{CrateCx, Rule};
 use crate::registry::declare_lint;
 use crate::semantic::ty::{LockKind, Ty};
 use crate::semantic::walker::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
-use crate::{Applicability, Diagnostic, Edit, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, Edit, LockOp, Per, Suggestion, Work};
 
 declare_lint!(
     pub(crate) MUTEX_SCALAR,
@@ -121,6 +121,16 @@ fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
         .with_label("every access takes and releases a lock")
         .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
         .with_help(format!("use {replacement} with {}", operation(op, &decl.inner)));
+        // A mutex, or a read-write lock only read: what each access takes and releases. A
+        // write lock's cost is not measured.
+        let lock = match (decl.kind, op) {
+            (LockKind::Mutex, _) => Some(LockOp::Mutex),
+            (LockKind::RwLock, ScalarOp::Load) => Some(LockOp::RwLockRead),
+            (LockKind::RwLock, _) => None,
+        };
+        if let Some(kind) = lock {
+            d = d.with_cost(Cost::new(Work::Lock { kind, shared: true }, Per::Access));
+        }
         if let (Some(atomic), Some(span)) = (atomic, decl.type_edit) {
             d = d.with_suggestion(Suggestion {
                 message: format!("declare `{atomic}`"),

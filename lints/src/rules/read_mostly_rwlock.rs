@@ -1,11 +1,11 @@
 #![doc = include_str!("read_mostly_rwlock.md")]
 
 use super::{CrateCx, Rule};
-use crate::Diagnostic;
 use crate::registry::declare_lint;
 use crate::semantic::sharing::{Sharing, distinct};
 use crate::semantic::ty::LockKind;
 use crate::semantic::walker::{Access, LockDecl};
+use crate::{Cost, Diagnostic, LockOp, Per, Work};
 
 declare_lint!(
     pub(crate) READ_MOSTLY_RWLOCK,
@@ -63,6 +63,13 @@ fn findings(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
         .with_note("readers do not wait for each other, but each one takes and releases the lock, so the lock word's cache line moves between every reading core")
         .with_help(format!(
             "hold the value in an `arc_swap::ArcSwap<{value}>`: readers `load()` it without writing shared memory, and a writer `store`s a new `Arc`"
+        ))
+        .with_cost(Cost::new(
+            Work::Lock {
+                kind: LockOp::RwLockRead,
+                shared: true,
+            },
+            Per::Read,
         ));
         if let Some(write) = writes.first() {
             d = d.with_secondary(write.file, write.span, "replaced whole here");

@@ -5,7 +5,7 @@ use syn::Expr;
 use super::{CrateCx, Merge, Rule};
 use crate::registry::declare_lint;
 use crate::semantic::walker::{Cx, Sink, atomic_name, is_seqcst};
-use crate::{Applicability, Diagnostic, Edit, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, Edit, Per, SharedLine, Suggestion, Work};
 
 declare_lint!(
     pub(crate) SEQCST_COUNTER,
@@ -83,6 +83,16 @@ impl Rule for SeqcstCounter {
         if last.ident != "SeqCst" {
             return;
         }
+        let per = if cx.in_local_region() {
+            Per::Iteration
+        } else {
+            Per::Call
+        };
+        let update = Work::AtomicRmw {
+            count: 1,
+            on: SharedLine::Counter,
+            seqcst: true,
+        };
         let diagnostic = Diagnostic::new(
         &SEQCST_COUNTER,
         cx.file(),
@@ -100,7 +110,8 @@ impl Rule for SeqcstCounter {
         }],
         // Another thread may rely on this update to see earlier writes.
         applicability: Applicability::MaybeIncorrect,
-    });
+    })
+    .with_cost(Cost::new(update, per).with_iterations(cx.iterations()));
         // A lock or state word updated with `fetch_add` elsewhere compares and swaps too; only a
         // counter is reported.
         let Some(atomic) = atomic_name(&m.receiver) else {

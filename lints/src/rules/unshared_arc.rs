@@ -3,10 +3,10 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{CrateCx, Rule};
-use crate::Diagnostic;
 use crate::registry::declare_lint;
 use crate::semantic::types::TypeTable;
 use crate::semantic::walker::{ArcField, ArcInit, ArcShare};
+use crate::{Cost, Diagnostic, Per, Work};
 
 declare_lint!(
     pub(crate) UNSHARED_ARC,
@@ -80,7 +80,8 @@ fn findings(
             )
             .with_label("a separate allocation, with an atomic reference count, for one owner")
             .with_note("every value made pays for a heap allocation and, when dropped, an atomic decrement and a free; every read follows a pointer")
-            .with_help("own the value directly: declare the field as the `T` inside, and write `value` where it is made with `Arc::new(value)`"),
+            .with_help("own the value directly: declare the field as the `T` inside, and write `value` where it is made with `Arc::new(value)`")
+            .with_cost(Cost::new(Work::ArcNew, Per::Value)),
         );
     }
     out

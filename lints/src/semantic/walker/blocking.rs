@@ -59,7 +59,10 @@ impl Walker<'_> {
     /// closure bound by `let` that does one of these, a closure the caller supplied, an
     /// `.await`.
     pub(super) fn blocking(&self, expr: &Expr) -> Option<(String, Span)> {
-        let cx = &Cx { walker: self };
+        let cx = &Cx {
+            walker: self,
+            iterations: iterations(&self.out.regions, self.region),
+        };
         match expr {
             Expr::Await(a) => Some((
                 "an `.await`".into(),

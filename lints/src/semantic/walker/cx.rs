@@ -31,6 +31,8 @@ pub(crate) struct GuardView<'a> {
 /// The context lints see with each expression.
 pub(crate) struct Cx<'w, 'a> {
     pub(super) walker: &'w Walker<'a>,
+    /// See [`Cx::iterations`]; worked out by the walker, which holds the regions.
+    pub(super) iterations: Option<u64>,
 }
 
 impl<'a> Cx<'_, 'a> {
@@ -225,6 +227,12 @@ impl<'a> Cx<'_, 'a> {
     /// Whether code here is in a loop or adapter closure of its own function.
     pub(crate) fn in_local_region(&self) -> bool {
         self.walker.region.is_some()
+    }
+
+    /// How many times code here runs per call of its function, when every loop around it has
+    /// a bound the source spells (`for _ in 0..1000`).
+    pub(crate) fn iterations(&self) -> Option<u64> {
+        self.iterations
     }
 
     /// The condition under which code here is hot; `None` when it cannot be. `about` is the

@@ -28,7 +28,7 @@ impl<'ast> Walker<'_> {
                     t => t.element(),
                 };
                 let borrows = self.borrowed_guard(&f.expr);
-                let count = self.loop_count(&f.expr);
+                let count = (self.loop_count(&f.expr), self.loop_bound(&f.expr));
                 self.loop_guard = borrows;
                 self.with_region(count, |w| {
                     w.with_scope(|w| {
@@ -39,7 +39,7 @@ impl<'ast> Walker<'_> {
             }
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
-                self.with_region(LoopCount::Many, |w| {
+                self.with_region((LoopCount::Many, None), |w| {
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
                             w.visit_expr(&wh.cond);
@@ -51,7 +51,7 @@ impl<'ast> Walker<'_> {
                     })
                 });
             }
-            Expr::Loop(l) => self.with_region(LoopCount::Many, |w| w.visit_block(&l.body)),
+            Expr::Loop(l) => self.with_region((LoopCount::Many, None), |w| w.visit_block(&l.body)),
             Expr::Let(l) => {
                 self.visit_expr(&l.expr);
                 let ty = self.type_of(&l.expr);
@@ -386,7 +386,7 @@ impl<'ast> Walker<'_> {
             });
         };
         if hot {
-            let count = self.loop_count(&m.receiver);
+            let count = (self.loop_count(&m.receiver), self.loop_bound(&m.receiver));
             self.loop_guard = self.borrowed_guard(&m.receiver);
             // A parallel iterator's closures run on the pool's threads at once.
             let thread = if chain_is_parallel(&m.receiver) {

@@ -26,9 +26,30 @@ pub(crate) struct Region {
     pub(crate) parent: Option<RegionId>,
     /// How many times the loop runs, as far as its iterator shows.
     pub(crate) count: LoopCount,
+    /// The exact number of iterations, when the source spells it (`0..1000`, `[a, b, c]`):
+    /// what a cost estimate multiplies by.
+    pub(crate) bound: Option<u64>,
     /// Calls made directly in the region, as candidate lists: a region whose callee starts
     /// workers is start-up code too.
     pub(crate) callees: Vec<Vec<FnId>>,
+}
+
+/// How many times code in `region` runs per call of its function, when every loop around it
+/// has a bound the source spells: the product of their bounds. `None` outside a loop too.
+pub(crate) fn iterations(
+    regions: &index_vec::IndexSlice<RegionId, [Region]>,
+    region: Option<RegionId>,
+) -> Option<u64> {
+    let mut region = region?;
+    let mut product: u64 = 1;
+    loop {
+        let r = &regions[region];
+        product = product.checked_mul(r.bound?)?;
+        match r.parent {
+            Some(parent) => region = parent,
+            None => return Some(product),
+        }
+    }
 }
 
 /// How many times a loop runs, as far as its iterator shows.

@@ -3,11 +3,17 @@
 use super::*;
 
 impl Walker<'_> {
-    /// Runs `f` in a hot region.
-    pub(super) fn with_region<R>(&mut self, count: LoopCount, f: impl FnOnce(&mut Self) -> R) -> R {
+    /// Runs `f` in a hot region, a loop that runs `count` times (exactly `bound`, when the
+    /// source spells it).
+    pub(super) fn with_region<R>(
+        &mut self,
+        (count, bound): (LoopCount, Option<u64>),
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> R {
         let id = self.out.regions.push(Region {
             parent: self.region,
             count,
+            bound,
             callees: Vec::new(),
         });
         self.region_guards.push(self.loop_guard.take());
@@ -61,6 +67,80 @@ impl Walker<'_> {
                 _ => LoopCount::Many,
             },
             _ => LoopCount::Many,
+        }
+    }
+
+    /// Exactly how many times a loop over `iter` runs, when the source spells it: `0..1000`,
+    /// `1..=N` with `N` a constant, a literal or constant list, `vec![x; 8]`, and adapters
+    /// that keep the count (`iter`, `map`, `rev`, ..) or cut it (`step_by`, `take`).
+    pub(super) fn loop_bound(&self, iter: &Expr) -> Option<u64> {
+        let count = match strip_parens(iter) {
+            Expr::Range(r) => {
+                let start = match r.start.as_deref() {
+                    Some(start) => self.exact_count(start)?,
+                    None => 0,
+                };
+                let end = self.exact_count(r.end.as_deref()?)?;
+                let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
+                (end + u128::from(inclusive)).saturating_sub(start)
+            }
+            Expr::Array(a) => a.elems.len() as u128,
+            Expr::Call(c) if expanded_macro_name(c).is_some_and(|m| m == "vec") => {
+                match c.args.first() {
+                    Some(Expr::Repeat(r)) => self.exact_count(&r.len)?,
+                    _ => c.args.len() as u128,
+                }
+            }
+            Expr::Path(p) => match self.names.resolve_path(&p.path, Ns::Value) {
+                Res::Crate(path) => self.table.literal_len(&path)? as u128,
+                _ => return None,
+            },
+            Expr::Reference(r) => return self.loop_bound(&r.expr),
+            Expr::MethodCall(m) => {
+                let inner = self.loop_bound(&m.receiver);
+                match (m.method.to_string().as_str(), m.args.first()) {
+                    (
+                        "iter" | "into_iter" | "iter_mut" | "map" | "enumerate" | "copied"
+                        | "cloned" | "rev" | "inspect",
+                        _,
+                    ) => return inner,
+                    ("step_by", Some(step)) => {
+                        let step = self.exact_count(step).filter(|&s| s > 0)?;
+                        u128::from(inner?).div_ceil(step)
+                    }
+                    ("take", Some(n)) => u128::from(inner?).min(self.exact_count(n)?),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        u64::try_from(count).ok()
+    }
+
+    /// The value of a count the source spells: a literal, a crate constant, a `let` of one (as
+    /// `spelled_count` reads it), or sums, differences and products of them.
+    fn exact_count(&self, expr: &Expr) -> Option<u128> {
+        if let Some(n) = crate::semantic::items::int_literal(expr) {
+            return Some(n);
+        }
+        match strip_parens(expr) {
+            Expr::Path(p) => match p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) {
+                Some(local) => local.count,
+                None => match self.names.resolve_path(&p.path, Ns::Value) {
+                    Res::Crate(path) => self.table.int_const(&path),
+                    _ => None,
+                },
+            },
+            Expr::Binary(b) => {
+                let (left, right) = (self.exact_count(&b.left)?, self.exact_count(&b.right)?);
+                match b.op {
+                    syn::BinOp::Add(_) => left.checked_add(right),
+                    syn::BinOp::Sub(_) => left.checked_sub(right),
+                    syn::BinOp::Mul(_) => left.checked_mul(right),
+                    _ => None,
+                }
+            }
+            _ => None,
         }
     }
 

@@ -437,13 +437,17 @@ impl Walker<'_> {
     /// Hands the checker the context of the code being walked and a sink for its findings.
     pub(super) fn check(&mut self, f: impl FnOnce(&mut dyn Checker, &Cx<'_, '_>, &mut Sink<'_>)) {
         let mut out = std::mem::take(&mut self.out);
+        let iterations = iterations(&out.regions, self.region);
         let checker = self
             .checker
             .take()
             .expect("the checker is handed back after each call");
         f(
             &mut *checker,
-            &Cx { walker: self },
+            &Cx {
+                walker: self,
+                iterations,
+            },
             &mut Sink { out: &mut out },
         );
         self.checker = Some(checker);
