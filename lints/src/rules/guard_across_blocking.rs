@@ -9,7 +9,7 @@ use super::{CrateCx, Rule};
 use crate::registry::declare_lint;
 use crate::semantic::ty::Ty;
 use crate::semantic::types::FnId;
-use crate::semantic::walker::{Cx, GuardId, Sink};
+use crate::semantic::walker::{Cx, GuardId, Sink, strip_parens};
 
 declare_lint!(
     pub(crate) GUARD_ACROSS_BLOCKING,
@@ -55,15 +55,20 @@ impl Rule for GuardAcrossBlocking {
                 ("a call that blocks".to_owned(), span, callees)
             }
         };
-        let awaits = matches!(expr, Expr::Await(_));
         // The lock whose data the call works on (the file behind `Mutex<File>`, the data handed to
-        // the callback) is held on purpose; an async lock is made to be held across `.await`.
+        // the callback, the connection whose request is awaited) is held on purpose, async lock
+        // or not. An `.await` on a lock's own acquisition is not made with its guard alive.
         let used = used_guards(cx, expr);
+        let awaits = matches!(expr, Expr::Await(_));
+        let acquired = match expr {
+            Expr::Await(a) => cx.lock_call_span(&a.base),
+            _ => None,
+        };
         // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) guards a section of code, not data:
         // what the section does is its purpose. A guard in a `Condvar` protocol is ordered by it; a
         // lock of this function's own has no other user to wait; joining threads whose handles are
         // the guarded data is what that lock is for.
-        let joins = what.starts_with("`join`");
+        let joins = what.starts_with("`join`") || what.contains("spawned task");
         let Some(guard) = guards.iter().rev().find(|g| {
             // A lock of unknown type may guard a section of code (`Mutex<()>`), or not be a lock.
             !(*g.inner == Ty::Unknown
@@ -71,7 +76,7 @@ impl Rule for GuardAcrossBlocking {
                 || g.section
                 || g.condvar
                 || g.private
-                || (awaits && g.is_async)
+                || acquired == Some(g.lock_span)
                 || (joins && g.inner.display().contains("JoinHandle")))
         }) else {
             return;
@@ -85,8 +90,16 @@ impl Rule for GuardAcrossBlocking {
     )
     .with_label("blocks with the guard alive")
     .with_secondary(cx.file(), guard.lock_span, format!("the lock on `{locked}` is taken here and held until the end of its scope"))
-    .with_note("the critical section now lasts as long as the call, which the lock's other users cannot see or bound")
-    .with_help("drop the guard before the call (end its block or call `drop(guard)`), copying out what the call needs");
+    .with_note(if awaits {
+        "the task keeps the lock while it is suspended at the `.await`: every other task or thread that needs the lock waits until the awaited future completes"
+    } else {
+        "the critical section now lasts as long as the call, which the lock's other users cannot see or bound"
+    })
+    .with_help(if guard.is_async {
+        "drop the guard before the `.await` (end its block or call `drop(guard)`), copying out what the awaited work needs: an async lock is for the awaits that work on its data"
+    } else {
+        "drop the guard before the call (end its block or call `drop(guard)`), copying out what the call needs"
+    });
         if callees.is_empty() {
             sink.report(diagnostic);
         } else {
@@ -138,7 +151,30 @@ fn used_guards(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<GuardId> {
             m.args.iter().for_each(|a| mentions.visit_expr(a));
         }
         Expr::Call(c) => c.args.iter().for_each(|a| mentions.visit_expr(a)),
+        Expr::Await(a) => return awaited_guards(cx, strip_parens(&a.base)),
         _ => {}
     }
     mentions.ids
+}
+
+/// The guards an awaited future borrows, which it cannot outlive: the guarded value is the
+/// receiver (`conn.send(msg).await` on the guarded connection, `rx.recv().await` on a guarded
+/// receiver), or an argument is the guard, a reference into its data or a borrowing local
+/// (`flush(&mut *guard).await`, `write(entry).await`). A value copied out of the guard
+/// (`tx.send(*peer).await`, `notify(state.id).await`) could have been copied before the guard
+/// was dropped: the future does not work on the guarded value.
+fn awaited_guards(cx: &Cx<'_, '_>, future: &Expr) -> Vec<GuardId> {
+    let borrowed = |arg: &Expr| match strip_parens(arg) {
+        Expr::Reference(_) | Expr::Path(_) | Expr::MethodCall(_) => cx.guard_of(arg),
+        _ => None,
+    };
+    let mut ids = Vec::new();
+    let (receiver, args) = match future {
+        Expr::MethodCall(m) => (Some(&*m.receiver), m.args.iter().collect::<Vec<_>>()),
+        Expr::Call(c) => (None, c.args.iter().collect()),
+        other => (Some(other), Vec::new()),
+    };
+    ids.extend(receiver.and_then(|r| cx.guard_of(r)).map(|g| g.id));
+    ids.extend(args.into_iter().filter_map(borrowed).map(|g| g.id));
+    ids
 }

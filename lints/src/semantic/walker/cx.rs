@@ -78,6 +78,12 @@ impl<'a> Cx<'_, 'a> {
         self.walker.method_type(call)
     }
 
+    /// If `expr` takes a lock (`m.lock()`, `m.write().await`), where the lock call is.
+    pub(crate) fn lock_call_span(&self, expr: &Expr) -> Option<Span> {
+        let call = self.walker.lock_call(expr)?;
+        Some(self.span(call.method.span()))
+    }
+
     /// The live guard whose data `expr` borrows (or that `expr` is).
     pub(crate) fn guard_of(&self, expr: &Expr) -> Option<GuardView<'_>> {
         let id = self.walker.borrowed_guard(expr)?;

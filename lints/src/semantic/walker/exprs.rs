@@ -31,6 +31,7 @@ impl<'ast> Walker<'_> {
                 let count = self.loop_count(&f.expr);
                 self.loop_guard = borrows;
                 self.with_region(count, |w| {
+                    w.note_request_loop(expr);
                     w.with_scope(|w| {
                         w.bind_pat(&f.pat, item, None, borrows);
                         w.visit_block(&f.body);
@@ -40,6 +41,7 @@ impl<'ast> Walker<'_> {
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
                 self.with_region(LoopCount::Many, |w| {
+                    w.note_request_loop(expr);
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
                             w.visit_expr(&wh.cond);
@@ -51,7 +53,10 @@ impl<'ast> Walker<'_> {
                     })
                 });
             }
-            Expr::Loop(l) => self.with_region(LoopCount::Many, |w| w.visit_block(&l.body)),
+            Expr::Loop(l) => self.with_region(LoopCount::Many, |w| {
+                w.note_request_loop(expr);
+                w.visit_block(&l.body)
+            }),
             Expr::Let(l) => {
                 self.visit_expr(&l.expr);
                 let ty = self.type_of(&l.expr);
@@ -467,6 +472,9 @@ impl<'ast> Walker<'_> {
             callees: Vec::new(),
             runs_callback: false,
             blocks: false,
+            per_request: self
+                .region
+                .is_some_and(|r| self.out.regions[r].takes_requests),
         });
         let Some(work) = work else { return };
         // The work runs once per spawn, on its own thread: not in this function's loops, not

@@ -29,6 +29,9 @@ pub(crate) struct Region {
     /// Calls made directly in the region, as candidate lists: a region whose callee starts
     /// workers is start-up code too.
     pub(crate) callees: Vec<Vec<FnId>>,
+    /// The loop takes a request or a connection per iteration (see
+    /// [`crate::syntax::spawn::loop_takes_requests`]).
+    pub(crate) takes_requests: bool,
 }
 
 /// How many times a loop runs, as far as its iterator shows.
@@ -64,6 +67,9 @@ pub(crate) struct SpawnSite {
     /// The spawned work blocks (a sleep, I/O, a child process, a barrier): a thread is the
     /// right tool for it, however short its code.
     pub(crate) blocks: bool,
+    /// Spawned in a loop that takes a request or connection per iteration: a thread per
+    /// request, short however much it blocks, unless it loops.
+    pub(crate) per_request: bool,
 }
 
 /// A call from one function to crate functions.

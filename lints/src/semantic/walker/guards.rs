@@ -3,6 +3,37 @@
 
 use super::*;
 
+/// The methods that take a lock and return its guard: std's and `parking_lot`'s, the async
+/// locks' (`tokio::sync`, `async_lock`, `futures::lock`, `async_std::sync`: awaited, owned,
+/// `Arc`-held, or taken blocking from synchronous code).
+pub(super) const LOCK_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "upgradable_read",
+    "lock_owned",
+    "read_owned",
+    "write_owned",
+    "try_lock_owned",
+    "try_read_owned",
+    "try_write_owned",
+    "blocking_lock",
+    "blocking_lock_owned",
+    "blocking_read",
+    "blocking_write",
+    "lock_arc",
+    "read_arc",
+    "write_arc",
+    "upgradable_read_arc",
+    "try_lock_arc",
+    "lock_blocking",
+    "read_blocking",
+    "write_blocking",
+];
+
 impl Walker<'_> {
     /// If `expr` takes a lock (`m.lock()`, `.read()`, `.write()`, `try_*`, possibly followed by
     /// `.unwrap()`, `.expect(..)`, `?` or `.await`), the lock call.
@@ -11,10 +42,7 @@ impl Walker<'_> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 match name.as_str() {
-                    "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
-                    | "upgradable_read"
-                        if m.args.is_empty() =>
-                    {
+                    _ if LOCK_METHODS.contains(&name.as_str()) && m.args.is_empty() => {
                         let recv = self.table.resolve(&self.type_of(&m.receiver));
                         match recv.lock() {
                             Some(_) => Some(m),

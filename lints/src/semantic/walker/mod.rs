@@ -93,6 +93,9 @@ struct Local {
     /// A `let` without `mut` bound to a small integer the source spells out (`let n = 5;`):
     /// a loop up to it runs that many times.
     count: Option<u128>,
+    /// Bound by a `let` to a struct literal: the declarations its fields' values come from
+    /// (`Ctx { map: Arc::clone(&map) }`), so that `ctx.map` is still that lock.
+    field_origins: Vec<(String, DeclKey)>,
     /// Bound by a `let` to a closure that blocks when called: what it calls that blocks.
     blocks: Option<String>,
 }
