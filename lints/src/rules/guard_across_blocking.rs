@@ -3,6 +3,7 @@
 use syn::Expr;
 
 use crate::Diagnostic;
+use rustc_hash::FxHashSet as HashSet;
 use syn::visit::{self, Visit};
 
 use super::{CrateCx, Rule};
@@ -22,9 +23,10 @@ declare_lint!(
 pub(crate) struct GuardAcrossBlocking;
 
 impl Rule for GuardAcrossBlocking {
-    /// Findings at a call of crate functions, reported if every one of them blocks (decided
-    /// once every function's body is known).
-    type Facts = Vec<(Vec<FnId>, Diagnostic)>;
+    /// Findings at a call of crate functions, reported if every one of them blocks, or at an
+    /// `.await` on their future, reported if every one of them suspends (decided once every
+    /// function's body is known).
+    type Facts = Vec<(Vec<FnId>, Wait, Diagnostic)>;
 
     /// Flags the blocking call, with the lock shown where it was taken.
     fn check_expr(
@@ -39,8 +41,14 @@ impl Rule for GuardAcrossBlocking {
         if guards.is_empty() {
             return;
         }
+        // An `.await` on crate functions' future waits only if they suspend themselves: an
+        // `async fn` that awaits nothing, or only takes locks, runs to its end at once.
+        let awaited_callees = match (&direct, expr) {
+            (Some(_), Expr::Await(a)) => cx.callees(strip_parens(&a.base)),
+            _ => Vec::new(),
+        };
         let (what, span, callees) = match direct {
-            Some((what, span)) => (what, span, Vec::new()),
+            Some((what, span)) => (what, span, awaited_callees),
             // A crate function that blocks, decided once every function's body is known.
             None => {
                 let callees = cx.callees(expr);
@@ -64,6 +72,11 @@ impl Rule for GuardAcrossBlocking {
             Expr::Await(a) => cx.lock_call_span(&a.base),
             _ => None,
         };
+        // A second guard bound while the first is held (`let a = x.lock().await; let b =
+        // y.lock().await;`) makes a critical section over two locks, as with std's locks.
+        if acquired.is_some_and(|span| cx.binds_guard(span)) {
+            return;
+        }
         // A section lock (`Mutex<()>`, `let _g = LOCK.lock()`) guards a section of code, not data:
         // what the section does is its purpose. A guard in a `Condvar` protocol is ordered by it; a
         // lock of this function's own has no other user to wait; joining threads whose handles are
@@ -102,14 +115,23 @@ impl Rule for GuardAcrossBlocking {
     });
         if callees.is_empty() {
             sink.report(diagnostic);
+        } else if awaits {
+            facts.push((callees, Wait::Await, diagnostic));
         } else {
-            facts.push((callees, diagnostic));
+            facts.push((callees, Wait::Call, diagnostic));
         }
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, facts: &Self::Facts, out: &mut Vec<Diagnostic>) {
         let blocking = &cx.hot.graph.blocking;
-        for (callees, diagnostic) in facts {
+        let suspending = suspending_functions(cx);
+        for (callees, wait, diagnostic) in facts {
+            if *wait == Wait::Await {
+                if callees.iter().all(|id| suspending.contains(id)) {
+                    out.push(diagnostic.clone());
+                }
+                continue;
+            }
             let how: Option<Vec<&String>> = callees.iter().map(|id| blocking.get(id)).collect();
             if let Some(how) = how.filter(|h| !h.is_empty()) {
                 let names: Vec<String> = callees
@@ -124,6 +146,42 @@ impl Rule for GuardAcrossBlocking {
             }
         }
     }
+}
+
+/// What a finding at a call of crate functions waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum Wait {
+    /// The call blocks if its callees do.
+    Call,
+    /// The `.await` on their future suspends if they do.
+    Await,
+}
+
+/// The crate functions whose future may suspend when awaited: they await a future from
+/// elsewhere (a timer, a channel, I/O, another crate's call) or one of a crate function that
+/// suspends, or block; a function whose body the crate does not show may do anything. An
+/// `async fn` that awaits nothing, or only locks' acquisitions, completes when first polled.
+fn suspending_functions(cx: &CrateCx<'_>) -> HashSet<FnId> {
+    let bodies: HashSet<FnId> = cx.facts.fn_facts.iter().map(|(id, _)| *id).collect();
+    let mut suspending: HashSet<FnId> = cx
+        .table
+        .fns
+        .indices()
+        .filter(|id| !bodies.contains(id) || cx.hot.graph.blocking.contains_key(id))
+        .collect();
+    // Each round follows one more level of awaited crate calls.
+    for _ in 0..4 {
+        let before = suspending.len();
+        for (function, callees) in &cx.facts.awaits {
+            if callees.is_empty() || callees.iter().all(|c| suspending.contains(c)) {
+                suspending.insert(*function);
+            }
+        }
+        if suspending.len() == before {
+            break;
+        }
+    }
+    suspending
 }
 
 /// The guards a call works on: the one its receiver borrows, and those whose data any argument
@@ -164,9 +222,10 @@ fn used_guards(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<GuardId> {
 /// (`tx.send(*peer).await`, `notify(state.id).await`) could have been copied before the guard
 /// was dropped: the future does not work on the guarded value.
 fn awaited_guards(cx: &Cx<'_, '_>, future: &Expr) -> Vec<GuardId> {
+    let works_on = |e: &Expr| cx.guard_of(e).map(|g| g.id).or_else(|| cx.derived_guard(e));
     let borrowed = |arg: &Expr| match strip_parens(arg) {
-        Expr::Reference(_) | Expr::Path(_) | Expr::MethodCall(_) => cx.guard_of(arg),
-        _ => None,
+        Expr::Unary(_) | Expr::Field(_) | Expr::Index(_) => None,
+        arg => works_on(arg),
     };
     let mut ids = Vec::new();
     let (receiver, args) = match future {
@@ -174,7 +233,7 @@ fn awaited_guards(cx: &Cx<'_, '_>, future: &Expr) -> Vec<GuardId> {
         Expr::Call(c) => (None, c.args.iter().collect()),
         other => (Some(other), Vec::new()),
     };
-    ids.extend(receiver.and_then(|r| cx.guard_of(r)).map(|g| g.id));
-    ids.extend(args.into_iter().filter_map(borrowed).map(|g| g.id));
+    ids.extend(receiver.and_then(works_on));
+    ids.extend(args.into_iter().filter_map(borrowed));
     ids
 }

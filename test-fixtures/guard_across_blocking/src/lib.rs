@@ -156,8 +156,9 @@ pub fn unlocked(rx: &Receiver<u64>) -> u64 {
     rx.recv().unwrap_or(0)
 }
 
+/// Awaits a future of another crate, which may suspend.
 async fn fetch(id: u64) -> u64 {
-    id + 1
+    std::future::ready(id + 1).await
 }
 
 /// Stands in for `tokio::sync::Mutex`.

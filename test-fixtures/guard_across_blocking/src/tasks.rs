@@ -96,6 +96,35 @@ impl Session {
         n + peers.len()
     }
 
+    /// Two locks taken for one critical section, as with std's locks: the second guard is
+    /// bound and held with the first.
+    pub async fn both_held(&self) -> usize {
+        let state = self.state.lock().await;
+        let mut seen = self.seen.lock().await;
+        seen.push(state.len() as u64);
+        seen.len()
+    }
+
+    /// Futures made under the lock and run after it is released: an `async` block is not run
+    /// where it is written.
+    pub async fn later(&self) {
+        let state = self.state.lock().await;
+        let pending: Vec<_> = state
+            .keys()
+            .map(|&id| async move {
+                sleep(Duration::from_millis(id)).await;
+            })
+            .collect();
+        let first = async {
+            sleep(Duration::from_millis(1)).await;
+        };
+        drop(state);
+        first.await;
+        for task in pending {
+            task.await;
+        }
+    }
+
     /// What is awaited is the guarded value's own work: the channel behind the lock.
     pub async fn relay(&self, id: u64) -> Option<u64> {
         let tx = self.outbox.lock().await;
@@ -104,6 +133,33 @@ impl Session {
         let mut rx = self.inbox.lock().await;
         rx.recv().await
     }
+}
+
+/// A future made by the guarded value's own method borrows it: awaiting it is the lock's work.
+pub async fn export(exporter: &RwLock<Exporter>, batch: Vec<u64>) -> usize {
+    let guard = exporter.read().await;
+    let pending = guard.export(batch);
+    pending.await
+}
+
+pub struct Exporter;
+
+impl Exporter {
+    pub async fn export(&self, batch: Vec<u64>) -> usize {
+        batch.len()
+    }
+}
+
+/// A guard moved into a blocking task is held there: awaiting the lock here waits for that
+/// task, not for a guard of this function.
+pub async fn hand_over(shared: Arc<Mutex<Vec<u64>>>) -> usize {
+    let mut held = shared.clone().lock_owned().await;
+    let task = tokio::task::spawn_blocking(move || {
+        held.push(5);
+    });
+    let len = shared.lock().await.len();
+    task.await.ok();
+    len
 }
 
 /// A std guard across a timer is a guard across a timer.
@@ -131,7 +187,24 @@ pub mod own {
 }
 
 async fn lookup(id: u64) -> String {
+    sleep(Duration::from_millis(id)).await;
     id.to_string()
+}
+
+/// An `async fn` that awaits nothing, or only takes a lock, runs to its end when first polled:
+/// awaiting it does not suspend.
+pub async fn cached(session: &Session, id: u64) -> usize {
+    let mut state = session.state.lock().await;
+    state.insert(id, label(id).await);
+    count(session).await + state.len()
+}
+
+async fn label(id: u64) -> String {
+    id.to_string()
+}
+
+async fn count(session: &Session) -> usize {
+    session.peers.read().await.len()
 }
 
 // ---- stand-ins, so that the fixture compiles ----
@@ -180,6 +253,10 @@ macro_rules! stand_ins {
                 }
             }
             pub mod task {
+                pub fn spawn_blocking<F: FnOnce()>(work: F) -> JoinHandle<()> {
+                    work();
+                    JoinHandle(())
+                }
                 pub struct JoinHandle<T>(pub T);
                 impl<T> std::future::Future for JoinHandle<T> {
                     type Output = Result<T, ()>;

@@ -243,7 +243,21 @@ impl Walker<'_> {
     /// in the function, or in the `let`-bound closure being walked. A callback is whatever its
     /// caller passes, so a function calling one blocks only if its caller's does.
     pub(super) fn note_blocking(&mut self, expr: &Expr, what: &str) {
-        if matches!(expr, Expr::Await(_)) || what.contains("caller-supplied") {
+        if let Expr::Await(a) = expr {
+            // What the function awaits, for whether awaiting it suspends (a lock's acquisition
+            // is nested locking, not a wait on outside work).
+            let spawned = !self.spawn_stack.is_empty() || self.deferred_spawn.is_some();
+            if let (Some(function), false, None) = (self.function, spawned, self.lock_call(&a.base))
+            {
+                let callees = match strip_parens(&a.base) {
+                    call @ (Expr::Call(_) | Expr::MethodCall(_)) => self.resolve_call(call),
+                    _ => Vec::new(),
+                };
+                self.out.awaits.push((function, callees));
+            }
+            return;
+        }
+        if what.contains("caller-supplied") {
             return;
         }
         match (

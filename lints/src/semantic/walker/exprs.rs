@@ -140,7 +140,16 @@ impl<'ast> Walker<'_> {
                 self.awaited = outer;
             }
             Expr::Block(b) => self.visit_block(&b.block),
-            Expr::Async(a) => self.visit_block(&a.block),
+            // An `async` block runs when it is polled: awaited here, with the guards alive;
+            // handed on (`futures.push(async move {..})`, `join(a, b)`), later, without them.
+            Expr::Async(a) if self.awaited.is_some_and(|e| std::ptr::eq(e, expr)) => {
+                self.visit_block(&a.block)
+            }
+            Expr::Async(a) => {
+                let guards = std::mem::take(&mut self.guards);
+                self.visit_block(&a.block);
+                self.guards = guards;
+            }
             Expr::Unsafe(u) => self.visit_block(&u.block),
             Expr::MethodCall(m) => {
                 if let Some(call) = self.lock_call(expr) {
@@ -496,5 +505,8 @@ impl<'ast> Walker<'_> {
         self.function = function;
         self.region = region;
         self.guards = guards;
+        // A guard moved into the work (`move || { *g = 5 }`) is held there, not here.
+        let moved = self.guards_moved_into(work);
+        self.guards.retain(|g| !moved.contains(&g.id));
     }
 }

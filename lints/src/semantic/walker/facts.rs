@@ -201,6 +201,10 @@ pub(crate) struct BodyOutput {
     pub(crate) state_words: Vec<String>,
     /// Functions that block, with what blocks in them (`thread::sleep`).
     pub(crate) blocking: Vec<(FnId, String)>,
+    /// `.await`s in functions' own bodies (not in work they spawn or defer), other than a
+    /// lock's acquisition: the function, and the crate functions whose future is awaited
+    /// (empty for a future from elsewhere: a timer, a channel, I/O, another crate's call).
+    pub(crate) awaits: Vec<(FnId, Vec<FnId>)>,
 }
 
 impl BodyOutput {
@@ -236,6 +240,7 @@ impl BodyOutput {
             arc_shares,
             state_words,
             blocking,
+            awaits,
             fn_facts
         );
     }
@@ -287,6 +292,7 @@ impl BodyOutput {
         self.arc_shares.extend(other.arc_shares);
         self.state_words.append(&mut other.state_words);
         self.blocking.append(&mut other.blocking);
+        self.awaits.append(&mut other.awaits);
         self.fn_facts.append(&mut other.fn_facts);
     }
 }

@@ -144,6 +144,56 @@ impl Walker<'_> {
         }
     }
 
+    /// The guards of this function that a `move` closure or an `async move` block names: moved
+    /// into it, they are held where it runs.
+    pub(super) fn guards_moved_into(&self, work: &Expr) -> Vec<GuardId> {
+        struct Names<'w, 'a> {
+            walker: &'w Walker<'a>,
+            ids: Vec<GuardId>,
+        }
+        impl<'ast> Visit<'ast> for Names<'_, '_> {
+            fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                if let Some(local) = p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.walker.lookup(&i.to_string()))
+                {
+                    self.ids.extend(local.guard);
+                }
+            }
+            fn visit_item(&mut self, _: &'ast syn::Item) {}
+        }
+        let moves = match work {
+            Expr::Closure(c) => c.capture.is_some(),
+            Expr::Async(a) => a.capture.is_some(),
+            _ => false,
+        };
+        let mut names = Names {
+            walker: self,
+            ids: Vec::new(),
+        };
+        if moves {
+            names.visit_expr(work);
+        }
+        names.ids
+    }
+
+    /// The guard whose data the value of `init` may keep a borrow of: a method's result called
+    /// on guarded data (`let fut = exporter.export(batch);`), which may hold `&self`.
+    pub(super) fn derived_guard(&self, init: &Expr) -> Option<GuardId> {
+        match strip_parens(init) {
+            Expr::MethodCall(m) => self
+                .borrowed_guard(&m.receiver)
+                .or_else(|| self.derived_guard(&m.receiver)),
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+                .and_then(|l| l.derived),
+            _ => None,
+        }
+    }
+
     /// Whether binding `init` keeps a borrow of guarded data (a reference, not a copy).
     pub(super) fn init_borrows(&self, init: &Expr) -> Option<GuardId> {
         let id = self.borrowed_guard(init)?;

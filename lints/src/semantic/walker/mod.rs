@@ -72,6 +72,9 @@ struct Local {
     guard: Option<GuardId>,
     /// The variable borrows from this guard's data.
     borrows: Option<GuardId>,
+    /// The variable was made by a method called on this guard's data, and may borrow it (a
+    /// future of an `async fn(&self)`).
+    derived: Option<GuardId>,
     /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
     fresh_arc: bool,
     /// The variable is named once after its `let`: wherever it goes, it is not also cloned,

@@ -190,8 +190,10 @@ impl Walker<'_> {
                         _ => None,
                     };
                     let field_origins = self.field_origins(&init.expr);
+                    let derived = self.derived_guard(&init.expr);
                     if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                         l.field_origins = field_origins;
+                        l.derived = derived;
                         l.made = made;
                         l.private_lock = private_lock;
                         l.guard = l.guard.or(moved_guard);
