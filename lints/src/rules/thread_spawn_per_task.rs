@@ -52,7 +52,11 @@ fn findings(
                 "an operating-system thread is spawned for one short task in code that runs many times",
             )
             .with_label("a new thread per task, created and torn down each time")
-            .with_note("the spawned closure has no loop: each thread runs one task and exits, and creating, scheduling and joining it costs tens of microseconds")
+            .with_note(if site.per_request {
+                "a thread per request or connection: it serves one and exits, however long it waits on I/O, so each request pays for creating a thread and a burst of requests makes as many threads"
+            } else {
+                "the spawned closure has no loop: each thread runs one task and exits, and creating, scheduling and joining it costs tens of microseconds"
+            })
             .with_help("start a fixed set of workers once (`std::thread::scope` with one thread per core, or a pool such as rayon) and hand them the tasks through a channel or a shared queue")
             .with_cost(cost);
             hot.if_hot(site.function, site.region, None, diagnostic)

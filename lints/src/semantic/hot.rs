@@ -73,16 +73,20 @@ impl<'a> Graph<'a> {
     /// executor or pool, a thread whose closure loops, or one whose closure calls a crate
     /// function that runs a `loop` or `while` (a worker's receive loop). A closure that calls a
     /// function looping over its own data (`job.run()`) is one job, not a worker.
+    ///
+    /// A thread spawned per request or connection (in a loop over `incoming()`, `accept()` or
+    /// `recv()`) is one short task whatever it waits for: only a loop makes it a worker.
     pub(crate) fn is_worker(&self, site: &SpawnSite) -> bool {
+        let blocking_counts = !site.per_request;
         site.kind == SpawnKind::Task
             || site.loops
             || site.runs_callback
-            || site.blocks
+            || (blocking_counts && site.blocks)
             || site.callees.iter().any(|ids| {
                 !ids.is_empty()
                     && ids.iter().all(|id| {
                         self.facts.get(id).is_some_and(|f| f.long_running)
-                            || self.blocking.contains_key(id)
+                            || (blocking_counts && self.blocking.contains_key(id))
                     })
             })
     }

@@ -2,6 +2,8 @@
 
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
+pub mod services;
+
 type Counter = Arc<Mutex<usize>>; //~ mutex_scalar
 
 static HITS: Mutex<u64> = Mutex::new(0); //~ mutex_scalar

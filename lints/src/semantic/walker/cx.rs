@@ -80,6 +80,23 @@ impl<'a> Cx<'_, 'a> {
         self.walker.method_type(call)
     }
 
+    /// The guard a value made by a method on guarded data may borrow (`let fut =
+    /// guard.export(batch);`).
+    pub(crate) fn derived_guard(&self, expr: &Expr) -> Option<GuardId> {
+        self.walker.derived_guard(expr)
+    }
+
+    /// Whether the lock call at `span` is the one a `let` being walked binds its guard to.
+    pub(crate) fn binds_guard(&self, span: Span) -> bool {
+        self.walker.binding_lock == Some(span)
+    }
+
+    /// If `expr` takes a lock (`m.lock()`, `m.write().await`), where the lock call is.
+    pub(crate) fn lock_call_span(&self, expr: &Expr) -> Option<Span> {
+        let call = self.walker.lock_call(expr)?;
+        Some(self.span(call.method.span()))
+    }
+
     /// The live guard whose data `expr` borrows (or that `expr` is).
     pub(crate) fn guard_of(&self, expr: &Expr) -> Option<GuardView<'_>> {
         let id = self.walker.borrowed_guard(expr)?;

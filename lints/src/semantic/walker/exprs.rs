@@ -31,6 +31,7 @@ impl<'ast> Walker<'_> {
                 let count = (self.loop_count(&f.expr), self.loop_bound(&f.expr));
                 self.loop_guard = borrows;
                 self.with_region(count, |w| {
+                    w.note_request_loop(expr);
                     w.with_scope(|w| {
                         w.bind_pat(&f.pat, item, None, borrows);
                         w.visit_block(&f.body);
@@ -40,6 +41,7 @@ impl<'ast> Walker<'_> {
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
                 self.with_region((LoopCount::Many, None), |w| {
+                    w.note_request_loop(expr);
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
                             w.visit_expr(&wh.cond);
@@ -51,7 +53,10 @@ impl<'ast> Walker<'_> {
                     })
                 });
             }
-            Expr::Loop(l) => self.with_region((LoopCount::Many, None), |w| w.visit_block(&l.body)),
+            Expr::Loop(l) => self.with_region((LoopCount::Many, None), |w| {
+                w.note_request_loop(expr);
+                w.visit_block(&l.body)
+            }),
             Expr::Let(l) => {
                 self.visit_expr(&l.expr);
                 let ty = self.type_of(&l.expr);
@@ -135,7 +140,16 @@ impl<'ast> Walker<'_> {
                 self.awaited = outer;
             }
             Expr::Block(b) => self.visit_block(&b.block),
-            Expr::Async(a) => self.visit_block(&a.block),
+            // An `async` block runs when it is polled: awaited here, with the guards alive;
+            // handed on (`futures.push(async move {..})`, `join(a, b)`), later, without them.
+            Expr::Async(a) if self.awaited.is_some_and(|e| std::ptr::eq(e, expr)) => {
+                self.visit_block(&a.block)
+            }
+            Expr::Async(a) => {
+                let guards = std::mem::take(&mut self.guards);
+                self.visit_block(&a.block);
+                self.guards = guards;
+            }
             Expr::Unsafe(u) => self.visit_block(&u.block),
             Expr::MethodCall(m) => {
                 if let Some(call) = self.lock_call(expr) {
@@ -467,6 +481,9 @@ impl<'ast> Walker<'_> {
             callees: Vec::new(),
             runs_callback: false,
             blocks: false,
+            per_request: self
+                .region
+                .is_some_and(|r| self.out.regions[r].takes_requests),
         });
         let Some(work) = work else { return };
         // The work runs once per spawn, on its own thread: not in this function's loops, not
@@ -488,5 +505,8 @@ impl<'ast> Walker<'_> {
         self.function = function;
         self.region = region;
         self.guards = guards;
+        // A guard moved into the work (`move || { *g = 5 }`) is held there, not here.
+        let moved = self.guards_moved_into(work);
+        self.guards.retain(|g| !moved.contains(&g.id));
     }
 }

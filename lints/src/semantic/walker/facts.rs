@@ -32,6 +32,9 @@ pub(crate) struct Region {
     /// Calls made directly in the region, as candidate lists: a region whose callee starts
     /// workers is start-up code too.
     pub(crate) callees: Vec<Vec<FnId>>,
+    /// The loop takes a request or a connection per iteration (see
+    /// [`crate::syntax::spawn::loop_takes_requests`]).
+    pub(crate) takes_requests: bool,
 }
 
 /// How many times code in `region` runs per call of its function, when every loop around it
@@ -85,6 +88,9 @@ pub(crate) struct SpawnSite {
     /// The spawned work blocks (a sleep, I/O, a child process, a barrier): a thread is the
     /// right tool for it, however short its code.
     pub(crate) blocks: bool,
+    /// Spawned in a loop that takes a request or connection per iteration: a thread per
+    /// request, short however much it blocks, unless it loops.
+    pub(crate) per_request: bool,
 }
 
 /// A call from one function to crate functions.
@@ -216,6 +222,10 @@ pub(crate) struct BodyOutput {
     pub(crate) state_words: Vec<String>,
     /// Functions that block, with what blocks in them (`thread::sleep`).
     pub(crate) blocking: Vec<(FnId, String)>,
+    /// `.await`s in functions' own bodies (not in work they spawn or defer), other than a
+    /// lock's acquisition: the function, and the crate functions whose future is awaited
+    /// (empty for a future from elsewhere: a timer, a channel, I/O, another crate's call).
+    pub(crate) awaits: Vec<(FnId, Vec<FnId>)>,
 }
 
 impl BodyOutput {
@@ -251,6 +261,7 @@ impl BodyOutput {
             arc_shares,
             state_words,
             blocking,
+            awaits,
             fn_facts
         );
     }
@@ -302,6 +313,7 @@ impl BodyOutput {
         self.arc_shares.extend(other.arc_shares);
         self.state_words.append(&mut other.state_words);
         self.blocking.append(&mut other.blocking);
+        self.awaits.append(&mut other.awaits);
         self.fn_facts.append(&mut other.fn_facts);
     }
 }

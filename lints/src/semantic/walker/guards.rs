@@ -3,6 +3,37 @@
 
 use super::*;
 
+/// The methods that take a lock and return its guard: std's and `parking_lot`'s, the async
+/// locks' (`tokio::sync`, `async_lock`, `futures::lock`, `async_std::sync`: awaited, owned,
+/// `Arc`-held, or taken blocking from synchronous code).
+pub(super) const LOCK_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "upgradable_read",
+    "lock_owned",
+    "read_owned",
+    "write_owned",
+    "try_lock_owned",
+    "try_read_owned",
+    "try_write_owned",
+    "blocking_lock",
+    "blocking_lock_owned",
+    "blocking_read",
+    "blocking_write",
+    "lock_arc",
+    "read_arc",
+    "write_arc",
+    "upgradable_read_arc",
+    "try_lock_arc",
+    "lock_blocking",
+    "read_blocking",
+    "write_blocking",
+];
+
 impl Walker<'_> {
     /// If `expr` takes a lock (`m.lock()`, `.read()`, `.write()`, `try_*`, possibly followed by
     /// `.unwrap()`, `.expect(..)`, `?` or `.await`), the lock call.
@@ -11,10 +42,7 @@ impl Walker<'_> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 match name.as_str() {
-                    "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
-                    | "upgradable_read"
-                        if m.args.is_empty() =>
-                    {
+                    _ if LOCK_METHODS.contains(&name.as_str()) && m.args.is_empty() => {
                         let recv = self.table.resolve(&self.type_of(&m.receiver));
                         match recv.lock() {
                             Some(_) => Some(m),
@@ -112,6 +140,56 @@ impl Walker<'_> {
                     _ => None,
                 }
             }
+            _ => None,
+        }
+    }
+
+    /// The guards of this function that a `move` closure or an `async move` block names: moved
+    /// into it, they are held where it runs.
+    pub(super) fn guards_moved_into(&self, work: &Expr) -> Vec<GuardId> {
+        struct Names<'w, 'a> {
+            walker: &'w Walker<'a>,
+            ids: Vec<GuardId>,
+        }
+        impl<'ast> Visit<'ast> for Names<'_, '_> {
+            fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                if let Some(local) = p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.walker.lookup(&i.to_string()))
+                {
+                    self.ids.extend(local.guard);
+                }
+            }
+            fn visit_item(&mut self, _: &'ast syn::Item) {}
+        }
+        let moves = match work {
+            Expr::Closure(c) => c.capture.is_some(),
+            Expr::Async(a) => a.capture.is_some(),
+            _ => false,
+        };
+        let mut names = Names {
+            walker: self,
+            ids: Vec::new(),
+        };
+        if moves {
+            names.visit_expr(work);
+        }
+        names.ids
+    }
+
+    /// The guard whose data the value of `init` may keep a borrow of: a method's result called
+    /// on guarded data (`let fut = exporter.export(batch);`), which may hold `&self`.
+    pub(super) fn derived_guard(&self, init: &Expr) -> Option<GuardId> {
+        match strip_parens(init) {
+            Expr::MethodCall(m) => self
+                .borrowed_guard(&m.receiver)
+                .or_else(|| self.derived_guard(&m.receiver)),
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+                .and_then(|l| l.derived),
             _ => None,
         }
     }

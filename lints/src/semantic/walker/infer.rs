@@ -304,9 +304,7 @@ impl Walker<'_> {
                 }
                 t => t.clone(),
             },
-            "lock" | "try_lock" | "write" | "try_write" | "read" | "try_read"
-                if m.args.is_empty() =>
-            {
+            lock if guards::LOCK_METHODS.contains(&lock) && m.args.is_empty() => {
                 match recv.lock() {
                     Some((LockKind::Mutex, inner)) => Ty::named("MutexGuard", vec![inner.clone()]),
                     Some((LockKind::RwLock, inner)) if name.contains("write") => {

@@ -72,6 +72,9 @@ struct Local {
     guard: Option<GuardId>,
     /// The variable borrows from this guard's data.
     borrows: Option<GuardId>,
+    /// The variable was made by a method called on this guard's data, and may borrow it (a
+    /// future of an `async fn(&self)`).
+    derived: Option<GuardId>,
     /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
     fresh_arc: bool,
     /// The variable is named once after its `let`: wherever it goes, it is not also cloned,
@@ -93,6 +96,9 @@ struct Local {
     /// A `let` without `mut` bound to a small integer the source spells out (`let n = 5;`):
     /// a loop up to it runs that many times.
     count: Option<u128>,
+    /// Bound by a `let` to a struct literal: the declarations its fields' values come from
+    /// (`Ctx { map: Arc::clone(&map) }`), so that `ctx.map` is still that lock.
+    field_origins: Vec<(String, DeclKey)>,
     /// Bound by a `let` to a closure that blocks when called: what it calls that blocks.
     blocks: Option<String>,
 }

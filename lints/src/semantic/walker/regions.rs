@@ -15,12 +15,21 @@ impl Walker<'_> {
             count,
             bound,
             callees: Vec::new(),
+            takes_requests: false,
         });
         self.region_guards.push(self.loop_guard.take());
         let outer = self.region.replace(id);
         let result = f(self);
         self.region = outer;
         result
+    }
+
+    /// Marks the region just entered as a loop that takes a request per iteration, if
+    /// `looping` is one.
+    pub(super) fn note_request_loop(&mut self, looping: &Expr) {
+        if let Some(r) = self.region {
+            self.out.regions[r].takes_requests = loop_takes_requests(looping);
+        }
     }
 
     /// How many times a loop over `iter` runs: a few for `0..4`, `0..WORKERS` with a small

@@ -189,7 +189,11 @@ impl Walker<'_> {
                         Pat::Ident(i) if i.mutability.is_none() => self.spelled_count(&init.expr),
                         _ => None,
                     };
+                    let field_origins = self.field_origins(&init.expr);
+                    let derived = self.derived_guard(&init.expr);
                     if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                        l.field_origins = field_origins;
+                        l.derived = derived;
                         l.made = made;
                         l.private_lock = private_lock;
                         l.guard = l.guard.or(moved_guard);
