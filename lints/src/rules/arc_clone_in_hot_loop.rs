@@ -5,7 +5,7 @@ use syn::Expr;
 use super::Rule;
 use crate::Diagnostic;
 use crate::registry::declare_lint;
-use crate::semantic::walker::{Cx, Sink};
+use crate::semantic::walker::{Condition, Cx, Sink};
 
 declare_lint!(
     pub(crate) ARC_CLONE_IN_HOT_LOOP,
@@ -39,6 +39,11 @@ impl Rule for ArcCloneInHotLoop {
         if !ty.is_arc() {
             return;
         }
+        // An error being built (`Err(Error::new(self.ctx.clone()))`, `.map_err(|_| ..)`) is
+        // made when something already went wrong, and leaves the loop with the error.
+        if cx.in_cold_path() {
+            return;
+        }
         // An `Arc` this function just made is split into its owners, not shared yet: hot callers
         // make the `Arc::new` the cost, not the clone. One made anew in each iteration of an outer
         // loop is a different counter each time.
@@ -56,9 +61,14 @@ impl Rule for ArcCloneInHotLoop {
         if cx.varies_per_iteration(cloned) {
             return;
         }
-        let Some(condition) = cx.hot(cloned) else {
+        let Some(mut condition) = cx.hot(cloned) else {
             return;
         };
+        // Built into an owner the function returns (`Some(Conn { ctx: self.ctx.clone() })`,
+        // `Self { inner: Arc::clone(&self.inner) }`): the caller gets a new owner, which is
+        // churn only where a hot caller drops it in the same pass.
+        let Condition::Hot { returned, .. } = &mut condition;
+        *returned = cx.is_returned_part(expr);
         let shown = ty.peel_refs().display();
         let diagnostic = Diagnostic::new(
         &ARC_CLONE_IN_HOT_LOOP,
