@@ -83,6 +83,7 @@ impl<'ast> Walker<'_> {
                 }
             }
             Expr::If(i) => self.with_scope(|w| {
+                let dropped = w.discarded_value;
                 w.note_deciding_loads(&i.cond);
                 let is_let = contains_let(&i.cond);
                 let before = w.guards.len();
@@ -91,6 +92,7 @@ impl<'ast> Walker<'_> {
                 } else {
                     w.with_statement_of(&i.cond, |w| w.visit_expr(&i.cond));
                 }
+                w.tail_discarded = dropped;
                 w.visit_block(&i.then_branch);
                 if let Some((_, else_branch)) = &i.else_branch {
                     // A failed `try_lock` holds no guard in the `else`, in any edition.
@@ -110,15 +112,22 @@ impl<'ast> Walker<'_> {
                     if is_let && w.edition >= Edition::E2024 {
                         let held: Vec<Guard> =
                             w.guards.drain(before.min(w.guards.len())..).collect();
-                        w.with_scope(|w| w.visit_expr(else_branch));
+                        w.with_scope(|w| {
+                            w.discarding = dropped;
+                            w.visit_expr(else_branch)
+                        });
                         w.guards.extend(held);
                     } else {
-                        w.with_scope(|w| w.visit_expr(else_branch));
+                        w.with_scope(|w| {
+                            w.discarding = dropped;
+                            w.visit_expr(else_branch)
+                        });
                     }
                     w.guards.extend(held_tried);
                 }
             }),
             Expr::Match(m) => {
+                let dropped = self.discarded_value;
                 // Scrutinee temporaries live until the end of the `match`.
                 self.visit_expr(&m.expr);
                 let ty = self.type_of(&m.expr);
@@ -137,7 +146,10 @@ impl<'ast> Walker<'_> {
                         if let Some((_, g)) = &arm.guard {
                             w.visit_expr(g);
                         }
-                        w.with_statement_of(&arm.body, |w| w.visit_expr(&arm.body));
+                        w.with_statement_of(&arm.body, |w| {
+                            w.discarding = dropped;
+                            w.visit_expr(&arm.body)
+                        });
                     });
                 }
             }
@@ -147,7 +159,10 @@ impl<'ast> Walker<'_> {
                 self.visit_expr(&a.base);
                 self.awaited = outer;
             }
-            Expr::Block(b) => self.visit_block(&b.block),
+            Expr::Block(b) => {
+                self.tail_discarded = self.discarded_value;
+                self.visit_block(&b.block);
+            }
             Expr::Async(a) => self.visit_block(&a.block),
             Expr::Unsafe(u) => self.visit_block(&u.block),
             Expr::MethodCall(m) => {

@@ -100,6 +100,8 @@ struct Local {
     /// methods on, and never emptied into something else: it and what it holds die at the end
     /// of the pass.
     scratch: bool,
+    /// Bound to a stripe index (`let i = hash % n;`, see `slots::is_stripe_index`).
+    stripe: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +224,11 @@ pub(crate) struct Walker<'a> {
     temporary: bool,
     /// The expression being walked is such a temporary, or a statement's dropped value.
     dropped_here: bool,
+    /// The expression being walked is a statement whose value is dropped: so are the values
+    /// of its branches (`match e { A => c.fetch_add(1, SeqCst), .. };`).
+    discarded_value: bool,
+    /// The block about to be walked is such a branch: its tail's value is dropped.
+    tail_discarded: bool,
     /// The loops of the function being walked, innermost last, with their labels: where a
     /// `break` goes.
     loops: Vec<(Option<String>, RegionId)>,
@@ -365,6 +372,8 @@ impl<'a> Walker<'a> {
             blocks_here: None,
             temporary: false,
             dropped_here: false,
+            discarded_value: false,
+            tail_discarded: false,
             loops: Vec::new(),
             return_region: None,
             returned: HashSet::default(),
@@ -690,6 +699,7 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let discarded = std::mem::take(&mut self.discarding);
         let handed = self.handed.take();
         self.dropped_here = std::mem::take(&mut self.temporary) || discarded;
+        self.discarded_value = discarded;
         self.visit_expr_inner(expr, stored, handed.as_ref());
         // After the operands, as they are evaluated: a temporary guard taken in a receiver
         // chain is live when the outer call runs.

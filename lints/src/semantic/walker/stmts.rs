@@ -223,6 +223,7 @@ impl Walker<'_> {
                     if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
                         l.made = made;
                         l.scratch = scratch;
+                        l.stripe = slots::is_stripe_index(&init.expr);
                         l.private_lock = private_lock;
                         l.guard = l.guard.or(moved_guard);
                         l.count = count;
@@ -252,6 +253,7 @@ impl Walker<'_> {
     pub(super) fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
         // Made at the block's first `let`: only a `let` searches the statements after it.
         let mut names = None;
+        let tail_discarded = std::mem::take(&mut self.tail_discarded);
         for (i, stmt) in stmts.iter().enumerate() {
             self.cover(stmt);
             match stmt {
@@ -274,7 +276,7 @@ impl Walker<'_> {
                         }
                     }
                     self.with_statement_of(expr, |w| {
-                        w.discarding = semi.is_some();
+                        w.discarding = semi.is_some() || (tail_discarded && i + 1 == stmts.len());
                         w.visit_expr(expr)
                     });
                 }
