@@ -161,6 +161,43 @@ pub fn spread(pool: &Pool, n: usize) -> Vec<Pool> {
     pools
 }
 
+/// `find` gives one item: the `map` after it runs once, building an owner that is returned.
+fn pick(pool: &Pool, offered: &[u32]) -> Option<Conn> {
+    [1u32, 2, 3]
+        .iter()
+        .find(|p| offered.contains(p))
+        .map(|&peer| Pool::conn(pool.shared.clone(), peer))
+}
+
+/// A key built into a tuple that is returned, and a future that moves a clone in: both are
+/// new owners, which these callers keep.
+fn key_of(pool: &Pool, peer: u32) -> (Arc<Context>, u32) {
+    let key = (Arc::clone(&pool.shared), peer);
+    key
+}
+
+fn notify(pool: &Pool) -> std::pin::Pin<Box<dyn std::future::Future<Output = usize>>> {
+    let ctx = Arc::clone(&pool.shared);
+    Box::pin(async move { ctx.name.len() })
+}
+
+pub fn keep_all(
+    pool: &Pool,
+    rounds: &[Vec<u32>],
+    keys: &mut HashMap<u32, (Arc<Context>, u32)>,
+    conns: &mut Vec<Conn>,
+    futures: &mut Vec<std::pin::Pin<Box<dyn std::future::Future<Output = usize>>>>,
+) {
+    for offered in rounds {
+        if let Some(conn) = pick(pool, offered) {
+            conns.push(conn);
+        }
+        let key = key_of(pool, offered.len() as u32);
+        keys.insert(offered.len() as u32, key);
+        futures.push(notify(pool));
+    }
+}
+
 // ---- still reported ----
 
 /// A clone made on every pass before the test that may leave the loop: it runs every pass.

@@ -103,6 +103,22 @@ struct Flow<'a, 'b> {
 }
 
 impl<'a> Flow<'a, '_> {
+    /// The variables a `move` block or closure names flow into it, as parts of an owner.
+    fn captures(&mut self, walk: impl FnOnce(&mut Names<'_>)) {
+        let mut names = Names {
+            bindings: self.bindings,
+            found: Vec::new(),
+        };
+        walk(&mut names);
+        for id in names.found {
+            if self.seen.insert(id) {
+                if let Some(init) = self.inits.get(&id).copied() {
+                    self.flow(init, true);
+                }
+            }
+        }
+    }
+
     fn block(&mut self, block: &'a syn::Block, owned: bool) {
         if let Some(syn::Stmt::Expr(tail, None)) = block.stmts.last() {
             self.flow(tail, owned);
@@ -138,9 +154,12 @@ impl<'a> Flow<'a, '_> {
             }
             Expr::Tuple(t) => {
                 for e in &t.elems {
-                    self.flow(e, owned);
+                    self.flow(e, true);
                 }
             }
+            // A future or closure that moves variables in owns what they hold.
+            Expr::Async(a) if a.capture.is_some() => self.captures(|v| v.visit_block(&a.block)),
+            Expr::Closure(c) if c.capture.is_some() => self.captures(|v| v.visit_expr(&c.body)),
             Expr::Array(a) => {
                 for e in &a.elems {
                     self.flow(e, true);
@@ -189,5 +208,20 @@ impl<'a> Flow<'a, '_> {
             }
             _ => {}
         }
+    }
+}
+
+/// The variables an expression names.
+struct Names<'b> {
+    bindings: &'b Bindings,
+    found: Vec<BindingId>,
+}
+
+impl<'ast> Visit<'ast> for Names<'_> {
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        if let Some(id) = p.get_ident().and_then(|i| self.bindings.use_of(i)) {
+            self.found.push(id);
+        }
+        visit::visit_path(self, p);
     }
 }
