@@ -53,7 +53,7 @@ impl Rule for ArcCloneInHotLoop {
         // A clone that is stored (pushed, inserted, assigned to a field, turned into a raw pointer)
         // is a new owner that outlives the iteration: ownership being handed out, not a count
         // bounced and dropped on every pass.
-        if cx.is_stored() {
+        if cx.is_stored() || cx.is_kept_part(expr) {
             return;
         }
         // The cost is one counter bounced between cores: a different `Arc` each iteration (the

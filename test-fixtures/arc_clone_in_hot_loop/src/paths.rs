@@ -198,6 +198,17 @@ pub fn keep_all(
     }
 }
 
+/// Each item's future moves its own clone in, and the futures are collected: one owner each.
+pub fn requests(shared: &Arc<Context>, n: usize) -> Vec<std::pin::Pin<Box<dyn std::future::Future<Output = usize>>>> {
+    (0..n)
+        .map(|i| {
+            let ctx = Arc::clone(shared);
+            Box::pin(async move { ctx.name.len() + i })
+                as std::pin::Pin<Box<dyn std::future::Future<Output = usize>>>
+        })
+        .collect()
+}
+
 // ---- still reported ----
 
 /// A clone made on every pass before the test that may leave the loop: it runs every pass.

@@ -414,6 +414,10 @@ impl<'ast> Walker<'_> {
             method.as_str(),
             "map" | "filter_map" | "flat_map" | "map_while"
         ) && self.consumed.get(&std::ptr::from_ref(m)) == Some(&true);
+        if kept {
+            let parts = owners::kept_parts(&closure.body, &self.bindings);
+            self.kept_parts.extend(parts);
+        }
         let visit = |w: &mut Self| {
             w.with_closure_body(|w| {
                 w.with_scope(|w| {

@@ -238,6 +238,9 @@ pub(crate) struct Walker<'a> {
     /// The parts of what the function being walked returns that end up in an owner it builds
     /// (see [`owners::returned_parts`]).
     returned: HashSet<*const Expr>,
+    /// The parts of what mapping closures return into a collection that is kept (see
+    /// [`owners::kept_parts`]): `map(|i| { let c = ctx.clone(); async move { .. c .. } })`.
+    kept_parts: HashSet<*const Expr>,
     /// Types are being worked out for a later statement: not to be remembered.
     looking_ahead: std::cell::Cell<bool>,
     /// The types of the current function's expressions, by address (the tree does not move
@@ -377,6 +380,7 @@ impl<'a> Walker<'a> {
             loops: Vec::new(),
             return_region: None,
             returned: HashSet::default(),
+            kept_parts: HashSet::default(),
             looking_ahead: std::cell::Cell::new(false),
             types: RefCell::new(HashMap::default()),
         }

@@ -59,6 +59,25 @@ pub(super) fn returned_parts(block: &syn::Block, bindings: &Bindings) -> HashSet
     flow.parts
 }
 
+/// The expressions whose value ends up in what `expr` (a mapping closure's body whose results
+/// are collected) evaluates to, followed as [`returned_parts`] follows a function's value.
+pub(super) fn kept_parts(expr: &Expr, bindings: &Bindings) -> HashSet<*const Expr> {
+    let mut lets = Lets {
+        bindings,
+        inits: HashMap::default(),
+        returns: Vec::new(),
+    };
+    lets.visit_expr(expr);
+    let mut flow = Flow {
+        bindings,
+        inits: lets.inits,
+        seen: HashSet::default(),
+        parts: HashSet::default(),
+    };
+    flow.flow(expr, true);
+    flow.parts
+}
+
 /// The `let`s of a body with one name and an initialiser, and its `return` operands (not those
 /// of closures or nested functions).
 struct Lets<'a, 'b> {
