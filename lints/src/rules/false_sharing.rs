@@ -74,10 +74,10 @@ fn findings(
 }
 
 /// Whether a write goes to the slot of the thread making it: its index names a thread or
-/// worker, is the variable of the loop that spawned the writing thread, or is a parallel
-/// closure's own item.
+/// worker, spreads threads over the slots by a hash or id (a stripe), is the variable of the
+/// loop that spawned the writing thread, or is a parallel closure's own item.
 fn per_thread(write: &SlotWrite, spawns: &IndexSlice<SpawnId, [SpawnSite]>) -> bool {
-    if write.named_per_thread {
+    if write.named_per_thread || write.striped {
         return true;
     }
     let Some(index_region) = write.index_region else {

@@ -5,7 +5,7 @@
 use index_vec::{IndexSlice, IndexVec};
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::semantic::types::{FnId, TypeTable};
@@ -141,7 +141,11 @@ fn same_each_time(
     for _ in 0..=MAX_CHAIN {
         let mut changed = false;
         for call in &out.calls {
-            if !hot.contains_key(&call.callee) || startup[call.callee] || test_caller(call.caller) {
+            if call.cold
+                || !hot.contains_key(&call.callee)
+                || startup[call.callee]
+                || (call.in_test || test_caller(call.caller))
+            {
                 continue;
             }
             let direct = graph.region_hot(call.region);
@@ -251,6 +255,9 @@ pub(crate) struct HotCode<'a> {
     pub(crate) graph: Graph<'a>,
     hot: HashMap<FnId, HotReason>,
     same: HashMap<FnId, u64>,
+    /// Functions some hot call drops the value of in the same pass (`self.vm().run()` in a
+    /// loop): what they build and return dies there.
+    result_dropped: HashSet<FnId>,
 }
 
 /// Why code is hot.
@@ -311,8 +318,10 @@ impl<'a> HotCode<'a> {
                 queue.push_back(id);
             }
         }
+        // A call on an error path runs when something already went wrong: it makes nothing
+        // hot.
         for call in &out.calls {
-            if startup[call.callee] || test_caller(call.caller) {
+            if call.cold || startup[call.callee] || (call.in_test || test_caller(call.caller)) {
                 continue;
             }
             if graph.region_hot(call.region) && !hot.contains_key(&call.callee) {
@@ -329,7 +338,7 @@ impl<'a> HotCode<'a> {
             }
         }
         let mut by_caller: HashMap<FnId, Vec<FnId>> = HashMap::default();
-        for call in &out.calls {
+        for call in out.calls.iter().filter(|c| !c.cold) {
             if let Some(caller) = call.caller {
                 by_caller.entry(caller).or_default().push(call.callee);
             }
@@ -357,12 +366,26 @@ impl<'a> HotCode<'a> {
             }
         }
         let same = same_each_time(table, out, &graph, &hot, &startup, &test_caller);
+        let result_dropped = out
+            .calls
+            .iter()
+            .filter(|c| {
+                c.result_dropped
+                    && !c.cold
+                    && !c.in_test
+                    && !test_caller(c.caller)
+                    && (graph.region_hot(c.region)
+                        || c.caller.is_some_and(|f| hot.contains_key(&f)))
+            })
+            .map(|c| c.callee)
+            .collect();
         HotCode {
             table,
             files,
             graph,
             hot,
             same,
+            result_dropped,
         }
     }
 
@@ -455,6 +478,7 @@ impl<'a> HotCode<'a> {
                     region,
                     param,
                     handed,
+                    returned,
                 } => {
                     // A handle type's own `clone` is where it is duplicated by design.
                     if function.is_some_and(|f| self.table.fns[f].name == "clone") {
@@ -465,12 +489,22 @@ impl<'a> HotCode<'a> {
                     if handed.as_ref().is_some_and(|h| self.keeps(h)) {
                         continue;
                     }
-                    settled.extend(self.if_hot(
-                        *function,
-                        *region,
-                        *param,
-                        pending.diagnostic.clone(),
-                    ));
+                    // Built into an owner its function returns: a new owner for the caller,
+                    // unless a hot caller drops it in the same pass.
+                    let hotness = self.hotness(*function, *region, *param);
+                    if *returned
+                        && matches!(hotness, Some(Hotness::Callers(_)))
+                        && function.is_none_or(|f| !self.result_dropped.contains(&f))
+                    {
+                        continue;
+                    }
+                    settled.extend(match hotness {
+                        Some(Hotness::Loop) => Some(pending.diagnostic.clone()),
+                        Some(Hotness::Callers(note)) => {
+                            Some(pending.diagnostic.clone().with_note(note))
+                        }
+                        None => None,
+                    });
                 }
             }
         }

@@ -189,6 +189,18 @@ impl<'a> Cx<'_, 'a> {
         self.walker.storing
     }
 
+    /// Whether `expr`'s value ends up in an owner that the function being walked builds and
+    /// returns (`Some(Conn { ctx: self.ctx.clone() })`): the caller gets a new owner.
+    pub(crate) fn is_returned_part(&self, expr: &Expr) -> bool {
+        self.walker.returned.contains(&std::ptr::from_ref(expr))
+    }
+
+    /// Whether `expr`'s value ends up in what a mapping closure returns into a collection
+    /// that is kept: a new owner per item.
+    pub(crate) fn is_kept_part(&self, expr: &Expr) -> bool {
+        self.walker.kept_parts.contains(&std::ptr::from_ref(expr))
+    }
+
     /// Whether code here is in a loop over data borrowed from a live guard.
     pub(crate) fn in_loop_over_guard(&self) -> bool {
         let w = self.walker;
@@ -265,6 +277,7 @@ impl<'a> Cx<'_, 'a> {
             region: w.region,
             param: w.param_root(about),
             handed: w.handed.clone(),
+            returned: false,
         })
     }
 

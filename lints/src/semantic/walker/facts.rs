@@ -109,6 +109,16 @@ pub(crate) struct CallEdge {
     pub(crate) args: Vec<ArgRoot>,
     /// Where the receiver of a method call comes from.
     pub(crate) receiver: Option<ArgRoot>,
+    /// Made on an error or diagnostic path (`Err(..)`, `.map_err(..)`, `panic!`): code that
+    /// runs when something already went wrong, not on every pass.
+    pub(crate) cold: bool,
+    /// The call's value dies in the statement or pass that makes it: a temporary whose method
+    /// is called (`self.vm().run()`), a statement's dropped value, or a `let` whose variable is
+    /// only read.
+    pub(crate) result_dropped: bool,
+    /// Made in test code, as the file's test spans say (set when the crate's files are merged).
+    #[serde(default)]
+    pub(crate) in_test: bool,
 }
 
 /// Where an argument's value comes from, as far as the caller shows.
@@ -140,6 +150,10 @@ pub(crate) enum Condition {
         /// The value is handed by value to a crate function: it holds only if that function
         /// drops it (or returns it into a value that is dropped).
         handed: Option<Handed>,
+        /// The value goes into an owner the function returns: hot through callers only when a
+        /// hot caller drops that owner in the same pass (`self.vm().run()`).
+        #[serde(default)]
+        returned: bool,
     },
 }
 

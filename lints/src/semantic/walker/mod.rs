@@ -31,6 +31,7 @@ mod facts;
 mod guards;
 mod infer;
 mod locks;
+mod owners;
 mod regions;
 mod resolve;
 mod scan;
@@ -101,6 +102,12 @@ struct Local {
     field_origins: Vec<(String, DeclKey)>,
     /// Bound by a `let` to a closure that blocks when called: what it calls that blocks.
     blocks: Option<String>,
+    /// A collection made empty in a hot region whose variable is only read or called
+    /// methods on, and never emptied into something else: it and what it holds die at the end
+    /// of the pass.
+    scratch: bool,
+    /// Bound to a stripe index (`let i = hash % n;`, see `slots::is_stripe_index`).
+    stripe: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -217,6 +224,29 @@ pub(crate) struct Walker<'a> {
     handed: Option<Handed>,
     /// What blocks in the expression being linted, and where (see [`Cx::blocking`]).
     blocks_here: Option<(String, Span)>,
+    /// The expression about to be walked is a temporary that dies in its statement (a method
+    /// call's receiver) or a `let`'s value whose variable is only read (see
+    /// [`CallEdge::result_dropped`]).
+    temporary: bool,
+    /// The expression being walked is such a temporary, or a statement's dropped value.
+    dropped_here: bool,
+    /// The expression being walked is a statement whose value is dropped: so are the values
+    /// of its branches (`match e { A => c.fetch_add(1, SeqCst), .. };`).
+    discarded_value: bool,
+    /// The block about to be walked is such a branch: its tail's value is dropped.
+    tail_discarded: bool,
+    /// The loops of the function being walked, innermost last, with their labels: where a
+    /// `break` goes.
+    loops: Vec<(Option<String>, RegionId)>,
+    /// The region a `return` hands control to: none for a function body, the closure's own
+    /// region in a closure run per item.
+    return_region: Option<RegionId>,
+    /// The parts of what the function being walked returns that end up in an owner it builds
+    /// (see [`owners::returned_parts`]).
+    returned: HashSet<*const Expr>,
+    /// The parts of what mapping closures return into a collection that is kept (see
+    /// [`owners::kept_parts`]): `map(|i| { let c = ctx.clone(); async move { .. c .. } })`.
+    kept_parts: HashSet<*const Expr>,
     /// Types are being worked out for a later statement: not to be remembered.
     looking_ahead: std::cell::Cell<bool>,
     /// The types of the current function's expressions, by address (the tree does not move
@@ -349,6 +379,14 @@ impl<'a> Walker<'a> {
             let_closure: None,
             handed: None,
             blocks_here: None,
+            temporary: false,
+            dropped_here: false,
+            discarded_value: false,
+            tail_discarded: false,
+            loops: Vec::new(),
+            return_region: None,
+            returned: HashSet::default(),
+            kept_parts: HashSet::default(),
             looking_ahead: std::cell::Cell::new(false),
             types: RefCell::new(HashMap::default()),
         }
@@ -417,6 +455,8 @@ impl<'a> Walker<'a> {
         let outer_generics = std::mem::take(&mut self.callable_generics);
         let outer_thread = self.thread.take();
         let outer_setup = std::mem::take(&mut self.setup);
+        let outer_loops = std::mem::take(&mut self.loops);
+        let outer_return = self.return_region.take();
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::default()]);
         let types = self.types.take();
         self.check(|checker, _, _| checker.enter_fn());
@@ -428,6 +468,8 @@ impl<'a> Walker<'a> {
         self.callable_generics = outer_generics;
         self.thread = outer_thread;
         self.setup = outer_setup;
+        self.loops = outer_loops;
+        self.return_region = outer_return;
         self.region = outer_region;
         self.function = outer_fn;
         self.guards = guards;
@@ -615,16 +657,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
-        // A block that leaves the loop (`return`, `break`) runs once per entry into the loop.
-        let exits = block
-            .stmts
-            .iter()
-            .any(|s| matches!(s, syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_), _)));
-        let region = if exits {
-            self.region.take()
-        } else {
-            self.region
-        };
+        // A block that leaves the loop (`return`, `break`) runs once per entry into the loop:
+        // in the region around the loop it leaves.
+        let region = self.region;
+        if let Some(target) = self.exit_region(&block.stmts) {
+            self.region = target;
+        }
         self.with_scope(|w| w.visit_stmts(&block.stmts));
         self.region = region;
     }
@@ -670,6 +708,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let stored = std::mem::take(&mut self.storing);
         let discarded = std::mem::take(&mut self.discarding);
         let handed = self.handed.take();
+        self.dropped_here = std::mem::take(&mut self.temporary) || discarded;
+        self.discarded_value = discarded;
         self.visit_expr_inner(expr, stored, handed.as_ref());
         // After the operands, as they are evaluated: a temporary guard taken in a receiver
         // chain is live when the outer call runs.

@@ -285,6 +285,9 @@ impl Walker<'_> {
                 spawned: !self.spawn_stack.is_empty(),
                 args: args.clone(),
                 receiver,
+                cold: self.cold > 0,
+                result_dropped: self.dropped_here,
+                in_test: false,
             });
         }
     }
