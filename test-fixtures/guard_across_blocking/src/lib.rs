@@ -9,6 +9,8 @@ use std::sync::{Condvar, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+mod flow;
+
 pub struct Journal {
     entries: Mutex<Vec<u64>>,
     cache: Mutex<HashMap<String, Vec<u8>>>,
