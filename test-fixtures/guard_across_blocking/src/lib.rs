@@ -10,6 +10,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 pub mod tasks;
+mod flow;
 
 pub struct Journal {
     entries: Mutex<Vec<u64>>,

@@ -3,6 +3,8 @@
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
 pub mod services;
+mod params;
+mod updates;
 
 type Counter = Arc<Mutex<usize>>; //~ mutex_scalar
 

@@ -121,6 +121,27 @@ pub(crate) struct CallEdge {
     pub(crate) in_test: bool,
 }
 
+/// A lock handed to a crate function's parameter (`bump(&self.hits)`, `bump(counter)`): the
+/// callee's uses of the parameter are uses of the lock.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct LockHandoff {
+    pub(crate) from: LockFrom,
+    pub(crate) callee: FnId,
+    /// The callee's parameter (`self` not counted).
+    pub(crate) param: usize,
+}
+
+/// Where a lock handed to a function comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum LockFrom {
+    /// A declaration the caller shows.
+    Decl(DeclKey),
+    /// The caller's own parameter of this index.
+    Param(FnId, usize),
+    /// Somewhere the source does not show.
+    Untraced,
+}
+
 /// Where an argument's value comes from, as far as the caller shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ArgRoot {
@@ -214,6 +235,7 @@ pub(crate) struct BodyOutput {
     pub(crate) spawns: IndexVec<SpawnId, SpawnSite>,
     pub(crate) lock_uses: Vec<LockUse>,
     pub(crate) lock_decls: Vec<LockDecl>,
+    pub(crate) lock_handoffs: Vec<LockHandoff>,
     pub(crate) slot_decls: Vec<SlotDecl>,
     pub(crate) slot_writes: Vec<SlotWrite>,
     pub(crate) arc_fields: Vec<ArcField>,
@@ -268,6 +290,7 @@ impl BodyOutput {
             diagnostics,
             lock_uses,
             lock_decls,
+            lock_handoffs,
             slot_decls,
             slot_writes,
             arc_fields,
@@ -320,6 +343,7 @@ impl BodyOutput {
         self.diagnostics.append(&mut other.diagnostics);
         self.lock_uses.append(&mut other.lock_uses);
         self.lock_decls.append(&mut other.lock_decls);
+        self.lock_handoffs.append(&mut other.lock_handoffs);
         self.slot_decls.append(&mut other.slot_decls);
         self.slot_writes.append(&mut other.slot_writes);
         self.arc_fields.append(&mut other.arc_fields);

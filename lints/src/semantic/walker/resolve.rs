@@ -257,6 +257,7 @@ impl Walker<'_> {
             Expr::Call(c) => c.func.span(),
             _ => expr.span(),
         });
+        self.record_lock_handoffs(&ids, expr);
         if let Some(region) = self.region {
             self.out.regions[region].callees.push(ids.clone());
         }

@@ -19,9 +19,11 @@ impl Walker<'_> {
             }
             return;
         };
-        let guard_call = self.lock_call(&init.expr);
+        let guard_call = self.bound_lock_call(&init.expr);
         self.note_state_word_binding(local, &init.expr, later);
-        let binding = binding_ident(&local.pat);
+        // `let Ok(g) = m.lock() else { .. }` binds the guard too.
+        let binding = binding_ident(&local.pat)
+            .or_else(|| guard_call.and_then(|_| wrapped_binding(&local.pat)));
         let bound_ident = binding.map(|i| i.to_string());
         // Where the bound value goes next: kept, handed to a crate function, or nowhere.
         let moved = binding
@@ -131,6 +133,12 @@ impl Walker<'_> {
         };
         match (guard_call, bound_ident) {
             (Some(call), Some(name)) => {
+                // A guard bound through a `match` on the lock call has the lock call's type.
+                let ty = if ty.is_known() {
+                    ty
+                } else {
+                    self.method_type(call)
+                };
                 let id = self.new_guard(call, true, awaits_lock(&init.expr));
                 if name.starts_with('_') {
                     if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
@@ -550,4 +558,17 @@ fn empties(stmt: &syn::Stmt, var: Var<'_>) -> bool {
     let mut find = Find(var, false);
     find.visit_stmt(stmt);
     find.1
+}
+
+/// The name `Ok(name)` or `Some(name)` binds.
+fn wrapped_binding(pat: &Pat) -> Option<&syn::Ident> {
+    match pat {
+        Pat::TupleStruct(ts) if ts.elems.len() == 1 => {
+            let variant = ts.path.segments.last()?.ident.to_string();
+            matches!(variant.as_str(), "Ok" | "Some")
+                .then(|| binding_ident(&ts.elems[0]))
+                .flatten()
+        }
+        _ => None,
+    }
 }
