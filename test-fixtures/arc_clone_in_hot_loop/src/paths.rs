@@ -24,7 +24,6 @@ pub struct Pool {
     conns: Vec<Conn>,
 }
 
-#[derive(Debug)]
 pub struct Error {
     ctx: Arc<Context>,
     code: u32,

@@ -66,6 +66,7 @@ impl EventStats {
         match event {
             Event::Hit => {
                 self.hits.fetch_add(1, Ordering::SeqCst); //~ seqcst_counter
+                0
             }
             Event::Miss => self.misses.fetch_add(1, Ordering::SeqCst), //~ seqcst_counter
             Event::Evict | Event::Expire => {
