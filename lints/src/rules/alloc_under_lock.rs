@@ -103,6 +103,19 @@ fn allocation<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<(String, Vec<&'e Ex
                 return allocates.then(|| (format!("`{mac}!`"), c.args.iter().collect(), span));
             }
             let (owner, func) = path_tail(&c.func)?;
+            // `Box::new(|_| {})`: a closure that does nothing is zero-sized, and boxing a
+            // zero-sized value allocates nothing.
+            if let [Expr::Closure(cl)] = c.args.iter().collect::<Vec<_>>().as_slice() {
+                let noop = match &*cl.body {
+                    Expr::Block(b) => b.block.stmts.is_empty(),
+                    Expr::Tuple(t) => t.elems.is_empty(),
+                    Expr::Lit(_) => true,
+                    _ => false,
+                };
+                if noop {
+                    return None;
+                }
+            }
             let allocates = matches!(
                 (owner.as_deref(), func.as_str()),
                 (Some("String"), "from")
