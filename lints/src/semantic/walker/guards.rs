@@ -146,9 +146,7 @@ impl Walker<'_> {
             }
             // `match guarded.get(k) { Some(v) => v, None => return }`: an arm's value is what
             // its pattern borrowed.
-            Expr::Match(m) if m.arms.iter().any(|arm| arm_yields_binding(arm)) => {
-                self.borrowed_guard(&m.expr)
-            }
+            Expr::Match(m) if m.arms.iter().any(arm_yields_binding) => self.borrowed_guard(&m.expr),
             _ => None,
         }
     }
