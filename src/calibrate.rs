@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use contention_bench::calibrate::{self as costs, Settings};
 
 use crate::cli::CalibrateArgs;
-use crate::{Error, cache, discover};
+use crate::{Error, cache, discover, proof};
 
 /// Runs `calibrate` from the current directory: measures, prints the table to `out`, writes
 /// the costs file and says where.
@@ -25,19 +25,32 @@ pub fn run(args: &CalibrateArgs, out: &mut dyn Write) -> Result<(), Error> {
     } else {
         Settings::full()
     };
-    let measured = costs::measure(&settings, out).map_err(|error| {
-        // Writing the table is the only I/O; a closed pipe there is not a failure.
-        match error.downcast::<io::Error>() {
-            Ok(error) => Error::Output(error),
-            Err(error) => Error::Bench(error),
-        }
-    })?;
+    // Writing the tables is the only I/O; a closed pipe there is not a failure.
+    let failed = |error: anyhow::Error| match error.downcast::<io::Error>() {
+        Ok(error) => Error::Output(error),
+        Err(error) => Error::Bench(error),
+    };
+    let (measured, proof) = if args.check_estimates {
+        let pairs: Vec<_> = contention_bench::pairs().iter().collect();
+        let proof_settings = if args.quick {
+            proof::Settings::quick()
+        } else {
+            proof::Settings::full()
+        };
+        let proof = proof::run(&pairs, &proof_settings, out).map_err(failed)?;
+        (proof.costs.clone(), Some(proof))
+    } else {
+        (costs::measure(&settings, out).map_err(failed)?, None)
+    };
     write(&path, &measured.to_json(), args.output.is_none()).map_err(|error| Error::WriteFile {
         path: path.clone(),
         error,
     })?;
     let shown = path.strip_prefix(&cwd).unwrap_or(&path);
     writeln!(out, "wrote {}", shown.display()).map_err(Error::Output)?;
+    if let Some(proof) = proof {
+        proof::print(&proof, out).map_err(Error::Output)?;
+    }
     Ok(())
 }
 

@@ -1,17 +1,23 @@
 //! The run over the discovered units: each is analysed by `contention-lints`, then its findings
-//! get their configured levels (`allow` ones are dropped) and findings in excluded files go.
+//! get their configured levels (`allow` ones are dropped), findings in excluded files go, and
+//! each finding whose cost has a model is priced with the machine's costs, its estimate added
+//! as a note.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use contention_bench::CostTable;
+use contention_bench::calibrate::FILE_NAME;
 use contention_lints::{CrateFiles, CrateInfo, Diagnostic, Level, check_files, check_files_cached};
 
 use crate::Error;
 use crate::baseline::{self, Fingerprint};
 use crate::cache::UnitCache;
-use crate::cli::CheckArgs;
+use crate::cli::{CalibrateArgs, CheckArgs};
 use crate::discover::{self, Unit};
+use crate::estimate::Estimate;
 use crate::source::{FileTable, SourceFile};
 use crate::targets::{Kind, Placement, Placer};
 
@@ -48,6 +54,8 @@ pub struct UnitReport {
     pub fingerprints: Vec<Fingerprint>,
     /// Where each finding's code belongs (its target and kind of code), in the same order.
     pub placements: Vec<Placement>,
+    /// Each finding's estimated cost, in the same order; `None` where its cost has no model.
+    pub estimates: Vec<Option<Estimate>>,
     /// The kind of code of each finding the target selection left out.
     pub left_out: Vec<Kind>,
 }
@@ -65,6 +73,9 @@ impl UnitReport {
         let mut flags = keep.iter();
         self.placements
             .retain(|_| *flags.next().expect("one flag each"));
+        let mut flags = keep.iter();
+        self.estimates
+            .retain(|_| *flags.next().expect("one flag each"));
     }
 }
 
@@ -75,12 +86,59 @@ pub fn run(args: &CheckArgs) -> Result<Report, Error> {
         error,
     })?;
     let units = discover::units(args, &cwd)?;
+    let mut costs = CostTables::new(args.costs.as_deref(), &cwd);
     Ok(Report {
         units: units
             .into_iter()
-            .map(|unit| check_unit(unit, &cwd, !args.no_cache))
+            .map(|unit| check_unit(unit, &cwd, !args.no_cache, &mut costs))
             .collect(),
     })
+}
+
+/// The machine's costs the findings are priced with, each costs file read once.
+struct CostTables<'a> {
+    /// `--costs`, relative to the current directory.
+    chosen: Option<PathBuf>,
+    cwd: &'a Path,
+    /// Where `calibrate` run from `cwd` writes, once asked for (it asks cargo).
+    here: Option<PathBuf>,
+    read: HashMap<PathBuf, CostTable>,
+}
+
+impl<'a> CostTables<'a> {
+    fn new(chosen: Option<&Path>, cwd: &'a Path) -> Self {
+        CostTables {
+            chosen: chosen.map(|file| cwd.join(file)),
+            cwd,
+            here: None,
+            read: HashMap::new(),
+        }
+    }
+
+    /// The costs for `unit`: `--costs`, or the file `calibrate` writes for it, in the
+    /// package's target directory (outside a package, where `calibrate` run here would write
+    /// it); when it is missing or stale, the reference figures, saying so.
+    fn for_unit(&mut self, unit: &Unit) -> &CostTable {
+        let file = match (&self.chosen, &unit.cache_dir) {
+            (Some(file), _) => file.clone(),
+            (None, Some(dir)) => dir.join(FILE_NAME),
+            (None, None) => {
+                let cwd = self.cwd;
+                let here = self.here.get_or_insert_with(|| {
+                    crate::calibrate::output_file(&CalibrateArgs::default(), cwd)
+                        .unwrap_or_else(|_| cwd.join("target").join("contention").join(FILE_NAME))
+                });
+                here.clone()
+            }
+        };
+        // The notes name the file as a person in this directory would.
+        let shown = file
+            .strip_prefix(self.cwd)
+            .map_or_else(|_| file.clone(), Path::to_path_buf);
+        self.read
+            .entry(shown)
+            .or_insert_with_key(|shown| CostTable::for_file(shown))
+    }
 }
 
 /// Reads a source file, which must be a regular file: a module's `#[path]` may name anything,
@@ -103,7 +161,7 @@ fn read_source(path: &Path) -> io::Result<String> {
     fs::read_to_string(path)
 }
 
-fn check_unit(unit: Unit, cwd: &Path, use_cache: bool) -> UnitReport {
+fn check_unit(unit: Unit, cwd: &Path, use_cache: bool, costs: &mut CostTables<'_>) -> UnitReport {
     let info = CrateInfo {
         name: unit.name.clone(),
         library: unit
@@ -158,7 +216,7 @@ fn check_unit(unit: Unit, cwd: &Path, use_cache: bool) -> UnitReport {
             })
             .collect(),
     );
-    let diagnostics = report
+    let mut diagnostics = report
         .diagnostics
         .into_iter()
         .filter_map(|mut diagnostic| {
@@ -170,6 +228,20 @@ fn check_unit(unit: Unit, cwd: &Path, use_cache: bool) -> UnitReport {
             })
         })
         .collect::<Vec<_>>();
+    // The costs file is looked for only when a finding has something to price.
+    let estimates = if diagnostics.iter().any(|d| d.cost.is_some()) {
+        let table = costs.for_unit(&unit);
+        diagnostics
+            .iter_mut()
+            .map(|diagnostic| {
+                let estimate = Estimate::of(diagnostic.cost.as_ref()?, table)?;
+                diagnostic.notes.push(estimate.note.clone());
+                Some(estimate)
+            })
+            .collect()
+    } else {
+        vec![None; diagnostics.len()]
+    };
     // Fingerprints count repeated lines over every finding, whichever targets are reported,
     // so that a baseline matches under any selection.
     let fingerprints = baseline::fingerprints(&files, &diagnostics);
@@ -193,6 +265,7 @@ fn check_unit(unit: Unit, cwd: &Path, use_cache: bool) -> UnitReport {
         diagnostics,
         fingerprints,
         placements,
+        estimates,
         left_out: Vec::new(),
     };
     unit_report.left_out = unit_report

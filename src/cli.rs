@@ -44,6 +44,12 @@ pub struct CalibrateArgs {
     /// (`./target/contention/` outside a package).
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Then hold the findings' estimates to the paired benchmarks: each pair's flagged side
+    /// measured at 1 and 2 threads against the estimate of its finding, priced with the
+    /// figures just measured (half a minute more, or a few seconds with --quick).
+    #[arg(long)]
+    pub check_estimates: bool,
 }
 
 /// The arguments of `explain`.
@@ -121,9 +127,20 @@ pub struct CheckArgs {
     #[arg(short = 'D', long = "deny", value_name = "LINT", id = "deny")]
     deny: Vec<String>,
 
-    /// Print the number of findings per lint instead of the findings.
+    /// Print the number of findings per lint, with their estimated cost, instead of the
+    /// findings.
     #[arg(long)]
     pub statistics: bool,
+
+    /// The order of the findings: by file and position, or by estimated cost per call, largest
+    /// first (findings without an estimate last).
+    #[arg(long, value_enum, value_name = "KEY", default_value_t = SortKey::Position)]
+    pub sort: SortKey,
+
+    /// Read this machine's costs, for the findings' cost notes, from FILE instead of
+    /// `costs.json` in the package's `target/contention/` (where `calibrate` writes it).
+    #[arg(long, value_name = "FILE")]
+    pub costs: Option<PathBuf>,
 
     /// Apply the suggestions that are certainly correct (MachineApplicable), then report what
     /// is left. Each file is replaced atomically, and only if the result still parses.
@@ -182,6 +199,16 @@ pub enum MessageFormat {
     Sarif,
     /// GitHub Actions workflow commands: an annotation per finding on the pull request.
     Github,
+}
+
+/// `--sort` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    /// By file, line and column.
+    Position,
+    /// By estimated cost per call, largest first; findings without an estimate last, by
+    /// position.
+    Cost,
 }
 
 /// `--color` values.
@@ -365,5 +392,7 @@ mod tests {
         assert_eq!(check.message_format, MessageFormat::Human);
         assert_eq!(check.color, ColorChoice::Auto);
         assert!(check.paths.is_empty() && check.lint_flags.is_empty() && !check.statistics);
+        assert_eq!(check.sort, SortKey::Position);
+        assert_eq!(check.costs, None);
     }
 }

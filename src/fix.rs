@@ -20,7 +20,7 @@ use contention_lints::Applicability;
 use crate::Error;
 use crate::baseline::Baseline;
 use crate::check::{self, Report};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, SortKey};
 use crate::output::{self, Finding};
 
 /// How many times to re-check and fix again before stopping, in case fixes keep enabling fixes.
@@ -125,7 +125,7 @@ pub fn applies(applicability: Applicability, unsafe_fixes: bool) -> bool {
 /// same rustc JSON the `json` format prints (so `--fix` applies what editors would).
 fn plans(report: &Report, unsafe_fixes: bool) -> Result<Vec<Plan>, Error> {
     let mut plans: BTreeMap<PathBuf, Plan> = BTreeMap::new();
-    for finding in output::sorted_findings(report) {
+    for finding in output::sorted_findings(report, SortKey::Position) {
         let allowed = finding
             .diagnostic
             .suggestion

@@ -2,10 +2,12 @@
 //!
 //! This crate is the command around the analysis in `contention-lints`: it parses the command
 //! line ([`cli`]), finds the crates to check ([`discover`]) and their settings ([`config`]), runs
-//! the analysis ([`check`]) and prints the findings ([`output`]). Around that: applying fixes
-//! ([`fix`]), baselines ([`baseline`]), clippy's messages for editors ([`clippy`]), the lint
-//! documentation ([`explain`]) and the machine's measured costs ([`calibrate`]). `main.rs`
-//! only turns the result of [`run`] into an exit code.
+//! the analysis ([`check`]), prices each finding's cost with the machine's measured costs
+//! ([`estimate`]) and prints the findings ([`output`]). Around that: applying fixes ([`fix`]),
+//! baselines ([`baseline`]), clippy's messages for editors ([`clippy`]), the lint documentation
+//! ([`explain`]) and measuring the machine's costs ([`calibrate`]), with the estimates held to
+//! the paired benchmarks' measurements ([`proof`]). `main.rs` only turns the result of [`run`]
+//! into an exit code.
 
 pub mod baseline;
 mod cache;
@@ -16,9 +18,11 @@ mod clippy;
 pub mod config;
 pub mod discover;
 mod error;
+pub mod estimate;
 pub mod explain;
 pub mod fix;
 pub mod output;
+pub mod proof;
 pub mod source;
 pub mod targets;
 

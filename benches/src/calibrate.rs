@@ -220,7 +220,8 @@ impl Costs {
     /// unreadable or invalid one, and a stale one from a current one.
     pub fn load_as(path: &Path, here: &Here) -> Result<Costs, Unusable> {
         let text = fs::read_to_string(path).map_err(|error| match error.kind() {
-            io::ErrorKind::NotFound => Unusable::Missing,
+            // A file where a folder of the path should be: no calibration was written there.
+            io::ErrorKind::NotFound | io::ErrorKind::NotADirectory => Unusable::Missing,
             _ => Unusable::Invalid(error.to_string()),
         })?;
         // The version first, so that a file of another layout is stale rather than invalid.
@@ -453,7 +454,7 @@ impl CostTable {
     }
 
     /// What a cost note says about its figures: `calibrated on this machine`, or `reference
-    /// figures from 2 logical cores, AMD EPYC, linux x86_64 (...)` with why and what to do.
+    /// figures from 2 logical cores, AMD EPYC, linux x86_64: ...` with why and what to do.
     pub fn note(&self) -> String {
         match &self.source {
             Source::Calibrated { .. } => "calibrated on this machine".to_owned(),
@@ -464,8 +465,8 @@ impl CostTable {
                     other => format!("{path} is {other}"),
                 };
                 format!(
-                    "reference figures from {} ({why}; `cargo contention calibrate` measures \
-                     this machine)",
+                    "reference figures from {}: {why}; `cargo contention calibrate` measures \
+                     this machine",
                     self.costs.machine
                 )
             }
@@ -493,10 +494,10 @@ enum Probe {
 }
 
 /// The copy sizes: within L1, L2, L3 on most machines, and beyond the caches.
-const COPY_SIZES: [usize; 4] = [4 << 10, 64 << 10, 1 << 20, 16 << 20];
+pub const COPY_SIZES: [usize; 4] = [4 << 10, 64 << 10, 1 << 20, 16 << 20];
 
 /// The allocation sizes: a small object, a page-sized buffer, and a large buffer.
-const ALLOC_SIZES: [usize; 3] = [64, 4 << 10, 1 << 20];
+pub const ALLOC_SIZES: [usize; 3] = [64, 4 << 10, 1 << 20];
 
 impl Probe {
     fn threads(self) -> usize {
@@ -700,7 +701,7 @@ pub fn figure_names(cores: usize) -> Vec<String> {
 }
 
 /// A size as figure names spell it: `64b`, `4kib`, `16mib`.
-fn size_label(bytes: usize) -> String {
+pub fn size_label(bytes: usize) -> String {
     if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
         format!("{}mib", bytes >> 20)
     } else if bytes >= 1 << 10 && bytes % (1 << 10) == 0 {
@@ -1407,8 +1408,8 @@ mod tests {
         assert_eq!(missing.costs, Costs::reference());
         assert_eq!(
             missing.note(),
-            "reference figures from 2 logical cores, AMD EPYC, linux x86_64 (no calibration at \
-             target/contention/costs.json; `cargo contention calibrate` measures this machine)"
+            "reference figures from 2 logical cores, AMD EPYC, linux x86_64: no calibration at \
+             target/contention/costs.json; `cargo contention calibrate` measures this machine"
         );
         let stale = CostTable::choose(path, Err(Unusable::Stale(Stale::TooOld { days: 45 })));
         assert!(

@@ -38,7 +38,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub use calibrate::{CostTable, Costs, Figure, Stale, Unit, Unusable};
 pub use load::{BUSY_BELOW, LoadReport, LoadSample};
 pub use machine::Machine;
-pub use pairs::{Pair, Run, Side};
+pub use pairs::{Flagged, Pair, Run, Side};
 pub use report::{Report, SettingsReport};
 pub use runner::{Measurement, PairReport, Settings, default_threads, measure, size_work};
 

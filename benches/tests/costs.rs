@@ -56,6 +56,12 @@ fn a_missing_file_is_missing() {
         Costs::load(&dir.path().join("costs.json")),
         Err(Unusable::Missing)
     );
+    // A file where the folder should be (`target/contention` in the way): none there either.
+    fs::write(dir.path().join("contention"), "in the way").unwrap();
+    assert_eq!(
+        Costs::load(&dir.path().join("contention").join("costs.json")),
+        Err(Unusable::Missing)
+    );
 }
 
 #[test]

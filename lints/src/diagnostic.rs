@@ -2,6 +2,11 @@
 //!
 //! Spans are byte ranges into the original text of a file of the analysed crate; printers turn
 //! them into lines and columns. Nothing here knows about terminals or formats.
+//!
+//! A finding whose cost has a model carries its [`Cost`]: what the flagged code does each time
+//! it runs and how often the source shows it running. That is the input of an estimate, not an
+//! estimate: the analysis knows no machine, and the command prices it with the machine's
+//! measured costs.
 
 use crate::registry::{Level, Lint};
 
@@ -125,6 +130,8 @@ pub struct Diagnostic {
     /// The `help:` line: what to write instead.
     pub help: Option<String>,
     pub suggestion: Option<Suggestion>,
+    /// What the flagged code does each time it runs, when its cost has a model.
+    pub cost: Option<Cost>,
 }
 
 impl Diagnostic {
@@ -141,6 +148,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             suggestion: None,
+            cost: None,
         }
     }
 
@@ -171,6 +179,133 @@ impl Diagnostic {
     pub fn with_suggestion(mut self, suggestion: Suggestion) -> Self {
         self.suggestion = Some(suggestion);
         self
+    }
+
+    pub fn with_cost(mut self, cost: Cost) -> Self {
+        self.cost = Some(cost);
+        self
+    }
+}
+
+/// What a finding's code does each time it runs, and how often: the input of the cost note.
+///
+/// Only what has a measured price is described (see `cargo contention calibrate`): atomic
+/// read-modify-writes, locks taken, copies, allocations, threads started. What the source does
+/// not show stays out: the size of a copied buffer (the note prices 64 KiB), or how long a
+/// blocking call takes (such findings carry no cost).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cost {
+    /// What runs.
+    pub work: Work,
+    /// What one `work` happens per.
+    pub per: Per,
+    /// How many times `per` comes round in one call of the enclosing function, when every loop
+    /// around the code has a bound the source shows (`for _ in 0..1000`); the product of them.
+    pub iterations: Option<u64>,
+}
+
+impl Cost {
+    /// `work` once per `per`, with no loop bound known.
+    pub fn new(work: Work, per: Per) -> Cost {
+        Cost {
+            work,
+            per,
+            iterations: None,
+        }
+    }
+
+    /// The same, `iterations` times a call.
+    pub fn with_iterations(mut self, iterations: Option<u64>) -> Cost {
+        self.iterations = iterations;
+        self
+    }
+}
+
+/// The work a finding's code does, in the terms the machine's costs are measured in.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Work {
+    /// `count` atomic read-modify-writes on one cache line that every thread running the code
+    /// writes: a shared counter, or slots of different threads packed into one line.
+    AtomicRmw {
+        count: u32,
+        /// What the threads share: one counter, or one cache line of distinct slots.
+        on: SharedLine,
+        /// The operation is ordered `SeqCst` (the note says what that adds on the machine).
+        seqcst: bool,
+    },
+    /// A lock taken and released.
+    Lock {
+        kind: LockOp,
+        /// Every thread running the code takes this one lock (`false`: each element has its
+        /// own, so threads rarely meet on one).
+        shared: bool,
+    },
+    /// A deep copy of a value of the type shown (`Vec<u8>`), of a size the source does not
+    /// show, and the allocation it is copied into.
+    Copy {
+        ty: String,
+        /// Made while a lock is held: threads that need the lock copy one at a time.
+        under_lock: bool,
+    },
+    /// A heap allocation of a small block (a string, a box), freed later, made while a lock is
+    /// held.
+    AllocUnderLock,
+    /// An operating-system thread started and joined.
+    ThreadSpawn,
+    /// A value put in a fresh `Arc`: an allocation, and when it drops an atomic decrement and
+    /// a free.
+    ArcNew,
+}
+
+/// What threads running [`Work::AtomicRmw`] share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SharedLine {
+    /// One counter.
+    Counter,
+    /// One cache line, each thread writing its own slot in it.
+    CacheLine,
+}
+
+/// A way of taking a lock whose cost is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LockOp {
+    /// `Mutex::lock` (and its guard's drop).
+    Mutex,
+    /// `RwLock::read` (and its guard's drop).
+    RwLockRead,
+}
+
+/// What a cost is counted per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Per {
+    /// An iteration of the loop the code is in.
+    Iteration,
+    /// A call of the function the code is in (hot through its callers).
+    Call,
+    /// An access to the declared value.
+    Access,
+    /// A read of the declared value.
+    Read,
+    /// A write to one of the declared slots.
+    Write,
+    /// An element of the declared collection visited.
+    Element,
+    /// A value of the declared struct made.
+    Value,
+}
+
+impl Per {
+    /// The word for one of it: `iteration`, `call`, `access`, ...
+    pub fn noun(self) -> &'static str {
+        match self {
+            Per::Iteration => "iteration",
+            Per::Call => "call",
+            Per::Access => "access",
+            Per::Read => "read",
+            Per::Write => "write",
+            Per::Element => "element",
+            Per::Value => "value made",
+        }
     }
 }
 

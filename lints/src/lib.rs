@@ -15,7 +15,9 @@ mod suppress;
 mod syntax;
 
 pub use cache::{CacheStore, MemoryStore};
-pub use diagnostic::{Applicability, Diagnostic, Edit, Label, Span, Suggestion};
+pub use diagnostic::{
+    Applicability, Cost, Diagnostic, Edit, Label, LockOp, Per, SharedLine, Span, Suggestion, Work,
+};
 pub use pipeline::driver::normalise;
 pub use pipeline::{CrateReport, RunStats};
 

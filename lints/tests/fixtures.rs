@@ -1,7 +1,8 @@
 //! The fixture crates under `test-fixtures/`, checked by the analysis itself: every package's
 //! findings must be exactly the `//~ lint_name` markers written on the flagged lines, and the
-//! whole of what each finding says (message, labels, notes, help, suggestion) is pinned by an
-//! insta snapshot per package, so that a change of wording or of a span shows in review.
+//! whole of what each finding says (message, labels, notes, help, suggestion, the input of its
+//! cost note) is pinned by an insta snapshot per package, so that a change of wording or of a
+//! span shows in review.
 //!
 //! A package's targets are found as cargo finds them when the manifest names none:
 //! `src/lib.rs`, `src/main.rs`, `src/bin/*.rs`, `src/bin/*/main.rs`, `tests/*.rs`,
@@ -172,6 +173,18 @@ fn render(report: &CrateReport, package: &Path, d: &Diagnostic) -> String {
     }
     if let Some(help) = &d.help {
         writeln!(out, "   = help: {help}").unwrap();
+    }
+    if let Some(cost) = &d.cost {
+        let times = cost
+            .iterations
+            .map_or_else(String::new, |n| format!(", {n} a call"));
+        writeln!(
+            out,
+            "   = cost: {:?} per {}{times}",
+            cost.work,
+            cost.per.noun()
+        )
+        .unwrap();
     }
     if let Some(s) = &d.suggestion {
         writeln!(

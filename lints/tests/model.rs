@@ -518,3 +518,46 @@ pub fn same(data: &[u8]) -> bool { data.to_vec().as_slice() == [1u8] }
         ]
     );
 }
+
+/// The iterations a call a finding's cost is multiplied by: the product of the bounds of every
+/// loop around it, when the source spells each one, and nothing when one of them is not.
+#[test]
+fn loop_bounds_the_source_spells_multiply_into_iterations_a_call() {
+    let text = "use std::sync::Arc;
+const N: usize = 250;
+pub struct Ctx { pub n: usize }
+pub fn literal(s: &Arc<Ctx>) { for _ in 0..1000 { let c = Arc::clone(s); drop(c); } }
+pub fn constant(s: &Arc<Ctx>) { for _ in 1..=N { let c = Arc::clone(s); drop(c); } }
+pub fn bound(s: &Arc<Ctx>) { let rounds = 400; for _ in 0..rounds { let c = Arc::clone(s); drop(c); } }
+pub fn nested(s: &Arc<Ctx>) { for _ in 0..100 { for _ in [1, 2, 3] { let c = Arc::clone(s); drop(c); } } }
+pub fn adapters(s: &Arc<Ctx>) -> usize { (0..1000).step_by(10).map(|_| Arc::clone(s).n).sum() }
+pub fn taken(s: &Arc<Ctx>) -> usize { (0..N).take(100).map(|_| Arc::clone(s).n).sum() }
+pub fn param(s: &Arc<Ctx>, n: usize) { for _ in 0..n { let c = Arc::clone(s); drop(c); } }
+pub fn unbounded_outside(s: &Arc<Ctx>) { loop { for _ in 0..1000 { let c = Arc::clone(s); drop(c); } } }
+pub fn while_loop(s: &Arc<Ctx>, mut n: usize) { while n > 0 { let c = Arc::clone(s); drop(c); n -= 1; } }
+";
+    let found: Vec<(usize, Option<u64>)> = check_source(text)
+        .iter()
+        .filter(|d| d.lint.name == "arc_clone_in_hot_loop")
+        .map(|d| {
+            let line = text[..d.span.start].matches('\n').count() + 1;
+            let cost = d.cost.as_ref().expect("an Arc clone's cost has a model");
+            assert_eq!(cost.per, contention_lints::Per::Iteration, "line {line}");
+            (line, cost.iterations)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (4, Some(1000)),
+            (5, Some(250)),
+            (6, Some(400)),
+            (7, Some(300)),
+            (8, Some(100)),
+            (9, Some(100)),
+            (10, None),
+            (11, None),
+            (12, None),
+        ]
+    );
+}

@@ -1,7 +1,8 @@
 //! cargo's JSON message format, one object per line: a `compiler-message` per finding whose
 //! `message` is a rustc JSON diagnostic, then `build-finished`. Editors (rust-analyzer's
 //! `check.overrideCommand`) and the `cargo_metadata` crate read it as they read
-//! `cargo check --message-format=json`; the field names and shapes mirror rustc's.
+//! `cargo check --message-format=json`; the field names and shapes mirror rustc's. A finding
+//! whose cost has a model also carries its estimate, as an `estimate` field of the message.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 use super::{Finding, Printer, Summary, human};
 use crate::discover::Target;
+use crate::estimate::Estimate;
 use crate::source::{JsonNamed, SourceFile};
 
 /// Prints one JSON object per line.
@@ -83,6 +85,11 @@ pub(super) struct JsonDiagnostic {
     spans: Vec<JsonSpan>,
     children: Vec<JsonDiagnostic>,
     rendered: Option<String>,
+    /// Not rustc's: the finding's estimated cost (see [`Estimate`]), where its cost has a
+    /// model. Readers of rustc's and cargo's format (`cargo_metadata`, rust-analyzer) ignore
+    /// fields they do not know.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    estimate: Option<Estimate>,
 }
 
 #[derive(Serialize)]
@@ -168,6 +175,7 @@ pub(super) fn diagnostic(finding: &Finding<'_>) -> io::Result<JsonDiagnostic> {
         spans,
         children,
         rendered: Some(rendered),
+        estimate: finding.estimate.cloned(),
     })
 }
 
@@ -180,6 +188,7 @@ fn child(level: &'static str, message: String, spans: Vec<JsonSpan>) -> JsonDiag
         spans,
         children: Vec::new(),
         rendered: None,
+        estimate: None,
     }
 }
 

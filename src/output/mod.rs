@@ -1,5 +1,6 @@
 //! The printers: sibling renderings of the same findings. Each implements [`Printer`], is
-//! handed every finding in order (by file, line, column) and then the run's [`Summary`].
+//! handed every finding in order (by file, line, column, or by estimated cost with `--sort
+//! cost`) and then the run's [`Summary`].
 
 mod github;
 mod human;
@@ -18,7 +19,8 @@ use contention_lints::{Applicability, Diagnostic, Level};
 use crate::Error;
 use crate::baseline::Fingerprint;
 use crate::check::{Report, UnitReport};
-use crate::cli::{CheckArgs, MessageFormat};
+use crate::cli::{CheckArgs, MessageFormat, SortKey};
+use crate::estimate::Estimate;
 use crate::source::SourceFile;
 use crate::targets::{Kind, Placement};
 
@@ -31,6 +33,8 @@ pub struct Finding<'r> {
     pub fingerprint: &'r Fingerprint,
     /// Its target and kind of code.
     pub placement: &'r Placement,
+    /// Its estimated cost, where its cost has a model.
+    pub estimate: Option<&'r Estimate>,
 }
 
 impl Finding<'_> {
@@ -41,7 +45,7 @@ impl Finding<'_> {
 }
 
 /// Counts over every reported finding.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     /// Findings per lint name and level (one lint may be at different levels in different
     /// packages).
@@ -56,6 +60,20 @@ pub struct Summary {
     pub fixable: usize,
     /// Findings whose suggestion only `--fix --unsafe-fixes` applies (`MaybeIncorrect`).
     pub unsafe_fixable: usize,
+    /// Per lint name, the estimated cost per call of its findings that have an estimate,
+    /// summed (see [`Estimate::per_call_ns`]), and how many have one.
+    pub estimated: BTreeMap<&'static str, Estimated>,
+    /// Where the estimates' figures come from: each distinct [`Estimate::basis`].
+    pub bases: Vec<String>,
+}
+
+/// The estimates of one lint's findings, added up.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Estimated {
+    /// Nanoseconds per call, summed over the findings.
+    pub per_call_ns: f64,
+    /// How many findings have an estimate.
+    pub findings: usize,
 }
 
 impl Summary {
@@ -72,8 +90,23 @@ impl Summary {
                 Some(Applicability::HasPlaceholders) | None => {}
             }
         }
+        let mut estimated: BTreeMap<&'static str, Estimated> = BTreeMap::new();
+        let mut bases: Vec<String> = Vec::new();
+        for finding in findings(report) {
+            let Some(estimate) = finding.estimate else {
+                continue;
+            };
+            let sum = estimated.entry(finding.diagnostic.lint.name).or_default();
+            sum.per_call_ns += estimate.per_call_ns();
+            sum.findings += 1;
+            if !bases.contains(&estimate.basis) {
+                bases.push(estimate.basis.clone());
+            }
+        }
         Summary {
             counts,
+            estimated,
+            bases,
             files: report.file_count(),
             clippy_success,
             left_out: report
@@ -143,7 +176,8 @@ impl Summary {
 
 /// A way of printing findings.
 pub trait Printer {
-    /// Prints one finding; findings arrive sorted by file, line and column.
+    /// Prints one finding; findings arrive sorted by file, line and column, or by estimated
+    /// cost with `--sort cost`.
     fn finding(&mut self, finding: &Finding<'_>) -> io::Result<()>;
 
     /// Prints whatever closes the output, after the last finding.
@@ -200,7 +234,7 @@ pub fn print(
             MessageFormat::Github => Box::new(github::Github::new(writer)),
         }
     };
-    for finding in sorted_findings(report) {
+    for finding in sorted_findings(report, args.sort) {
         printer.finding(&finding).map_err(Error::Output)?;
     }
     printer
@@ -222,17 +256,23 @@ pub fn findings(report: &Report) -> impl Iterator<Item = Finding<'_>> {
             .iter()
             .zip(&unit.fingerprints)
             .zip(&unit.placements)
-            .map(move |((diagnostic, fingerprint), placement)| Finding {
-                unit,
-                diagnostic,
-                fingerprint,
-                placement,
-            })
+            .zip(&unit.estimates)
+            .map(
+                move |(((diagnostic, fingerprint), placement), estimate)| Finding {
+                    unit,
+                    diagnostic,
+                    fingerprint,
+                    placement,
+                    estimate: estimate.as_ref(),
+                },
+            )
     })
 }
 
-/// Every finding of `report`, by file path, then position, then lint name.
-pub fn sorted_findings(report: &Report) -> Vec<Finding<'_>> {
+/// Every finding of `report`, by file path, then position, then lint name; with
+/// [`SortKey::Cost`], by estimated cost per call first, largest first, findings without an
+/// estimate last.
+pub fn sorted_findings(report: &Report, key: SortKey) -> Vec<Finding<'_>> {
     let mut findings: Vec<Finding<'_>> = findings(report).collect();
     findings.sort_by(|a, b| {
         (&a.file().display, a.diagnostic.span, a.diagnostic.lint.name).cmp(&(
@@ -241,6 +281,14 @@ pub fn sorted_findings(report: &Report) -> Vec<Finding<'_>> {
             b.diagnostic.lint.name,
         ))
     });
+    if key == SortKey::Cost {
+        // A stable sort: findings of the same cost stay in order of position.
+        let cost = |finding: &Finding<'_>| finding.estimate.map(Estimate::per_call_ns);
+        findings.sort_by(|a, b| match (cost(a), cost(b)) {
+            (Some(a), Some(b)) => b.total_cmp(&a),
+            (a, b) => b.is_some().cmp(&a.is_some()),
+        });
+    }
     findings
 }
 
@@ -354,6 +402,7 @@ mod tests {
                 diagnostics,
                 fingerprints,
                 placements: vec![Placement::everywhere()],
+                estimates: vec![None],
                 left_out: Vec::new(),
             }],
         }

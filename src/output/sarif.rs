@@ -6,8 +6,9 @@
 //! help the lint's documentation page, so code scanning shows the same text as `explain`. Each
 //! result points at the primary span (URI relative to the workspace root, under the
 //! `%SRCROOT%` base; columns count Unicode code points, as `columnKind` says), with the
-//! secondary labels as related locations, the suggestion as a fix, and the finding's
-//! [fingerprint](crate::baseline) as its partial fingerprint.
+//! secondary labels as related locations, the suggestion as a fix, the finding's
+//! [fingerprint](crate::baseline) as its partial fingerprint, and its kind of code
+//! (`targetKind`) and estimated cost (`estimate`, see [`crate::estimate`]) in its properties.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -221,12 +222,18 @@ fn result(finding: &Finding<'_>, base: &str) -> sarif::Result {
         FINGERPRINT_KEY.to_owned(),
         finding.fingerprint.as_str().to_owned(),
     )]);
-    // What kind of code the finding is in (`lib`, `test`, ...), for filtering.
+    // What kind of code the finding is in (`lib`, `test`, ...), for filtering; its estimated
+    // cost where it has one.
+    let mut properties = BTreeMap::from([(
+        "targetKind".to_owned(),
+        serde_json::Value::from(finding.placement.kind_name()),
+    )]);
+    if let Some(estimate) = finding.estimate {
+        let estimate = serde_json::to_value(estimate).expect("an estimate serialises");
+        properties.insert("estimate".to_owned(), estimate);
+    }
     let properties = sarif::PropertyBag::builder()
-        .additional_properties(BTreeMap::from([(
-            "targetKind".to_owned(),
-            serde_json::Value::from(finding.placement.kind_name()),
-        )]))
+        .additional_properties(properties)
         .build();
     let result = sarif::Result::builder()
         .rule_id(d.lint.code())

@@ -233,3 +233,68 @@ fn plain_paths_get_a_synthesised_package() {
     );
     check_span(&message.message.spans[0], repo());
 }
+
+/// The showcase with every lint allowed but the one named after these arguments.
+const PRICED: [&str; 4] = ["test-fixtures/showcase", "-A", "all", "-W"];
+
+#[test]
+fn the_estimate_is_an_extra_field_of_the_message_that_cargo_metadata_reads_past() {
+    let mut args = PRICED.to_vec();
+    args.extend(["mutex_scalar", "--costs", "uncalibrated/costs.json"]);
+    // Priced with the reference figures: the costs file named is never there.
+    let output = json_output(&args);
+    let first = output.split(|&b| b == b'\n').next().unwrap();
+    let line: serde_json::Value = serde_json::from_slice(first).unwrap();
+    let estimate = &line["message"]["estimate"];
+    let reference = contention_bench::Costs::reference();
+    let figure = |name: &str| reference.figure(name).unwrap().value;
+    assert_eq!(estimate["what"], "a lock taken and released per access");
+    assert_eq!(estimate["per"], "access");
+    assert_eq!(estimate["alone_ns"], figure("mutex_uncontended"));
+    assert_eq!(estimate["contended"]["threads"], 2);
+    assert_eq!(estimate["contended"]["ns"], figure("mutex_contended"));
+    assert_eq!(
+        estimate["figures"],
+        serde_json::json!(["mutex_uncontended", "mutex_contended"])
+    );
+    assert_eq!(estimate["source"], "reference");
+    assert!(
+        estimate["basis"]
+            .as_str()
+            .unwrap()
+            .contains("no calibration at uncalibrated/costs.json")
+    );
+    // Children have none; the note is also a child, for readers that show only rustc's.
+    let children = line["message"]["children"].as_array().unwrap();
+    assert!(children.iter().all(|child| child.get("estimate").is_none()));
+    assert!(
+        children
+            .iter()
+            .any(|child| child["message"] == estimate["note"])
+    );
+
+    // cargo_metadata reads the message, the estimate left out, and its note as a child.
+    let (messages, _) = messages(&args);
+    let diagnostic = &messages[0].message;
+    assert_eq!(diagnostic.message, line["message"]["message"]);
+    assert!(
+        diagnostic
+            .children
+            .iter()
+            .any(|child| child.level == DiagnosticLevel::Note && child.message == estimate["note"])
+    );
+}
+
+#[test]
+fn findings_without_a_model_carry_no_estimate_field() {
+    let mut args = PRICED.to_vec();
+    args.push("single_lock_map");
+    let output = json_output(&args);
+    let first = output.split(|&b| b == b'\n').next().unwrap();
+    let line: serde_json::Value = serde_json::from_slice(first).unwrap();
+    assert_eq!(
+        line["message"]["code"]["code"],
+        "contention::single_lock_map"
+    );
+    assert!(line["message"].get("estimate").is_none(), "{line}");
+}

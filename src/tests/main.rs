@@ -12,6 +12,7 @@ mod compile;
 mod config;
 mod discovery;
 mod editor;
+mod estimate;
 mod exit;
 mod explain;
 mod fix;

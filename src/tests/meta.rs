@@ -87,3 +87,57 @@ fn every_lint_has_a_fixture_with_markers_and_is_in_the_showcase() {
         );
     }
 }
+
+/// A throughput as the pages' tables write it: `243M/s`, `1.2G/s`, `7.4k/s`.
+fn rate(text: &str) -> f64 {
+    let number = text.strip_suffix("/s").expect("a rate");
+    let (digits, scale) = match number.char_indices().last() {
+        Some((at, 'k')) => (&number[..at], 1e3),
+        Some((at, 'M')) => (&number[..at], 1e6),
+        Some((at, 'G')) => (&number[..at], 1e9),
+        _ => (number, 1.0),
+    };
+    digits.parse::<f64>().expect("a number") * scale
+}
+
+/// The `before` throughput at `threads` threads in a page's table of the full run.
+fn before_rate(measured: &str, threads: usize) -> Option<f64> {
+    let row = format!("| {threads} | ");
+    let line = measured.lines().find(|line| line.starts_with(&row))?;
+    Some(rate(line.split('|').nth(2)?.trim()))
+}
+
+#[test]
+fn every_measured_section_has_its_napkin_math() {
+    assert_eq!(rate("243M/s"), 243e6);
+    assert_eq!(rate("1.2G/s"), 1.2e9);
+    assert_eq!(rate("7.4k/s"), 7400.0);
+    for pair in contention_bench::pairs() {
+        let lint = registry::find(pair.lint()).expect("a lint");
+        let measured = lint.doc_section(MEASURED);
+        let rates: Vec<(usize, f64)> = [1, 2]
+            .into_iter()
+            .map(|threads| {
+                let rate = before_rate(measured, threads)
+                    .unwrap_or_else(|| panic!("{}: no row for {threads} threads", lint.name));
+                (threads, rate)
+            })
+            .collect();
+        let lines: Vec<&str> = measured
+            .lines()
+            .filter(|line| line.starts_with("Napkin math"))
+            .collect();
+        assert_eq!(lines.len(), 1, "{}: one napkin-math line", lint.name);
+        match cargo_contention::proof::napkin_line(pair, &rates) {
+            // The estimate the finding gets with the reference figures, against the table.
+            Some(expected) => assert_eq!(lines[0], expected, "{}", lint.name),
+            // Its finding carries no cost: the line says why.
+            None => assert!(
+                lines[0].starts_with("Napkin math: none, "),
+                "{}: {}",
+                lint.name,
+                lines[0]
+            ),
+        }
+    }
+}

@@ -13,7 +13,16 @@ fn human_output_of_unparseable_files() {
 
 #[test]
 fn human_output_of_the_showcase() {
-    let (status, out) = run(&["check", "test-fixtures/showcase", "--color", "never"]);
+    // The cost notes are priced with the reference figures whatever this machine has measured:
+    // the costs file named is never there.
+    let (status, out) = run(&[
+        "check",
+        "test-fixtures/showcase",
+        "--color",
+        "never",
+        "--costs",
+        "test-fixtures/showcase/uncalibrated/costs.json",
+    ]);
     assert_eq!(status, Status::Denied);
     insta::assert_snapshot!(out);
 }
@@ -114,4 +123,106 @@ fn statistics_count_per_lint_and_level() {
     );
     let (_, clean) = run(&["check", "test-fixtures/workspace", "--statistics"]);
     assert_eq!(clean, "no findings (3 files checked)\n");
+}
+
+/// The showcase's findings as JSON lines in the order `check` prints them with `args`, priced
+/// with the reference figures (the costs file named is never there).
+fn showcase_json(args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec![
+        "check",
+        "test-fixtures/showcase",
+        "--message-format",
+        "json",
+        "--costs",
+        "uncalibrated/costs.json",
+    ];
+    all.extend_from_slice(args);
+    let (_, out) = run(&all);
+    let mut lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    lines.pop().expect("build-finished");
+    lines
+}
+
+#[test]
+fn sort_by_cost_puts_the_dearest_call_first_and_the_unpriced_last() {
+    let by_position = showcase_json(&[]);
+    let by_cost = showcase_json(&["--sort", "cost"]);
+    assert_eq!(by_cost.len(), by_position.len());
+    let cost = |line: &serde_json::Value| line["message"]["estimate"]["cost_ns"].as_f64();
+    let costs: Vec<Option<f64>> = by_cost.iter().map(cost).collect();
+    let priced = costs.iter().take_while(|cost| cost.is_some()).count();
+    assert!(priced >= 10, "{costs:?}");
+    assert!(costs[priced..].iter().all(Option::is_none), "{costs:?}");
+    assert!(
+        costs[..priced].windows(2).all(|pair| pair[0] >= pair[1]),
+        "{costs:?}"
+    );
+    // A thousand thread starts a call come before one.
+    let spawns: Vec<&str> = by_cost
+        .iter()
+        .take(2)
+        .map(|line| line["message"]["code"]["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(spawns, ["contention::thread_spawn_per_task"; 2]);
+    assert_eq!(by_cost[0]["message"]["estimate"]["iterations"], 1000);
+    // The unpriced keep their order of position, as do findings of equal cost.
+    let unpriced = |lines: &[serde_json::Value]| -> Vec<serde_json::Value> {
+        lines
+            .iter()
+            .filter(|line| cost(line).is_none())
+            .map(|line| line["message"]["spans"][0].clone())
+            .collect()
+    };
+    assert_eq!(unpriced(&by_cost), unpriced(&by_position));
+}
+
+#[test]
+fn statistics_add_up_the_estimates_per_lint() {
+    let (_, out) = run(&[
+        "check",
+        "test-fixtures/showcase",
+        "--statistics",
+        "--costs",
+        "uncalibrated/costs.json",
+    ]);
+    let reference = contention_bench::Costs::reference();
+    let duration = |name: &str, times: f64| {
+        cargo_contention::estimate::duration(reference.figure(name).unwrap().value * times)
+    };
+    let row = |lint: &str| {
+        out.lines()
+            .find(|line| line.split_whitespace().nth(2) == Some(lint))
+            .unwrap_or_else(|| panic!("no row for {lint} in\n{out}"))
+            .to_owned()
+    };
+    // One finding, a lock every core takes.
+    assert!(
+        row("mutex_scalar").ends_with(&format!(
+            "  about {} a call",
+            duration("mutex_contended", 1.0)
+        )),
+        "{out}"
+    );
+    // Two findings, each a clone and a drop on a counter both cores share.
+    assert!(
+        row("arc_clone_in_hot_loop").ends_with(&format!(
+            "  about {} a call",
+            duration("atomic_rmw_shared_line_2_threads", 4.0)
+        )),
+        "{out}"
+    );
+    // Nothing to price.
+    assert!(row("single_lock_map").ends_with("single_lock_map"), "{out}");
+    let total = out.lines().find(|line| line.contains(" total ")).unwrap();
+    assert!(total.ends_with(" findings)"), "{total}");
+    assert!(
+        out.contains(&format!(
+            "summed; reference figures from {}",
+            contention_bench::calibrate::REFERENCE_MACHINE
+        )),
+        "{out}"
+    );
 }

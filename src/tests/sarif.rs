@@ -170,3 +170,53 @@ fn machine_applicable_suggestions_become_fixes() {
     assert_eq!(change["artifactLocation"]["uri"], "src/lib.rs");
     assert!(change["replacements"][0]["deletedRegion"]["startLine"].is_u64());
 }
+
+#[test]
+fn results_carry_their_estimate_in_properties() {
+    let log = sarif(
+        &[
+            "test-fixtures/showcase",
+            "--costs",
+            "uncalibrated/costs.json",
+        ],
+        1,
+    );
+    assert_valid(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let rule = |result: &Value| result["ruleId"].as_str().unwrap().to_owned();
+    let estimated: Vec<String> = results
+        .iter()
+        .filter(|result| !result["properties"]["estimate"].is_null())
+        .map(rule)
+        .collect();
+    // Every finding whose cost has a model, and no other.
+    for result in results {
+        let estimate = &result["properties"]["estimate"];
+        let lint = rule(result);
+        let unpriced = [
+            "single_lock_map",
+            "guard_across_blocking",
+            "atomic_ptr_to_local",
+            "parse_error",
+            "alloc_under_lock",
+        ]
+        .map(|name| format!("contention::{name}"));
+        assert_eq!(estimate.is_null(), unpriced.contains(&lint), "{lint}");
+        if estimate.is_null() {
+            continue;
+        }
+        assert!(estimate["alone_ns"].as_f64().is_some_and(|ns| ns > 0.0));
+        assert_eq!(estimate["source"], "reference");
+        // The message shows the note, as the other formats do.
+        let note = estimate["note"].as_str().unwrap();
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("note: {note}")),
+            "{lint}"
+        );
+        assert_eq!(result["properties"]["targetKind"], "lib");
+    }
+    assert!(estimated.len() >= 10, "{estimated:?}");
+}

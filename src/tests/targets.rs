@@ -172,9 +172,17 @@ fn the_summary_counts_what_was_left_out() {
         &binary_in(repo(), &["check", dir.to_str().unwrap(), "--statistics"]),
         0,
     );
+    // The total row, the estimates' footnote, then what was left out.
+    assert!(
+        stats
+            .lines()
+            .any(|line| line.starts_with("5         total      about ")),
+        "{stats}"
+    );
     assert!(
         stats.ends_with(
-            "5         total\n6 more in tests, benches and examples (--all-targets to see them)\n"
+            "measures this machine\n6 more in tests, benches and examples (--all-targets to see \
+             them)\n"
         ),
         "{stats}"
     );

@@ -47,12 +47,32 @@ pub struct Run {
     pub result: u64,
 }
 
+/// How often a pair's work item runs the line its `before` side's finding flags, and what
+/// the source does not show about it: what the finding's cost estimate needs to be set
+/// against the pair's measured cost per work item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Flagged {
+    /// How many times one work item runs the flagged code.
+    pub per_item: f64,
+    /// The bytes the flagged code copies, where it copies: the finding prices a nominal size.
+    pub copy_bytes: Option<u64>,
+}
+
+impl Flagged {
+    /// Once per work item, copying nothing.
+    pub const ONCE: Flagged = Flagged {
+        per_item: 1.0,
+        copy_bytes: None,
+    };
+}
+
 /// A lint's paired benchmark.
 #[derive(Debug)]
 pub struct Pair {
     lint: &'static str,
     workload: &'static str,
     granule: u64,
+    flagged: Flagged,
     run: fn(Side, usize, u64) -> Run,
     expected: fn(u64) -> u64,
     before_code: &'static str,
@@ -68,6 +88,11 @@ impl Pair {
     /// One line saying what both sides do.
     pub fn workload(&self) -> &'static str {
         self.workload
+    }
+
+    /// How often a work item runs the flagged line of the `before` side.
+    pub fn flagged(&self) -> Flagged {
+        self.flagged
     }
 
     /// The work is counted in items that come in whole multiples of this (a pass over a fixed
@@ -110,8 +135,8 @@ impl Pair {
 }
 
 /// Declares the pair modules and the table of pairs, in catalogue order. Each module provides
-/// `WORKLOAD`, `GRANULE`, `run` and `expected`; the lint's name and sources come from the
-/// module's name.
+/// `WORKLOAD`, `GRANULE`, `FLAGGED`, `run` and `expected`; the lint's name and sources come
+/// from the module's name.
 macro_rules! pairs {
     ($($lint:ident),* $(,)?) => {
         $(mod $lint;)*
@@ -122,6 +147,7 @@ macro_rules! pairs {
                 lint: stringify!($lint),
                 workload: $lint::WORKLOAD,
                 granule: $lint::GRANULE,
+                flagged: $lint::FLAGGED,
                 run: $lint::run,
                 expected: $lint::expected,
                 before_code: include_str!(concat!(stringify!($lint), "/before.rs")),

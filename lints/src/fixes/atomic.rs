@@ -138,10 +138,20 @@ impl Writer<'_, '_, '_> {
     }
 }
 
-/// `m.lock()`, `m.write().unwrap()`, `m.read().expect("..")`: the lock's receiver `m`.
-fn chain_root(expr: &Expr) -> Option<&Expr> {
-    let Expr::MethodCall(m) = strip_parens(expr) else {
-        return None;
+/// `m.lock()`, `m.write().unwrap()`, `m.read().expect("..")`, an async lock's
+/// `m.lock().await`: the lock's receiver `m`.
+pub(crate) fn chain_root(expr: &Expr) -> Option<&Expr> {
+    let m = match strip_parens(expr) {
+        Expr::MethodCall(m) => m,
+        Expr::Await(a) => {
+            let Expr::MethodCall(m) = strip_parens(&a.base) else {
+                return None;
+            };
+            return (matches!(m.method.to_string().as_str(), "lock" | "read" | "write")
+                && m.args.is_empty())
+            .then_some(&*m.receiver);
+        }
+        _ => return None,
     };
     match m.method.to_string().as_str() {
         "unwrap" | "expect" => {
@@ -168,6 +178,17 @@ fn deref_root(expr: &Expr) -> Option<&Expr> {
 /// A mention of a lock around a scalar the fix can rewrite: a path or field whose value is the
 /// lock (or an `Arc` or reference of it), with the declaration it comes from and the scalar.
 fn mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(DeclKey, Ty)> {
+    lock_mention(cx, expr, scalar_of)
+}
+
+/// A mention of a lock a fix rewrites: a path or field whose value is the lock (or an `Arc` or
+/// reference of it), with the declaration it comes from and what `guarded` makes of the lock's
+/// type (`None`: not one the fix rewrites).
+pub(crate) fn lock_mention(
+    cx: &Cx<'_, '_>,
+    expr: &Expr,
+    guarded: fn(&Cx<'_, '_>, &Ty) -> Option<Ty>,
+) -> Option<(DeclKey, Ty)> {
     let expr = strip_parens(expr);
     let table = cx.table();
     match expr {
@@ -176,7 +197,7 @@ fn mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(DeclKey, Ty)> {
             let ident = &p.path.segments[0].ident;
             let name = ident.to_string();
             match cx.local(&name) {
-                Some(local) if local.ty.is_known() && scalar_of(cx, local.ty).is_none() => {
+                Some(local) if local.ty.is_known() && guarded(cx, local.ty).is_none() => {
                     return None;
                 }
                 Some(_) => {}
@@ -197,9 +218,9 @@ fn mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(DeclKey, Ty)> {
         },
         _ => return None,
     }
-    let scalar = scalar_of(cx, &cx.type_of(expr))?;
+    let inner = guarded(cx, &cx.type_of(expr))?;
     let key = cx.origin(expr)?;
-    Some((key, scalar))
+    Some((key, inner))
 }
 
 impl ScalarSites {
@@ -452,9 +473,36 @@ impl ScalarSites {
         let Some(root) = chain_root(&init.expr) else {
             return;
         };
-        let Some((key, _)) = mention(cx, root) else {
+        let Some((key, scalar)) = mention(cx, root) else {
             return;
         };
+        // A guard bound to update the scalar once: the update made on the atomic instead.
+        if let Pat::Ident(p) = pat {
+            if p.mutability.is_some() && p.by_ref.is_none() && annotated.is_none() {
+                let update =
+                    super::guard_update::updated_guard(cx, &p.ident, local, later.all(), &scalar);
+                if let Some(update) = update {
+                    let mut w = Writer {
+                        cx,
+                        imports: Vec::new(),
+                    };
+                    let edits = super::text(root).zip(super::text(update.value)).map(
+                        |(root_text, value)| {
+                            vec![super::replace(
+                                update.span,
+                                format!(
+                                    "{root_text}.{}({value}, {});",
+                                    update.method,
+                                    w.ordering(update.order)
+                                ),
+                            )]
+                        },
+                    );
+                    self.cover(cx, key, root, update.span, edits, w.imports);
+                    return;
+                }
+            }
+        }
         let edits = match pat {
             Pat::Ident(p)
                 if p.mutability.is_none() && p.by_ref.is_none() && annotated.is_none() =>

@@ -16,7 +16,9 @@ pub(crate) mod atomic;
 pub(crate) mod callee;
 pub(crate) mod deferred;
 pub(crate) mod finish;
+pub(crate) mod guard_update;
 pub(crate) mod hoist;
+pub(crate) mod swap;
 pub(crate) mod tree;
 
 use syn::spanned::Spanned;

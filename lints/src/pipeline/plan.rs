@@ -188,7 +188,7 @@ pub(crate) enum Read {
     Whole(syn::File, usize),
     /// The file does not parse: an error inside a function body, which phase one skipped,
     /// shows here.
-    Unparsed(Diagnostic),
+    Unparsed(Box<Diagnostic>),
 }
 
 /// Reads file `index`, whose text is `text`, for phase two: the units of its plan, each parsed
@@ -208,9 +208,9 @@ pub(crate) fn read(index: usize, text: &str, plan: Option<&Plan>) -> Read {
     }
     match parse::parse(text) {
         (Parsed::Ast(ast), base) => Read::Whole(ast, base),
-        (failed, _) => Read::Unparsed(
+        (failed, _) => Read::Unparsed(Box::new(
             unparsed_finding(index, failed).expect("a file that does not parse has a finding"),
-        ),
+        )),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::fixes::{self, hoist, tree};
 use crate::pipeline::parse::expanded_macro_name;
 use crate::registry::declare_lint;
 use crate::semantic::walker::{Cx, Sink, path_tail};
-use crate::{Applicability, Diagnostic, Span, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, Per, Span, Suggestion, Work};
 
 declare_lint!(
     pub(crate) ALLOC_UNDER_LOCK,
@@ -102,7 +102,13 @@ impl Rule for AllocUnderLock {
         if cx.in_cold_path() || cx.in_loop_over_guard() {
             return;
         }
-        let Some((what, inputs, span)) = allocation(cx, expr) else {
+        let Some(Allocation {
+            what,
+            inputs,
+            span,
+            small,
+        }) = allocation(cx, expr)
+        else {
             return;
         };
         // Copies of the guarded data are `clone_under_lock`'s; values read or changed under the
@@ -133,7 +139,7 @@ impl Rule for AllocUnderLock {
         let made = fixes::text(expr)
             .and_then(|text| short(&text))
             .unwrap_or_else(|| what.clone());
-        let diagnostic = Diagnostic::new(
+        let mut diagnostic = Diagnostic::new(
         &ALLOC_UNDER_LOCK,
         cx.file(),
         span,
@@ -143,6 +149,15 @@ impl Rule for AllocUnderLock {
     .with_secondary(cx.file(), newest.lock_span, format!("the lock on `{locked}` is held from here"))
     .with_note("the allocator's work, and a system call when it needs more memory, now happens while every other thread that needs the lock waits")
     .with_help(format!("make the value of {made} before taking the lock and move it in, or make it after releasing the lock"));
+        if small {
+            let per = if cx.in_local_region() {
+                Per::Iteration
+            } else {
+                Per::Call
+            };
+            diagnostic = diagnostic
+                .with_cost(Cost::new(Work::AllocUnderLock, per).with_iterations(cx.iterations()));
+        }
         let boxed = matches!(expr, Expr::Call(c)
             if path_tail(&c.func).is_some_and(|(o, f)| o.as_deref() == Some("Box") && f == "new"));
         let held = Held {
@@ -307,40 +322,79 @@ fn spelled_between(
     spelled.found
 }
 
-/// If `expr` allocates, how to name it, what it is made from, and where to point.
-fn allocation<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<(String, Vec<&'e Expr>, crate::Span)> {
+/// An allocating call.
+struct Allocation<'e> {
+    /// How to name it in the message.
+    what: String,
+    /// What the value is made from.
+    inputs: Vec<&'e Expr>,
+    /// Where to point.
+    span: crate::Span,
+    /// Whether allocating is all it does, and the block is small: a string copied, a box, a
+    /// short literal list. Formatting (`format!`, `to_string` of a number) costs more than its
+    /// allocation, and a buffer sized at run time is as large as it is: neither has an
+    /// estimate.
+    small: bool,
+}
+
+/// If `expr` allocates, what the finding says about it.
+fn allocation<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<Allocation<'e>> {
     match expr {
         Expr::MethodCall(m) if m.args.is_empty() => {
             let name = m.method.to_string();
             let receiver = cx.type_of(&m.receiver);
-            let allocates = match name.as_str() {
-                "to_string" => true,
-                "to_owned" | "to_vec" => cx.type_of(expr).is_std_deep(),
+            let string = matches!(receiver.peel_refs().name(), Some("str" | "String"));
+            let (allocates, small) = match name.as_str() {
+                "to_string" => (true, string),
+                "to_owned" | "to_vec" => (cx.type_of(expr).is_std_deep(), string),
                 // A clone of a string or buffer; reference counts are `arc_clone_in_hot_loop`'s.
-                "clone" => receiver.peel_refs().is_std_deep(),
-                _ => false,
+                "clone" => (receiver.peel_refs().is_std_deep(), string),
+                _ => (false, false),
             };
-            allocates.then(|| (format!("`{name}()`"), vec![&*m.receiver], cx.method_span(m)))
+            allocates.then(|| Allocation {
+                what: format!("`{name}()`"),
+                inputs: vec![&*m.receiver],
+                span: cx.method_span(m),
+                small,
+            })
         }
         Expr::Call(c) => {
             let span = cx.call_span(c);
             if let Some(mac) = expanded_macro_name(c) {
                 let allocates = mac == "format" || (mac == "vec" && !c.args.is_empty());
-                return allocates.then(|| (format!("`{mac}!`"), c.args.iter().collect(), span));
+                // `vec![a, b]` lists its elements; `vec![x; n]` comes as one `Repeat`.
+                let list = mac == "vec" && !matches!(c.args.first(), Some(Expr::Repeat(_)));
+                return allocates.then(|| Allocation {
+                    what: format!("`{mac}!`"),
+                    inputs: c.args.iter().collect(),
+                    span,
+                    small: list,
+                });
             }
             let (owner, func) = path_tail(&c.func)?;
-            let allocates = matches!(
-                (owner.as_deref(), func.as_str()),
-                (Some("String"), "from")
-                    | (Some("Box"), "new")
-                    | (Some("Vec" | "String"), "with_capacity")
-            );
-            allocates.then(|| {
-                (
-                    format!("`{}::{func}`", owner.unwrap_or_default()),
-                    c.args.iter().collect(),
-                    span,
-                )
+            // `Box::new(|_| {})`: a closure that does nothing is zero-sized, and boxing a
+            // zero-sized value allocates nothing.
+            if let [Expr::Closure(cl)] = c.args.iter().collect::<Vec<_>>().as_slice() {
+                let noop = match &*cl.body {
+                    Expr::Block(b) => b.block.stmts.is_empty(),
+                    Expr::Tuple(t) => t.elems.is_empty(),
+                    Expr::Lit(_) => true,
+                    _ => false,
+                };
+                if noop {
+                    return None;
+                }
+            }
+            let (allocates, small) = match (owner.as_deref(), func.as_str()) {
+                (Some("String"), "from") | (Some("Box"), "new") => (true, true),
+                (Some("Vec" | "String"), "with_capacity") => (true, false),
+                _ => (false, false),
+            };
+            allocates.then(|| Allocation {
+                what: format!("`{}::{func}`", owner.unwrap_or_default()),
+                inputs: c.args.iter().collect(),
+                span,
+                small,
             })
         }
         _ => None,

@@ -1,5 +1,6 @@
 #![doc = include_str!("false_sharing.md")]
 
+use index_vec::IndexSlice;
 use rustc_hash::FxHashSet as HashSet;
 use syn::Expr;
 
@@ -9,10 +10,10 @@ use crate::registry::declare_lint;
 use crate::semantic::names::NameBinding;
 use crate::semantic::ty::Ty;
 use crate::semantic::walker::{
-    Cx, Decl, DeclKey, DeclKind, Later, Sink, SlotDecl, SlotWrite, SpawnSite, ThreadCx, path_tail,
-    strip_parens,
+    Cx, Decl, DeclKey, DeclKind, Later, Sink, SlotDecl, SlotWrite, SpawnId, SpawnSite, ThreadCx,
+    is_slot_element, path_tail, strip_parens,
 };
-use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, Edit, Per, SharedLine, Span, Suggestion, Work};
 
 declare_lint!(
     pub(crate) FALSE_SHARING,
@@ -224,22 +225,10 @@ fn slot_container(ty: &Ty) -> Option<Ty> {
     }
 }
 
-/// Whether an element type is an atomic, or a struct made of atomics only (the slots the lint
-/// flags).
+/// Whether an element type is one the lint flags packed side by side (an atomic, a small struct
+/// of atomics): the walker's own test.
 fn packs_atomics(cx: &Cx<'_, '_>, element: &Ty) -> bool {
-    let resolved = cx.table().resolve(element);
-    let atomic = |t: &Ty| t.name().is_some_and(|n| n.starts_with("Atomic"));
-    if atomic(&resolved) {
-        return true;
-    }
-    let Some(def) = resolved.name().and_then(|n| cx.table().type_def(n)) else {
-        return false;
-    };
-    !def.fields.is_empty()
-        && def
-            .fields
-            .iter()
-            .all(|f| atomic(&cx.table().resolve(&f.ty)))
+    is_slot_element(cx.table(), element)
 }
 
 /// The edits that pad what an expression makes: `[const { X }; N]` and `[X, Y]` wrap each
@@ -324,7 +313,7 @@ fn rewrite(decl: &SlotDecl, sites: &PadSites) -> Option<Suggestion> {
 fn findings(
     decls: &[SlotDecl],
     writes: &[SlotWrite],
-    spawns: &[SpawnSite],
+    spawns: &IndexSlice<SpawnId, [SpawnSite]>,
     sites: &PadSites,
 ) -> Vec<Diagnostic> {
     let mut seen = HashSet::default();
@@ -349,7 +338,15 @@ fn findings(
             .with_label("several slots to a 64-byte cache line")
             .with_secondary(write.file, write.span, "each thread writes its own slot here")
             .with_note("a write to any slot takes the whole cache line away from the other cores, so distinct counters contend as if they were one")
-            .with_help(format!("give each slot a cache line of its own: `CachePadded<{element}>` (crossbeam-utils), or a `#[repr(align(128))]` wrapper"));
+            .with_help(format!("give each slot a cache line of its own: `CachePadded<{element}>` (crossbeam-utils), or a `#[repr(align(128))]` wrapper"))
+            .with_cost(Cost::new(
+                Work::AtomicRmw {
+                    count: 1,
+                    on: SharedLine::CacheLine,
+                    seqcst: false,
+                },
+                Per::Write,
+            ));
         if let Some(suggestion) = rewrite(decl, sites) {
             d = d.with_suggestion(suggestion);
         }
@@ -359,10 +356,10 @@ fn findings(
 }
 
 /// Whether a write goes to the slot of the thread making it: its index names a thread or
-/// worker, is the variable of the loop that spawned the writing thread, or is a parallel
-/// closure's own item.
-fn per_thread(write: &SlotWrite, spawns: &[SpawnSite]) -> bool {
-    if write.named_per_thread {
+/// worker, spreads threads over the slots by a hash or id (a stripe), is the variable of the
+/// loop that spawned the writing thread, or is a parallel closure's own item.
+fn per_thread(write: &SlotWrite, spawns: &IndexSlice<SpawnId, [SpawnSite]>) -> bool {
+    if write.named_per_thread || write.striped {
         return true;
     }
     let Some(index_region) = write.index_region else {

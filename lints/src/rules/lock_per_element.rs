@@ -1,10 +1,10 @@
 #![doc = include_str!("lock_per_element.md")]
 
-use crate::Diagnostic;
 use crate::registry::declare_lint;
 use crate::rules::{Decl, DeclKind, Rule};
 use crate::semantic::ty::Ty;
 use crate::semantic::walker::{Cx, Sink};
+use crate::{Cost, Diagnostic, LockOp, Per, Work};
 
 declare_lint!(
     pub(crate) LOCK_PER_ELEMENT,
@@ -43,6 +43,19 @@ impl Rule for LockPerElement {
     .with_label("one heap allocation and one lock per element")
     .with_note(format!("a pass over the elements takes and releases a `{lock}` per element and follows a pointer to a separate allocation each time, so the data does not stream through the cache"))
     .with_help("store the elements contiguously (`Vec<T>`) and give each thread a disjoint slice (`chunks_mut`), or lock a whole shard of elements at a time");
+        // A pass takes each element's own lock: uncontended, since threads rarely meet on one.
+        // Which way an `RwLock` is taken is not in the declaration.
+        let diagnostic = if lock == "Mutex" {
+            diagnostic.with_cost(Cost::new(
+                Work::Lock {
+                    kind: LockOp::Mutex,
+                    shared: false,
+                },
+                Per::Element,
+            ))
+        } else {
+            diagnostic
+        };
         sink.report(diagnostic);
     }
 }

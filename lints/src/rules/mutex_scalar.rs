@@ -6,11 +6,12 @@ use super::{CrateCx, Rule};
 use crate::fixes::atomic::ScalarSites;
 use crate::registry::declare_lint;
 use crate::semantic::ty::{LockKind, Ty};
+use crate::semantic::types::FnId;
 use crate::semantic::walker::{
-    Cx, Decl, DeclKey, DeclKind, Later, LockDecl, LockUse, ScalarOp, Sink, UseShape,
-    locks_alias_keys,
+    Cx, Decl, DeclKey, DeclKind, Later, LockDecl, LockFrom, LockHandoff, LockUse, ScalarOp, Sink,
+    UseShape, locks_alias_keys,
 };
-use crate::{Applicability, Diagnostic, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, LockOp, Per, Suggestion, Work};
 
 declare_lint!(
     pub(crate) MUTEX_SCALAR,
@@ -63,7 +64,12 @@ impl Rule for MutexScalar {
     }
 
     fn check_crate(&self, cx: &CrateCx<'_>, sites: &ScalarSites, out: &mut Vec<Diagnostic>) {
-        out.extend(findings(&cx.facts.lock_decls, &cx.facts.lock_uses, sites));
+        out.extend(findings(
+            &cx.facts.lock_decls,
+            &cx.facts.lock_uses,
+            &cx.facts.lock_handoffs,
+            sites,
+        ));
     }
 }
 
@@ -103,7 +109,12 @@ fn operation(op: ScalarOp) -> &'static str {
 /// Decides each declaration once, from every use of it in the crate: we lint the declaration,
 /// not every use of the lock, and only when no use holds the guard across other work and no
 /// `Condvar` waits on it.
-fn findings(decls: &[LockDecl], uses: &[LockUse], sites: &ScalarSites) -> Vec<Diagnostic> {
+fn findings(
+    decls: &[LockDecl],
+    uses: &[LockUse],
+    handoffs: &[LockHandoff],
+    sites: &ScalarSites,
+) -> Vec<Diagnostic> {
     // A field typed with an alias is declared by the alias.
     let alias_of = locks_alias_keys(decls);
     let mut blocked: HashSet<DeclKey> = HashSet::default();
@@ -111,22 +122,38 @@ fn findings(decls: &[LockDecl], uses: &[LockUse], sites: &ScalarSites) -> Vec<Di
     // Uses whose declaration is unknown (a `&Mutex<u64>` parameter) may belong to any
     // declaration of the same lock type: a complex one blocks them all.
     let mut blocked_types: HashSet<(LockKind, Ty)> = HashSet::default();
+    let params = param_decls(handoffs);
+    let none = Handed::default();
     for use_ in uses.iter().filter(|u| u.locked.scalar().is_some()) {
-        match (&use_.decl, use_.shape) {
-            (Some(key), UseShape::Simple(op)) => {
-                let key = alias_of.get(key).cloned().unwrap_or_else(|| key.clone());
-                let seen = ops.entry(key).or_default();
-                if !seen.contains(&op) {
-                    seen.push(op);
+        // A parameter's uses are uses of the declarations its callers hand it.
+        let handed = match (&use_.decl, use_.function, use_.param) {
+            (None, Some(f), Some(p)) => params.get(&(f, p)).unwrap_or(&none),
+            _ => &none,
+        };
+        let traced = !handed.decls.is_empty() && !handed.untraced;
+        let handed = &handed.decls;
+        let keys: Vec<&DeclKey> = use_.decl.iter().chain(handed).collect();
+        for key in &keys {
+            let key = alias_of
+                .get(*key)
+                .cloned()
+                .unwrap_or_else(|| (*key).clone());
+            match use_.shape {
+                UseShape::Simple(op) => {
+                    let seen = ops.entry(key).or_default();
+                    if !seen.contains(&op) {
+                        seen.push(op);
+                    }
+                }
+                _ => {
+                    blocked.insert(key);
                 }
             }
-            (Some(key), _) => {
-                blocked.insert(alias_of.get(key).cloned().unwrap_or_else(|| key.clone()));
-            }
-            (None, UseShape::Simple(_)) => {}
-            (None, _) => {
-                blocked_types.insert((use_.kind, use_.locked.clone()));
-            }
+        }
+        // A complex use of a lock whose declarations are not all known may be of any of the
+        // same type.
+        if use_.decl.is_none() && !traced && !matches!(use_.shape, UseShape::Simple(_)) {
+            blocked_types.insert((use_.kind, use_.locked.clone()));
         }
     }
     let mut out = Vec::new();
@@ -151,6 +178,7 @@ fn findings(decls: &[LockDecl], uses: &[LockUse], sites: &ScalarSites) -> Vec<Di
         let mut used = ops.get(&decl.key).cloned().unwrap_or_default();
         // Reads last: the help names what the uses do to the value first.
         used.sort_by_key(|op| *op == ScalarOp::Load);
+        let op = used.first().copied().unwrap_or(ScalarOp::Load);
         // An integer whose width the source leaves to inference has no one atomic to name.
         let replacement = atomic.as_ref().map_or_else(
             || "an atomic of the integer's width (`AtomicUsize`, `AtomicU64`, ..)".to_owned(),
@@ -166,12 +194,71 @@ fn findings(decls: &[LockDecl], uses: &[LockUse], sites: &ScalarSites) -> Vec<Di
         .with_label("every access takes and releases a lock")
         .with_note("a lock costs at least two atomic operations per access, and a waiting thread may sleep; an atomic is one instruction that never blocks")
         .with_help(format!("use {replacement} with {}; where the value publishes no other data, `Ordering::Relaxed` is enough", calls.join(", ")));
+        // A mutex, or a read-write lock only read: what each access takes and releases. A
+        // write lock's cost is not measured.
+        let lock = match (decl.kind, op) {
+            (LockKind::Mutex, _) => Some(LockOp::Mutex),
+            (LockKind::RwLock, ScalarOp::Load) => Some(LockOp::RwLockRead),
+            (LockKind::RwLock, _) => None,
+        };
+        if let Some(kind) = lock {
+            d = d.with_cost(Cost::new(Work::Lock { kind, shared: true }, Per::Access));
+        }
         if let Some(suggestion) = rewrite(decl, decls, sites, uses) {
             d = d.with_suggestion(suggestion);
         }
         out.push(d);
     }
     out
+}
+
+/// The declarations a function parameter receives, and whether it also receives locks whose
+/// declaration the source does not show.
+#[derive(Default)]
+struct Handed {
+    decls: HashSet<DeclKey>,
+    untraced: bool,
+}
+
+/// The declarations each function parameter receives, through any chain of calls that hand
+/// a lock on (`bump(&self.hits)` -> `fn bump(c: &Mutex<u64>) { add(c, 1) }` -> `fn add(..)`).
+fn param_decls(handoffs: &[LockHandoff]) -> HashMap<(FnId, usize), Handed> {
+    let mut out: HashMap<(FnId, usize), Handed> = HashMap::default();
+    for h in handoffs {
+        let to = out.entry((h.callee, h.param)).or_default();
+        match &h.from {
+            LockFrom::Decl(key) => {
+                to.decls.insert(key.clone());
+            }
+            LockFrom::Untraced => to.untraced = true,
+            LockFrom::Param(..) => {}
+        }
+    }
+    // Parameters handed on: repeat until nothing new arrives (each round adds a declaration
+    // or an untraced source to a parameter, of which there are finitely many, so this ends).
+    loop {
+        let mut changed = false;
+        for h in handoffs {
+            let LockFrom::Param(f, p) = h.from else {
+                continue;
+            };
+            let Some(from) = out.get(&(f, p)) else {
+                continue;
+            };
+            let (decls, untraced) = (from.decls.clone(), from.untraced);
+            let to = out.entry((h.callee, h.param)).or_default();
+            if untraced && !to.untraced {
+                to.untraced = true;
+                changed = true;
+            }
+            for key in decls {
+                changed |= to.decls.insert(key);
+            }
+        }
+        if !changed {
+            return out;
+        }
+    }
 }
 
 /// The whole rewrite of a declaration as an atomic: its type, where it is made, every place

@@ -12,7 +12,7 @@ use crate::registry::declare_lint;
 use crate::semantic::bindings::Var;
 use crate::semantic::types::FnId;
 use crate::semantic::walker::{Cx, Later, Sink, root_var, strip_parens};
-use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, Edit, Per, Span, Suggestion, Work};
 
 declare_lint!(
     pub(crate) OVER_COPY,
@@ -79,6 +79,15 @@ fn remove_copy(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall) -> Edit {
 
 fn diagnostic(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall, use_: &str) -> Diagnostic {
     let copied = cx.type_of_method_call(call).display();
+    let per = if cx.in_local_region() {
+        Per::Iteration
+    } else {
+        Per::Call
+    };
+    let copy = Work::Copy {
+        ty: copied.clone(),
+        under_lock: false,
+    };
     Diagnostic::new(
         &OVER_COPY,
         cx.file(),
@@ -86,6 +95,7 @@ fn diagnostic(cx: &Cx<'_, '_>, call: &syn::ExprMethodCall, use_: &str) -> Diagno
         format!("the whole `{copied}` is copied, but only {use_} is used"),
     )
     .with_label("copies every element")
+    .with_cost(Cost::new(copy, per).with_iterations(cx.iterations()))
 }
 
 /// The findings that wait for the crate: a copy handed to a crate function, reported if

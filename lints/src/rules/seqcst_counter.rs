@@ -7,7 +7,7 @@ use crate::fixes;
 use crate::registry::declare_lint;
 use crate::semantic::names::NameBinding;
 use crate::semantic::walker::{Cx, Sink, atomic_name, is_seqcst};
-use crate::{Applicability, Diagnostic, Edit, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, Edit, Per, SharedLine, Suggestion, Work};
 
 declare_lint!(
     pub(crate) SEQCST_COUNTER,
@@ -85,6 +85,16 @@ impl Rule for SeqcstCounter {
         if last.ident != "SeqCst" {
             return;
         }
+        let per = if cx.in_local_region() {
+            Per::Iteration
+        } else {
+            Per::Call
+        };
+        let update = Work::AtomicRmw {
+            count: 1,
+            on: SharedLine::Counter,
+            seqcst: true,
+        };
         let diagnostic = Diagnostic::new(
         &SEQCST_COUNTER,
         cx.file(),
@@ -94,7 +104,8 @@ impl Rule for SeqcstCounter {
     .with_label("orders every other memory access around the update")
     .with_note("on x86-64 every ordering compiles to the same `lock xadd`; on weakly ordered CPUs (ARM, POWER) `SeqCst` adds barriers, and on every CPU it keeps the compiler from moving other accesses across the update")
     .with_help("use `Ordering::Relaxed` for a statistics counter; keep a stronger ordering only if other threads read data that this update publishes")
-    .with_suggestion(relaxed(cx, order));
+    .with_suggestion(relaxed(cx, order))
+    .with_cost(Cost::new(update, per).with_iterations(cx.iterations()));
         // A lock or state word updated with `fetch_add` elsewhere compares and swaps too; only a
         // counter is reported.
         let Some(atomic) = atomic_name(&m.receiver) else {

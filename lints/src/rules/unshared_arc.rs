@@ -12,7 +12,7 @@ use crate::semantic::types::TypeTable;
 use crate::semantic::walker::{
     ArcField, ArcInit, ArcShare, Cx, Decl, DeclKind, Later, Sink, path_tail, strip_parens,
 };
-use crate::{Applicability, Diagnostic, Edit, Span, Suggestion};
+use crate::{Applicability, Cost, Diagnostic, Edit, Per, Span, Suggestion, Work};
 
 declare_lint!(
     pub(crate) UNSHARED_ARC,
@@ -174,9 +174,14 @@ fn arc_argument(ty: &syn::Type) -> Option<&syn::Type> {
     }
 }
 
-/// `Arc::new(value)`: the edit that leaves `value`.
+/// `Arc::new(value)`, or `Arc::new(value) as Arc<dyn Trait>`: the edit that leaves `value`
+/// (where the field is filled, the value coerces to the field's type without the cast).
 fn unwrap_new(cx: &Cx<'_, '_>, expr: &Expr) -> Option<Edit> {
-    let Expr::Call(c) = strip_parens(expr) else {
+    let made = match strip_parens(expr) {
+        Expr::Cast(cast) if arc_argument(&cast.ty).is_some() => strip_parens(&cast.expr),
+        other => other,
+    };
+    let Expr::Call(c) = made else {
         return None;
     };
     let (owner, f) = path_tail(&c.func)?;
@@ -187,7 +192,7 @@ fn unwrap_new(cx: &Cx<'_, '_>, expr: &Expr) -> Option<Edit> {
 }
 
 /// The fix of a field's finding: its type without the `Arc`, and every struct literal's value
-/// put in directly. Only when every literal that fills the field was seen making the `Arc`
+/// put in directly (in a `Box` when the type inside is unsized, `Arc<dyn Fn(..)>`). Only when every literal that fills the field was seen making the `Arc`
 /// right there (or in a `let` just for it), all in the field's file. `MaybeIncorrect`: code
 /// that needs the `Arc` itself (`Arc::strong_count`, a `&Arc<T>` parameter) no longer compiles.
 fn rewrite(field: &ArcField, inits: &[ArcInit], sites: &ArcSites) -> Option<Suggestion> {
@@ -195,7 +200,14 @@ fn rewrite(field: &ArcField, inits: &[ArcInit], sites: &ArcSites) -> Option<Sugg
         .fields
         .iter()
         .find(|(file, span, _)| *file == field.file && *span == field.span)?;
-    let mut edits = vec![type_edit.clone()];
+    // `Arc<dyn Fn(..)>`, `Arc<[T]>`: the value cannot stand in the field by itself, so it is
+    // owned in a `Box` (made with `Box::new(value)`, which coerces where the field is filled).
+    let boxed = field.unsized_inner;
+    let mut type_edit = type_edit.clone();
+    if boxed {
+        type_edit.replacement = format!("Box<{}>", type_edit.replacement);
+    }
+    let mut edits = vec![type_edit];
     let made = inits
         .iter()
         .filter(|i| i.owner == field.owner && i.field == field.field)
@@ -212,13 +224,27 @@ fn rewrite(field: &ArcField, inits: &[ArcInit], sites: &ArcSites) -> Option<Sugg
         if *file != field.file {
             return None;
         }
-        edits.extend(init.clone()?);
+        let mut init = init.clone()?;
+        if boxed {
+            // `Default::default()` has no `Box<dyn ..>` to give.
+            if init.is_empty() {
+                return None;
+            }
+            for edit in &mut init {
+                edit.replacement = format!("Box::new({})", edit.replacement);
+            }
+        }
+        edits.extend(init);
     }
     edits.sort_by_key(|e| e.span);
     edits.dedup();
     fixes::disjoint(&edits).then(|| {
         Suggestion::new(
-            "own the value directly",
+            if boxed {
+                "own the value in a `Box`"
+            } else {
+                "own the value directly"
+            },
             edits,
             Applicability::MaybeIncorrect,
         )
@@ -272,6 +298,8 @@ fn findings(
             .find(|(file, span, _)| *file == field.file && *span == field.span)
             .map(|(_, _, edit)| edit.replacement.clone());
         let help = match &inner {
+            // `Arc<dyn Fn(..)>`, `Arc<[T]>`: the value cannot stand in the field by itself.
+            _ if field.unsized_inner => "own the value in a `Box`: declare the field as `Box<T>` with the same `T` (a `dyn Fn(..)`, a slice), and write `Box::new(value)` where it is made with `Arc::new(value)`".to_owned(),
             Some(inner) => format!(
                 "own the value directly: declare `{name}: {inner}`, and write `value` where it is made with `Arc::new(value)`"
             ),
@@ -285,7 +313,8 @@ fn findings(
             )
             .with_label("a separate allocation, with an atomic reference count, for one owner")
             .with_note("every value made pays for a heap allocation and, when dropped, an atomic decrement and a free; every read follows a pointer")
-            .with_help(help);
+            .with_help(help)
+            .with_cost(Cost::new(Work::ArcNew, Per::Value));
         if let Some(suggestion) = rewrite(field, inits, sites) {
             d = d.with_suggestion(suggestion);
         }

@@ -4,6 +4,7 @@ use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
+mod paths;
 mod script;
 
 pub struct Context {
@@ -355,3 +356,18 @@ macro_rules! stand_ins {
 }
 
 stand_ins!();
+
+const ROUNDS: usize = 100;
+
+/// Loops whose bounds the source spells: a hundred rounds of ten clones, a thousand a call,
+/// which is what the cost note multiplies by.
+pub fn thousand_clones(shared: &Arc<Context>) -> usize {
+    let mut total = 0;
+    for _ in 0..ROUNDS {
+        for _ in 0..=9 {
+            let ctx = Arc::clone(shared); //~ arc_clone_in_hot_loop
+            total += ctx.name.len();
+        }
+    }
+    total
+}

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::thread;
 
+pub mod services;
+
 pub struct Config {
     pub timeout_ms: u64,
     pub backends: Vec<String>,
@@ -104,5 +106,25 @@ impl Settings {
 
     pub fn set(&self, value: String) {
         *self.value.write().unwrap() = value;
+    }
+}
+
+/// The fixed shape: the value in an `ArcSwap`, loaded by the readers and stored whole by the
+/// writer; nothing to report (and the crate depends on arc-swap, so the findings above offer
+/// the same rewrite).
+pub struct Routes {
+    table: arc_swap::ArcSwap<Vec<u64>>,
+}
+
+impl Routes {
+    pub fn route(&self, requests: &[usize]) -> u64 {
+        requests
+            .iter()
+            .map(|&r| self.table.load().get(r).copied().unwrap_or(0))
+            .sum()
+    }
+
+    pub fn reload(&self, table: Vec<u64>) {
+        self.table.store(Arc::new(table));
     }
 }

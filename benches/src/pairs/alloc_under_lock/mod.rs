@@ -5,7 +5,7 @@
 
 use std::sync::Mutex;
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -13,6 +13,8 @@ mod before;
 
 pub const WORKLOAD: &str = "workers append ~150-byte access-log lines to a shared Mutex<Vec<String>>: format! under the lock vs before it";
 pub const GRANULE: u64 = 1;
+/// One line formatted under the lock per request.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 /// An empty log with room for `lines` lines, its memory already mapped.
 fn reserved_log(lines: u64) -> Mutex<Vec<String>> {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -11,6 +11,8 @@ mod before;
 
 pub const WORKLOAD: &str = "workers serve requests against one shared Arc<Context>: Arc::clone per request vs a borrow";
 pub const GRANULE: u64 = 1;
+/// One clone of the context per request.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 const CLASSES: u64 = 64;
 const SALT: u64 = 0x5eed_cafe;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -13,6 +13,11 @@ mod before;
 
 pub const WORKLOAD: &str = "workers look up one price in 4096-entry (64 KiB) price lists from a Mutex<HashMap>: list cloned under the lock vs Arc<[..]> lists";
 pub const GRANULE: u64 = 1;
+/// One price list of `ENTRIES` `(u64, u64)` pairs copied per order: 64 KiB.
+pub const FLAGGED: Flagged = Flagged {
+    per_item: 1.0,
+    copy_bytes: Some(ENTRIES * 16),
+};
 
 const REGIONS: u64 = 8;
 /// Entries per price list; SKUs are spread over twice as many numbers, so half the orders

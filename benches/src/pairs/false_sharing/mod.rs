@@ -1,7 +1,7 @@
 //! Glue for `false_sharing`: every thread counts the bytes it processes in its own slot of one
 //! shared statistics table, with the slots packed (before) or cache-padded (after).
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness;
 
 mod after;
@@ -10,6 +10,8 @@ mod before;
 pub const WORKLOAD: &str =
     "workers add item sizes to their own slot of a shared table: packed Vec<AtomicU64> vs Vec<CachePadded<AtomicU64>>";
 pub const GRANULE: u64 = 1;
+/// One increment of the worker's slot per item.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 pub fn run(side: Side, threads: usize, ops: u64) -> Run {
     let (elapsed, result) = match side {

@@ -4,7 +4,7 @@
 
 use std::sync::Mutex;
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -13,6 +13,8 @@ mod before;
 pub const WORKLOAD: &str =
     "handlers append to a shared Mutex<Vec> journal, then block 50 µs on a backend call: guard held across it vs dropped first";
 pub const GRANULE: u64 = 1;
+/// The backend called with the guard alive once per request.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 /// An order-independent checksum of the journal.
 fn digest(entries: &[u64]) -> u64 {

@@ -3,7 +3,7 @@
 //! (before) or one contiguous `Vec<Account>` cut into disjoint slices (after). A work item is
 //! one account updated once, so the work comes in whole passes over the ledger.
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -12,6 +12,8 @@ mod before;
 pub const WORKLOAD: &str =
     "threads pay interest on their share of 4096 accounts, pass after pass: Vec<Arc<Mutex<Account>>> vs contiguous Vec<Account> slices";
 pub const GRANULE: u64 = ACCOUNTS;
+/// A work item is one account updated: one account's lock taken.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 const ACCOUNTS: u64 = 4096;
 

@@ -1,7 +1,7 @@
 //! Glue for `over_copy`: every thread takes 4 KiB windows out of one shared 256 KiB chunk,
 //! copying the whole chunk first (before) or only the window (after).
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -10,6 +10,11 @@ mod before;
 pub const WORKLOAD: &str =
     "workers copy 4 KiB windows out of a shared 256 KiB chunk: whole chunk cloned then sliced vs the window alone";
 pub const GRANULE: u64 = 1;
+/// The whole chunk copied per window read.
+pub const FLAGGED: Flagged = Flagged {
+    per_item: 1.0,
+    copy_bytes: Some(CHUNK_BYTES),
+};
 
 const CHUNK_BYTES: u64 = 256 * 1024;
 

@@ -1,7 +1,7 @@
 //! Glue for `read_mostly_rwlock`: every thread routes requests through one shared table that is
 //! replaced whole now and then, kept in an `RwLock` (before) or an `ArcSwap` (after).
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness;
 
 mod after;
@@ -10,6 +10,8 @@ mod before;
 pub const WORKLOAD: &str =
     "workers route requests through a shared table reloaded whole every 65536 requests: RwLock vs ArcSwap";
 pub const GRANULE: u64 = 1;
+/// One read of the table per request (and a reload every `RELOAD_EVERY`, not counted).
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 const SHARDS: u64 = 256;
 const BACKENDS: u64 = 12;

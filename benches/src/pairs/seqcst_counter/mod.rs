@@ -1,7 +1,7 @@
 //! Glue for `seqcst_counter`: every thread counts its requests in one shared statistics counter
 //! with `SeqCst` (before) or `Relaxed` (after) ordering.
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -10,6 +10,8 @@ mod before;
 pub const WORKLOAD: &str =
     "workers bump one shared request counter: fetch_add(1, SeqCst) vs fetch_add(1, Relaxed)";
 pub const GRANULE: u64 = 1;
+/// One increment of the counter per request.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 pub fn run(side: Side, threads: usize, ops: u64) -> Run {
     let (elapsed, result) = match side {

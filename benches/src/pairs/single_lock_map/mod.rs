@@ -4,7 +4,7 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::{self, mix};
 
 mod after;
@@ -12,6 +12,8 @@ mod before;
 
 pub const WORKLOAD: &str = "workers count requests per route (1000 URL paths of ~40 bytes) into a shared table: one Mutex<HashMap> vs a sharded DashMap";
 pub const GRANULE: u64 = 1;
+/// The map's lock taken once per request.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 const ROUTES: u64 = 1000;
 const TRAFFIC: u64 = 4096;

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness::mix;
 
 mod after;
@@ -13,6 +13,8 @@ mod before;
 pub const WORKLOAD: &str =
     "checksum jobs of about 8 µs each: a std::thread::spawn per job vs scoped workers looping over their share";
 pub const GRANULE: u64 = 1;
+/// One thread started per job.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 /// Words per job; a few microseconds of work, shorter than creating a thread.
 const JOB_LEN: u32 = 4096;

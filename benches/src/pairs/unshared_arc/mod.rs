@@ -1,7 +1,7 @@
 //! Glue for `unshared_arc`: every thread creates events and summarises them in batches, each
 //! event holding its payload behind an unshared `Arc` (before) or inline (after).
 
-use super::{Run, Side};
+use super::{Flagged, Run, Side};
 use crate::harness;
 
 mod after;
@@ -10,6 +10,8 @@ mod before;
 pub const WORKLOAD: &str =
     "workers buffer events in batches of 256: payload in an Arc never shared vs owned inline";
 pub const GRANULE: u64 = 1;
+/// One event, and so one payload `Arc`, made per item.
+pub const FLAGGED: Flagged = Flagged::ONCE;
 
 pub fn run(side: Side, threads: usize, ops: u64) -> Run {
     let (elapsed, totals) = match side {
