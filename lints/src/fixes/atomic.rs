@@ -582,7 +582,7 @@ fn made_scalar(cx: &Cx<'_, '_>, init: &Expr) -> Option<Ty> {
     let (owner, f) = path_tail(&c.func)?;
     match (owner.as_deref()?, f.as_str()) {
         ("Arc" | "Box", "new") => made_scalar(cx, c.args.first()?),
-        ("Mutex" | "RwLock", "new") => scalar_of(cx, &cx.type_of(init)),
+        ("Mutex" | "RwLock", "new") => scalar_of(cx, &cx.type_ahead(init)),
         _ => None,
     }
 }

@@ -280,7 +280,7 @@ impl SwapSites {
             Pat::Type(t) => (&*t.pat, true),
             pat => (pat, false),
         };
-        if swappable(cx, &cx.type_of(&init.expr)).is_some() && makes_lock(&init.expr) {
+        if makes_lock(&init.expr) && swappable(cx, &cx.type_ahead(&init.expr)).is_some() {
             let mut names = Names {
                 cx,
                 imports: Vec::new(),

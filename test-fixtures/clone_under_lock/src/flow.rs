@@ -55,6 +55,16 @@ impl Segments {
         offsets.clone() //~ clone_under_lock
     }
 
+    /// A block that takes the lock and yields the copy as its value: the copy is still made
+    /// under the lock, which the block's end releases.
+    pub fn block_snapshot(&self, name: &str) -> Vec<u8> {
+        let segment = {
+            let segments = self.by_name.lock().unwrap();
+            segments.get(name).cloned().unwrap_or_default() //~ clone_under_lock
+        };
+        segment
+    }
+
     // ---- look-alikes that must stay silent ----
 
     /// Only the length is read under the lock; the copy is of a local buffer.

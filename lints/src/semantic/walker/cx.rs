@@ -75,6 +75,14 @@ impl<'a> Cx<'_, 'a> {
         self.walker.type_of(expr)
     }
 
+    /// The type of an expression the walk has not reached yet (a `let`'s initialiser, seen
+    /// before it is walked), worked out without remembering the types met on the way: the
+    /// variables its blocks bind are not in scope yet, so those types may be wrong, and
+    /// remembered they would stay wrong when the walk gets there.
+    pub(crate) fn type_ahead(&self, expr: &Expr) -> Ty {
+        self.walker.type_ahead(expr)
+    }
+
     /// The type of a method call's result.
     pub(crate) fn type_of_method_call(&self, call: &syn::ExprMethodCall) -> Ty {
         self.walker.method_type(call)

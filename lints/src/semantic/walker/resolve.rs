@@ -131,6 +131,13 @@ impl Walker<'_> {
     /// The crate functions a later statement's call may resolve to, worked out without
     /// remembering the types met on the way: the variables bound in between are not in scope
     /// yet, so those types may be wrong where the call really is.
+    pub(super) fn type_ahead(&self, expr: &Expr) -> Ty {
+        let outer = self.looking_ahead.replace(true);
+        let ty = self.type_of(expr);
+        self.looking_ahead.set(outer);
+        ty
+    }
+
     pub(super) fn resolve_ahead(&self, call: &Expr) -> Vec<FnId> {
         self.looking_ahead.set(true);
         let callees = self.resolve_call(call);
