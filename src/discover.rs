@@ -174,7 +174,7 @@ pub fn units(args: &CheckArgs, cwd: &Path) -> Result<Vec<Unit>, Error> {
     }
     check_named_targets(&args.targets, &units)?;
     if !plain.is_empty() {
-        units.push(paths_unit(&plain, cwd, &command_line)?);
+        units.extend(paths_units(&plain, cwd, &command_line)?);
     }
     Ok(units)
 }
@@ -359,11 +359,19 @@ fn package_unit(
     })
 }
 
-/// One unit of every `.rs` file under `paths` (absolute), skipping `target` and hidden
+/// The units of every `.rs` file under `paths` (absolute), skipping `target` and hidden
 /// directories and not following symbolic links. A file named explicitly is checked whatever
-/// its extension.
-fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Result<Unit, Error> {
+/// its extension. A directory met on the way that holds a `Cargo.toml` is a package of its own
+/// (a `cargo vendor` folder holds hundreds): its files are one unit, named and editioned by its
+/// manifest, so that two packages' items never meet and the crate-wide analysis grows with the
+/// package rather than with the folder. The files that belong to no package are one more unit.
+fn paths_units(
+    paths: &[PathBuf],
+    cwd: &Path,
+    command_line: &LintLevels,
+) -> Result<Vec<Unit>, Error> {
     let mut files = Vec::new();
+    let mut packages: Vec<PathBuf> = Vec::new();
     let mut seen = HashSet::new();
     for path in paths {
         let walk = WalkDir::new(path)
@@ -385,6 +393,12 @@ fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Resul
                 error: error.into(),
             })?;
             let explicit = entry.depth() == 0;
+            if entry.file_type().is_dir() {
+                if !explicit && entry.path().join("Cargo.toml").is_file() {
+                    packages.push(entry.path().to_path_buf());
+                }
+                continue;
+            }
             let is_rust = entry.path().extension().is_some_and(|ext| ext == "rs");
             if entry.file_type().is_file()
                 && (explicit || is_rust)
@@ -394,28 +408,94 @@ fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Resul
             }
         }
     }
-    let first = &paths[0];
-    let name = first
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().replace(['-', '.'], "_"))
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "paths".into());
-    let edition = Edition::default();
+    // Each file goes to the innermost package that holds it.
+    let mut grouped: Vec<Vec<PathBuf>> = vec![Vec::new(); packages.len()];
+    let mut loose = Vec::new();
+    for file in files {
+        let owner = packages
+            .iter()
+            .enumerate()
+            .filter(|(_, dir)| file.starts_with(dir))
+            .max_by_key(|(_, dir)| dir.components().count());
+        match owner {
+            Some((i, _)) => grouped[i].push(file),
+            None => loose.push(file),
+        }
+    }
+    let mut units = Vec::new();
+    if !loose.is_empty() || packages.is_empty() {
+        let first = &paths[0];
+        let name = first
+            .file_stem()
+            .map(|stem| stem.to_string_lossy().replace(['-', '.'], "_"))
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| "paths".into());
+        units.push(paths_unit(
+            name,
+            first,
+            Edition::default(),
+            loose,
+            cwd,
+            command_line,
+        ));
+    }
+    for (dir, files) in packages.iter().zip(grouped) {
+        if files.is_empty() {
+            continue;
+        }
+        let (name, edition) = manifest_name_and_edition(dir);
+        units.push(paths_unit(name, dir, edition, files, cwd, command_line));
+    }
+    Ok(units)
+}
+
+/// A package's crate name and edition from its `Cargo.toml`, read without cargo: the name of
+/// its directory and the default edition when the manifest does not say (or inherits them
+/// from a workspace that is not there).
+fn manifest_name_and_edition(dir: &Path) -> (String, Edition) {
+    let manifest: Option<toml::Table> = fs::read_to_string(dir.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| toml::from_str(&text).ok());
+    let package = manifest
+        .as_ref()
+        .and_then(|m| m.get("package"))
+        .and_then(|p| p.as_table());
+    let field = |key: &str| package.and_then(|p| p.get(key)).and_then(|v| v.as_str());
+    let name = field("name")
+        .map(str::to_owned)
+        .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "paths".into())
+        .replace(['-', '.'], "_");
+    let edition = field("edition")
+        .and_then(Edition::parse)
+        .unwrap_or_default();
+    (name, edition)
+}
+
+/// One paths-mode unit of `files`, named `name`, reported as if rooted at `root`.
+fn paths_unit(
+    name: String,
+    root: &Path,
+    edition: Edition,
+    files: Vec<PathBuf>,
+    cwd: &Path,
+    command_line: &LintLevels,
+) -> Unit {
     let target = Target {
         kind: vec!["lib".into()],
         crate_types: vec!["lib".into()],
         name: name.clone(),
-        src_path: first.clone(),
+        src_path: root.to_path_buf(),
         edition: edition_name(edition).into(),
         doc: false,
         doctest: false,
         test: false,
     };
-    Ok(Unit {
+    Unit {
         origin: Origin::Paths,
-        package_id: format!("path+file://{}#{name}@0.0.0", first.display()),
+        package_id: format!("path+file://{}#{name}@0.0.0", root.display()),
         name,
-        manifest_path: first.clone(),
+        manifest_path: root.to_path_buf(),
         workspace_root: cwd.to_path_buf(),
         edition,
         targets: vec![target],
@@ -423,7 +503,7 @@ fn paths_unit(paths: &[PathBuf], cwd: &Path, command_line: &LintLevels) -> Resul
         settings: Settings::command_line_only(command_line, cwd),
         cache_dir: None,
         selection: None,
-    })
+    }
 }
 
 fn edition_name(edition: Edition) -> &'static str {

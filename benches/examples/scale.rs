@@ -11,6 +11,7 @@
 //! ```text
 //! cargo run --release -p contention-bench --example scale -- /path/to/vendor
 //! CONTENTION_CORPUS=/path/to/vendor cargo run --release -p contention-bench --example scale
+//! cargo run --release -p contention-bench --example scale -- /path/to/vendor --as-one-crate
 //! ```
 //!
 //! The corpus is a directory of crate directories (`cargo vendor` makes one); each crate's `.rs`
@@ -52,6 +53,10 @@ struct Cli {
     /// Rounds of both sides; the figures are medians, each round's ratio pairs the two sides
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     rounds: u16,
+    /// Also check the whole corpus as one crate and compare its ratios to +macros with the
+    /// crate-by-crate run's: the crate-wide step should grow no faster than the files
+    #[arg(long)]
+    as_one_crate: bool,
     #[command(subcommand)]
     side: Option<ChildSide>,
 }
@@ -227,6 +232,9 @@ fn run(cli: Cli) -> Result<()> {
         cli.rounds
     );
     compare("whole corpus", &corpus, false, cli.rounds)?;
+    if cli.as_one_crate {
+        one_crate_scaling(&corpus)?;
+    }
     compare(
         &format!("{} alone", one_crate.display()),
         &one_crate,
@@ -343,6 +351,47 @@ fn compare(title: &str, dir: &Path, single: bool, rounds: u16) -> Result<()> {
             bail!("a cached run did not find exactly what the checker found");
         }
     }
+    Ok(())
+}
+
+/// The corpus checked crate by crate and as one crate, each against +macros on the same
+/// files: how the checker's CPU time and peak memory grow when every file is one crate's.
+fn one_crate_scaling(corpus: &Path) -> Result<()> {
+    println!("\nthe whole corpus as one crate, against crate by crate");
+    let mut ratios = Vec::new();
+    for (label, single) in [("crate by crate", false), ("as one crate", true)] {
+        let base = child(Side::Macros, corpus, single, None)?;
+        let check = child(Side::Check, corpus, single, None)?;
+        let cpu = check.cpu.as_secs_f64() / base.cpu.as_secs_f64();
+        let memory = match (check.peak_kib, base.peak_kib) {
+            (Some(c), Some(b)) => Some(c as f64 / b as f64),
+            _ => None,
+        };
+        println!(
+            "{label:<15} +macros {:>8.2} cpu s {:>7} MB, checker {:>8.2} cpu s {:>7} MB: \
+             {cpu:.2}x cpu, {} memory",
+            base.cpu.as_secs_f64(),
+            base.peak_kib
+                .map_or("n/a".into(), |k| format!("{:.0}", k as f64 / 1024.0)),
+            check.cpu.as_secs_f64(),
+            check
+                .peak_kib
+                .map_or("n/a".into(), |k| format!("{:.0}", k as f64 / 1024.0)),
+            memory.map_or("n/a".into(), |m| format!("{m:.2}x")),
+        );
+        ratios.push((cpu, memory));
+    }
+    let [(cpu_apart, mem_apart), (cpu_one, mem_one)] = ratios[..] else {
+        unreachable!("two runs")
+    };
+    println!(
+        "as one crate / crate by crate: cpu ratio {:.2}x, memory ratio {} (target <= 1.10)",
+        cpu_one / cpu_apart,
+        match (mem_one, mem_apart) {
+            (Some(one), Some(apart)) => format!("{:.2}x", one / apart),
+            _ => "n/a".into(),
+        }
+    );
     Ok(())
 }
 

@@ -178,3 +178,76 @@ fn packages_and_plain_paths_mix() {
         ["module-tree/src/common.rs", "workspace/beta/src/main.rs"]
     );
 }
+
+#[test]
+fn a_directory_of_packages_is_checked_package_by_package() {
+    // A `cargo vendor` folder: packages side by side, one inside another, and a loose file.
+    let temp = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "one-1.0.0/Cargo.toml",
+            "[package]\nname = \"one\"\nversion = \"1.0.0\"\nedition = \"2024\"\n",
+        ),
+        ("one-1.0.0/src/lib.rs", "pub fn one() {}\n"),
+        ("one-1.0.0/tests/it.rs", "fn it() {}\n"),
+        (
+            "two/Cargo.toml",
+            "[package]\nname = \"two-thing\"\nversion = \"0.1.0\"\nedition.workspace = true\n",
+        ),
+        ("two/src/main.rs", "fn main() {}\n"),
+        (
+            "two/inner/Cargo.toml",
+            "[package]\nname = \"inner\"\nversion = \"0.1.0\"\nedition = \"2018\"\n",
+        ),
+        ("two/inner/src/lib.rs", "pub fn inner() {}\n"),
+        ("loose.rs", "pub fn loose() {}\n"),
+    ];
+    for (file, text) in files {
+        let path = temp.path().join(file);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let report = check(&["check", temp.path().to_str().unwrap()]).unwrap();
+    let units: Vec<(String, &str, Vec<String>)> = report
+        .units
+        .iter()
+        .map(|u| {
+            let files = u
+                .files
+                .iter()
+                .map(|f| crate::common::relative(&f.path, temp.path()))
+                .collect();
+            (
+                u.unit.name.clone(),
+                u.unit.targets[0].edition.as_str(),
+                files,
+            )
+        })
+        .collect();
+    let dir_name = temp.path().file_name().unwrap().to_string_lossy();
+    let loose_name = dir_name.replace(['-', '.'], "_");
+    assert_eq!(
+        units,
+        [
+            (loose_name, "2021", vec!["loose.rs".to_owned()]),
+            (
+                "one".to_owned(),
+                "2024",
+                vec![
+                    "one-1.0.0/src/lib.rs".into(),
+                    "one-1.0.0/tests/it.rs".into()
+                ]
+            ),
+            (
+                "two_thing".to_owned(),
+                "2021",
+                vec!["two/src/main.rs".to_owned()]
+            ),
+            (
+                "inner".to_owned(),
+                "2018",
+                vec!["two/inner/src/lib.rs".to_owned()]
+            ),
+        ]
+    );
+}

@@ -199,6 +199,14 @@ pub(crate) fn analyse_reading(
     for Walked { mut model, rules } in recalled_outputs.into_iter().chain(outputs) {
         items[model.file] = std::mem::take(&mut model.items);
         test_code[model.file] = std::mem::take(&mut model.test_code);
+        // A call in test code (a `#[cfg(test)]` module's thread, not only a test function)
+        // makes nothing hot in production.
+        let tests = &test_code[model.file];
+        for call in &mut model.calls {
+            call.in_test = tests
+                .iter()
+                .any(|t| t.start <= call.span.start && call.span.end <= t.end);
+        }
         model_checked[model.file] = std::mem::take(&mut model.model_checked);
         merged.append(model);
         merged_rules.merge(rules);

@@ -146,6 +146,19 @@ fn allocation<'e>(cx: &Cx<'_, '_>, expr: &'e Expr) -> Option<Allocation<'e>> {
                 });
             }
             let (owner, func) = path_tail(&c.func)?;
+            // `Box::new(|_| {})`: a closure that does nothing is zero-sized, and boxing a
+            // zero-sized value allocates nothing.
+            if let [Expr::Closure(cl)] = c.args.iter().collect::<Vec<_>>().as_slice() {
+                let noop = match &*cl.body {
+                    Expr::Block(b) => b.block.stmts.is_empty(),
+                    Expr::Tuple(t) => t.elems.is_empty(),
+                    Expr::Lit(_) => true,
+                    _ => false,
+                };
+                if noop {
+                    return None;
+                }
+            }
             let (allocates, small) = match (owner.as_deref(), func.as_str()) {
                 (Some("String"), "from") | (Some("Box"), "new") => (true, true),
                 (Some("Vec" | "String"), "with_capacity") => (true, false),

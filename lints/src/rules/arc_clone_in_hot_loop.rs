@@ -4,7 +4,7 @@ use syn::Expr;
 
 use super::Rule;
 use crate::registry::declare_lint;
-use crate::semantic::walker::{Cx, Sink};
+use crate::semantic::walker::{Condition, Cx, Sink};
 use crate::{Cost, Diagnostic, Per, SharedLine, Work};
 
 declare_lint!(
@@ -39,6 +39,11 @@ impl Rule for ArcCloneInHotLoop {
         if !ty.is_arc() {
             return;
         }
+        // An error being built (`Err(Error::new(self.ctx.clone()))`, `.map_err(|_| ..)`) is
+        // made when something already went wrong, and leaves the loop with the error.
+        if cx.in_cold_path() {
+            return;
+        }
         // An `Arc` this function just made is split into its owners, not shared yet: hot callers
         // make the `Arc::new` the cost, not the clone. One made anew in each iteration of an outer
         // loop is a different counter each time.
@@ -48,7 +53,7 @@ impl Rule for ArcCloneInHotLoop {
         // A clone that is stored (pushed, inserted, assigned to a field, turned into a raw pointer)
         // is a new owner that outlives the iteration: ownership being handed out, not a count
         // bounced and dropped on every pass.
-        if cx.is_stored() {
+        if cx.is_stored() || cx.is_kept_part(expr) {
             return;
         }
         // The cost is one counter bounced between cores: a different `Arc` each iteration (the
@@ -56,9 +61,14 @@ impl Rule for ArcCloneInHotLoop {
         if cx.varies_per_iteration(cloned) {
             return;
         }
-        let Some(condition) = cx.hot(cloned) else {
+        let Some(mut condition) = cx.hot(cloned) else {
             return;
         };
+        // Built into an owner the function returns (`Some(Conn { ctx: self.ctx.clone() })`,
+        // `Self { inner: Arc::clone(&self.inner) }`): the caller gets a new owner, which is
+        // churn only where a hot caller drops it in the same pass.
+        let Condition::Hot { returned, .. } = &mut condition;
+        *returned = cx.is_returned_part(expr);
         let shown = ty.peel_refs().display();
         // The clone's increment and its drop's decrement, each time the code runs.
         let per = if cx.in_local_region() {

@@ -1,10 +1,11 @@
 #![doc = include_str!("false_sharing.md")]
 
+use index_vec::IndexSlice;
 use rustc_hash::FxHashSet as HashSet;
 
 use super::{CrateCx, Rule};
 use crate::registry::declare_lint;
-use crate::semantic::walker::{SlotDecl, SlotWrite, SpawnSite, ThreadCx};
+use crate::semantic::walker::{SlotDecl, SlotWrite, SpawnId, SpawnSite, ThreadCx};
 use crate::{Cost, Diagnostic, Per, SharedLine, Work};
 
 declare_lint!(
@@ -30,7 +31,11 @@ impl Rule for FalseSharing {
 }
 
 /// Flags the declaration, the place to pad, once, from every write to it in the crate.
-fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> Vec<Diagnostic> {
+fn findings(
+    decls: &[SlotDecl],
+    writes: &[SlotWrite],
+    spawns: &IndexSlice<SpawnId, [SpawnSite]>,
+) -> Vec<Diagnostic> {
     let mut seen = HashSet::default();
     let mut out = Vec::new();
     for decl in decls {
@@ -69,10 +74,10 @@ fn findings(decls: &[SlotDecl], writes: &[SlotWrite], spawns: &[SpawnSite]) -> V
 }
 
 /// Whether a write goes to the slot of the thread making it: its index names a thread or
-/// worker, is the variable of the loop that spawned the writing thread, or is a parallel
-/// closure's own item.
-fn per_thread(write: &SlotWrite, spawns: &[SpawnSite]) -> bool {
-    if write.named_per_thread {
+/// worker, spreads threads over the slots by a hash or id (a stripe), is the variable of the
+/// loop that spawned the writing thread, or is a parallel closure's own item.
+fn per_thread(write: &SlotWrite, spawns: &IndexSlice<SpawnId, [SpawnSite]>) -> bool {
+    if write.named_per_thread || write.striped {
         return true;
     }
     let Some(index_region) = write.index_region else {

@@ -5,7 +5,10 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::{CrateCx, Rule};
 use crate::registry::declare_lint;
 use crate::semantic::ty::{LockKind, Ty};
-use crate::semantic::walker::{DeclKey, LockDecl, LockUse, ScalarOp, UseShape, locks_alias_keys};
+use crate::semantic::types::FnId;
+use crate::semantic::walker::{
+    DeclKey, LockDecl, LockFrom, LockHandoff, LockUse, ScalarOp, UseShape, locks_alias_keys,
+};
 use crate::{Applicability, Cost, Diagnostic, Edit, LockOp, Per, Suggestion, Work};
 
 declare_lint!(
@@ -22,7 +25,11 @@ impl Rule for MutexScalar {
     type Facts = ();
 
     fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
-        out.extend(findings(&cx.facts.lock_decls, &cx.facts.lock_uses));
+        out.extend(findings(
+            &cx.facts.lock_decls,
+            &cx.facts.lock_uses,
+            &cx.facts.lock_handoffs,
+        ));
     }
 }
 
@@ -61,7 +68,7 @@ fn operation(op: ScalarOp, scalar: &Ty) -> &'static str {
 /// Decides each declaration once, from every use of it in the crate: we lint the declaration,
 /// not every use of the lock, and only when no use holds the guard across other work and no
 /// `Condvar` waits on it.
-fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
+fn findings(decls: &[LockDecl], uses: &[LockUse], handoffs: &[LockHandoff]) -> Vec<Diagnostic> {
     // A field typed with an alias is declared by the alias.
     let alias_of = locks_alias_keys(decls);
     let mut blocked: HashSet<DeclKey> = HashSet::default();
@@ -69,22 +76,38 @@ fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
     // Uses whose declaration is unknown (a `&Mutex<u64>` parameter) may belong to any
     // declaration of the same lock type: a complex one blocks them all.
     let mut blocked_types: HashSet<(LockKind, Ty)> = HashSet::default();
+    let params = param_decls(handoffs);
+    let none = Handed::default();
     for use_ in uses.iter().filter(|u| u.locked.scalar().is_some()) {
-        match (&use_.decl, use_.shape) {
-            (Some(key), UseShape::Simple(op)) => {
-                let key = alias_of.get(key).cloned().unwrap_or_else(|| key.clone());
-                let entry = ops.entry(key).or_insert(op);
-                if *entry == ScalarOp::Load {
-                    *entry = op;
+        // A parameter's uses are uses of the declarations its callers hand it.
+        let handed = match (&use_.decl, use_.function, use_.param) {
+            (None, Some(f), Some(p)) => params.get(&(f, p)).unwrap_or(&none),
+            _ => &none,
+        };
+        let traced = !handed.decls.is_empty() && !handed.untraced;
+        let handed = &handed.decls;
+        let keys: Vec<&DeclKey> = use_.decl.iter().chain(handed).collect();
+        for key in &keys {
+            let key = alias_of
+                .get(*key)
+                .cloned()
+                .unwrap_or_else(|| (*key).clone());
+            match use_.shape {
+                UseShape::Simple(op) => {
+                    let entry = ops.entry(key).or_insert(op);
+                    if *entry == ScalarOp::Load {
+                        *entry = op;
+                    }
+                }
+                _ => {
+                    blocked.insert(key);
                 }
             }
-            (Some(key), _) => {
-                blocked.insert(alias_of.get(key).cloned().unwrap_or_else(|| key.clone()));
-            }
-            (None, UseShape::Simple(_)) => {}
-            (None, _) => {
-                blocked_types.insert((use_.kind, use_.locked.clone()));
-            }
+        }
+        // A complex use of a lock whose declarations are not all known may be of any of the
+        // same type.
+        if use_.decl.is_none() && !traced && !matches!(use_.shape, UseShape::Simple(_)) {
+            blocked_types.insert((use_.kind, use_.locked.clone()));
         }
     }
     let mut out = Vec::new();
@@ -145,4 +168,53 @@ fn findings(decls: &[LockDecl], uses: &[LockUse]) -> Vec<Diagnostic> {
         out.push(d);
     }
     out
+}
+
+/// The declarations a function parameter receives, and whether it also receives locks whose
+/// declaration the source does not show.
+#[derive(Default)]
+struct Handed {
+    decls: HashSet<DeclKey>,
+    untraced: bool,
+}
+
+/// The declarations each function parameter receives, through any chain of calls that hand
+/// a lock on (`bump(&self.hits)` -> `fn bump(c: &Mutex<u64>) { add(c, 1) }` -> `fn add(..)`).
+fn param_decls(handoffs: &[LockHandoff]) -> HashMap<(FnId, usize), Handed> {
+    let mut out: HashMap<(FnId, usize), Handed> = HashMap::default();
+    for h in handoffs {
+        let to = out.entry((h.callee, h.param)).or_default();
+        match &h.from {
+            LockFrom::Decl(key) => {
+                to.decls.insert(key.clone());
+            }
+            LockFrom::Untraced => to.untraced = true,
+            LockFrom::Param(..) => {}
+        }
+    }
+    // Parameters handed on: repeat until nothing new arrives (each round adds a declaration
+    // or an untraced source to a parameter, of which there are finitely many, so this ends).
+    loop {
+        let mut changed = false;
+        for h in handoffs {
+            let LockFrom::Param(f, p) = h.from else {
+                continue;
+            };
+            let Some(from) = out.get(&(f, p)) else {
+                continue;
+            };
+            let (decls, untraced) = (from.decls.clone(), from.untraced);
+            let to = out.entry((h.callee, h.param)).or_default();
+            if untraced && !to.untraced {
+                to.untraced = true;
+                changed = true;
+            }
+            for key in decls {
+                changed |= to.decls.insert(key);
+            }
+        }
+        if !changed {
+            return out;
+        }
+    }
 }

@@ -80,7 +80,11 @@ fn findings(
             )
             .with_label("a separate allocation, with an atomic reference count, for one owner")
             .with_note("every value made pays for a heap allocation and, when dropped, an atomic decrement and a free; every read follows a pointer")
-            .with_help("own the value directly: declare the field as the `T` inside, and write `value` where it is made with `Arc::new(value)`")
+            .with_help(if field.unsized_inner {
+                "own the value in a `Box`: declare the field as `Box<T>` with the same `T` (a `dyn Fn(..)`, a slice), and write `Box::new(value)` where it is made with `Arc::new(value)`"
+            } else {
+                "own the value directly: declare the field as the `T` inside, and write `value` where it is made with `Arc::new(value)`"
+            })
             .with_cost(Cost::new(Work::ArcNew, Per::Value)),
         );
     }

@@ -146,8 +146,10 @@ impl<'b> Var<'b> {
 #[derive(Default)]
 struct Finder {
     bindings: Bindings,
-    /// The names in scope, innermost last, each with its binding.
-    scopes: Vec<Vec<(String, BindingId)>>,
+    /// The bindings of each name in scope, innermost last.
+    visible: HashMap<String, Vec<BindingId>>,
+    /// The names each open scope bound, innermost last, to hide again when it closes.
+    scopes: Vec<Vec<String>>,
     /// What the expression about to be visited is to the one around it.
     context: Option<UseKind>,
 }
@@ -158,10 +160,8 @@ impl Finder {
         self.bindings.uses_of.push(Vec::new());
         self.bindings.sites.insert(std::ptr::from_ref(ident), id);
         let name = syn::ext::IdentExt::unraw(ident).to_string();
-        self.scopes
-            .last_mut()
-            .expect("a scope is open")
-            .push((name, id));
+        self.visible.entry(name.clone()).or_default().push(id);
+        self.scopes.last_mut().expect("a scope is open").push(name);
     }
 
     fn bind_pat(&mut self, pat: &Pat) {
@@ -180,19 +180,23 @@ impl Finder {
     }
 
     fn lookup(&self, ident: &syn::Ident) -> Option<BindingId> {
-        let name = syn::ext::IdentExt::unraw(ident);
-        self.scopes
-            .iter()
-            .rev()
-            .flat_map(|scope| scope.iter().rev())
-            .find(|(n, _)| name == n)
-            .map(|(_, id)| *id)
+        let name = syn::ext::IdentExt::unraw(ident).to_string();
+        self.visible.get(&name)?.last().copied()
+    }
+
+    /// Hides what the innermost scope bound.
+    fn close_scope(&mut self) {
+        for name in self.scopes.pop().into_iter().flatten() {
+            if let Some(ids) = self.visible.get_mut(&name) {
+                ids.pop();
+            }
+        }
     }
 
     fn scoped(&mut self, f: impl FnOnce(&mut Self)) {
         self.scopes.push(Vec::new());
         f(self);
-        self.scopes.pop();
+        self.close_scope();
     }
 }
 

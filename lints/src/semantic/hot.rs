@@ -2,9 +2,10 @@
 //! functions reached from hot code (with the chain that made each one hot), and the settling of
 //! findings that waited for it.
 
+use index_vec::{IndexSlice, IndexVec};
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::semantic::types::{FnId, TypeTable};
@@ -33,9 +34,9 @@ pub(crate) struct Graph<'a> {
     /// Functions that block, with how (see [`blocking_functions`]).
     pub(crate) blocking: HashMap<FnId, String>,
     /// Functions that start long-running workers or tasks.
-    starts_workers: Vec<bool>,
+    starts_workers: IndexVec<FnId, bool>,
     /// Regions that start them directly.
-    region_starts_workers: Vec<bool>,
+    region_starts_workers: IndexVec<RegionId, bool>,
 }
 
 impl<'a> Graph<'a> {
@@ -46,8 +47,8 @@ impl<'a> Graph<'a> {
             out,
             facts,
             blocking: blocking_functions(table, out),
-            starts_workers: vec![false; table.fns.len()],
-            region_starts_workers: vec![false; out.regions.len()],
+            starts_workers: index_vec::index_vec![false; table.fns.len()],
+            region_starts_workers: index_vec::index_vec![false; out.regions.len()],
         };
         for site in &out.spawns {
             let starts = graph.is_worker(site)
@@ -72,16 +73,20 @@ impl<'a> Graph<'a> {
     /// executor or pool, a thread whose closure loops, or one whose closure calls a crate
     /// function that runs a `loop` or `while` (a worker's receive loop). A closure that calls a
     /// function looping over its own data (`job.run()`) is one job, not a worker.
+    ///
+    /// A thread spawned per request or connection (in a loop over `incoming()`, `accept()` or
+    /// `recv()`) is one short task whatever it waits for: only a loop makes it a worker.
     pub(crate) fn is_worker(&self, site: &SpawnSite) -> bool {
+        let blocking_counts = !site.per_request;
         site.kind == SpawnKind::Task
             || site.loops
             || site.runs_callback
-            || site.blocks
+            || (blocking_counts && site.blocks)
             || site.callees.iter().any(|ids| {
                 !ids.is_empty()
                     && ids.iter().all(|id| {
                         self.facts.get(id).is_some_and(|f| f.long_running)
-                            || self.blocking.contains_key(id)
+                            || (blocking_counts && self.blocking.contains_key(id))
                     })
             })
     }
@@ -124,7 +129,7 @@ fn same_each_time(
     out: &BodyOutput,
     graph: &Graph<'_>,
     hot: &HashMap<FnId, HotReason>,
-    startup: &[bool],
+    startup: &IndexSlice<FnId, [bool]>,
     test_caller: &dyn Fn(Option<FnId>) -> bool,
 ) -> HashMap<FnId, u64> {
     let mut same: HashMap<FnId, u64> = hot
@@ -136,7 +141,11 @@ fn same_each_time(
     for _ in 0..=MAX_CHAIN {
         let mut changed = false;
         for call in &out.calls {
-            if !hot.contains_key(&call.callee) || startup[call.callee] || test_caller(call.caller) {
+            if call.cold
+                || !hot.contains_key(&call.callee)
+                || startup[call.callee]
+                || (call.in_test || test_caller(call.caller))
+            {
                 continue;
             }
             let direct = graph.region_hot(call.region);
@@ -246,6 +255,9 @@ pub(crate) struct HotCode<'a> {
     pub(crate) graph: Graph<'a>,
     hot: HashMap<FnId, HotReason>,
     same: HashMap<FnId, u64>,
+    /// Functions some hot call drops the value of in the same pass (`self.vm().run()` in a
+    /// loop): what they build and return dies there.
+    result_dropped: HashSet<FnId>,
 }
 
 /// Why code is hot.
@@ -268,7 +280,9 @@ impl<'a> HotCode<'a> {
         // where a handle is duplicated by design, and a builder step (`fn bind(mut self, ..) ->
         // Self`) runs while a value is configured: none is hot through its callers, nor passes
         // hotness on.
-        let mut startup: Vec<bool> = (0..table.fns.len())
+        let mut startup: IndexVec<FnId, bool> = table
+            .fns
+            .indices()
             .map(|id| {
                 graph.starts_workers[id] || table.fns[id].name == "clone" || table.fns[id].builder
             })
@@ -292,7 +306,7 @@ impl<'a> HotCode<'a> {
         };
         let mut hot: HashMap<FnId, HotReason> = HashMap::default();
         let mut queue = VecDeque::new();
-        for id in 0..table.fns.len() {
+        for id in table.fns.indices() {
             if configured(table, id, &config.hot_functions) {
                 hot.insert(
                     id,
@@ -304,8 +318,10 @@ impl<'a> HotCode<'a> {
                 queue.push_back(id);
             }
         }
+        // A call on an error path runs when something already went wrong: it makes nothing
+        // hot.
         for call in &out.calls {
-            if startup[call.callee] || test_caller(call.caller) {
+            if call.cold || startup[call.callee] || (call.in_test || test_caller(call.caller)) {
                 continue;
             }
             if graph.region_hot(call.region) && !hot.contains_key(&call.callee) {
@@ -322,7 +338,7 @@ impl<'a> HotCode<'a> {
             }
         }
         let mut by_caller: HashMap<FnId, Vec<FnId>> = HashMap::default();
-        for call in &out.calls {
+        for call in out.calls.iter().filter(|c| !c.cold) {
             if let Some(caller) = call.caller {
                 by_caller.entry(caller).or_default().push(call.callee);
             }
@@ -350,12 +366,26 @@ impl<'a> HotCode<'a> {
             }
         }
         let same = same_each_time(table, out, &graph, &hot, &startup, &test_caller);
+        let result_dropped = out
+            .calls
+            .iter()
+            .filter(|c| {
+                c.result_dropped
+                    && !c.cold
+                    && !c.in_test
+                    && !test_caller(c.caller)
+                    && (graph.region_hot(c.region)
+                        || c.caller.is_some_and(|f| hot.contains_key(&f)))
+            })
+            .map(|c| c.callee)
+            .collect();
         HotCode {
             table,
             files,
             graph,
             hot,
             same,
+            result_dropped,
         }
     }
 
@@ -448,6 +478,7 @@ impl<'a> HotCode<'a> {
                     region,
                     param,
                     handed,
+                    returned,
                 } => {
                     // A handle type's own `clone` is where it is duplicated by design.
                     if function.is_some_and(|f| self.table.fns[f].name == "clone") {
@@ -458,12 +489,22 @@ impl<'a> HotCode<'a> {
                     if handed.as_ref().is_some_and(|h| self.keeps(h)) {
                         continue;
                     }
-                    settled.extend(self.if_hot(
-                        *function,
-                        *region,
-                        *param,
-                        pending.diagnostic.clone(),
-                    ));
+                    // Built into an owner its function returns: a new owner for the caller,
+                    // unless a hot caller drops it in the same pass.
+                    let hotness = self.hotness(*function, *region, *param);
+                    if *returned
+                        && matches!(hotness, Some(Hotness::Callers(_)))
+                        && function.is_none_or(|f| !self.result_dropped.contains(&f))
+                    {
+                        continue;
+                    }
+                    settled.extend(match hotness {
+                        Some(Hotness::Loop) => Some(pending.diagnostic.clone()),
+                        Some(Hotness::Callers(note)) => {
+                            Some(pending.diagnostic.clone().with_note(note))
+                        }
+                        None => None,
+                    });
                 }
             }
         }

@@ -7,6 +7,7 @@
 
 pub(crate) mod bindings;
 pub(crate) mod hot;
+pub(crate) mod ids;
 pub(crate) mod items;
 pub(crate) mod names;
 pub(crate) mod sharing;

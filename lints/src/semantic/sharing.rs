@@ -2,23 +2,65 @@
 //! that only matter under contention (`single_lock_map`, `read_mostly_rwlock`).
 //!
 //! A use is on several threads when it is in a closure run by a parallel iterator or
-//! `rayon::join`, in a closure spawned in a loop (or from hot code), or when the uses are spread
-//! over two spawned closures, or over one and the spawning side. A field or static used in hot
+//! `rayon::join`, in work spawned in a loop (or from hot code), or when the uses are spread
+//! over two spawned pieces of work, or over one and the spawning side. Spawned work is a
+//! thread's closure or a task's (an `async` block, or the `async fn` call that makes its
+//! future), and the crate functions it calls, a few calls deep. A field or static used in hot
 //! code through a shared reference is shared by design: the type exists to be used from many
 //! threads, whose spawning may be in the caller's crate. Uses in one closure spawned once are
 //! one thread's.
 
+use index_vec::IndexSlice;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::semantic::hot::HotCode;
+use crate::semantic::types::FnId;
 use crate::semantic::walker::locks_alias_keys;
-use crate::semantic::walker::{DeclKey, LockDecl, LockUse, SpawnSite, ThreadCx};
+use crate::semantic::walker::{CallEdge, DeclKey, LockDecl, LockUse, SpawnId, SpawnSite, ThreadCx};
 
 /// The lock uses of the crate grouped by declaration, with what decides who shares them.
 pub(crate) struct Sharing<'a> {
     hot: &'a HotCode<'a>,
-    spawns: &'a [SpawnSite],
+    spawns: &'a IndexSlice<SpawnId, [SpawnSite]>,
     by_decl: HashMap<DeclKey, Vec<&'a LockUse>>,
+    /// The spawn sites whose work calls each function (up to [`SPAWNED_DEPTH`] calls down):
+    /// the function's body runs on that thread or task.
+    spawned_fns: HashMap<FnId, Vec<SpawnId>>,
+}
+
+/// How many calls down from spawned work a function is taken to run on the spawned thread.
+const SPAWNED_DEPTH: usize = 3;
+
+/// For each function that spawned work calls (directly, or through at most
+/// [`SPAWNED_DEPTH`] calls in all), the spawn sites it runs under.
+fn spawned_functions(
+    spawns: &IndexSlice<SpawnId, [SpawnSite]>,
+    calls: &[CallEdge],
+) -> HashMap<FnId, Vec<SpawnId>> {
+    let mut by_caller: HashMap<FnId, Vec<FnId>> = HashMap::default();
+    for call in calls.iter().filter(|c| !c.spawned) {
+        if let Some(caller) = call.caller {
+            by_caller.entry(caller).or_default().push(call.callee);
+        }
+    }
+    let mut out: HashMap<FnId, Vec<SpawnId>> = HashMap::default();
+    for (site, spawn) in spawns.iter_enumerated() {
+        let mut seen: HashSet<FnId> = HashSet::default();
+        let mut frontier: Vec<FnId> = spawn.callees.iter().flatten().copied().collect();
+        for _ in 0..SPAWNED_DEPTH {
+            let mut next = Vec::new();
+            for f in frontier {
+                // The spawning function itself (a recursive spawner) is not its own task.
+                if Some(f) == spawn.function || !seen.insert(f) {
+                    continue;
+                }
+                out.entry(f).or_default().push(site);
+                next.extend(by_caller.get(&f).into_iter().flatten().copied());
+            }
+            frontier = next;
+        }
+    }
+    out
 }
 
 /// How the uses of a lock are spread over threads.
@@ -35,9 +77,10 @@ pub(crate) enum Spread {
 impl<'a> Sharing<'a> {
     pub(crate) fn new(
         hot: &'a HotCode<'a>,
-        spawns: &'a [SpawnSite],
+        spawns: &'a IndexSlice<SpawnId, [SpawnSite]>,
         decls: &'a [LockDecl],
         uses: &'a [LockUse],
+        calls: &[CallEdge],
     ) -> Sharing<'a> {
         let aliases = locks_alias_keys(decls);
         let mut by_decl: HashMap<DeclKey, Vec<&LockUse>> = HashMap::default();
@@ -51,6 +94,7 @@ impl<'a> Sharing<'a> {
             hot,
             spawns,
             by_decl,
+            spawned_fns: spawned_functions(spawns, calls),
         }
     }
 
@@ -64,19 +108,32 @@ impl<'a> Sharing<'a> {
         let mut sites = HashSet::default();
         let mut unspawned = false;
         for use_ in uses {
-            match use_.thread {
-                Some(ThreadCx::Parallel) => return Spread::Many,
-                Some(ThreadCx::Spawned(site)) => {
-                    let spawn = &self.spawns[site];
-                    let repeated = spawn.region.is_some()
-                        || self.hot.hotness(spawn.function, None, None).is_some();
-                    if repeated {
-                        return Spread::Many;
+            // A use in a function that spawned work calls runs in that work.
+            let called_from = match (use_.thread, use_.function) {
+                (None, Some(f)) => self.spawned_fns.get(&f).map_or(&[][..], Vec::as_slice),
+                _ => &[],
+            };
+            let threads = use_
+                .thread
+                .into_iter()
+                .chain(called_from.iter().map(|&site| ThreadCx::Spawned(site)));
+            let mut spawned = false;
+            for thread in threads {
+                spawned = true;
+                match thread {
+                    ThreadCx::Parallel => return Spread::Many,
+                    ThreadCx::Spawned(site) => {
+                        let spawn = &self.spawns[site];
+                        let repeated = spawn.region.is_some()
+                            || self.hot.hotness(spawn.function, None, None).is_some();
+                        if repeated {
+                            return Spread::Many;
+                        }
+                        sites.insert(site);
                     }
-                    sites.insert(site);
                 }
-                None => unspawned |= !use_.setup,
             }
+            unspawned |= !spawned && !use_.setup;
         }
         match (sites.len(), unspawned) {
             (0, _) => Spread::Unknown,

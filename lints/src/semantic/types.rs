@@ -1,14 +1,14 @@
 //! The crate-wide type table: struct fields, aliases, statics and function signatures from every
 //! file, and the questions lints ask of them (what is this field, is this type a deep copy).
 
+use index_vec::IndexVec;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::semantic::items::{AliasDef, FnSig, ItemFacts, TypeDef};
 use crate::semantic::names::{Memo, Resolver};
 use crate::semantic::ty::Ty;
 
-/// Index into [`TypeTable::fns`].
-pub(crate) type FnId = usize;
+pub(crate) use crate::semantic::ids::FnId;
 
 #[derive(Debug, Default)]
 pub(crate) struct TypeTable {
@@ -17,7 +17,7 @@ pub(crate) struct TypeTable {
     types: HashMap<String, TypeDef>,
     aliases: HashMap<String, AliasDef>,
     statics: HashMap<String, Ty>,
-    pub(crate) fns: Vec<FnSig>,
+    pub(crate) fns: IndexVec<FnId, FnSig>,
     fns_by_name: HashMap<String, Vec<FnId>>,
     copy: HashSet<String>,
     clone: HashSet<String>,
@@ -98,7 +98,7 @@ impl TypeTable {
                     .insert(format!("{}::{name}", scope(s)), len);
             }
             for mut sig in facts.fns {
-                let id = table.fns.len();
+                let id = table.fns.next_idx();
                 let home = scope(sig.scope);
                 let home_id = resolver.file_scope(file, sig.scope);
                 sig.self_ty = sig

@@ -242,14 +242,42 @@ pub(crate) fn chain_is_parallel(expr: &Expr) -> bool {
 pub(crate) fn chain_has_iterator(expr: &Expr) -> bool {
     match expr {
         Expr::MethodCall(m) => {
-            ITERATOR_SOURCES.contains(&m.method.to_string().as_str())
-                || chain_has_iterator(&m.receiver)
+            let method = m.method.to_string();
+            // `iter().find(..)` is one item (an `Option`), not an iterator: its `map` runs once.
+            ITERATOR_SOURCES.contains(&method.as_str())
+                || (!SINGLE_ITEM.contains(&method.as_str()) && chain_has_iterator(&m.receiver))
         }
         Expr::Range(_) => true,
         Expr::Paren(p) => chain_has_iterator(&p.expr),
         _ => false,
     }
 }
+
+/// Iterator methods that consume it into one item or value.
+const SINGLE_ITEM: &[&str] = &[
+    "find",
+    "find_map",
+    "next",
+    "next_back",
+    "last",
+    "nth",
+    "position",
+    "rposition",
+    "max",
+    "min",
+    "max_by",
+    "min_by",
+    "max_by_key",
+    "min_by_key",
+    "reduce",
+    "count",
+    "sum",
+    "product",
+    "fold",
+    "any",
+    "all",
+    "peek",
+];
 
 /// `x.clone()` or `Arc::clone(&x)`.
 pub(crate) fn is_clone_call(expr: &Expr) -> bool {

@@ -99,11 +99,13 @@ pub(crate) fn runs_open_ended(block: &syn::Block) -> bool {
 pub(crate) fn iterates_a_stream(expr: &Expr) -> bool {
     match expr {
         Expr::MethodCall(m) => {
-            matches!(m.method.to_string().as_str(), "incoming" | "recv_iter")
-                || (matches!(
-                    m.method.to_string().as_str(),
-                    "iter" | "into_iter" | "try_iter"
-                ) && iterates_a_stream(&m.receiver))
+            matches!(
+                m.method.to_string().as_str(),
+                "incoming" | "recv_iter" | "incoming_requests"
+            ) || (matches!(
+                m.method.to_string().as_str(),
+                "iter" | "into_iter" | "try_iter"
+            ) && iterates_a_stream(&m.receiver))
         }
         Expr::Path(p) => p.path.get_ident().is_some_and(names_a_receiver),
         Expr::Field(f) => matches!(&f.member, syn::Member::Named(i) if names_a_receiver(i)),
@@ -111,6 +113,46 @@ pub(crate) fn iterates_a_stream(expr: &Expr) -> bool {
         Expr::Paren(p) => iterates_a_stream(&p.expr),
         _ => false,
     }
+}
+
+/// Calls that wait for the next request or connection: a listener's `accept`, a channel's
+/// `recv`, a server's `incoming` requests.
+const TAKES_REQUEST: &[&str] = &[
+    "accept",
+    "recv",
+    "recv_timeout",
+    "incoming",
+    "incoming_requests",
+    "recv_request",
+];
+
+/// Whether a loop takes one request or connection per iteration: a `for` over a listener's
+/// `incoming()` or a channel's receiver, a `while let` whose scrutinee accepts or receives, or a
+/// `loop` whose body does (`let (stream, _) = listener.accept()?;`). A thread spawned in such a
+/// loop is one per request, whatever it does.
+pub(crate) fn loop_takes_requests(expr: &Expr) -> bool {
+    struct Takes(bool);
+    impl<'ast> Visit<'ast> for Takes {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            self.0 |= TAKES_REQUEST.contains(&m.method.to_string().as_str());
+            visit::visit_expr_method_call(self, m);
+        }
+        // What nested loops, closures and items do is not this loop's step.
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_async(&mut self, _: &'ast syn::ExprAsync) {}
+        fn visit_expr_loop(&mut self, _: &'ast syn::ExprLoop) {}
+        fn visit_expr_while(&mut self, _: &'ast syn::ExprWhile) {}
+        fn visit_expr_for_loop(&mut self, _: &'ast syn::ExprForLoop) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut takes = Takes(false);
+    match expr {
+        Expr::ForLoop(f) => return iterates_a_stream(&f.expr),
+        Expr::While(w) => takes.visit_expr(&w.cond),
+        Expr::Loop(l) => takes.visit_block(&l.body),
+        _ => {}
+    }
+    takes.0
 }
 
 /// `rx`, `job_rx`, `rx_events`, `receiver`: a channel's receiving end, by name.
@@ -173,13 +215,23 @@ pub(crate) fn runs_later(call: &Expr, closure: &syn::ExprClosure) -> bool {
     }
 }
 
-/// The `async` block a task spawn without a closure hands over (`tokio::spawn(async move {..})`).
+/// The future a task spawn without a closure hands over: an `async` block
+/// (`tokio::spawn(async move {..})`), or the call of an `async fn` that makes it
+/// (`tokio::spawn(handle(conn, state))`, `set.spawn(worker.run())`), whose body runs in the task.
 pub(crate) fn spawned_future<'e>(
     spawn: Option<(SpawnKind, Option<&syn::ExprClosure>)>,
     args: &'e Punctuated<Expr, Token![,]>,
 ) -> Option<&'e Expr> {
     match spawn {
-        Some((_, None)) => args.iter().find(|a| matches!(a, Expr::Async(_))),
+        Some((kind, None)) => args
+            .iter()
+            .find(|a| matches!(a, Expr::Async(_)))
+            .or_else(|| match args.first() {
+                Some(call @ (Expr::Call(_) | Expr::MethodCall(_))) if kind == SpawnKind::Task => {
+                    Some(call)
+                }
+                _ => None,
+            }),
         _ => None,
     }
 }

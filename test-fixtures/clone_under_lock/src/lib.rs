@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
+mod flow;
+mod strings;
+
 /// The RAM chunk cache: 10 MB chunks copied under the read lock.
 pub struct ChunkCache {
     chunks: Arc<RwLock<HashMap<String, Vec<u8>>>>,
@@ -73,7 +76,8 @@ impl SharedChunks {
     }
 }
 
-/// A lone string (a name, a host) is a small copy.
+
+/// A lone string (a name, a host) is one small copy.
 pub fn host(config: &Mutex<Config>) -> String {
     config.lock().unwrap().name.clone()
 }

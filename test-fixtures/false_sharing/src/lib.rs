@@ -53,6 +53,55 @@ impl Cache {
     }
 }
 
+/// A slot struct wrapping an atomic beside plain fields, one per worker, written through the
+/// slot's own method.
+pub struct Slot {
+    served: AtomicU64,
+    id: u32,
+}
+
+impl Slot {
+    fn bump(&self) {
+        self.served.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+pub struct Server {
+    slots: Vec<Slot>, //~ false_sharing
+}
+
+impl Server {
+    pub fn serve(&self, worker_id: usize) -> u32 {
+        self.slots[worker_id].bump();
+        self.slots[worker_id].id
+    }
+}
+
+/// A striped counter: each thread adds to the stripe its hash picks, and neighbouring stripes
+/// share a cache line.
+pub struct Striped {
+    stripes: Box<[AtomicU64]>, //~ false_sharing
+}
+
+impl Striped {
+    pub fn add(&self, hash: u64, n: u64) {
+        let i = (hash as usize) % self.stripes.len();
+        self.stripes[i].fetch_add(n, Ordering::Relaxed);
+    }
+}
+
+/// Shards picked by masking an id.
+pub struct Shards {
+    counts: Vec<AtomicUsize>, //~ false_sharing
+    mask: usize,
+}
+
+impl Shards {
+    pub fn incr(&self, id: usize) {
+        self.counts[id & self.mask].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
 // ---- look-alikes that must stay silent ----
 
 /// Padded to a cache line each.
@@ -86,4 +135,52 @@ impl Histogram {
 /// Written by the one thread that owns it.
 pub fn single_writer(slots: &[AtomicU64]) {
     slots[0].store(1, Ordering::Release);
+}
+
+/// Stripes padded to a cache line each: silent.
+#[repr(align(64))]
+pub struct Stripe(AtomicU64);
+
+pub struct PaddedStriped {
+    stripes: Vec<Stripe>,
+}
+
+impl PaddedStriped {
+    pub fn add(&self, hash: u64) {
+        let i = (hash as usize) % self.stripes.len();
+        self.stripes[i].0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Each stripe in its own `CachePadded`: silent.
+pub struct CachePadded<T>(T);
+
+impl<T> std::ops::Deref for CachePadded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+pub struct PaddedShards {
+    counts: Vec<CachePadded<AtomicUsize>>,
+    mask: usize,
+}
+
+impl PaddedShards {
+    pub fn incr(&self, id: usize) {
+        self.counts[id & self.mask].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A ring of slots indexed by a position masked to its size, by one producer: silent.
+pub struct Ring {
+    slots: Vec<AtomicU64>,
+    mask: usize,
+}
+
+impl Ring {
+    pub fn put(&self, tail: usize, value: u64) {
+        self.slots[tail & self.mask].store(value, Ordering::Release);
+    }
 }

@@ -2,6 +2,10 @@
 
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 
+pub mod services;
+mod params;
+mod updates;
+
 type Counter = Arc<Mutex<usize>>; //~ mutex_scalar
 
 static HITS: Mutex<u64> = Mutex::new(0); //~ mutex_scalar

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::thread;
 
+pub mod services;
+
 pub struct Config {
     pub timeout_ms: u64,
     pub backends: Vec<String>,

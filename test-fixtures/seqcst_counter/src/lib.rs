@@ -44,6 +44,50 @@ impl Stats {
     }
 }
 
+/// Statistics counted per kind of event, in the arms of a `match` whose value is dropped: in
+/// a block, or as an arm's value.
+pub enum Event {
+    Hit,
+    Miss,
+    Evict,
+    Expire,
+}
+
+pub struct EventStats {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    evictions: AtomicU64,
+    expired: AtomicU64,
+    served: AtomicU64,
+}
+
+impl EventStats {
+    pub fn record(&self, event: &Event) {
+        match event {
+            Event::Hit => {
+                self.hits.fetch_add(1, Ordering::SeqCst); //~ seqcst_counter
+                0
+            }
+            Event::Miss => self.misses.fetch_add(1, Ordering::SeqCst), //~ seqcst_counter
+            Event::Evict | Event::Expire => {
+                if matches!(event, Event::Evict) {
+                    self.evictions.fetch_add(1, Ordering::SeqCst) //~ seqcst_counter
+                } else {
+                    self.expired.fetch_add(1, Ordering::SeqCst) //~ seqcst_counter
+                }
+            }
+        };
+    }
+
+    /// The `match`'s value is returned: the arms' results are used (a ticket).
+    pub fn serve(&self, event: &Event) -> u64 {
+        match event {
+            Event::Hit => self.served.fetch_add(1, Ordering::SeqCst),
+            _ => 0,
+        }
+    }
+}
+
 /// A crate type with a `fetch_add` of its own.
 pub struct Ledger {
     total: u64,

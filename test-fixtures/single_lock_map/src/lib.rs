@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread;
 
+pub mod services;
+
 /// A field written per key in hot code through `&self`: shared by design.
 pub struct RouteCounts {
     counts: Mutex<HashMap<String, u64>>, //~ single_lock_map

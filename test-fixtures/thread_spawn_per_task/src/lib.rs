@@ -7,6 +7,8 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 use std::thread;
 
+pub mod connections;
+
 #[derive(Clone, Copy)]
 pub struct Job {
     pub seed: u64,

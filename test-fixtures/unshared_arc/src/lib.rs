@@ -294,3 +294,59 @@ impl Connection {
         self.core.clone()
     }
 }
+
+/// A callback held in an `Arc<dyn Fn>`, made fresh from the closure handed in and only ever
+/// called: a `Box<dyn Fn>` does the same without the count.
+pub struct Retry {
+    backoff: Arc<dyn Fn(u32) -> u64 + Send + Sync>, //~ unshared_arc
+    attempts: u32,
+}
+
+impl Retry {
+    pub fn new(backoff: impl Fn(u32) -> u64 + Send + Sync + 'static) -> Self {
+        Retry {
+            backoff: Arc::new(backoff),
+            attempts: 3,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        (0..self.attempts).map(|n| (self.backoff)(n)).sum()
+    }
+}
+
+/// The same, made with a cast to the trait object and called through a method.
+pub struct Hooks {
+    on_close: Arc<dyn Fn() + Send + Sync>, //~ unshared_arc
+}
+
+impl Hooks {
+    pub fn new<F: Fn() + Send + Sync + 'static>(f: F) -> Self {
+        Hooks {
+            on_close: Arc::new(f) as Arc<dyn Fn() + Send + Sync>,
+        }
+    }
+
+    pub fn close(&self) {
+        (self.on_close)();
+        self.on_close.as_ref()();
+    }
+}
+
+/// A callback that is cloned into each task: shared, silent.
+pub struct Scheduler {
+    job: Arc<dyn Fn(usize) + Send + Sync>,
+}
+
+impl Scheduler {
+    pub fn new(job: impl Fn(usize) + Send + Sync + 'static) -> Self {
+        Scheduler { job: Arc::new(job) }
+    }
+
+    pub fn run(&self, n: usize) {
+        for i in 0..n {
+            let job = Arc::clone(&self.job);
+            std::thread::spawn(move || job(i));
+        }
+    }
+}

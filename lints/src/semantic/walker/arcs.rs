@@ -23,6 +23,10 @@ pub(crate) struct ArcField {
     pub(crate) span: Span,
     /// A `pub` field of a `pub` struct: callers outside the crate may share it.
     pub(crate) public: bool,
+    /// What the `Arc` holds is unsized (`dyn Fn(..)`, `[T]`, `str`): owned directly, it
+    /// needs a `Box`.
+    #[serde(default)]
+    pub(crate) unsized_inner: bool,
 }
 
 /// What one struct literal puts in an `Arc` field.
@@ -59,6 +63,8 @@ fn makes_arc(walker: &Walker<'_>, expr: &Expr) -> bool {
             .and_then(|i| walker.lookup(&i.to_string()))
             .is_some_and(|l| l.fresh_arc && l.sole_use),
         Expr::Paren(p) => makes_arc(walker, &p.expr),
+        // `Arc::new(f) as Arc<dyn Fn()>`: the cast only unsizes it.
+        Expr::Cast(c) => makes_arc(walker, &c.expr),
         _ => false,
     }
 }
@@ -108,6 +114,7 @@ impl Walker<'_> {
                 file: self.file,
                 span: self.span(field.ty.span()),
                 public: public_struct && matches!(field.vis, syn::Visibility::Public(_)),
+                unsized_inner: holds_unsized(&field.ty),
             });
         }
     }
@@ -179,6 +186,8 @@ impl Walker<'_> {
             Expr::Field(f) => &*f.base,
             Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => &*u.expr,
             Expr::Index(i) => &*i.expr,
+            // `(self.callback)(x)`: a call of what the `Arc` holds.
+            Expr::Call(c) => &*c.func,
             _ => return,
         };
         let mut through = through;
@@ -295,4 +304,23 @@ fn is_builtin_attr(attr: &syn::Attribute) -> bool {
     attr.path()
         .get_ident()
         .is_some_and(|i| BUILTIN.contains(&i.to_string().as_str()))
+}
+
+/// Whether `Arc<T>`'s `T`, as written, is unsized: a trait object, a slice or `str`.
+fn holds_unsized(ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    let Some(last) = p.path.segments.last() else {
+        return false;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    args.args.iter().any(|a| match a {
+        syn::GenericArgument::Type(t) => match t {
+            syn::Type::TraitObject(_) | syn::Type::Slice(_) => true,
+            syn::Type::Path(p) => p.path.is_ident("str"),
+            _ => false,
+        },
+        _ => false,
+    })
 }

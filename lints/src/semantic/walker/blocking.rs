@@ -53,6 +53,34 @@ pub(super) const IO_METHODS: &[&str] = &[
     "peek_from",
 ];
 
+/// Functions whose future completes when time has passed.
+const TIMERS: &[&str] = &[
+    "sleep",
+    "sleep_until",
+    "delay_for",
+    "delay_until",
+    "timeout",
+    "timeout_at",
+    "sleep_ms",
+];
+
+/// Async I/O methods beyond the blocking ones' names (`tokio::io`, `futures::io`).
+const ASYNC_IO_METHODS: &[&str] = &[
+    "read_buf",
+    "write_buf",
+    "read_u8",
+    "read_u32",
+    "read_u64",
+    "write_u8",
+    "write_u32",
+    "write_u64",
+    "readable",
+    "writable",
+    "shutdown",
+    "send_all",
+    "close",
+];
+
 impl Walker<'_> {
     /// What blocks in `expr`, described for the message, and the span to point at: a sleep,
     /// file or network I/O, a channel's `recv`, a `join`, a child process, a `block_on`, a
@@ -65,8 +93,8 @@ impl Walker<'_> {
         };
         match expr {
             Expr::Await(a) => Some((
-                "an `.await`".into(),
-                cx.span(syn::spanned::Spanned::span(&a.await_token)),
+                format!("an `.await` on {}", self.awaited_what(&a.base)),
+                cx.span(syn::spanned::Spanned::span(expr)),
             )),
             Expr::Call(c) => {
                 // An awaited call is a future: the `.await` is what waits.
@@ -164,11 +192,75 @@ impl Walker<'_> {
         }
     }
 
+    /// What an `.await` waits on, for the message: a timer, a channel, another lock, a
+    /// spawned task, I/O, or the future named.
+    pub(super) fn awaited_what(&self, base: &Expr) -> String {
+        let base = strip_parens(base);
+        if let Some(lock) = self.lock_call(base) {
+            return format!("another lock (`{}`)", lock.method);
+        }
+        match base {
+            Expr::Call(c) => match path_tail(&c.func) {
+                Some((_, f)) if TIMERS.contains(&f.as_str()) => format!("a timer (`{f}`)"),
+                Some((_, f)) => format!("the future `{f}(..)`"),
+                None => "a future".into(),
+            },
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                let value = self.type_of(&m.receiver).auto_deref().clone();
+                let of = |kind: &str| format!("{kind} (`{name}`)");
+                match name.as_str() {
+                    "tick" | "reset" => of("a timer"),
+                    "recv" | "recv_async" | "recv_many" | "send" | "send_async" | "reserve"
+                    | "changed" | "next_message" => of("a channel"),
+                    "join_next" | "join_all" | "join" | "shutdown_and_join" => of("spawned tasks"),
+                    "acquire" | "acquire_owned" | "acquire_many" => of("a semaphore"),
+                    "notified" | "wait" | "wait_for" | "cancelled" => of("a notification"),
+                    _ if IO_METHODS.contains(&name.as_str())
+                        || ASYNC_IO_METHODS.contains(&name.as_str()) =>
+                    {
+                        of("I/O")
+                    }
+                    _ if value.is_named("JoinHandle") => of("a spawned task"),
+                    _ => format!("the future `.{name}(..)`"),
+                }
+            }
+            Expr::Path(p) => {
+                let name = p
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                match self.type_of(base).auto_deref().name() {
+                    Some("JoinHandle") => format!("a spawned task (`{name}`)"),
+                    Some("Sleep") => format!("a timer (`{name}`)"),
+                    _ => format!("the future `{name}`"),
+                }
+            }
+            _ => "a future".into(),
+        }
+    }
+
     /// Records what blocks in the expression being walked, where it blocks: in spawned work,
     /// in the function, or in the `let`-bound closure being walked. A callback is whatever its
     /// caller passes, so a function calling one blocks only if its caller's does.
     pub(super) fn note_blocking(&mut self, expr: &Expr, what: &str) {
-        if matches!(expr, Expr::Await(_)) || what.contains("caller-supplied") {
+        if let Expr::Await(a) = expr {
+            // What the function awaits, for whether awaiting it suspends (a lock's acquisition
+            // is nested locking, not a wait on outside work).
+            let spawned = !self.spawn_stack.is_empty() || self.deferred_spawn.is_some();
+            if let (Some(function), false, None) = (self.function, spawned, self.lock_call(&a.base))
+            {
+                let callees = match strip_parens(&a.base) {
+                    call @ (Expr::Call(_) | Expr::MethodCall(_)) => self.resolve_call(call),
+                    _ => Vec::new(),
+                };
+                self.out.awaits.push((function, callees));
+            }
+            return;
+        }
+        if what.contains("caller-supplied") {
             return;
         }
         match (

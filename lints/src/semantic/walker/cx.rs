@@ -11,7 +11,7 @@ pub(crate) struct LocalView<'a> {
 
 /// A live guard as lints see it.
 pub(crate) struct GuardView<'a> {
-    pub(crate) id: usize,
+    pub(crate) id: GuardId,
     pub(crate) lock_span: Span,
     pub(crate) inner: &'a Ty,
     /// An async lock's guard, made to be held across `.await`.
@@ -78,6 +78,23 @@ impl<'a> Cx<'_, 'a> {
     /// The type of a method call's result.
     pub(crate) fn type_of_method_call(&self, call: &syn::ExprMethodCall) -> Ty {
         self.walker.method_type(call)
+    }
+
+    /// The guard a value made by a method on guarded data may borrow (`let fut =
+    /// guard.export(batch);`).
+    pub(crate) fn derived_guard(&self, expr: &Expr) -> Option<GuardId> {
+        self.walker.derived_guard(expr)
+    }
+
+    /// Whether the lock call at `span` is the one a `let` being walked binds its guard to.
+    pub(crate) fn binds_guard(&self, span: Span) -> bool {
+        self.walker.binding_lock == Some(span)
+    }
+
+    /// If `expr` takes a lock (`m.lock()`, `m.write().await`), where the lock call is.
+    pub(crate) fn lock_call_span(&self, expr: &Expr) -> Option<Span> {
+        let call = self.walker.lock_call(expr)?;
+        Some(self.span(call.method.span()))
     }
 
     /// The live guard whose data `expr` borrows (or that `expr` is).
@@ -172,6 +189,18 @@ impl<'a> Cx<'_, 'a> {
         self.walker.storing
     }
 
+    /// Whether `expr`'s value ends up in an owner that the function being walked builds and
+    /// returns (`Some(Conn { ctx: self.ctx.clone() })`): the caller gets a new owner.
+    pub(crate) fn is_returned_part(&self, expr: &Expr) -> bool {
+        self.walker.returned.contains(&std::ptr::from_ref(expr))
+    }
+
+    /// Whether `expr`'s value ends up in what a mapping closure returns into a collection
+    /// that is kept: a new owner per item.
+    pub(crate) fn is_kept_part(&self, expr: &Expr) -> bool {
+        self.walker.kept_parts.contains(&std::ptr::from_ref(expr))
+    }
+
     /// Whether code here is in a loop over data borrowed from a live guard.
     pub(crate) fn in_loop_over_guard(&self) -> bool {
         let w = self.walker;
@@ -248,6 +277,7 @@ impl<'a> Cx<'_, 'a> {
             region: w.region,
             param: w.param_root(about),
             handed: w.handed.clone(),
+            returned: false,
         })
     }
 

@@ -30,7 +30,8 @@ impl<'ast> Walker<'_> {
                 let borrows = self.borrowed_guard(&f.expr);
                 let count = (self.loop_count(&f.expr), self.loop_bound(&f.expr));
                 self.loop_guard = borrows;
-                self.with_region(count, |w| {
+                self.with_loop(f.label.as_ref(), count, |w| {
+                    w.note_request_loop(expr);
                     w.with_scope(|w| {
                         w.bind_pat(&f.pat, item, None, borrows);
                         w.visit_block(&f.body);
@@ -39,7 +40,8 @@ impl<'ast> Walker<'_> {
             }
             Expr::While(wh) => {
                 self.note_deciding_loads(&wh.cond);
-                self.with_region((LoopCount::Many, None), |w| {
+                self.with_loop(wh.label.as_ref(), (LoopCount::Many, None), |w| {
+                    w.note_request_loop(expr);
                     w.with_scope(|w| {
                         if matches!(&*wh.cond, Expr::Let(_)) {
                             w.visit_expr(&wh.cond);
@@ -51,7 +53,21 @@ impl<'ast> Walker<'_> {
                     })
                 });
             }
-            Expr::Loop(l) => self.with_region((LoopCount::Many, None), |w| w.visit_block(&l.body)),
+            Expr::Loop(l) => {
+                self.with_loop(l.label.as_ref(), (LoopCount::Many, None), |w| {
+                    w.note_request_loop(expr);
+                    w.visit_block(&l.body)
+                });
+            }
+            // What a `return` or `break` hands on is made once, on the way out of the loop.
+            Expr::Return(_) | Expr::Break(_) => {
+                let region = self.region;
+                if let Some(target) = self.leaves_to(expr) {
+                    self.region = target;
+                }
+                visit::visit_expr(self, expr);
+                self.region = region;
+            }
             Expr::Let(l) => {
                 self.visit_expr(&l.expr);
                 let ty = self.type_of(&l.expr);
@@ -70,6 +86,7 @@ impl<'ast> Walker<'_> {
                 }
             }
             Expr::If(i) => self.with_scope(|w| {
+                let dropped = w.discarded_value;
                 w.note_deciding_loads(&i.cond);
                 let is_let = contains_let(&i.cond);
                 let before = w.guards.len();
@@ -78,10 +95,11 @@ impl<'ast> Walker<'_> {
                 } else {
                     w.with_statement_of(&i.cond, |w| w.visit_expr(&i.cond));
                 }
+                w.tail_discarded = dropped;
                 w.visit_block(&i.then_branch);
                 if let Some((_, else_branch)) = &i.else_branch {
                     // A failed `try_lock` holds no guard in the `else`, in any edition.
-                    let tried: Vec<usize> = w.guards[before.min(w.guards.len())..]
+                    let tried: Vec<GuardId> = w.guards[before.min(w.guards.len())..]
                         .iter()
                         .filter(|g| g.tried)
                         .map(|g| g.id)
@@ -97,15 +115,22 @@ impl<'ast> Walker<'_> {
                     if is_let && w.edition >= Edition::E2024 {
                         let held: Vec<Guard> =
                             w.guards.drain(before.min(w.guards.len())..).collect();
-                        w.with_scope(|w| w.visit_expr(else_branch));
+                        w.with_scope(|w| {
+                            w.discarding = dropped;
+                            w.visit_expr(else_branch)
+                        });
                         w.guards.extend(held);
                     } else {
-                        w.with_scope(|w| w.visit_expr(else_branch));
+                        w.with_scope(|w| {
+                            w.discarding = dropped;
+                            w.visit_expr(else_branch)
+                        });
                     }
                     w.guards.extend(held_tried);
                 }
             }),
             Expr::Match(m) => {
+                let dropped = self.discarded_value;
                 // Scrutinee temporaries live until the end of the `match`.
                 self.visit_expr(&m.expr);
                 let ty = self.type_of(&m.expr);
@@ -124,7 +149,10 @@ impl<'ast> Walker<'_> {
                         if let Some((_, g)) = &arm.guard {
                             w.visit_expr(g);
                         }
-                        w.with_statement_of(&arm.body, |w| w.visit_expr(&arm.body));
+                        w.with_statement_of(&arm.body, |w| {
+                            w.discarding = dropped;
+                            w.visit_expr(&arm.body)
+                        });
                     });
                 }
             }
@@ -134,8 +162,20 @@ impl<'ast> Walker<'_> {
                 self.visit_expr(&a.base);
                 self.awaited = outer;
             }
-            Expr::Block(b) => self.visit_block(&b.block),
-            Expr::Async(a) => self.visit_block(&a.block),
+            Expr::Block(b) => {
+                self.tail_discarded = self.discarded_value;
+                self.visit_block(&b.block);
+            }
+            // An `async` block runs when it is polled: awaited here, with the guards alive;
+            // handed on (`futures.push(async move {..})`, `join(a, b)`), later, without them.
+            Expr::Async(a) if self.awaited.is_some_and(|e| std::ptr::eq(e, expr)) => {
+                self.visit_block(&a.block)
+            }
+            Expr::Async(a) => {
+                let guards = std::mem::take(&mut self.guards);
+                self.visit_block(&a.block);
+                self.guards = guards;
+            }
             Expr::Unsafe(u) => self.visit_block(&u.block),
             Expr::MethodCall(m) => {
                 if let Some(call) = self.lock_call(expr) {
@@ -161,13 +201,17 @@ impl<'ast> Walker<'_> {
                         self.out.state_words.push(name);
                     }
                 }
-                // `x.clone().into_future()` stored: the method took the clone by value and what
-                // it returns owns it.
+                // `x.clone().into_future()`, `socket.clone().create_io_poller()` stored: a method
+                // called on a fresh clone (not one that only reads) took it by value, and what
+                // it returns, which is kept, owns it.
+                // A receiver whose method gives back its value (`unwrap`, `into_..`, `map`)
+                // lives on in what the method returns.
+                self.temporary = !passes_value_on(&method);
                 self.visit_stored(
                     &m.receiver,
                     stored
                         && is_clone_call(&m.receiver)
-                        && (method.starts_with("into_") || method.ends_with("_owned")),
+                        && !READ_ONLY_METHODS.contains(&method.as_str()),
                 );
                 self.record_slot_write(m);
                 // A method called on a temporary guard (not `unwrap`/`expect` of the lock
@@ -177,7 +221,8 @@ impl<'ast> Walker<'_> {
                 }
                 let spawn = spawn_of(expr);
                 let future = spawned_future(spawn, &m.args);
-                let store = keeps_arguments(expr);
+                // A collection made in this pass, and dying with it, keeps nothing beyond it.
+                let store = keeps_arguments(expr) && !self.is_scratch(&m.receiver);
                 // A crate method's fate for what it is given is in its body.
                 let callees = self.resolve_call(expr);
                 let cold = usize::from(COLD_METHODS.contains(&method.as_str()));
@@ -260,9 +305,11 @@ impl<'ast> Walker<'_> {
                             } else {
                                 self.thread
                             };
-                            self.with_scope(|w| {
-                                w.bind_closure_params(cl, Ty::Unknown, None);
-                                w.with_statement(|w| w.visit_expr(&cl.body));
+                            self.with_closure_body(|w| {
+                                w.with_scope(|w| {
+                                    w.bind_closure_params(cl, Ty::Unknown, None);
+                                    w.with_statement(|w| w.visit_expr(&cl.body));
+                                })
                             });
                             self.thread = thread;
                         }
@@ -379,10 +426,16 @@ impl<'ast> Walker<'_> {
             method.as_str(),
             "map" | "filter_map" | "flat_map" | "map_while"
         ) && self.consumed.get(&std::ptr::from_ref(m)) == Some(&true);
+        if kept {
+            let parts = owners::kept_parts(&closure.body, &self.bindings);
+            self.kept_parts.extend(parts);
+        }
         let visit = |w: &mut Self| {
-            w.with_scope(|w| {
-                w.bind_closure_params(closure, item.clone(), borrows);
-                w.with_statement_of(&closure.body, |w| w.visit_stored(&closure.body, kept));
+            w.with_closure_body(|w| {
+                w.with_scope(|w| {
+                    w.bind_closure_params(closure, item.clone(), borrows);
+                    w.with_statement_of(&closure.body, |w| w.visit_stored(&closure.body, kept));
+                })
             });
         };
         if hot {
@@ -438,6 +491,7 @@ impl<'ast> Walker<'_> {
     pub(super) fn visit_deferred(&mut self, closure: &syn::ExprClosure) {
         let guards = std::mem::take(&mut self.guards);
         let region = self.region.take();
+        let returns = self.return_region.take();
         let function = self.function.take();
         let spawns = std::mem::take(&mut self.spawn_stack);
         let thread = self.thread.take();
@@ -450,6 +504,7 @@ impl<'ast> Walker<'_> {
         self.thread = thread;
         self.spawn_stack = spawns;
         self.function = function;
+        self.return_region = returns;
         self.region = region;
         self.guards = guards;
     }
@@ -457,8 +512,7 @@ impl<'ast> Walker<'_> {
     /// Records a spawn site; its closure (if any) runs on another thread, holding none of our
     /// guards, once per spawn: still in this region.
     pub(super) fn visit_spawn(&mut self, kind: SpawnKind, span: Span, work: Option<&Expr>) {
-        let site = self.out.spawns.len();
-        self.out.spawns.push(SpawnSite {
+        let site = self.out.spawns.push(SpawnSite {
             kind,
             file: self.file,
             span,
@@ -468,12 +522,16 @@ impl<'ast> Walker<'_> {
             callees: Vec::new(),
             runs_callback: false,
             blocks: false,
+            per_request: self
+                .region
+                .is_some_and(|r| self.out.regions[r].takes_requests),
         });
         let Some(work) = work else { return };
         // The work runs once per spawn, on its own thread: not in this function's loops, not
         // hot through its callers, holding none of its guards.
         let guards = std::mem::take(&mut self.guards);
         let region = self.region.take();
+        let returns = self.return_region.take();
         let function = self.function.take();
         self.spawn_stack.push(site);
         let thread = self.thread.replace(ThreadCx::Spawned(site));
@@ -487,7 +545,27 @@ impl<'ast> Walker<'_> {
         self.thread = thread;
         self.spawn_stack.pop();
         self.function = function;
+        self.return_region = returns;
         self.region = region;
         self.guards = guards;
+        // A guard moved into the work (`move || { *g = 5 }`) is held there, not here.
+        let moved = self.guards_moved_into(work);
+        self.guards.retain(|g| !moved.contains(&g.id));
     }
+}
+
+/// Whether a method gives back its receiver's value, converted or unwrapped, rather than a
+/// value of its own: `unwrap`, `expect`, `into_..`, `map`, `ok_or(..)`.
+fn passes_value_on(method: &str) -> bool {
+    method.starts_with("into")
+        || method.starts_with("unwrap")
+        || method.starts_with("expect")
+        || method.starts_with("map")
+        || method.starts_with("ok")
+        || method.starts_with("and")
+        || method.starts_with("or")
+        || matches!(
+            method,
+            "err" | "boxed" | "await" | "context" | "with_context" | "inspect"
+        )
 }

@@ -3,6 +3,7 @@
 //! cache can keep it, and mergeable across the crate's files.
 
 use super::*;
+use index_vec::IndexVec;
 
 /// Where a value was declared: the key under which lock uses are gathered across the crate.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -17,9 +18,7 @@ pub(crate) enum DeclKey {
 /// [`Condition::Hot`]: the last bit of the 64 followed.
 pub(crate) const SELF_PARAM: usize = 63;
 
-/// Index into [`BodyOutput::regions`] of the file it was produced in; made crate-unique by the
-/// caller.
-pub(crate) type RegionId = usize;
+pub(crate) use crate::semantic::ids::{GuardId, RegionId, SpawnId};
 
 /// A hot region: a loop body or a closure handed to an iterator adapter.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -33,11 +32,17 @@ pub(crate) struct Region {
     /// Calls made directly in the region, as candidate lists: a region whose callee starts
     /// workers is start-up code too.
     pub(crate) callees: Vec<Vec<FnId>>,
+    /// The loop takes a request or a connection per iteration (see
+    /// [`crate::syntax::spawn::loop_takes_requests`]).
+    pub(crate) takes_requests: bool,
 }
 
 /// How many times code in `region` runs per call of its function, when every loop around it
 /// has a bound the source spells: the product of their bounds. `None` outside a loop too.
-pub(crate) fn iterations(regions: &[Region], region: Option<RegionId>) -> Option<u64> {
+pub(crate) fn iterations(
+    regions: &index_vec::IndexSlice<RegionId, [Region]>,
+    region: Option<RegionId>,
+) -> Option<u64> {
     let mut region = region?;
     let mut product: u64 = 1;
     loop {
@@ -83,6 +88,9 @@ pub(crate) struct SpawnSite {
     /// The spawned work blocks (a sleep, I/O, a child process, a barrier): a thread is the
     /// right tool for it, however short its code.
     pub(crate) blocks: bool,
+    /// Spawned in a loop that takes a request or connection per iteration: a thread per
+    /// request, short however much it blocks, unless it loops.
+    pub(crate) per_request: bool,
 }
 
 /// A call from one function to crate functions.
@@ -101,6 +109,37 @@ pub(crate) struct CallEdge {
     pub(crate) args: Vec<ArgRoot>,
     /// Where the receiver of a method call comes from.
     pub(crate) receiver: Option<ArgRoot>,
+    /// Made on an error or diagnostic path (`Err(..)`, `.map_err(..)`, `panic!`): code that
+    /// runs when something already went wrong, not on every pass.
+    pub(crate) cold: bool,
+    /// The call's value dies in the statement or pass that makes it: a temporary whose method
+    /// is called (`self.vm().run()`), a statement's dropped value, or a `let` whose variable is
+    /// only read.
+    pub(crate) result_dropped: bool,
+    /// Made in test code, as the file's test spans say (set when the crate's files are merged).
+    #[serde(default)]
+    pub(crate) in_test: bool,
+}
+
+/// A lock handed to a crate function's parameter (`bump(&self.hits)`, `bump(counter)`): the
+/// callee's uses of the parameter are uses of the lock.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct LockHandoff {
+    pub(crate) from: LockFrom,
+    pub(crate) callee: FnId,
+    /// The callee's parameter (`self` not counted).
+    pub(crate) param: usize,
+}
+
+/// Where a lock handed to a function comes from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) enum LockFrom {
+    /// A declaration the caller shows.
+    Decl(DeclKey),
+    /// The caller's own parameter of this index.
+    Param(FnId, usize),
+    /// Somewhere the source does not show.
+    Untraced,
 }
 
 /// Where an argument's value comes from, as far as the caller shows.
@@ -132,6 +171,10 @@ pub(crate) enum Condition {
         /// The value is handed by value to a crate function: it holds only if that function
         /// drops it (or returns it into a value that is dropped).
         handed: Option<Handed>,
+        /// The value goes into an owner the function returns: hot through callers only when a
+        /// hot caller drops that owner in the same pass (`self.vm().run()`).
+        #[serde(default)]
+        returned: bool,
     },
 }
 
@@ -187,11 +230,12 @@ pub(crate) struct BodyOutput {
     pub(crate) file: usize,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) pending: Vec<Pending>,
-    pub(crate) regions: Vec<Region>,
+    pub(crate) regions: IndexVec<RegionId, Region>,
     pub(crate) calls: Vec<CallEdge>,
-    pub(crate) spawns: Vec<SpawnSite>,
+    pub(crate) spawns: IndexVec<SpawnId, SpawnSite>,
     pub(crate) lock_uses: Vec<LockUse>,
     pub(crate) lock_decls: Vec<LockDecl>,
+    pub(crate) lock_handoffs: Vec<LockHandoff>,
     pub(crate) slot_decls: Vec<SlotDecl>,
     pub(crate) slot_writes: Vec<SlotWrite>,
     pub(crate) arc_fields: Vec<ArcField>,
@@ -214,6 +258,10 @@ pub(crate) struct BodyOutput {
     pub(crate) state_words: Vec<String>,
     /// Functions that block, with what blocks in them (`thread::sleep`).
     pub(crate) blocking: Vec<(FnId, String)>,
+    /// `.await`s in functions' own bodies (not in work they spawn or defer), other than a
+    /// lock's acquisition: the function, and the crate functions whose future is awaited
+    /// (empty for a future from elsewhere: a timer, a channel, I/O, another crate's call).
+    pub(crate) awaits: Vec<(FnId, Vec<FnId>)>,
 }
 
 impl BodyOutput {
@@ -242,6 +290,7 @@ impl BodyOutput {
             diagnostics,
             lock_uses,
             lock_decls,
+            lock_handoffs,
             slot_decls,
             slot_writes,
             arc_fields,
@@ -249,6 +298,7 @@ impl BodyOutput {
             arc_shares,
             state_words,
             blocking,
+            awaits,
             fn_facts
         );
     }
@@ -293,6 +343,7 @@ impl BodyOutput {
         self.diagnostics.append(&mut other.diagnostics);
         self.lock_uses.append(&mut other.lock_uses);
         self.lock_decls.append(&mut other.lock_decls);
+        self.lock_handoffs.append(&mut other.lock_handoffs);
         self.slot_decls.append(&mut other.slot_decls);
         self.slot_writes.append(&mut other.slot_writes);
         self.arc_fields.append(&mut other.arc_fields);
@@ -300,6 +351,7 @@ impl BodyOutput {
         self.arc_shares.extend(other.arc_shares);
         self.state_words.append(&mut other.state_words);
         self.blocking.append(&mut other.blocking);
+        self.awaits.append(&mut other.awaits);
         self.fn_facts.append(&mut other.fn_facts);
     }
 }

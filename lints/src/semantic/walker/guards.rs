@@ -3,6 +3,37 @@
 
 use super::*;
 
+/// The methods that take a lock and return its guard: std's and `parking_lot`'s, the async
+/// locks' (`tokio::sync`, `async_lock`, `futures::lock`, `async_std::sync`: awaited, owned,
+/// `Arc`-held, or taken blocking from synchronous code).
+pub(super) const LOCK_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "upgradable_read",
+    "lock_owned",
+    "read_owned",
+    "write_owned",
+    "try_lock_owned",
+    "try_read_owned",
+    "try_write_owned",
+    "blocking_lock",
+    "blocking_lock_owned",
+    "blocking_read",
+    "blocking_write",
+    "lock_arc",
+    "read_arc",
+    "write_arc",
+    "upgradable_read_arc",
+    "try_lock_arc",
+    "lock_blocking",
+    "read_blocking",
+    "write_blocking",
+];
+
 impl Walker<'_> {
     /// If `expr` takes a lock (`m.lock()`, `.read()`, `.write()`, `try_*`, possibly followed by
     /// `.unwrap()`, `.expect(..)`, `?` or `.await`), the lock call.
@@ -11,10 +42,7 @@ impl Walker<'_> {
             Expr::MethodCall(m) => {
                 let name = m.method.to_string();
                 match name.as_str() {
-                    "lock" | "read" | "write" | "try_lock" | "try_read" | "try_write"
-                    | "upgradable_read"
-                        if m.args.is_empty() =>
-                    {
+                    _ if LOCK_METHODS.contains(&name.as_str()) && m.args.is_empty() => {
                         let recv = self.table.resolve(&self.type_of(&m.receiver));
                         match recv.lock() {
                             Some(_) => Some(m),
@@ -28,7 +56,11 @@ impl Walker<'_> {
                             None => None,
                         }
                     }
-                    "unwrap" | "expect" | "unwrap_or_else" => self.lock_call(&m.receiver),
+                    // `m.lock().unwrap()`, `.unwrap_or_else(PoisonError::into_inner)`,
+                    // `.map_err(..)?`, `.ok()?`: the guard or the error, never a copy.
+                    "unwrap" | "expect" | "unwrap_or_else" | "map_err" | "ok" => {
+                        self.lock_call(&m.receiver)
+                    }
                     _ => None,
                 }
             }
@@ -44,7 +76,7 @@ impl Walker<'_> {
         call: &syn::ExprMethodCall,
         bound: bool,
         is_async: bool,
-    ) -> usize {
+    ) -> GuardId {
         let lock_span = self.span(call.method.span());
         let recv = self.table.resolve(&self.type_of(&call.receiver));
         let inner = recv.lock().map(|(_, t)| t.clone()).unwrap_or_default();
@@ -71,8 +103,8 @@ impl Walker<'_> {
     }
 
     /// The live guard whose data `expr` borrows, or that `expr` is.
-    pub(super) fn borrowed_guard(&self, expr: &Expr) -> Option<usize> {
-        let live = |id: usize| self.guards.iter().any(|g| g.id == id).then_some(id);
+    pub(super) fn borrowed_guard(&self, expr: &Expr) -> Option<GuardId> {
+        let live = |id: GuardId| self.guards.iter().any(|g| g.id == id).then_some(id);
         match expr {
             Expr::Path(p) if p.path.segments.len() == 1 => {
                 let local = self.lookup(&p.path.segments[0].ident.to_string())?;
@@ -87,7 +119,7 @@ impl Walker<'_> {
                         .find(|g| g.lock_span == span)
                         .map(|g| g.id);
                 }
-                if BORROWING_METHODS.contains(&m.method.to_string().as_str()) {
+                if self.keeps_borrow(m) {
                     self.borrowed_guard(&m.receiver)
                 } else {
                     None
@@ -112,17 +144,123 @@ impl Walker<'_> {
                     _ => None,
                 }
             }
+            // `match guarded.get(k) { Some(v) => v, None => return }`: an arm's value is what
+            // its pattern borrowed.
+            Expr::Match(m) if m.arms.iter().any(arm_yields_binding) => self.borrowed_guard(&m.expr),
+            _ => None,
+        }
+    }
+
+    /// Whether the value of method call `m` still borrows what its receiver borrows: a
+    /// borrowing method of std (`get`, `iter`, `as_str`), one that passes an `Option`'s or
+    /// `Result`'s value on (`ok_or(..)`, `map_err(..)`, `context(..)`), or a method of the
+    /// crate's whose signature returns a reference tied to `&self` (`fn items(&self) -> &[T]`).
+    pub(super) fn keeps_borrow(&self, m: &syn::ExprMethodCall) -> bool {
+        let method = m.method.to_string();
+        if BORROWING_METHODS.contains(&method.as_str()) || VALUE_PASSING.contains(&method.as_str())
+        {
+            return true;
+        }
+        let ids = self.resolve_method(&self.type_of(&m.receiver), m);
+        !ids.is_empty()
+            && ids.iter().all(|&id| {
+                let sig = &self.table.fns[id];
+                sig.has_self && returns_borrow(&sig.ret)
+            })
+    }
+
+    /// The lock call a `let` binds a guard from: the lock chain itself, or a `match`/`if let`
+    /// on it whose arms yield the guard or leave (`match m.lock() { Ok(g) => g, Err(p) =>
+    /// p.into_inner() }`).
+    pub(super) fn bound_lock_call<'e>(&self, init: &'e Expr) -> Option<&'e syn::ExprMethodCall> {
+        if let Some(call) = self.lock_call(init) {
+            return Some(call);
+        }
+        match init {
+            Expr::Match(m) => {
+                let yields = m.arms.iter().all(|arm| {
+                    arm_yields_binding(arm) || arm_into_inner(arm) || diverges(&arm.body)
+                });
+                let any_guard = m.arms.iter().any(arm_yields_binding);
+                (yields && any_guard)
+                    .then(|| self.lock_call(&m.expr))
+                    .flatten()
+            }
+            Expr::If(i) => {
+                let Expr::Let(l) = &*i.cond else { return None };
+                let (_, else_branch) = i.else_branch.as_ref()?;
+                let then_yields = match i.then_branch.stmts.last() {
+                    Some(syn::Stmt::Expr(Expr::Path(p), None)) => {
+                        p.path.get_ident().is_some_and(|name| binds(&l.pat, name))
+                    }
+                    _ => false,
+                };
+                (then_yields && diverges(else_branch))
+                    .then(|| self.lock_call(&l.expr))
+                    .flatten()
+            }
+            Expr::Paren(p) => self.bound_lock_call(&p.expr),
+            _ => None,
+        }
+    }
+
+    /// The guards of this function that a `move` closure or an `async move` block names: moved
+    /// into it, they are held where it runs.
+    pub(super) fn guards_moved_into(&self, work: &Expr) -> Vec<GuardId> {
+        struct Names<'w, 'a> {
+            walker: &'w Walker<'a>,
+            ids: Vec<GuardId>,
+        }
+        impl<'ast> Visit<'ast> for Names<'_, '_> {
+            fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                if let Some(local) = p
+                    .path
+                    .get_ident()
+                    .and_then(|i| self.walker.lookup(&i.to_string()))
+                {
+                    self.ids.extend(local.guard);
+                }
+            }
+            fn visit_item(&mut self, _: &'ast syn::Item) {}
+        }
+        let moves = match work {
+            Expr::Closure(c) => c.capture.is_some(),
+            Expr::Async(a) => a.capture.is_some(),
+            _ => false,
+        };
+        let mut names = Names {
+            walker: self,
+            ids: Vec::new(),
+        };
+        if moves {
+            names.visit_expr(work);
+        }
+        names.ids
+    }
+
+    /// The guard whose data the value of `init` may keep a borrow of: a method's result called
+    /// on guarded data (`let fut = exporter.export(batch);`), which may hold `&self`.
+    pub(super) fn derived_guard(&self, init: &Expr) -> Option<GuardId> {
+        match strip_parens(init) {
+            Expr::MethodCall(m) => self
+                .borrowed_guard(&m.receiver)
+                .or_else(|| self.derived_guard(&m.receiver)),
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+                .and_then(|l| l.derived),
             _ => None,
         }
     }
 
     /// Whether binding `init` keeps a borrow of guarded data (a reference, not a copy).
-    pub(super) fn init_borrows(&self, init: &Expr) -> Option<usize> {
+    pub(super) fn init_borrows(&self, init: &Expr) -> Option<GuardId> {
         let id = self.borrowed_guard(init)?;
         let borrows = match init {
             Expr::Reference(_) => true,
-            Expr::MethodCall(m) => BORROWING_METHODS.contains(&m.method.to_string().as_str()),
-            Expr::Try(_) | Expr::Paren(_) | Expr::If(_) => true,
+            Expr::MethodCall(m) => self.keeps_borrow(m),
+            Expr::Try(_) | Expr::Paren(_) | Expr::If(_) | Expr::Match(_) => true,
             _ => false,
         };
         borrows.then_some(id)
@@ -137,5 +275,70 @@ impl Walker<'_> {
             Expr::Paren(p) => self.is_lock_deref(&p.expr),
             _ => false,
         }
+    }
+}
+
+/// Methods of `Option` and `Result` that pass their value on unchanged: what it borrowed, the
+/// result borrows.
+const VALUE_PASSING: &[&str] = &[
+    "ok_or",
+    "ok_or_else",
+    "map_err",
+    "context",
+    "with_context",
+    "ok",
+];
+
+/// Whether a function returning `ty` returns a borrow: `&T`, `Option<&T>`, `Result<&T, E>`.
+fn returns_borrow(ty: &Ty) -> bool {
+    match ty {
+        Ty::Ref(_) => true,
+        Ty::Named(n, args) if n == "Option" || n == "Result" => {
+            matches!(args.first(), Some(Ty::Ref(_)))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a `match` arm's value is a name its pattern binds: `Some(v) => v`, `Ok(g) => g`.
+fn arm_yields_binding(arm: &syn::Arm) -> bool {
+    let tail = match &*arm.body {
+        Expr::Block(b) => match b.block.stmts.last() {
+            Some(syn::Stmt::Expr(e, None)) => e,
+            _ => return false,
+        },
+        e => e,
+    };
+    matches!(tail, Expr::Path(p) if p.path.get_ident().is_some_and(|name| binds(&arm.pat, name)))
+}
+
+/// Whether a `match` arm recovers a poisoned lock's guard: `Err(p) => p.into_inner()`.
+fn arm_into_inner(arm: &syn::Arm) -> bool {
+    matches!(&*arm.body, Expr::MethodCall(m) if m.method == "into_inner"
+        && matches!(&*m.receiver, Expr::Path(p)
+            if p.path.get_ident().is_some_and(|name| binds(&arm.pat, name))))
+}
+
+/// Whether evaluating `expr` never finishes normally: `return`, `break`, `continue`, a panic,
+/// or a block ending in one.
+pub(super) fn diverges(expr: &Expr) -> bool {
+    match expr {
+        Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => true,
+        Expr::Macro(m) => m.mac.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "panic" | "unreachable" | "todo" | "unimplemented" | "bail"
+            )
+        }),
+        Expr::Block(b) => b.block.stmts.last().is_some_and(|stmt| match stmt {
+            syn::Stmt::Expr(e, _) => diverges(e),
+            syn::Stmt::Macro(m) => diverges(&Expr::Macro(syn::ExprMacro {
+                attrs: Vec::new(),
+                mac: m.mac.clone(),
+            })),
+            _ => false,
+        }),
+        Expr::Paren(p) => diverges(&p.expr),
+        _ => false,
     }
 }

@@ -120,6 +120,10 @@ impl Walker<'_> {
                     .unwrap_or(Ty::IntLiteral);
                 Ty::named("Range", vec![bound])
             }
+            // `match opt { Some(v) => v, None => return }`: the value the pattern unwraps.
+            Expr::Match(m) if m.arms.iter().any(unwraps_scrutinee) => {
+                unwrap_ty(&self.type_of(&m.expr))
+            }
             Expr::Closure(_) => Ty::Callable,
             Expr::Tuple(t) => Ty::Tuple(t.elems.iter().map(|e| self.type_of(e)).collect()),
             Expr::Array(a) => Ty::named(
@@ -304,9 +308,7 @@ impl Walker<'_> {
                 }
                 t => t.clone(),
             },
-            "lock" | "try_lock" | "write" | "try_write" | "read" | "try_read"
-                if m.args.is_empty() =>
-            {
+            lock if guards::LOCK_METHODS.contains(&lock) && m.args.is_empty() => {
                 match recv.lock() {
                     Some((LockKind::Mutex, inner)) => Ty::named("MutexGuard", vec![inner.clone()]),
                     Some((LockKind::RwLock, inner)) if name.contains("write") => {
@@ -321,6 +323,14 @@ impl Walker<'_> {
             "unwrap" | "expect" | "unwrap_or_default" | "unwrap_or_else" | "unwrap_or" => {
                 unwrap_ty(&recv)
             }
+            // The value passes on unchanged (a lock call's result is typed as its guard).
+            "map_err" | "ok_or" | "ok_or_else" | "context" | "with_context" => value.clone(),
+            "ok" => match &value {
+                Ty::Named(n, args) if n == "Result" => {
+                    Ty::named("Option", vec![args.first().cloned().unwrap_or_default()])
+                }
+                other => other.clone(),
+            },
             "get" | "get_mut" | "first" | "last" | "first_mut" | "last_mut" => {
                 let item = match &value {
                     Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => {
@@ -403,4 +413,20 @@ pub(super) fn unwrap_ty(ty: &Ty) -> Ty {
         Ty::Named(n, _) if n.ends_with("Guard") => ty.clone(),
         _ => Ty::Unknown,
     }
+}
+
+/// Whether a `match` arm's value is the payload its `Some(v)`/`Ok(v)` pattern binds.
+fn unwraps_scrutinee(arm: &syn::Arm) -> bool {
+    let Pat::TupleStruct(ts) = &arm.pat else {
+        return false;
+    };
+    let (Some(variant), [Pat::Ident(v)]) = (
+        ts.path.segments.last(),
+        ts.elems.iter().collect::<Vec<_>>().as_slice(),
+    ) else {
+        return false;
+    };
+    matches!(variant.ident.to_string().as_str(), "Some" | "Ok")
+        && v.subpat.is_none()
+        && matches!(&*arm.body, Expr::Path(p) if p.path.is_ident(&v.ident))
 }

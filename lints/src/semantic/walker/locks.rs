@@ -7,13 +7,15 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{Expr, Pat};
 
-use super::scan::{is_drop_of, passes_to_condvar, simple_op};
-use super::{DeclKey, RegionId, Walker};
+use super::scan::{is_drop_of, is_plain, mentions_var, passes_to_condvar, simple_op};
+use super::{DeclKey, LockFrom, LockHandoff, RegionId, SpawnId, Walker};
 use crate::diagnostic::Span;
 use crate::semantic::bindings::Var;
 use crate::semantic::ty::{LockKind, Ty};
 use crate::semantic::types::FnId;
-use crate::syntax::exprs::{is_compound_assignment, is_deref_of, path_tail};
+use crate::syntax::exprs::{
+    is_clone_call, is_compound_assignment, is_deref_of, path_tail, strip_parens,
+};
 
 /// How a lock is used at one place, for `mutex_scalar`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -89,7 +91,7 @@ impl std::ops::BitOr for GuardedOps {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ThreadCx {
     /// In the closure of this spawn site (an index into the crate's spawn sites).
-    Spawned(usize),
+    Spawned(SpawnId),
     /// In a closure run on a pool's threads at once: a rayon parallel iterator's adapter,
     /// either side of `rayon::join`.
     Parallel,
@@ -114,6 +116,9 @@ pub(crate) struct LockUse {
     pub(crate) thread: Option<ThreadCx>,
     /// In a constructor or a `&mut self` method: the value is not shared (yet).
     pub(crate) setup: bool,
+    /// The lock is the function's parameter of this index (`self` not counted), whose
+    /// declaration is where its callers' arguments come from (see [`LockHandoff`]).
+    pub(crate) param: Option<usize>,
 }
 
 /// A declaration of a lock.
@@ -350,8 +355,14 @@ impl Walker<'_> {
         } else {
             Access::Exclusive
         };
+        let decl = self.origin_of(&call.receiver);
+        let param = match decl {
+            None => self.lock_param(&call.receiver),
+            Some(_) => None,
+        };
         self.out.lock_uses.push(LockUse {
-            decl: self.origin_of(&call.receiver),
+            param,
+            decl,
             locked: locked.clone(),
             kind,
             shape,
@@ -364,6 +375,59 @@ impl Walker<'_> {
             thread: self.thread,
             setup: self.setup,
         });
+    }
+
+    /// The parameter `expr` is, when it is one: `m`, `&m`, `*m`, `m.clone()`,
+    /// `Arc::clone(&m)` of a parameter `m` (`self` not counted).
+    fn lock_param(&self, expr: &Expr) -> Option<usize> {
+        match strip_parens(expr) {
+            Expr::Path(p) => {
+                let ident = p.path.get_ident()?;
+                self.lookup(&ident.to_string())?.param
+            }
+            Expr::Reference(r) => self.lock_param(&r.expr),
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => self.lock_param(&u.expr),
+            Expr::MethodCall(m) if matches!(m.method.to_string().as_str(), "clone" | "as_ref") => {
+                self.lock_param(&m.receiver)
+            }
+            Expr::Call(c) if is_clone_call(expr) => self.lock_param(c.args.first()?),
+            _ => None,
+        }
+    }
+
+    /// Records the locks a call to crate functions `callees` hands to their parameters.
+    pub(super) fn record_lock_handoffs(&mut self, callees: &[FnId], expr: &Expr) {
+        let (path_call, args): (bool, Vec<&Expr>) = match expr {
+            Expr::Call(c) => (true, c.args.iter().collect()),
+            Expr::MethodCall(m) => (false, m.args.iter().collect()),
+            _ => return,
+        };
+        for (i, arg) in args.into_iter().enumerate() {
+            if self.table.resolve(&self.type_of(arg)).lock().is_none() {
+                continue;
+            }
+            let from = match (self.origin_of(arg), self.lock_param(arg), self.function) {
+                (Some(key), _, _) => LockFrom::Decl(key),
+                (None, Some(p), Some(f)) => LockFrom::Param(f, p),
+                _ => LockFrom::Untraced,
+            };
+            for &callee in callees {
+                // `Type::method(&x, m)`: the first argument is the receiver.
+                let param = if path_call && self.table.fns[callee].has_self {
+                    match i.checked_sub(1) {
+                        Some(p) => p,
+                        None => continue,
+                    }
+                } else {
+                    i
+                };
+                self.out.lock_handoffs.push(LockHandoff {
+                    from: from.clone(),
+                    callee,
+                    param,
+                });
+            }
+        }
     }
 
     /// Adds `ops` to the use whose lock call is at `span` (a temporary guard).
@@ -416,7 +480,23 @@ impl Walker<'_> {
 
     /// How a `let`-bound guard is used over the statements after it, up to `drop(name)`.
     pub(super) fn bound_guard_shape(&self, var: Var<'_>, rest: &[syn::Stmt]) -> UseShape {
-        let mut op = ScalarOp::Other;
+        let is_guard = |inner: &Expr| is_deref_of(inner, var.name);
+        let mut op: Option<ScalarOp> = None;
+        // A value read into a local first: a later store is computed from it (`let r = *g;
+        // *g = (r + 1) % n;`), a read-modify-write.
+        let mut loaded = false;
+        let mut merge = |new: ScalarOp, loaded: bool| {
+            let new = if loaded && new == ScalarOp::Store {
+                ScalarOp::Other
+            } else {
+                new
+            };
+            op = Some(match op {
+                None | Some(ScalarOp::Load) => new,
+                Some(old) if new == ScalarOp::Load || old == new => old,
+                Some(_) => ScalarOp::Other,
+            });
+        };
         for stmt in rest {
             if is_drop_of(stmt, var) {
                 break;
@@ -426,8 +506,11 @@ impl Walker<'_> {
                     if passes_to_condvar(e, var) {
                         return UseShape::Condvar;
                     }
-                    match simple_op(e, &|inner| is_deref_of(inner, var.name)) {
-                        Some(o) => op = o,
+                    match simple_op(e, &is_guard) {
+                        Some(o) => merge(o, loaded),
+                        // `slot` (the tail that returns a copy read earlier): neither the
+                        // value nor other work.
+                        None if is_plain(e) && !mentions_var(e, var) => {}
                         None => return UseShape::Complex,
                     }
                 }
@@ -435,15 +518,20 @@ impl Walker<'_> {
                     let Some(init) = &l.init else {
                         return UseShape::Complex;
                     };
-                    if !is_deref_of(&init.expr, var.name) || init.diverge.is_some() {
+                    // `let r = *g;`, `let next = *g + 1;`: a read of the value.
+                    let reads = is_deref_of(&init.expr, var.name)
+                        || simple_op(&init.expr, &is_guard) == Some(ScalarOp::Load)
+                            && mentions_var(&init.expr, var);
+                    if !reads || init.diverge.is_some() {
                         return UseShape::Complex;
                     }
-                    op = ScalarOp::Load;
+                    merge(ScalarOp::Load, loaded);
+                    loaded = true;
                 }
                 _ => return UseShape::Complex,
             }
         }
-        UseShape::Simple(op)
+        UseShape::Simple(op.unwrap_or(ScalarOp::Other))
     }
 
     // ----- declarations -------------------------------------------------------------------

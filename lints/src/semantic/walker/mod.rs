@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 
+use index_vec::IndexVec;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::Span as PmSpan;
@@ -30,6 +31,7 @@ mod facts;
 mod guards;
 mod infer;
 mod locks;
+mod owners;
 mod regions;
 mod resolve;
 mod scan;
@@ -68,9 +70,12 @@ struct Local {
     ty: Ty,
     origin: Option<DeclKey>,
     /// The variable is this guard.
-    guard: Option<usize>,
+    guard: Option<GuardId>,
     /// The variable borrows from this guard's data.
-    borrows: Option<usize>,
+    borrows: Option<GuardId>,
+    /// The variable was made by a method called on this guard's data, and may borrow it (a
+    /// future of an `async fn(&self)`).
+    derived: Option<GuardId>,
     /// An `Arc` made by `Arc::new` in this function: no other thread has it yet.
     fresh_arc: bool,
     /// The variable is named once after its `let`: wherever it goes, it is not also cloned,
@@ -92,13 +97,22 @@ struct Local {
     /// A `let` without `mut` bound to a small integer the source spells out (`let n = 5;`):
     /// a loop up to it runs that many times.
     count: Option<u128>,
+    /// Bound by a `let` to a struct literal: the declarations its fields' values come from
+    /// (`Ctx { map: Arc::clone(&map) }`), so that `ctx.map` is still that lock.
+    field_origins: Vec<(String, DeclKey)>,
     /// Bound by a `let` to a closure that blocks when called: what it calls that blocks.
     blocks: Option<String>,
+    /// A collection made empty in a hot region whose variable is only read or called
+    /// methods on, and never emptied into something else: it and what it holds die at the end
+    /// of the pass.
+    scratch: bool,
+    /// Bound to a stripe index (`let i = hash % n;`, see `slots::is_stripe_index`).
+    stripe: bool,
 }
 
 #[derive(Debug, Clone)]
 struct Guard {
-    id: usize,
+    id: GuardId,
     lock_span: Span,
     inner: Ty,
     /// An async lock's guard (`m.lock().await`): made to be held across `.await`.
@@ -143,7 +157,7 @@ pub(crate) struct Walker<'a> {
     out: BodyOutput,
     scopes: Vec<HashMap<String, Local>>,
     guards: Vec<Guard>,
-    next_guard: usize,
+    next_guard: GuardId,
     /// The number of the statement being walked: its temporary guards are tagged with it.
     statement: usize,
     /// Statements numbered so far.
@@ -161,7 +175,7 @@ pub(crate) struct Walker<'a> {
     /// temporary guard's value.
     temp_shape: Option<ScalarOp>,
     /// Spawn sites (indices into `out.spawns`) whose closures are being walked, innermost last.
-    spawn_stack: Vec<usize>,
+    spawn_stack: Vec<SpawnId>,
     /// The expression being walked is stored beyond the statement: pushed into a collection,
     /// assigned to a field, turned into a raw pointer (see [`Cx::is_stored`]).
     storing: bool,
@@ -186,17 +200,17 @@ pub(crate) struct Walker<'a> {
     /// Field expressions used through their `Arc` (`self.f.len()`), not as the `Arc` itself.
     deref_fields: HashSet<Span>,
     /// The guard whose data the loop about to be entered walks.
-    loop_guard: Option<usize>,
+    loop_guard: Option<GuardId>,
     /// For each region of the file, the guard whose data its loop walks: how often it runs is
     /// known only under that lock.
-    region_guards: Vec<Option<usize>>,
+    region_guards: IndexVec<RegionId, Option<GuardId>>,
     /// The file has `contention:allow` comments, whose reach depends on item spans.
     allow_comments: bool,
     /// The bodies of closures run by a model checker (`loom::model(|| ..)`): their threads
     /// are simulated, one interleaving at a time, and nothing in them is about speed.
     model_checked: Vec<Span>,
     /// The spawn site whose work hands a closure to a call being walked as deferred.
-    deferred_spawn: Option<usize>,
+    deferred_spawn: Option<SpawnId>,
     /// Adapter calls whose iterator is consumed in the expression that holds them, by address
     /// (the tree does not move while it is walked), each with whether the consumer keeps the
     /// items (`collect()`) rather than drops them (`sum()`, a `for` loop).
@@ -210,6 +224,29 @@ pub(crate) struct Walker<'a> {
     handed: Option<Handed>,
     /// What blocks in the expression being linted, and where (see [`Cx::blocking`]).
     blocks_here: Option<(String, Span)>,
+    /// The expression about to be walked is a temporary that dies in its statement (a method
+    /// call's receiver) or a `let`'s value whose variable is only read (see
+    /// [`CallEdge::result_dropped`]).
+    temporary: bool,
+    /// The expression being walked is such a temporary, or a statement's dropped value.
+    dropped_here: bool,
+    /// The expression being walked is a statement whose value is dropped: so are the values
+    /// of its branches (`match e { A => c.fetch_add(1, SeqCst), .. };`).
+    discarded_value: bool,
+    /// The block about to be walked is such a branch: its tail's value is dropped.
+    tail_discarded: bool,
+    /// The loops of the function being walked, innermost last, with their labels: where a
+    /// `break` goes.
+    loops: Vec<(Option<String>, RegionId)>,
+    /// The region a `return` hands control to: none for a function body, the closure's own
+    /// region in a closure run per item.
+    return_region: Option<RegionId>,
+    /// The parts of what the function being walked returns that end up in an owner it builds
+    /// (see [`owners::returned_parts`]).
+    returned: HashSet<*const Expr>,
+    /// The parts of what mapping closures return into a collection that is kept (see
+    /// [`owners::kept_parts`]): `map(|i| { let c = ctx.clone(); async move { .. c .. } })`.
+    kept_parts: HashSet<*const Expr>,
     /// Types are being worked out for a later statement: not to be remembered.
     looking_ahead: std::cell::Cell<bool>,
     /// The types of the current function's expressions, by address (the tree does not move
@@ -312,7 +349,7 @@ impl<'a> Walker<'a> {
             },
             scopes: vec![HashMap::default()],
             guards: Vec::new(),
-            next_guard: 0,
+            next_guard: GuardId::new(0),
             statement: 0,
             statements: 0,
             self_ty: None,
@@ -333,7 +370,7 @@ impl<'a> Walker<'a> {
             setup: false,
             deref_fields: HashSet::default(),
             loop_guard: None,
-            region_guards: Vec::new(),
+            region_guards: IndexVec::new(),
             allow_comments: false,
             model_checked: Vec::new(),
             deferred_spawn: None,
@@ -342,6 +379,14 @@ impl<'a> Walker<'a> {
             let_closure: None,
             handed: None,
             blocks_here: None,
+            temporary: false,
+            dropped_here: false,
+            discarded_value: false,
+            tail_discarded: false,
+            loops: Vec::new(),
+            return_region: None,
+            returned: HashSet::default(),
+            kept_parts: HashSet::default(),
             looking_ahead: std::cell::Cell::new(false),
             types: RefCell::new(HashMap::default()),
         }
@@ -410,6 +455,8 @@ impl<'a> Walker<'a> {
         let outer_generics = std::mem::take(&mut self.callable_generics);
         let outer_thread = self.thread.take();
         let outer_setup = std::mem::take(&mut self.setup);
+        let outer_loops = std::mem::take(&mut self.loops);
+        let outer_return = self.return_region.take();
         let scopes = std::mem::replace(&mut self.scopes, vec![HashMap::default()]);
         let types = self.types.take();
         self.check(|checker, _, _| checker.enter_fn());
@@ -421,6 +468,8 @@ impl<'a> Walker<'a> {
         self.callable_generics = outer_generics;
         self.thread = outer_thread;
         self.setup = outer_setup;
+        self.loops = outer_loops;
+        self.return_region = outer_return;
         self.region = outer_region;
         self.function = outer_fn;
         self.guards = guards;
@@ -608,16 +657,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
     }
 
     fn visit_block(&mut self, block: &'ast syn::Block) {
-        // A block that leaves the loop (`return`, `break`) runs once per entry into the loop.
-        let exits = block
-            .stmts
-            .iter()
-            .any(|s| matches!(s, syn::Stmt::Expr(Expr::Return(_) | Expr::Break(_), _)));
-        let region = if exits {
-            self.region.take()
-        } else {
-            self.region
-        };
+        // A block that leaves the loop (`return`, `break`) runs once per entry into the loop:
+        // in the region around the loop it leaves.
+        let region = self.region;
+        if let Some(target) = self.exit_region(&block.stmts) {
+            self.region = target;
+        }
         self.with_scope(|w| w.visit_stmts(&block.stmts));
         self.region = region;
     }
@@ -663,6 +708,8 @@ impl<'ast> Visit<'ast> for Walker<'_> {
         let stored = std::mem::take(&mut self.storing);
         let discarded = std::mem::take(&mut self.discarding);
         let handed = self.handed.take();
+        self.dropped_here = std::mem::take(&mut self.temporary) || discarded;
+        self.discarded_value = discarded;
         self.visit_expr_inner(expr, stored, handed.as_ref());
         // After the operands, as they are evaluated: a temporary guard taken in a receiver
         // chain is live when the outer call runs.

@@ -10,18 +10,94 @@ impl Walker<'_> {
         (count, bound): (LoopCount, Option<u64>),
         f: impl FnOnce(&mut Self) -> R,
     ) -> R {
-        let id = self.out.regions.len();
-        self.out.regions.push(Region {
+        let id = self.out.regions.push(Region {
             parent: self.region,
             count,
             bound,
             callees: Vec::new(),
+            takes_requests: false,
         });
         self.region_guards.push(self.loop_guard.take());
         let outer = self.region.replace(id);
         let result = f(self);
         self.region = outer;
         result
+    }
+
+    /// Marks the region just entered as a loop that takes a request per iteration, if
+    /// `looping` is one.
+    pub(super) fn note_request_loop(&mut self, looping: &Expr) {
+        if let Some(r) = self.region {
+            self.out.regions[r].takes_requests = loop_takes_requests(looping);
+        }
+    }
+
+    /// Runs `f` in the hot region of a loop's body, which a `break` (with the loop's label, or
+    /// none) leaves.
+    pub(super) fn with_loop<R>(
+        &mut self,
+        label: Option<&syn::Label>,
+        count: (LoopCount, Option<u64>),
+        f: impl FnOnce(&mut Self) -> R,
+    ) -> R {
+        let label = label.map(|l| l.name.ident.to_string());
+        self.with_region(count, |w| {
+            let id = w.region.expect("a loop's region");
+            w.loops.push((label, id));
+            let result = f(w);
+            w.loops.pop();
+            result
+        })
+    }
+
+    /// Runs `f` on the body of a closure that runs during the call it is handed to: a
+    /// `return` in it ends the closure, in the region the closure runs in.
+    pub(super) fn with_closure_body<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> R {
+        let outer = std::mem::replace(&mut self.return_region, self.region);
+        let result = f(self);
+        self.return_region = outer;
+        result
+    }
+
+    /// Where code runs when it is on the way out of a loop: the region that a block of these
+    /// statements hands control to when one of them leaves (`return`, `break`). `None` when
+    /// none leaves, when the code is in no loop, or when the block may go round again
+    /// (a `continue` in it).
+    pub(super) fn exit_region(&self, stmts: &[syn::Stmt]) -> Option<Option<RegionId>> {
+        self.region?;
+        let target = stmts.iter().find_map(|s| match s {
+            syn::Stmt::Expr(e, _) => self.leaves_to(e),
+            _ => None,
+        })?;
+        if stmts.iter().any(continues) {
+            return None;
+        }
+        Some(target)
+    }
+
+    /// The region that `expr` hands control to when it is a `return` or `break`: the one
+    /// around the function or closure, or around the loop broken out of.
+    pub(super) fn leaves_to(&self, expr: &Expr) -> Option<Option<RegionId>> {
+        self.region?;
+        match expr {
+            Expr::Return(_) => Some(self.return_region),
+            Expr::Break(b) => {
+                let (_, broken) = match &b.label {
+                    Some(l) => {
+                        let name = l.ident.to_string();
+                        self.loops
+                            .iter()
+                            .rev()
+                            .find(|(label, _)| label.as_deref() == Some(name.as_str()))?
+                    }
+                    None => self.loops.last()?,
+                };
+                // Out of a closure's loop the code stays in the closure's region.
+                let parent = self.out.regions[*broken].parent;
+                Some(parent)
+            }
+            _ => None,
+        }
     }
 
     /// How many times a loop over `iter` runs: a few for `0..4`, `0..WORKERS` with a small
@@ -205,8 +281,57 @@ impl Walker<'_> {
         }
     }
 
+    /// Whether `expr` names a collection made in the current pass of a hot region that dies
+    /// with it (see `Local::scratch`).
+    pub(super) fn is_scratch(&self, expr: &Expr) -> bool {
+        let Expr::Path(p) = strip_parens(expr) else {
+            return false;
+        };
+        p.path.get_ident().is_some_and(|i| {
+            self.lookup(&i.to_string())
+                .is_some_and(|l| l.scratch && l.region.is_some() && l.region == self.region)
+        })
+    }
+
     /// The guard whose data region `r`'s loop walks.
-    pub(super) fn out_regions_guard(&self, r: RegionId) -> Option<usize> {
+    pub(super) fn out_regions_guard(&self, r: RegionId) -> Option<GuardId> {
         self.region_guards.get(r).copied().flatten()
     }
+}
+
+/// Whether a statement may go round its loop again: a `continue` outside the loops and
+/// closures nested in it, or one with a label anywhere.
+fn continues(stmt: &syn::Stmt) -> bool {
+    struct Find {
+        found: bool,
+        nested: usize,
+    }
+    impl<'ast> Visit<'ast> for Find {
+        fn visit_expr_continue(&mut self, c: &'ast syn::ExprContinue) {
+            self.found |= self.nested == 0 || c.label.is_some();
+        }
+        fn visit_expr_for_loop(&mut self, f: &'ast syn::ExprForLoop) {
+            self.nested += 1;
+            visit::visit_expr_for_loop(self, f);
+            self.nested -= 1;
+        }
+        fn visit_expr_while(&mut self, w: &'ast syn::ExprWhile) {
+            self.nested += 1;
+            visit::visit_expr_while(self, w);
+            self.nested -= 1;
+        }
+        fn visit_expr_loop(&mut self, l: &'ast syn::ExprLoop) {
+            self.nested += 1;
+            visit::visit_expr_loop(self, l);
+            self.nested -= 1;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut find = Find {
+        found: false,
+        nested: 0,
+    };
+    find.visit_stmt(stmt);
+    find.found
 }

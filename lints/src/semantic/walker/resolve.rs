@@ -162,6 +162,19 @@ impl Walker<'_> {
                 }
             }
             Expr::Field(f) => {
+                // A field of a struct this function built from a lock it declared.
+                if let (Expr::Path(p), syn::Member::Named(member)) =
+                    (strip_parens(&f.base), &f.member)
+                {
+                    let local = p.path.get_ident().and_then(|i| self.lookup(&i.to_string()));
+                    if let Some((_, key)) = local
+                        .into_iter()
+                        .flat_map(|l| &l.field_origins)
+                        .find(|(field, _)| member == field)
+                    {
+                        return Some(key.clone());
+                    }
+                }
                 let owner = self.table.resolve(&self.type_of(&f.base));
                 let owner_name = owner.auto_deref().name()?.to_owned();
                 match &f.member {
@@ -185,6 +198,25 @@ impl Walker<'_> {
             },
             _ => None,
         }
+    }
+
+    /// For a struct literal, the fields whose values come from a lock declaration this
+    /// function can see (`Ctx { map: Arc::clone(&map), .. }`, `Ctx { map }`).
+    pub(super) fn field_origins(&self, init: &Expr) -> Vec<(String, DeclKey)> {
+        let Expr::Struct(st) = strip_parens(init) else {
+            return Vec::new();
+        };
+        st.fields
+            .iter()
+            .filter_map(|field| {
+                let syn::Member::Named(name) = &field.member else {
+                    return None;
+                };
+                // Only the function's own locks: a field's own declaration is already its key.
+                let key = self.origin_of(&field.expr)?;
+                matches!(key, DeclKey::Local(..)).then(|| (name.to_string(), key))
+            })
+            .collect()
     }
 
     /// The parameter (index, `self` not counted) a value is reached from.
@@ -225,6 +257,7 @@ impl Walker<'_> {
             Expr::Call(c) => c.func.span(),
             _ => expr.span(),
         });
+        self.record_lock_handoffs(&ids, expr);
         if let Some(region) = self.region {
             self.out.regions[region].callees.push(ids.clone());
         }
@@ -253,6 +286,9 @@ impl Walker<'_> {
                 spawned: !self.spawn_stack.is_empty(),
                 args: args.clone(),
                 receiver,
+                cold: self.cold > 0,
+                result_dropped: self.dropped_here,
+                in_test: false,
             });
         }
     }

@@ -364,68 +364,171 @@ pub(super) fn is_stored_later(var: Var<'_>, stmts: &[syn::Stmt]) -> bool {
     find.found
 }
 
-/// If `expr` only reads or updates the guarded scalar (`*g += 1`, `*g = x`, `*g`), with no
-/// calls besides pure arithmetic, the operation.
+/// If `expr` only reads or updates the guarded scalar (`*g += 1`, `*g = x`, `*g`, `*g =
+/// (*g + 1) % n`, `*g = max(*g, v)`, `if v > *g { *g = v }`), the operation. Its operands may
+/// call what does not see the guarded value (`*g += buf.len()`: an atomic takes the same
+/// operand); what reads the value may only be arithmetic, and nothing may take a lock, wait
+/// or run a closure.
 pub(crate) fn simple_op(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> Option<ScalarOp> {
-    fn call_free(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> (bool, bool) {
-        struct Calls<'g> {
-            calls: bool,
-            guard: bool,
-            is_guard: &'g dyn Fn(&Expr) -> bool,
-        }
-        impl<'ast> Visit<'ast> for Calls<'_> {
-            fn visit_expr(&mut self, e: &'ast Expr) {
-                if (self.is_guard)(e) {
-                    self.guard = true;
-                } else {
-                    visit::visit_expr(self, e);
-                }
-            }
-            fn visit_expr_call(&mut self, _: &'ast syn::ExprCall) {
-                self.calls = true;
-            }
-            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-                if !PURE_SCALAR_METHODS.contains(&m.method.to_string().as_str()) {
-                    self.calls = true;
-                }
-                visit::visit_expr_method_call(self, m);
-            }
-            fn visit_expr_macro(&mut self, _: &'ast syn::ExprMacro) {
-                self.calls = true;
-            }
-            fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {
-                self.calls = true;
-            }
-            fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
-                self.calls = true;
-            }
-            fn visit_block(&mut self, _: &'ast syn::Block) {
-                self.calls = true;
-            }
-        }
-        let mut calls = Calls {
-            calls: false,
-            guard: false,
-            is_guard,
-        };
-        calls.visit_expr(expr);
-        (!calls.calls, calls.guard)
-    }
     let free = |e: &Expr| call_free(e, is_guard).0;
     match expr {
-        Expr::Assign(a) if is_guard(&a.left) && free(&a.right) => Some(ScalarOp::Store),
+        Expr::Assign(a) if is_guard(&a.left) && free(&a.right) => {
+            Some(if call_free(&a.right, is_guard).1 {
+                // `*g = *g + 1`, `*g = max(*g, v)`: computed from the value.
+                ScalarOp::Other
+            } else {
+                ScalarOp::Store
+            })
+        }
         Expr::Binary(b) if is_guard(&b.left) && free(&b.right) => match b.op {
             syn::BinOp::AddAssign(_) => Some(ScalarOp::Add),
             syn::BinOp::SubAssign(_) => Some(ScalarOp::Sub),
             syn::BinOp::BitOrAssign(_)
             | syn::BinOp::BitAndAssign(_)
-            | syn::BinOp::BitXorAssign(_) => Some(ScalarOp::Other),
+            | syn::BinOp::BitXorAssign(_)
+            | syn::BinOp::MulAssign(_)
+            | syn::BinOp::DivAssign(_)
+            | syn::BinOp::RemAssign(_)
+            | syn::BinOp::ShlAssign(_)
+            | syn::BinOp::ShrAssign(_) => Some(ScalarOp::Other),
             _ => call_free(expr, is_guard).0.then_some(ScalarOp::Load),
         },
         Expr::Return(r) => r.expr.as_deref().and_then(|e| simple_op(e, is_guard)),
+        Expr::Paren(p) => simple_op(&p.expr, is_guard),
+        // `if v > *g { *g = v; }`: a running extreme, one compare-and-update.
+        Expr::If(i) if free(&i.cond) && !contains_let(&i.cond) => {
+            let mut op = None;
+            let mut arms = vec![&i.then_branch];
+            match i.else_branch.as_ref().map(|(_, e)| &**e) {
+                None => {}
+                Some(Expr::Block(b)) => arms.push(&b.block),
+                Some(_) => return None,
+            }
+            for block in arms {
+                for stmt in &block.stmts {
+                    let syn::Stmt::Expr(e, _) = stmt else {
+                        return None;
+                    };
+                    match simple_op(e, is_guard)? {
+                        ScalarOp::Load => {}
+                        _ => op = Some(ScalarOp::Other),
+                    }
+                }
+            }
+            Some(op.unwrap_or(ScalarOp::Load))
+        }
         e => match call_free(e, is_guard) {
             (true, true) => Some(ScalarOp::Load),
             _ => None,
         },
     }
 }
+
+/// Whether `expr` calls nothing: plain arithmetic on locals.
+pub(super) fn is_plain(expr: &Expr) -> bool {
+    struct Plain(bool);
+    impl<'ast> Visit<'ast> for Plain {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::Call(_)
+                | Expr::MethodCall(_)
+                | Expr::Macro(_)
+                | Expr::Await(_)
+                | Expr::Closure(_)
+                | Expr::Block(_)
+                | Expr::Assign(_) => self.0 = false,
+                _ => visit::visit_expr(self, e),
+            }
+        }
+    }
+    let mut plain = Plain(true);
+    plain.visit_expr(expr);
+    plain.0
+}
+
+/// Whether `expr` does nothing that `simple_op` rules out (see there), and whether it reads the
+/// guarded value.
+fn call_free(expr: &Expr, is_guard: &dyn Fn(&Expr) -> bool) -> (bool, bool) {
+    struct Calls<'g> {
+        calls: bool,
+        guard: bool,
+        is_guard: &'g dyn Fn(&Expr) -> bool,
+    }
+    impl Calls<'_> {
+        /// A call: pure arithmetic on the value, or anything that does not see the value
+        /// and takes no lock.
+        fn call<'e>(&mut self, pure: bool, parts: impl Iterator<Item = &'e Expr>) {
+            let mut free = true;
+            let mut reads = false;
+            for part in parts {
+                let (f, r) = call_free(part, self.is_guard);
+                free &= f;
+                reads |= r;
+            }
+            if !free || (reads && !pure) {
+                self.calls = true;
+            }
+            self.guard |= reads;
+        }
+    }
+    impl<'ast> Visit<'ast> for Calls<'_> {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            if (self.is_guard)(e) {
+                self.guard = true;
+            } else {
+                visit::visit_expr(self, e);
+            }
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            let pure =
+                path_tail(&c.func).is_some_and(|(_, f)| PURE_SCALAR_FNS.contains(&f.as_str()));
+            if expanded_macro_name(c).is_some() {
+                self.calls = true;
+                return;
+            }
+            self.call(pure, c.args.iter());
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            let method = m.method.to_string();
+            if LOCKING_METHODS.contains(&method.as_str()) {
+                self.calls = true;
+                return;
+            }
+            let pure = PURE_SCALAR_METHODS.contains(&method.as_str());
+            self.call(pure, std::iter::once(&*m.receiver).chain(&m.args));
+        }
+        fn visit_expr_macro(&mut self, _: &'ast syn::ExprMacro) {
+            self.calls = true;
+        }
+        fn visit_expr_await(&mut self, _: &'ast syn::ExprAwait) {
+            self.calls = true;
+        }
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
+            self.calls = true;
+        }
+        fn visit_block(&mut self, _: &'ast syn::Block) {
+            self.calls = true;
+        }
+    }
+    let mut calls = Calls {
+        calls: false,
+        guard: false,
+        is_guard,
+    };
+    calls.visit_expr(expr);
+    (!calls.calls, calls.guard)
+}
+
+/// Functions that compute a scalar from scalars and do nothing else.
+const PURE_SCALAR_FNS: &[&str] = &["max", "min", "from", "try_from"];
+
+/// Methods that take a lock (or may: an I/O `read` is not told apart here).
+const LOCKING_METHODS: &[&str] = &[
+    "lock",
+    "read",
+    "write",
+    "try_lock",
+    "try_read",
+    "try_write",
+    "upgradable_read",
+];

@@ -19,9 +19,11 @@ impl Walker<'_> {
             }
             return;
         };
-        let guard_call = self.lock_call(&init.expr);
+        let guard_call = self.bound_lock_call(&init.expr);
         self.note_state_word_binding(local, &init.expr, later);
-        let binding = binding_ident(&local.pat);
+        // `let Ok(g) = m.lock() else { .. }` binds the guard too.
+        let binding = binding_ident(&local.pat)
+            .or_else(|| guard_call.and_then(|_| wrapped_binding(&local.pat)));
         let bound_ident = binding.map(|i| i.to_string());
         // Where the bound value goes next: kept, handed to a crate function, or nowhere.
         let moved = binding
@@ -76,6 +78,20 @@ impl Walker<'_> {
             }
             w.discarding = matches!(local.pat, Pat::Wild(_));
             w.handed = handed;
+            // Bound to a variable that is only read: the value dies with it.
+            let only_read = binding.is_some_and(|ident| {
+                w.bindings.site(ident).is_some_and(|b| {
+                    w.bindings.uses(b).iter().all(|u| {
+                        matches!(
+                            u,
+                            UseKind::Receiver
+                                | UseKind::Borrowed
+                                | UseKind::Field
+                                | UseKind::Indexed
+                        )
+                    })
+                })
+            });
             // A closure called by name runs in its caller: what blocks in it blocks there.
             let let_closure = bound_ident.is_some()
                 && matches!(strip_parens(&init.expr), Expr::Closure(c) if c.asyncness.is_none());
@@ -91,6 +107,7 @@ impl Walker<'_> {
                     w.visit_stored(part, kept);
                 }
             } else {
+                w.temporary = only_read;
                 w.visit_stored(&init.expr, stored);
             }
             w.binding_lock = None;
@@ -116,6 +133,12 @@ impl Walker<'_> {
         };
         match (guard_call, bound_ident) {
             (Some(call), Some(name)) => {
+                // A guard bound through a `match` on the lock call has the lock call's type.
+                let ty = if ty.is_known() {
+                    ty
+                } else {
+                    self.method_type(call)
+                };
                 let id = self.new_guard(call, true, awaits_lock(&init.expr));
                 if name.starts_with('_') {
                     if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
@@ -189,8 +212,30 @@ impl Walker<'_> {
                         Pat::Ident(i) if i.mutability.is_none() => self.spelled_count(&init.expr),
                         _ => None,
                     };
+                    let field_origins = self.field_origins(&init.expr);
+                    let derived = self.derived_guard(&init.expr);
+                    let scratch = self.region.is_some()
+                        && makes_empty_collection(&init.expr)
+                        && self.bindings.site(ident).is_some_and(|b| {
+                            self.bindings.uses(b).iter().all(|u| {
+                                matches!(
+                                    u,
+                                    UseKind::Receiver
+                                        | UseKind::Borrowed
+                                        | UseKind::Field
+                                        | UseKind::Indexed
+                                )
+                            })
+                        })
+                        && !later
+                            .naming(&name)
+                            .any(|stmt| empties(stmt, self.var(ident, &name)));
                     if let Some(l) = self.scopes.last_mut().and_then(|s| s.get_mut(&name)) {
+                        l.field_origins = field_origins;
+                        l.derived = derived;
                         l.made = made;
+                        l.scratch = scratch;
+                        l.stripe = slots::is_stripe_index(&init.expr);
                         l.private_lock = private_lock;
                         l.guard = l.guard.or(moved_guard);
                         l.count = count;
@@ -220,6 +265,7 @@ impl Walker<'_> {
     pub(super) fn visit_stmts(&mut self, stmts: &[syn::Stmt]) {
         // Made at the block's first `let`: only a `let` searches the statements after it.
         let mut names = None;
+        let tail_discarded = std::mem::take(&mut self.tail_discarded);
         for (i, stmt) in stmts.iter().enumerate() {
             self.cover(stmt);
             match stmt {
@@ -242,7 +288,7 @@ impl Walker<'_> {
                         }
                     }
                     self.with_statement_of(expr, |w| {
-                        w.discarding = semi.is_some();
+                        w.discarding = semi.is_some() || (tail_discarded && i + 1 == stmts.len());
                         w.visit_expr(expr)
                     });
                 }
@@ -271,6 +317,8 @@ impl Walker<'_> {
         let outer_generics = self.generics.clone();
         self.generics
             .extend(sig.generics.type_params().map(|p| p.ident.to_string()));
+        let returned = owners::returned_parts(block, &self.bindings);
+        let outer_returned = std::mem::replace(&mut self.returned, returned);
         self.with_function(id, |w| {
             w.fn_facts = Some(FnBodyFacts::default());
             w.callable_generics = callable_generics(&sig.generics);
@@ -314,6 +362,7 @@ impl Walker<'_> {
                 w.out.fn_facts.push((id, facts));
             }
         });
+        self.returned = outer_returned;
         self.generics = outer_generics;
         self.bindings = outer_bindings;
         self.names.leave(outer_scope);
@@ -325,7 +374,7 @@ impl Walker<'_> {
         pat: &Pat,
         ty: Ty,
         origin: Option<DeclKey>,
-        borrows: Option<usize>,
+        borrows: Option<GuardId>,
     ) {
         match pat {
             Pat::Ident(i) => {
@@ -412,7 +461,7 @@ impl Walker<'_> {
         &mut self,
         closure: &syn::ExprClosure,
         item: Ty,
-        borrows: Option<usize>,
+        borrows: Option<GuardId>,
     ) {
         self.note_predicate_loads(closure);
         for (i, input) in closure.inputs.iter().enumerate() {
@@ -452,5 +501,74 @@ impl Walker<'_> {
         );
         self.checker = Some(checker);
         self.out = out;
+    }
+}
+
+/// Whether `expr` makes a new, empty collection: `Vec::new()`, `HashMap::with_capacity(n)`,
+/// `vec![]`.
+fn makes_empty_collection(expr: &Expr) -> bool {
+    const COLLECTIONS: &[&str] = &[
+        "Vec",
+        "VecDeque",
+        "HashMap",
+        "HashSet",
+        "BTreeMap",
+        "BTreeSet",
+        "BinaryHeap",
+        "SmallVec",
+        "IndexMap",
+        "IndexSet",
+        "FxHashMap",
+        "FxHashSet",
+    ];
+    match strip_parens(expr) {
+        Expr::Call(c) if expanded_macro_name(c).is_some_and(|m| m == "vec") => c.args.is_empty(),
+        Expr::Call(c) => path_tail(&c.func).is_some_and(|(owner, f)| {
+            owner.is_some_and(|o| COLLECTIONS.contains(&o.as_str()))
+                && matches!(f.as_str(), "new" | "with_capacity" | "default")
+        }),
+        _ => false,
+    }
+}
+
+/// Whether a statement empties the collection `var` into something that may outlive it:
+/// `v.into_iter()`, `v.drain(..)`, `mem::take(&mut v)`.
+fn empties(stmt: &syn::Stmt, var: Var<'_>) -> bool {
+    struct Find<'n>(Var<'n>, bool);
+    impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            let method = m.method.to_string();
+            if (method.starts_with("into") || method.starts_with("drain") || method == "split_off")
+                && self.0.expr(strip_parens(&m.receiver))
+            {
+                self.1 = true;
+            }
+            visit::visit_expr_method_call(self, m);
+        }
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if path_tail(&c.func)
+                .is_some_and(|(_, f)| matches!(f.as_str(), "take" | "replace" | "swap"))
+                && c.args.iter().any(|a| mentions_var(a, self.0))
+            {
+                self.1 = true;
+            }
+            visit::visit_expr_call(self, c);
+        }
+    }
+    let mut find = Find(var, false);
+    find.visit_stmt(stmt);
+    find.1
+}
+
+/// The name `Ok(name)` or `Some(name)` binds.
+fn wrapped_binding(pat: &Pat) -> Option<&syn::Ident> {
+    match pat {
+        Pat::TupleStruct(ts) if ts.elems.len() == 1 => {
+            let variant = ts.path.segments.last()?.ident.to_string();
+            matches!(variant.as_str(), "Ok" | "Some")
+                .then(|| binding_ident(&ts.elems[0]))
+                .flatten()
+        }
+        _ => None,
     }
 }

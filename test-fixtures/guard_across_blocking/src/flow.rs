@@ -1,0 +1,81 @@
+//! Guards bound through the control flow real code writes: `let Ok(g) = .. else`, a `match`
+//! that recovers a poisoned lock, `map_err(..)?`, and a borrow kept through a getter.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::sync::Mutex;
+use std::thread;
+use std::time::Duration;
+
+pub struct Spool {
+    pending: Mutex<Vec<Vec<u8>>>,
+    out: Mutex<File>,
+}
+
+impl Spool {
+    pub fn flush_let_else(&self) -> io::Result<()> {
+        let Ok(mut pending) = self.pending.lock() else {
+            return Ok(());
+        };
+        let mut out = File::create("spool.out")?; //~ guard_across_blocking
+        for chunk in pending.drain(..) {
+            out.write_all(&chunk)?; //~ guard_across_blocking
+        }
+        Ok(())
+    }
+
+    pub fn backoff_recovered(&self) {
+        let pending = match self.pending.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if pending.len() > 64 {
+            thread::sleep(Duration::from_millis(10)); //~ guard_across_blocking
+        }
+    }
+
+    pub fn load_mapped(&self, path: &str) -> io::Result<()> {
+        let mut pending = self.pending.lock().map_err(|_| io::Error::other("poisoned"))?;
+        let bytes = std::fs::read(path)?; //~ guard_across_blocking
+        pending.push(bytes);
+        Ok(())
+    }
+
+    // ---- look-alikes that must stay silent ----
+
+    /// The file behind the lock is what the write works on: held on purpose.
+    pub fn write_mapped(&self, line: &[u8]) -> io::Result<()> {
+        let mut out = self.out.lock().map_err(|_| io::Error::other("poisoned"))?;
+        out.write_all(line)
+    }
+
+    // ---- look-alikes that must stay silent ----
+
+    /// The guard of the `match` dies with its block before the sleep.
+    pub fn backoff_after(&self) {
+        let len = {
+            let pending = match self.pending.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            pending.len()
+        };
+        if len > 64 {
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// `let .. else` on a lock, dropped before the write.
+    pub fn take_then_write(&self) -> io::Result<()> {
+        let Ok(mut pending) = self.pending.lock() else {
+            return Ok(());
+        };
+        let chunks: Vec<Vec<u8>> = pending.drain(..).collect();
+        drop(pending);
+        let mut out = File::create("spool.out")?;
+        for chunk in chunks {
+            out.write_all(&chunk)?;
+        }
+        Ok(())
+    }
+}
