@@ -88,6 +88,9 @@ pub struct At {
     pub after_ns: f64,
     /// Whether the threads did not get their cores while this was measured.
     pub busy: bool,
+    /// Whether a figure the estimate reads was measured while its threads did not get their
+    /// cores.
+    pub estimate_busy: bool,
 }
 
 impl At {
@@ -95,6 +98,11 @@ impl At {
     pub fn ratio(&self) -> Option<f64> {
         self.estimated_ns
             .map(|estimated| self.before_ns / estimated)
+    }
+
+    /// Whether both figures were measured while the threads had their cores.
+    pub fn quiet(&self) -> bool {
+        !self.busy && !self.estimate_busy
     }
 
     /// Whether the estimate is within [`AGREEMENT`] of the measurement either way; `None`
@@ -174,6 +182,13 @@ pub fn compare(
     let report = contention_bench::measure(pair, ops, &bench, |_| {})?;
     let per_item = |threads: usize, ops_per_sec: f64| threads as f64 * 1e9 / ops_per_sec;
     let flagged = pair.flagged();
+    let estimate_busy = estimate.as_ref().is_some_and(|estimate| {
+        estimate
+            .figures
+            .iter()
+            .filter_map(|name| table.figure(name))
+            .any(|figure| figure.busy)
+    });
     let at = report
         .results
         .iter()
@@ -186,6 +201,7 @@ pub fn compare(
             before_ns: per_item(measured.threads, measured.before_ops_per_sec),
             after_ns: per_item(measured.threads, measured.after_ops_per_sec),
             busy: measured.busy,
+            estimate_busy,
         })
         .collect();
     Ok(Comparison {
@@ -262,9 +278,12 @@ pub fn table(proof: &Proof) -> String {
         };
         let _ = write!(text, "| {} | {what} |", pair.lint);
         for at in &pair.at {
-            let marker = if at.busy { "*" } else { "" };
-            busy |= at.busy;
-            let estimated = at.estimated_ns.map_or_else(|| "-".to_owned(), duration);
+            let marker = |busy: bool| if busy { "*" } else { "" };
+            busy |= !at.quiet();
+            let estimated = at.estimated_ns.map_or_else(
+                || "-".to_owned(),
+                |ns| format!("{}{}", duration(ns), marker(at.estimate_busy)),
+            );
             let ratio = at.ratio().map_or_else(
                 || "-".to_owned(),
                 |ratio| {
@@ -278,8 +297,9 @@ pub fn table(proof: &Proof) -> String {
             );
             let _ = write!(
                 text,
-                " {estimated} | {}{marker} | {ratio} |",
-                duration(at.before_ns)
+                " {estimated} | {}{} | {ratio} |",
+                duration(at.before_ns),
+                marker(at.busy)
             );
         }
         text.push('\n');
@@ -293,7 +313,8 @@ pub fn table(proof: &Proof) -> String {
     if busy {
         text.push_str(
             "* busy: the threads did not get their cores while this was measured (another \
-             process ran); the figure measures that process as much as the code.\n",
+             process ran), or, on an estimate, while a figure it reads was; the figure measures \
+             that process as much as the code.\n",
         );
     }
     text
@@ -307,4 +328,85 @@ pub fn print(proof: &Proof, out: &mut dyn Write) -> io::Result<()> {
          above:\n"
     )?;
     write!(out, "{}", table(proof))
+}
+
+#[cfg(test)]
+mod tests {
+    use contention_bench::{Unusable, pair};
+
+    use super::*;
+
+    fn at(threads: usize, estimated_ns: Option<f64>, before_ns: f64, busy: bool) -> At {
+        At {
+            threads,
+            estimated_ns,
+            before_ns,
+            after_ns: before_ns / 2.0,
+            busy,
+            estimate_busy: false,
+        }
+    }
+
+    #[test]
+    fn agreement_is_within_a_factor_of_3_either_way() {
+        assert_eq!(at(1, Some(10.0), 30.0, false).agrees(), Some(true));
+        assert_eq!(at(1, Some(10.0), 3.4, false).agrees(), Some(true));
+        assert_eq!(at(1, Some(10.0), 31.0, false).agrees(), Some(false));
+        assert_eq!(at(1, Some(10.0), 3.2, false).agrees(), Some(false));
+        assert_eq!(at(1, None, 3.2, false).agrees(), None);
+        assert_eq!(at(2, Some(10.0), 15.0, false).ratio(), Some(1.5));
+        assert!(!at(2, Some(10.0), 15.0, true).quiet());
+        let priced_busy = At {
+            estimate_busy: true,
+            ..at(2, Some(10.0), 15.0, false)
+        };
+        assert!(!priced_busy.quiet());
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_pair_and_marks_what_is_busy_or_beyond() {
+        let reference = CostTable::choose(Path::new("costs.json"), Err(Unusable::Missing));
+        let arc = pair("arc_clone_in_hot_loop").unwrap();
+        let proof = Proof {
+            costs: reference.costs.clone(),
+            pairs: vec![
+                Comparison {
+                    lint: arc.lint(),
+                    flagged: arc.flagged(),
+                    estimate: estimate(arc, &reference),
+                    at: vec![at(1, Some(6.2), 4.1, false), at(2, Some(30.0), 95.0, true)],
+                },
+                Comparison {
+                    lint: "single_lock_map",
+                    flagged: Flagged::ONCE,
+                    estimate: None,
+                    at: vec![at(1, None, 28.0, false), at(2, None, 174.0, false)],
+                },
+            ],
+        };
+        let table = table(&proof);
+        let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
+        assert_eq!(
+            rows[1],
+            "| arc_clone_in_hot_loop | 2 atomic read-modify-writes per iteration | 6.2 ns | \
+             4.1 ns | 0.66 | 30 ns | 95 ns* | 3.17 ✗ |"
+        );
+        assert_eq!(
+            rows[2],
+            "| single_lock_map | no model: the finding carries no cost | - | 28 ns | - | - | \
+             174 ns | - |"
+        );
+        assert!(table.contains("* busy: "), "{table}");
+    }
+
+    #[test]
+    fn the_finding_costs_come_from_the_before_sides() {
+        let cost = finding_cost(pair("mutex_scalar").unwrap()).unwrap();
+        assert_eq!(cost.per, contention_lints::Per::Access);
+        assert!(finding_cost(pair("guard_across_blocking").unwrap()).is_none());
+        // A copy is priced at the size the pair copies.
+        let reference = CostTable::choose(Path::new("costs.json"), Err(Unusable::Missing));
+        let over_copy = estimate(pair("over_copy").unwrap(), &reference).unwrap();
+        assert_eq!(over_copy.bytes, Some(256 << 10));
+    }
 }

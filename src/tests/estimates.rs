@@ -9,10 +9,10 @@
 //! after that is left out, and said so on stderr. This is a test binary of its own, so that no
 //! other test of this crate runs beside the measurements.
 
-use contention_bench::calibrate::{self, Figure};
+use contention_bench::calibrate;
 use contention_bench::{CostTable, Pair, pairs};
 
-use cargo_contention::proof::{self, AGREEMENT, At, Comparison, THREADS};
+use cargo_contention::proof::{self, AGREEMENT, Comparison, THREADS};
 
 /// The pairs whose finding carries no cost: what they cost is a critical section's length
 /// (`single_lock_map`), a blocking call's (`guard_across_blocking`) or formatting's
@@ -25,26 +25,6 @@ const UNPRICED: [&str; 3] = [
 
 /// Measurements of a pair, calibration included, before a busy figure is given up on.
 const ATTEMPTS: usize = 3;
-
-/// The figures `comparison`'s estimate was priced with, from `table`.
-fn figures<'t>(comparison: &Comparison, table: &'t CostTable) -> Vec<&'t Figure> {
-    comparison
-        .estimate
-        .as_ref()
-        .map_or_else(Vec::new, |estimate| {
-            estimate
-                .figures
-                .iter()
-                .map(|name| table.figure(name).expect("a figure the estimate read"))
-                .collect()
-        })
-}
-
-/// Whether the comparison at `at` rests on figures measured while the threads had their
-/// cores: the pair's, and the calibration's the estimate reads.
-fn quiet(at: &At, priced_with: &[&Figure]) -> bool {
-    !at.busy && priced_with.iter().all(|figure| !figure.busy)
-}
 
 #[test]
 fn every_priced_pairs_estimate_is_within_a_factor_of_3_of_its_measurement() {
@@ -70,7 +50,6 @@ fn every_priced_pairs_estimate_is_within_a_factor_of_3_of_its_measurement() {
     let mut table = calibration(&settings);
     for pair in priced {
         let comparison = measure_until_quiet(pair, &settings, &mut table);
-        let priced_with = figures(&comparison, &table);
         let estimate = comparison.estimate.as_ref().expect("a priced pair");
         let one = comparison.at.iter().find(|at| at.threads == 1).unwrap();
         assert!(
@@ -90,13 +69,9 @@ fn every_priced_pairs_estimate_is_within_a_factor_of_3_of_its_measurement() {
                 at.threads,
                 at.estimated_ns.unwrap(),
                 at.before_ns,
-                if quiet(at, &priced_with) {
-                    ""
-                } else {
-                    " (busy)"
-                }
+                if at.quiet() { "" } else { " (busy)" }
             );
-            if !quiet(at, &priced_with) {
+            if !at.quiet() {
                 left_out.push(format!("{} at {} threads", pair.lint(), at.threads));
                 continue;
             }
@@ -149,8 +124,7 @@ fn measure_until_quiet(
     loop {
         let comparison = proof::compare(pair, table, settings).expect("the pair runs");
         assert_eq!(comparison.at.len(), THREADS.len());
-        let priced_with = figures(&comparison, table);
-        let all_quiet = comparison.at.iter().all(|at| quiet(at, &priced_with));
+        let all_quiet = comparison.at.iter().all(|at| at.quiet());
         if all_quiet || attempt == ATTEMPTS {
             return comparison;
         }
