@@ -561,3 +561,66 @@ pub fn while_loop(s: &Arc<Ctx>, mut n: usize) { while n > 0 { let c = Arc::clone
         ]
     );
 }
+
+/// `(line, lint, the suggestion's applicability)` of every finding of `lint`.
+fn fixes_of(text: &str, lint: &str) -> Vec<(usize, Option<contention_lints::Applicability>)> {
+    check_source(text)
+        .iter()
+        .filter(|d| d.lint.name == lint)
+        .map(|d| {
+            let line = text[..d.span.start].matches('\n').count() + 1;
+            (line, d.suggestion.as_ref().map(|s| s.applicability))
+        })
+        .collect()
+}
+
+/// A lock handed to a crate function's `&Mutex<u64>` parameter is rewritten with the function;
+/// a parameter that is also handed another lock keeps both declarations from a fix.
+#[test]
+fn a_parameter_is_rewritten_with_the_only_lock_it_is_handed() {
+    let text = "use std::sync::Mutex;
+pub struct One { hits: Mutex<u64> }
+impl One { pub fn hit(&self) { bump(&self.hits); } }
+fn bump(c: &Mutex<u64>) { *c.lock().unwrap() += 1; }
+pub struct Two { a: Mutex<u64>, b: Mutex<u64> }
+impl Two {
+    pub fn hit(&self) { add(&self.a); add(&self.b); }
+}
+fn add(c: &Mutex<u64>) { *c.lock().unwrap() += 1; }
+";
+    let certain = Some(contention_lints::Applicability::MachineApplicable);
+    assert_eq!(
+        fixes_of(text, "mutex_scalar"),
+        vec![(2, certain), (5, None), (5, None)]
+    );
+}
+
+/// `read_mostly_rwlock`'s fix is `ArcSwap`, offered only in a crate that already uses it.
+#[test]
+fn the_arc_swap_fix_needs_a_crate_that_uses_arc_swap() {
+    let shape = "use std::sync::{Arc, RwLock};
+use std::thread;
+pub struct Config { pub timeout: u64 }
+pub fn serve(configs: Vec<Config>, workers: usize) {
+    let config = Arc::new(RwLock::new(Config { timeout: 1 }));
+    for _ in 0..workers {
+        let config = Arc::clone(&config);
+        thread::spawn(move || loop {
+            if config.read().unwrap().timeout == 0 {
+                break;
+            }
+        });
+    }
+    for next in configs {
+        *config.write().unwrap() = next;
+    }
+}
+";
+    assert_eq!(fixes_of(shape, "read_mostly_rwlock"), vec![(5, None)]);
+    let with_arc_swap =
+        format!("{shape}pub struct Routes {{ table: arc_swap::ArcSwap<Vec<u64>> }}\n");
+    assert_eq!(
+        fixes_of(&with_arc_swap, "read_mostly_rwlock"),
+        vec![(5, Some(contention_lints::Applicability::MaybeIncorrect))]
+    );
+}

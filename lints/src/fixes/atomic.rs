@@ -33,6 +33,31 @@ pub(crate) struct ScalarSites {
     /// scalar. A lock made where no declaration shows (a function returning a type alias of it)
     /// keeps the alias from being rewritten.
     pub(crate) makes: Vec<(usize, Span, Ty)>,
+    /// Each function parameter typed as a lock around a scalar, with its rewrite.
+    pub(crate) params: Vec<ParamSite>,
+    /// A mention handed to crate functions as an argument (`bump(&self.hits, 1)`): the
+    /// functions' parameters it goes to. It stays as it is when all of them are rewritten.
+    pub(crate) lends: Vec<Lend>,
+}
+
+/// A function parameter typed `&Mutex<u64>` (through `Arc`, ..), and the edit to the atomic.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ParamSite {
+    pub(crate) key: DeclKey,
+    pub(crate) file: usize,
+    /// The function is `pub`: callers outside the crate hand it locks too.
+    pub(crate) public: bool,
+    pub(crate) edits: Option<Vec<Edit>>,
+    pub(crate) imports: Vec<String>,
+}
+
+/// A mention lent to the parameters `params` of crate functions.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Lend {
+    pub(crate) key: DeclKey,
+    pub(crate) file: usize,
+    pub(crate) mention: Span,
+    pub(crate) params: Vec<DeclKey>,
 }
 
 impl super::super::rules::Merge for ScalarSites {
@@ -42,6 +67,8 @@ impl super::super::rules::Merge for ScalarSites {
         self.ctors.extend(other.ctors);
         self.decls.extend(other.decls);
         self.makes.extend(other.makes);
+        self.params.extend(other.params);
+        self.lends.extend(other.lends);
     }
 }
 
@@ -178,7 +205,37 @@ fn deref_root(expr: &Expr) -> Option<&Expr> {
 /// A mention of a lock around a scalar the fix can rewrite: a path or field whose value is the
 /// lock (or an `Arc` or reference of it), with the declaration it comes from and the scalar.
 fn mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(DeclKey, Ty)> {
-    lock_mention(cx, expr, scalar_of)
+    lock_mention(cx, expr, scalar_of).or_else(|| param_mention(cx, expr))
+}
+
+/// A parameter of the function being walked that holds a lock around a scalar
+/// (`counter: &Mutex<u64>`), named by its path.
+fn param_mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(DeclKey, Ty)> {
+    let Expr::Path(p) = strip_parens(expr) else {
+        return None;
+    };
+    let local = cx.local(&p.path.get_ident()?.to_string())?;
+    if !local.is_param {
+        return None;
+    }
+    let scalar = scalar_of(cx, local.ty)?;
+    Some((DeclKey::Param(cx.function()?, cx.lock_param(expr)?), scalar))
+}
+
+/// What an argument lends of a lock: `m`, `&m`, `m.clone()`, `Arc::clone(&m)`.
+fn lent(arg: &Expr) -> &Expr {
+    match strip_parens(arg) {
+        Expr::Reference(r) if r.mutability.is_none() => lent(&r.expr),
+        Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => lent(&m.receiver),
+        Expr::Call(c)
+            if c.args.len() == 1
+                && path_tail(&c.func)
+                    .is_some_and(|(o, f)| o.as_deref() == Some("Arc") && f == "clone") =>
+        {
+            lent(&c.args[0])
+        }
+        other => other,
+    }
 }
 
 /// A mention of a lock a fix rewrites: a path or field whose value is the lock (or an `Arc` or
@@ -317,7 +374,9 @@ impl ScalarSites {
                 }
             }
             Expr::Struct(literal) => self.literal(cx, literal),
+            Expr::MethodCall(m) => self.lend(cx, expr, false, m.args.iter()),
             Expr::Call(c) => {
+                self.lend(cx, expr, true, c.args.iter());
                 let makes = path_tail(&c.func).is_some_and(|(owner, f)| {
                     matches!(owner.as_deref(), Some("Mutex" | "RwLock"))
                         && matches!(f.as_str(), "new" | "default")
@@ -329,6 +388,78 @@ impl ScalarSites {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Records the mentions `call` hands to crate functions' parameters.
+    fn lend<'e>(
+        &mut self,
+        cx: &Cx<'_, '_>,
+        call: &Expr,
+        path_call: bool,
+        args: impl Iterator<Item = &'e Expr>,
+    ) {
+        let mut callees = None;
+        for (i, arg) in args.enumerate() {
+            let arg = lent(arg);
+            let Some((key, _)) = mention(cx, arg) else {
+                continue;
+            };
+            let callees = callees.get_or_insert_with(|| cx.callees(call));
+            if callees.is_empty() {
+                return;
+            }
+            // `Type::method(&x, m)`: the first argument is the receiver.
+            let params: Option<Vec<DeclKey>> = callees
+                .iter()
+                .map(|&f| {
+                    let param = if path_call && cx.table().fns[f].has_self {
+                        i.checked_sub(1)?
+                    } else {
+                        i
+                    };
+                    Some(DeclKey::Param(f, param))
+                })
+                .collect();
+            if let Some(params) = params {
+                self.lends.push(Lend {
+                    key,
+                    file: cx.file(),
+                    mention: cx.span_of(arg),
+                    params,
+                });
+            }
+        }
+    }
+
+    /// A function's parameters typed as locks around scalars, once its body is walked.
+    pub(crate) fn params(&mut self, cx: &Cx<'_, '_>, sig: &syn::Signature) {
+        let Some(function) = cx.function() else {
+            return;
+        };
+        let public = cx.table().fns[function].public;
+        let typed = sig.inputs.iter().filter_map(|input| match input {
+            syn::FnArg::Typed(t) => Some(t),
+            syn::FnArg::Receiver(_) => None,
+        });
+        for (index, param) in typed.enumerate() {
+            let Some((lock, scalar)) = lock_type(cx, &param.ty) else {
+                continue;
+            };
+            let mut w = Writer {
+                cx,
+                imports: Vec::new(),
+            };
+            let edits = w
+                .atomic(&scalar)
+                .map(|atomic| vec![super::replace(cx.span_of(lock), atomic)]);
+            self.params.push(ParamSite {
+                key: DeclKey::Param(function, index),
+                file: cx.file(),
+                public,
+                edits,
+                imports: w.imports,
+            });
         }
     }
 
@@ -551,8 +682,11 @@ impl ScalarSites {
 /// The lock type inside a declared type (through `Arc`, `Box`, `Option`, ..) that guards a
 /// scalar the fix can rewrite, and the scalar.
 fn lock_type<'t>(cx: &Cx<'_, '_>, ty: &'t syn::Type) -> Option<(&'t syn::Type, Ty)> {
-    let syn::Type::Path(p) = ty else {
-        return None;
+    let p = match ty {
+        syn::Type::Path(p) => p,
+        // A parameter's `&Mutex<u64>`.
+        syn::Type::Reference(r) => return lock_type(cx, &r.elem),
+        _ => return None,
     };
     let last = p.path.segments.last()?;
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {

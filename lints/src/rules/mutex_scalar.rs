@@ -63,6 +63,16 @@ impl Rule for MutexScalar {
         }
     }
 
+    fn check_fn(
+        &self,
+        cx: &Cx<'_, '_>,
+        sig: &syn::Signature,
+        _: &syn::Block,
+        facts: &mut ScalarSites,
+    ) {
+        facts.params(cx, sig);
+    }
+
     fn check_crate(&self, cx: &CrateCx<'_>, sites: &ScalarSites, out: &mut Vec<Diagnostic>) {
         out.extend(findings(
             &cx.facts.lock_decls,
@@ -204,7 +214,7 @@ fn findings(
         if let Some(kind) = lock {
             d = d.with_cost(Cost::new(Work::Lock { kind, shared: true }, Per::Access));
         }
-        if let Some(suggestion) = rewrite(decl, decls, sites, uses) {
+        if let Some(suggestion) = rewrite(decl, decls, sites, uses, &params) {
             d = d.with_suggestion(suggestion);
         }
         out.push(d);
@@ -271,6 +281,7 @@ fn rewrite(
     decls: &[LockDecl],
     sites: &ScalarSites,
     uses: &[LockUse],
+    params: &HashMap<(FnId, usize), Handed>,
 ) -> Option<Suggestion> {
     let atomic = crate::fixes::atomic::atomic_type(&decl.inner)?;
     // The declaration, and for an alias the fields typed with it, whose uses it declares.
@@ -291,10 +302,32 @@ fn rewrite(
             return None;
         }
     }
+    // The parameters the lock is handed to (`fn bump(c: &Mutex<u64>)`) are rewritten with
+    // it, when they are handed no other lock.
+    let mut param_keys: Vec<DeclKey> = Vec::new();
+    for ((function, param), handed) in params {
+        if !handed.decls.iter().any(|k| keys.contains(&k)) {
+            continue;
+        }
+        if handed.untraced || handed.decls.iter().any(|k| !keys.contains(&k)) {
+            return None;
+        }
+        param_keys.push(DeclKey::Param(*function, *param));
+    }
+    keys.extend(param_keys.iter());
     let keyed = |key: &DeclKey| keys.contains(&key);
     let mut edits = Vec::new();
     let mut imports: Vec<String> = Vec::new();
     let mut public = false;
+    for key in &param_keys {
+        let site = sites.params.iter().find(|p| p.key == *key)?;
+        if site.file != decl.file {
+            return None;
+        }
+        edits.extend(site.edits.clone()?);
+        imports.extend(site.imports.iter().cloned());
+        public |= site.public;
+    }
     if let Some(lock) = decl.type_edit {
         let site = sites
             .decls
@@ -331,9 +364,23 @@ fn rewrite(
             .covers
             .iter()
             .filter(|c| c.key == *key && c.file == file && c.mention == span)
-            .max_by_key(|c| c.outer.end - c.outer.start)?;
-        edits.extend(cover.edits.clone()?);
-        imports.extend(cover.imports.iter().cloned());
+            .max_by_key(|c| c.outer.end - c.outer.start);
+        if let Some(cover) = cover {
+            edits.extend(cover.edits.clone()?);
+            imports.extend(cover.imports.iter().cloned());
+            continue;
+        }
+        // Handed to parameters that are rewritten too: it stays as it is.
+        let lent = sites.lends.iter().any(|l| {
+            l.key == *key
+                && l.file == file
+                && l.mention == span
+                && !l.params.is_empty()
+                && l.params.iter().all(|p| param_keys.contains(p))
+        });
+        if !lent {
+            return None;
+        }
     }
     edits.sort_by_key(|e| (e.span, e.replacement.clone()));
     edits.dedup();
@@ -347,9 +394,13 @@ fn rewrite(
             .iter()
             .any(|e| e.span.start <= span.start && span.end <= e.span.end)
     };
+    let of_param = |u: &LockUse| match (u.decl.is_none(), u.function, u.param) {
+        (true, Some(f), Some(p)) => param_keys.contains(&DeclKey::Param(f, p)),
+        _ => false,
+    };
     if uses
         .iter()
-        .filter(|u| u.decl.as_ref().is_some_and(keyed))
+        .filter(|u| u.decl.as_ref().is_some_and(keyed) || of_param(u))
         .any(|u| u.file != decl.file || !rewritten(u.span))
     {
         return None;

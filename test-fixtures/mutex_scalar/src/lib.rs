@@ -62,8 +62,7 @@ pub fn count_in_workers() -> u64 {
     total
 }
 
-/// Also handed to a function as a lock: the fix would have to rewrite that function and its
-/// other callers too, so this finding has none.
+/// Also handed to a function as a lock: the fix rewrites that function's parameter with it.
 pub struct Handed {
     count: Mutex<u64>, //~ mutex_scalar
 }

@@ -248,6 +248,12 @@ impl<'a> Cx<'_, 'a> {
         self.walker.local_pointee(expr, coerced)
     }
 
+    /// The parameter `expr` is, when it is one (`m`, `&m`, `m.clone()`, `Arc::clone(&m)`;
+    /// `self` not counted).
+    pub(crate) fn lock_param(&self, expr: &Expr) -> Option<usize> {
+        self.walker.lock_param(expr)
+    }
+
     /// The function being walked, when the crate's table knows it.
     pub(crate) fn function(&self) -> Option<FnId> {
         self.walker.function

@@ -12,6 +12,9 @@ pub(crate) enum DeclKey {
     Static(String),
     /// A `let` in a function body: the file and the start of the declaration's span.
     Local(usize, usize),
+    /// A function's parameter (`self` not counted), as a fix that rewrites what it is handed
+    /// sees it; the walk never traces a lock's declaration to one.
+    Param(FnId, usize),
 }
 
 /// The parameter number that stands for `self` in [`ArgRoot::Param`] and

@@ -379,7 +379,7 @@ impl Walker<'_> {
 
     /// The parameter `expr` is, when it is one: `m`, `&m`, `*m`, `m.clone()`,
     /// `Arc::clone(&m)` of a parameter `m` (`self` not counted).
-    fn lock_param(&self, expr: &Expr) -> Option<usize> {
+    pub(super) fn lock_param(&self, expr: &Expr) -> Option<usize> {
         match strip_parens(expr) {
             Expr::Path(p) => {
                 let ident = p.path.get_ident()?;
