@@ -287,7 +287,7 @@ impl<'ast> Walker<'_> {
                 let cold = usize::from(
                     path_tail(&c.func).is_some_and(|(_, f)| f == "Err")
                         || expanded_macro_name(c)
-                            .is_some_and(|m| COLD_MACROS.contains(&m.as_str())),
+                            .is_some_and(|m| is_cold_macro(&m)),
                 );
                 self.cold += cold;
                 for (i, arg) in c.args.iter().enumerate() {

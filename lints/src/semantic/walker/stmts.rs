@@ -28,7 +28,7 @@ impl Walker<'_> {
         // Where the bound value goes next: kept, handed to a crate function, or nowhere.
         let moved = binding
             .zip(bound_ident.as_deref())
-            .and_then(|(ident, n)| first_move(self.var(ident, n), later.naming(n)));
+            .and_then(|(ident, n)| first_move(self.var(ident, n), later));
         let (stored, handed) = match moved {
             None => (false, None),
             Some(Move::Kept) => (true, None),
@@ -58,7 +58,7 @@ impl Walker<'_> {
                         let ident = binding_ident(pat)?;
                         let name = ident.to_string();
                         Some(matches!(
-                            first_move(self.var(ident, &name), later.naming(&name)),
+                            first_move(self.var(ident, &name), later),
                             Some(Move::Kept)
                         ))
                     })
