@@ -36,6 +36,7 @@ mod regions;
 mod resolve;
 mod scan;
 mod slots;
+mod spawns;
 mod stmts;
 
 pub(crate) use arcs::{ArcField, ArcInit, ArcShare};
