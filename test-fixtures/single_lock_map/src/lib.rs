@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread;
 
+pub mod handed;
 pub mod services;
 
 /// A field written per key in hot code through `&self`: shared by design.

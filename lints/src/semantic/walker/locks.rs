@@ -425,6 +425,8 @@ impl Walker<'_> {
                     from: from.clone(),
                     callee,
                     param,
+                    caller: self.function,
+                    thread: self.thread,
                 });
             }
         }
