@@ -63,6 +63,9 @@ pub(crate) struct FnSig {
     pub(crate) builder: bool,
     /// Callable from outside the crate: `pub`, or part of a trait (whose users are anyone's).
     pub(crate) public: bool,
+    /// A method whose result borrows from its `&self` receiver (see [`borrows_self`]).
+    #[serde(default)]
+    pub(crate) borrows_self: bool,
 }
 
 /// Hashes what the signature says, not where it is or in which file: the fingerprint of the
@@ -83,12 +86,13 @@ impl std::hash::Hash for FnSig {
             inline_module,
             builder,
             public,
+            borrows_self,
         } = self;
         (
             scope, name, self_ty, generics, has_self, params, ret, is_test,
         )
             .hash(state);
-        (inline_module, builder, public).hash(state);
+        (inline_module, builder, public, borrows_self).hash(state);
     }
 }
 
@@ -448,6 +452,7 @@ impl Extract<'_> {
             inline_module: self.module.clone(),
             builder,
             public,
+            borrows_self: borrows_self(sig),
         });
     }
 
@@ -638,4 +643,49 @@ fn nested_items(block: &syn::Block) -> Vec<&syn::Item> {
     let mut collect = Collect { items: Vec::new() };
     syn::visit::Visit::visit_block(&mut collect, block);
     collect.items
+}
+
+/// Whether a method's result borrows from its `&self` (or `&mut self`, `self: &Self`) receiver:
+/// its return type holds a reference or a lifetime that elision, or the receiver's own named
+/// lifetime, ties to the receiver. `&[T]`, `Option<&T>`, `impl Iterator<Item = &T> + '_`,
+/// `std::slice::Iter<'_, T>`, `Ref<'a, T>` from `&'a self`; not `Vec<T>`, `&'static str`, or a
+/// reference in the arguments of a closure type it returns (`Box<dyn Fn(&str)>`).
+fn borrows_self(sig: &syn::Signature) -> bool {
+    use syn::visit::Visit;
+    struct Finds<'l> {
+        receiver: Option<&'l syn::Lifetime>,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finds<'_> {
+        fn visit_type_reference(&mut self, r: &'ast syn::TypeReference) {
+            self.found |= r.lifetime.is_none();
+            syn::visit::visit_type_reference(self, r);
+        }
+        fn visit_lifetime(&mut self, lifetime: &'ast syn::Lifetime) {
+            self.found |= lifetime.ident == "_" || self.receiver == Some(lifetime);
+        }
+        fn visit_parenthesized_generic_arguments(
+            &mut self,
+            _: &'ast syn::ParenthesizedGenericArguments,
+        ) {
+        }
+        fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
+    }
+    let Some(syn::FnArg::Receiver(receiver)) = sig.inputs.first() else {
+        return false;
+    };
+    let lifetime = match (&receiver.reference, &*receiver.ty) {
+        (Some((_, lifetime)), _) => lifetime.as_ref(),
+        (None, syn::Type::Reference(r)) => r.lifetime.as_ref(),
+        _ => return false,
+    };
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return false;
+    };
+    let mut finds = Finds {
+        receiver: lifetime,
+        found: false,
+    };
+    finds.visit_type(ty);
+    finds.found
 }
