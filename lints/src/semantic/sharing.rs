@@ -31,8 +31,11 @@ pub(crate) struct Sharing<'a> {
     /// For a use of a parameter counted as a use of a declaration its callers hand it: the
     /// calls that hand it over directly, by caller and the thread the call runs on. The use
     /// runs where those calls run, not wherever else its function is called from.
-    handed_at: HashMap<(DeclKey, *const LockUse), Vec<(Option<FnId>, Option<ThreadCx>)>>,
+    handed_at: HashMap<(DeclKey, *const LockUse), Vec<HandedAt>>,
 }
+
+/// A call handing a lock to a parameter: its caller, and the thread it runs on when known.
+type HandedAt = (Option<FnId>, Option<ThreadCx>);
 
 /// How many calls down from spawned work a function is taken to run on the spawned thread.
 const SPAWNED_DEPTH: usize = 3;
