@@ -689,3 +689,33 @@ fn borrows_self(sig: &syn::Signature) -> bool {
     finds.visit_type(ty);
     finds.found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::borrows_self;
+
+    fn borrows(sig: &str) -> bool {
+        let sig: syn::Signature = syn::parse_str(sig).expect("a signature");
+        borrows_self(&sig)
+    }
+
+    #[test]
+    fn results_tied_to_the_receiver_borrow_it() {
+        assert!(borrows("fn rows(&self) -> impl Iterator<Item = &Row> + '_"));
+        assert!(borrows("fn ids(&self) -> impl Iterator<Item = u64> + '_"));
+        assert!(borrows("fn iter(&self) -> std::slice::Iter<'_, Row>"));
+        assert!(borrows("fn notes(&mut self) -> RefMut<'_, Vec<String>>"));
+        assert!(borrows("fn get<'a>(&'a self, k: &str) -> Option<Ref<'a, V>>"));
+        assert!(borrows("fn all(self: &Self) -> &[u64]"));
+    }
+
+    #[test]
+    fn owned_results_and_other_lifetimes_do_not() {
+        assert!(!borrows("fn ids(&self) -> std::vec::IntoIter<u64>"));
+        assert!(!borrows("fn name(&self) -> &'static str"));
+        assert!(!borrows("fn pick<'k>(&self, key: &'k str) -> &'k str"));
+        assert!(!borrows("fn filter(&self) -> Box<dyn Fn(&str) -> bool>"));
+        assert!(!borrows("fn take(self) -> Vec<u64>"));
+        assert!(!borrows("fn make() -> &'static Row"));
+    }
+}
