@@ -705,7 +705,9 @@ mod tests {
         assert!(borrows("fn ids(&self) -> impl Iterator<Item = u64> + '_"));
         assert!(borrows("fn iter(&self) -> std::slice::Iter<'_, Row>"));
         assert!(borrows("fn notes(&mut self) -> RefMut<'_, Vec<String>>"));
-        assert!(borrows("fn get<'a>(&'a self, k: &str) -> Option<Ref<'a, V>>"));
+        assert!(borrows(
+            "fn get<'a>(&'a self, k: &str) -> Option<Ref<'a, V>>"
+        ));
         assert!(borrows("fn all(self: &Self) -> &[u64]"));
     }
 

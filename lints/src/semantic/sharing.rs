@@ -103,7 +103,8 @@ impl<'a> Sharing<'a> {
             }
             // A parameter's uses are uses of the declarations its callers hand it
             // (`tokio::spawn(handle(conn, Arc::clone(&sessions)))`).
-            let (None, Some(f), Some(p)) = (&use_.decl, use_.function, use_.param) else {
+            let function = use_.param_fn.or(use_.function);
+            let (None, Some(f), Some(p)) = (&use_.decl, function, use_.param) else {
                 continue;
             };
             let Some(handed) = params.get(&(f, p)) else {

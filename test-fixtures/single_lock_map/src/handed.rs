@@ -52,6 +52,26 @@ fn write_all(log: &Mutex<HashMap<u64, String>>, batch: Vec<(u64, String)>) {
     }
 }
 
+/// A function that builds each thread's closure around the map it is given.
+pub fn fan_out_built(batches: &[Vec<(u64, String)>], threads: usize) {
+    let log = Arc::new(Mutex::new(HashMap::new())); //~ single_lock_map
+    let mut workers = Vec::new();
+    for worker in 0..threads {
+        workers.push(thread::spawn(writer(Arc::clone(&log), batches[worker].clone())));
+    }
+    for worker in workers {
+        worker.join().unwrap();
+    }
+}
+
+fn writer(log: Sessions, batch: Vec<(u64, String)>) -> impl FnOnce() + Send + 'static {
+    move || {
+        for (id, user) in batch {
+            log.lock().unwrap().insert(id, user);
+        }
+    }
+}
+
 // ---- look-alikes that must stay silent ----
 
 /// The same `async fn` awaited in place: one task does every insert.
@@ -68,6 +88,14 @@ pub fn write_batches(batches: Vec<Vec<(u64, String)>>) {
     let log = Arc::new(Mutex::new(HashMap::new()));
     for batch in batches {
         write_all(&log, batch);
+    }
+}
+
+/// The same built closure run in place.
+pub fn write_built(batches: Vec<Vec<(u64, String)>>) {
+    let log = Arc::new(Mutex::new(HashMap::new()));
+    for batch in batches {
+        writer(Arc::clone(&log), batch)(); //~ arc_clone_in_hot_loop
     }
 }
 
