@@ -23,6 +23,16 @@ async fn remember(id: u64, user: String, sessions: Sessions) {
     sessions.lock().unwrap().insert(id, user);
 }
 
+/// The future made first and spawned by name.
+pub async fn serve_named(listener: Listener) {
+    let sessions = Arc::new(Mutex::new(HashMap::new())); //~ single_lock_map
+    loop {
+        let (id, user) = listener.accept().await;
+        let task = remember(id, user, Arc::clone(&sessions));
+        tokio::spawn(task);
+    }
+}
+
 /// Into a set of tasks.
 pub async fn serve_set(listener: Listener, set: &mut tokio::task::JoinSet) {
     let seen: Arc<Mutex<HashMap<u64, String>>> = Arc::new(Mutex::new(HashMap::new())); //~ single_lock_map
@@ -96,6 +106,16 @@ pub fn write_built(batches: Vec<Vec<(u64, String)>>) {
     let log = Arc::new(Mutex::new(HashMap::new()));
     for batch in batches {
         writer(Arc::clone(&log), batch)(); //~ arc_clone_in_hot_loop
+    }
+}
+
+/// The future made first and awaited by name.
+pub async fn serve_named_inline(listener: Listener) {
+    let sessions = Arc::new(Mutex::new(HashMap::new()));
+    loop {
+        let (id, user) = listener.accept().await;
+        let task = remember(id, user, Arc::clone(&sessions)); //~ arc_clone_in_hot_loop
+        task.await;
     }
 }
 

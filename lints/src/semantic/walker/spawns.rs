@@ -20,6 +20,53 @@ impl Walker<'_> {
         Some((kind, closure))
     }
 
+    /// If the variable a `let` binds is later handed as it is to a spawn as its work (`let task
+    /// = handle(conn, Arc::clone(&state)); tokio::spawn(task);`), that spawn's kind and where
+    /// it is: the bound future or closure is that spawn's work.
+    pub(super) fn spawned_later(
+        &self,
+        var: crate::semantic::bindings::Var<'_>,
+        later: Later<'_>,
+    ) -> Option<(SpawnKind, Span)> {
+        struct Find<'w, 'a, 'n> {
+            walker: &'w Walker<'a>,
+            var: crate::semantic::bindings::Var<'n>,
+            found: Option<(SpawnKind, Span)>,
+        }
+        impl<'ast> Visit<'ast> for Find<'_, '_, '_> {
+            fn visit_expr(&mut self, expr: &'ast Expr) {
+                if self.found.is_some() {
+                    return;
+                }
+                let (args, at) = match expr {
+                    Expr::Call(c) => (&c.args, c.func.span()),
+                    Expr::MethodCall(m) => (&m.args, m.method.span()),
+                    _ => return visit::visit_expr(self, expr),
+                };
+                if let Some((kind, None)) = self.walker.spawn_here(expr) {
+                    if args.iter().any(|a| self.var.expr(a)) {
+                        self.found = Some((kind, self.walker.span(at)));
+                        return;
+                    }
+                }
+                visit::visit_expr(self, expr);
+            }
+            fn visit_item(&mut self, _: &'ast syn::Item) {}
+        }
+        let mut find = Find {
+            walker: self,
+            var,
+            found: None,
+        };
+        for stmt in later.naming(var.name) {
+            find.visit_stmt(stmt);
+            if find.found.is_some() {
+                break;
+            }
+        }
+        find.found
+    }
+
     /// Whether a spawn that reads as a thread's (`x.spawn(|| ..)`, `spawn(|| ..)`) is one.
     fn starts_thread(&self, spawn: &Expr) -> bool {
         match spawn {

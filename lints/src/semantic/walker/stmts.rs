@@ -66,6 +66,15 @@ impl Walker<'_> {
             }
             _ => None,
         };
+        // A future or closure bound here and spawned later is that spawn's work.
+        let spawned = match (binding, bound_ident.as_deref(), strip_parens(&init.expr)) {
+            (
+                Some(ident),
+                Some(n),
+                Expr::Call(_) | Expr::MethodCall(_) | Expr::Async(_) | Expr::Closure(_),
+            ) if guard_call.is_none() => self.spawned_later(self.var(ident, n), later),
+            _ => None,
+        };
         let mut blocks = None;
         self.with_statement_of(&init.expr, |w| {
             if let (Some(call), Some(_)) = (guard_call, &bound_ident) {
@@ -95,7 +104,9 @@ impl Walker<'_> {
             // A closure called by name runs in its caller: what blocks in it blocks there.
             let let_closure = bound_ident.is_some()
                 && matches!(strip_parens(&init.expr), Expr::Closure(c) if c.asyncness.is_none());
-            if let_closure {
+            if let Some((kind, at)) = spawned {
+                w.visit_spawn(kind, at, Some(&init.expr));
+            } else if let_closure {
                 let outer = w.let_closure.replace(w.deferred_depth + 1);
                 let outer_blocks = w.out.closure_blocking.take();
                 w.visit_stored(&init.expr, stored);
