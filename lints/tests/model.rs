@@ -624,3 +624,53 @@ pub fn serve(configs: Vec<Config>, workers: usize) {
         vec![(5, Some(contention_lints::Applicability::MaybeIncorrect))]
     );
 }
+
+/// `single_lock_map`'s fix is `DashMap`, offered only in a crate that already uses it, and only
+/// when every use has the same meaning on a `DashMap`.
+#[test]
+fn the_dashmap_fix_needs_a_crate_that_uses_dashmap_and_uses_it_has() {
+    let shape = "use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::thread;
+pub fn count(words: Vec<String>, workers: usize) -> usize {
+    let counts = Arc::new(Mutex::new(HashMap::new()));
+    for _ in 0..workers {
+        let counts = Arc::clone(&counts);
+        let words = words.clone();
+        thread::spawn(move || {
+            for word in words {
+                *counts.lock().unwrap().entry(word).or_insert(0u64) += 1;
+            }
+        });
+    }
+    counts.lock().unwrap().len()
+}
+pub fn listed(words: Vec<String>, workers: usize) -> Vec<String> {
+    let counts = Arc::new(Mutex::new(HashMap::new()));
+    for _ in 0..workers {
+        let counts = Arc::clone(&counts);
+        let words = words.clone();
+        thread::spawn(move || {
+            for word in words {
+                *counts.lock().unwrap().entry(word).or_insert(0u64) += 1;
+            }
+        });
+    }
+    let names = counts.lock().unwrap().keys().cloned().collect();
+    names
+}
+";
+    assert_eq!(
+        fixes_of(shape, "single_lock_map"),
+        vec![(5, None), (18, None)]
+    );
+    let with_dashmap = format!("{shape}pub struct Seen {{ ids: dashmap::DashMap<u64, u64> }}\n");
+    // `keys()` has no `DashMap` twin with the same meaning: that map keeps its finding unfixed.
+    assert_eq!(
+        fixes_of(&with_dashmap, "single_lock_map"),
+        vec![
+            (5, Some(contention_lints::Applicability::MaybeIncorrect)),
+            (18, None)
+        ]
+    );
+}

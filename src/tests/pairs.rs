@@ -91,7 +91,8 @@ const UNFIXED: &[(&str, &str)] = &[
     ),
     (
         "single_lock_map",
-        "a sharded or concurrent map has another API (guards per entry, no whole-map view)",
+        "the fix is `dashmap::DashMap`, offered only when the crate depends on dashmap, which the \
+         pair's file alone does not show",
     ),
     (
         "thread_spawn_per_task",

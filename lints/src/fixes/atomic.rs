@@ -619,14 +619,20 @@ impl ScalarSites {
                     };
                     let edits = super::text(root).zip(super::text(update.value)).map(
                         |(root_text, value)| {
-                            vec![super::replace(
-                                update.span,
-                                format!(
+                            let text = match &update.old {
+                                // The closure always gives a value: `fetch_update` cannot fail.
+                                Some(old) => format!(
+                                    "let {old} = {root_text}.fetch_update({}, {}, |{old}| Some({value})).unwrap();",
+                                    w.ordering("AcqRel"),
+                                    w.ordering("Acquire")
+                                ),
+                                None => format!(
                                     "{root_text}.{}({value}, {});",
                                     update.method,
                                     w.ordering(update.order)
                                 ),
-                            )]
+                            };
+                            vec![super::replace(update.span, text)]
                         },
                     );
                     self.cover(cx, key, root, update.span, edits, w.imports);

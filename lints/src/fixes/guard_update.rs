@@ -20,6 +20,9 @@ pub(crate) struct Update<'a> {
     pub(crate) order: &'static str,
     /// The operand.
     pub(crate) value: &'a Expr,
+    /// For `fetch_update`: the name the old value is read into, which the new value is made
+    /// from (`let slot = *g; *g = (slot + 1) % n;`).
+    pub(crate) old: Option<String>,
 }
 
 /// The update when the statement right after the `let` of guard `ident` is its only use, and
@@ -37,6 +40,10 @@ pub(crate) fn updated_guard<'a>(
     let name = ident.to_string();
     let var = cx.var_bound(ident, &name);
     let (uses, opaque) = tree::uses_in(later, var);
+    if let Some(update) = read_then_write(cx, &name, local, later, &uses) {
+        let integer = scalar.scalar().is_some() && !scalar.is_named("bool");
+        return (!opaque && integer).then_some(update);
+    }
     let first = later.first()?;
     let statement = cx.span_of(first);
     let inside = |inner: Span, outer: Span| outer.start <= inner.start && inner.end <= outer.end;
@@ -77,6 +84,53 @@ pub(crate) fn updated_guard<'a>(
             "AcqRel"
         },
         value,
+        old: None,
+    })
+}
+
+/// `let old = *g; *g = <made from old>;` right after the guard's `let`, and no other use of
+/// the guard: one `fetch_update` that reads the old value and stores the new one.
+fn read_then_write<'a>(
+    cx: &Cx<'_, '_>,
+    name: &str,
+    local: &syn::Local,
+    later: &'a [Stmt],
+    uses: &[tree::Use<'_>],
+) -> Option<Update<'a>> {
+    let [
+        Stmt::Local(read),
+        Stmt::Expr(Expr::Assign(write), Some(_)),
+        ..,
+    ] = later
+    else {
+        return None;
+    };
+    let guard = |e: &Expr| {
+        matches!(strip_parens(e), Expr::Unary(u) if matches!(u.op, UnOp::Deref(_))
+            && matches!(strip_parens(&u.expr), Expr::Path(p) if p.path.is_ident(name)))
+    };
+    let syn::Pat::Ident(old) = &read.pat else {
+        return None;
+    };
+    let init = read.init.as_ref().filter(|i| i.diverge.is_none())?;
+    if old.by_ref.is_some() || old.mutability.is_some() || !guard(&init.expr) || !guard(&write.left)
+    {
+        return None;
+    }
+    // The guard is read once and written once, nowhere else.
+    let end = cx.span_of(&later[1]).end;
+    if uses.len() != 2 || uses.iter().any(|u| cx.span_of(u.expr()).end > end) {
+        return None;
+    }
+    Some(Update {
+        span: Span {
+            start: cx.span_of(local).start,
+            end,
+        },
+        method: "fetch_update",
+        order: "AcqRel",
+        value: &write.right,
+        old: Some(old.ident.to_string()),
     })
 }
 

@@ -18,6 +18,7 @@ pub(crate) mod deferred;
 pub(crate) mod finish;
 pub(crate) mod guard_update;
 pub(crate) mod hoist;
+pub(crate) mod shard;
 pub(crate) mod swap;
 pub(crate) mod tree;
 

@@ -24,13 +24,14 @@ use crate::semantic::walker::{Cx, DeclKey, Later, LockDecl, LockUse, path_tail, 
 /// What the walk of a file records for the rewrite.
 #[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct SwapSites {
-    /// Each place that names a swappable lock, by declaration.
-    mentions: Vec<(DeclKey, usize, Span)>,
-    covers: Vec<Cover>,
-    ctors: Vec<Ctor>,
-    decls: Vec<DeclSite>,
-    /// A declared type of the crate names `arc_swap`'s `ArcSwap`: the crate depends on it.
-    uses_arc_swap: bool,
+    /// Each place that names a lock the fix rewrites, by declaration.
+    pub(super) mentions: Vec<(DeclKey, usize, Span)>,
+    pub(super) covers: Vec<Cover>,
+    pub(super) ctors: Vec<Ctor>,
+    pub(super) decls: Vec<DeclSite>,
+    /// A declared type of the crate names the crate the fix rewrites to (`arc_swap`'s
+    /// `ArcSwap`, `dashmap`'s `DashMap`): the crate depends on it.
+    pub(super) uses_arc_swap: bool,
 }
 
 impl crate::rules::Merge for SwapSites {
@@ -95,7 +96,7 @@ fn mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<DeclKey> {
 
 /// `m.read().unwrap()`, `m.read().expect(..)`, `m.read().await`, `m.read()`: `m`; the same
 /// for `write` with `write` true.
-fn acquired(expr: &Expr, write: bool) -> Option<&Expr> {
+pub(super) fn acquired(expr: &Expr, write: bool) -> Option<&Expr> {
     let method = if write { "write" } else { "read" };
     let call = match strip_parens(expr) {
         Expr::Await(a) => strip_parens(&a.base),
@@ -112,7 +113,7 @@ fn acquired(expr: &Expr, write: bool) -> Option<&Expr> {
 
 /// How the fix writes `name` where the code is: the bare name, with the import it needs at
 /// the top of the file if it has none, or the whole path.
-fn written(cx: &Cx<'_, '_>, name: &str, path: &[&str]) -> (String, Option<String>) {
+pub(super) fn written(cx: &Cx<'_, '_>, name: &str, path: &[&str]) -> (String, Option<String>) {
     let full = path.join("::");
     match cx.binding_of(name) {
         NameBinding::Imported(p) if same_path(&p, path) => (name.to_owned(), None),
@@ -157,7 +158,7 @@ impl Names<'_, '_, '_> {
 }
 
 impl SwapSites {
-    fn cover(
+    pub(super) fn cover(
         &mut self,
         cx: &Cx<'_, '_>,
         key: DeclKey,
@@ -377,7 +378,7 @@ impl SwapSites {
         public: bool,
         init: Option<&Expr>,
     ) {
-        if names_arc_swap(cx, ty) {
+        if names_crate_type(cx, ty, "arc_swap", "ArcSwap") {
             self.uses_arc_swap = true;
         }
         let Some((lock, inner)) = lock_type(cx, ty) else {
@@ -405,24 +406,32 @@ impl SwapSites {
     }
 }
 
-/// Whether a type names `arc_swap::ArcSwap` (or its `ArcSwapOption`, `ArcSwapAny`) anywhere.
-fn names_arc_swap(cx: &Cx<'_, '_>, ty: &syn::Type) -> bool {
-    struct Finder<'c, 'w, 'a> {
+/// Whether a type names a type of crate `krate` whose name starts with `prefix` anywhere
+/// (`arc_swap::ArcSwap`, `ArcSwapOption`; `dashmap::DashMap`).
+pub(super) fn names_crate_type(cx: &Cx<'_, '_>, ty: &syn::Type, krate: &str, prefix: &str) -> bool {
+    struct Finder<'c, 'w, 'a, 'k> {
         cx: &'c Cx<'w, 'a>,
+        krate: &'k str,
+        prefix: &'k str,
         found: bool,
     }
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_, '_, '_> {
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_, '_, '_, '_> {
         fn visit_path(&mut self, path: &'ast syn::Path) {
             let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-            if let Some(last) = segments.last().filter(|l| l.starts_with("ArcSwap")) {
-                self.found |= segments.len() > 1 && segments[0] == "arc_swap"
+            if let Some(last) = segments.last().filter(|l| l.starts_with(self.prefix)) {
+                self.found |= segments.len() > 1 && segments[0] == self.krate
                     || matches!(self.cx.binding_of(last), NameBinding::Imported(p)
-                        if p.iter().find(|s| *s != "::").is_some_and(|s| s == "arc_swap"));
+                        if p.iter().find(|s| *s != "::").is_some_and(|s| s == self.krate));
             }
             syn::visit::visit_path(self, path);
         }
     }
-    let mut finder = Finder { cx, found: false };
+    let mut finder = Finder {
+        cx,
+        krate,
+        prefix,
+        found: false,
+    };
     syn::visit::Visit::visit_type(&mut finder, ty);
     finder.found
 }
@@ -578,6 +587,18 @@ fn write_guard<'a>(
 /// now sees the value it loaded even after a writer stores a new one, and a guard held long
 /// keeps the old value alive.
 pub(crate) fn rewrite(decl: &LockDecl, sites: &SwapSites, uses: &[&LockUse]) -> Option<Suggestion> {
+    assemble(decl, sites, uses, "hold the value in an `ArcSwap`")
+}
+
+/// A lock's rewrite from every place recorded in `sites`: `None` unless the crate uses the
+/// crate rewritten to and every place that declares, makes or names the lock (all in its
+/// file) has a rewrite, and every acquisition of it is inside one; `MaybeIncorrect`.
+pub(super) fn assemble(
+    decl: &LockDecl,
+    sites: &SwapSites,
+    uses: &[&LockUse],
+    message: &str,
+) -> Option<Suggestion> {
     if !sites.uses_arc_swap || decl.via_alias.is_some() {
         return None;
     }
@@ -638,11 +659,7 @@ pub(crate) fn rewrite(decl: &LockDecl, sites: &SwapSites, uses: &[&LockUse]) -> 
     {
         return None;
     }
-    let mut suggestion = Suggestion::new(
-        "hold the value in an `ArcSwap`",
-        edits,
-        Applicability::MaybeIncorrect,
-    );
+    let mut suggestion = Suggestion::new(message, edits, Applicability::MaybeIncorrect);
     imports.sort();
     imports.dedup();
     for import in imports {

@@ -241,8 +241,9 @@ impl Rule for ArcCloneInHotLoop {
 
 /// The fix of the clone at `at`: a borrow of the `Arc` where a reference serves.
 /// - The clone is read through at once (`Arc::clone(&ctx).name`): the original is read instead,
-///   `MachineApplicable` for a field, `MaybeIncorrect` for a method (one that takes the `Arc`
-///   by value would move the original).
+///   `MachineApplicable` for a field, `MaybeIncorrect` for a method (an unknown one that takes
+///   the `Arc` by value would move the original; a crate method known to, `self: Arc<Self>`,
+///   has no fix).
 /// - The clone is bound by `let` and only read through (`ctx.name`), lent (`&ctx`) or dropped:
 ///   the `let` binds a borrow instead and the drops go, `MachineApplicable` when every use reads
 ///   a field and the original cannot change meanwhile (it is reached from `&self` or from a
@@ -287,7 +288,15 @@ fn fix(
             );
             return Some((help, suggestion));
         }
-        Some(Expr::MethodCall(m)) if tree::addr(strip_parens(&m.receiver)) == at => {
+        Some(call @ Expr::MethodCall(m)) if tree::addr(strip_parens(&m.receiver)) == at => {
+            // A crate method that takes the `Arc` itself (`self: Arc<Self>`) needs the clone.
+            if cx
+                .callees(call)
+                .iter()
+                .any(|&f| cx.table().fns[f].owned_self)
+            {
+                return None;
+            }
             let help = format!(
                 "call the method on `{shown}` itself: the clone is only read and then dropped"
             );

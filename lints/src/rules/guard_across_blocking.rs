@@ -388,6 +388,9 @@ fn fix(
     if let Some(fix) = drop_in_branch(cx, &steps, stmts, e, var, &name) {
         return Some(fix);
     }
+    if let Some(fix) = copy_out(cx, stmts, l, e, init, var, &name) {
+        return Some(fix);
+    }
     let call = steps.last().and_then(|s| s.expr()).map(|e| cx.span_of(e))?;
     relock(cx, stmts, l, init, var, &name, call)
 }
@@ -441,6 +444,65 @@ fn drop_in_branch(
     );
     let help = format!(
         "nothing after the call uses `{name}`: call `drop({name});` before it, in its branch, so that the lock is released first"
+    );
+    Some((help, suggestion))
+}
+
+/// The call in the body of a `for` loop over the guarded collection of scalars (`for peer in
+/// peers.iter() { tx.send(*peer).await; }`), the guard used nowhere else: its items copied
+/// out where the lock is taken (`self.peers.read().await.iter().copied().collect::<Vec<_>>()`),
+/// so that the lock is released at once and the loop runs over the copy. `MaybeIncorrect`:
+/// the loop no longer sees changes other threads make meanwhile.
+fn copy_out(
+    cx: &Cx<'_, '_>,
+    stmts: &[Stmt],
+    l: usize,
+    e: usize,
+    init: &syn::LocalInit,
+    var: crate::semantic::bindings::Var<'_>,
+    guard: &str,
+) -> Option<(String, Suggestion)> {
+    let Stmt::Expr(Expr::ForLoop(for_loop), _) = &stmts[e] else {
+        return None;
+    };
+    let over = match strip(&for_loop.expr) {
+        Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => strip(&m.receiver),
+        Expr::Reference(r) if r.mutability.is_none() => match strip(&r.expr) {
+            Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => strip(&u.expr),
+            other => other,
+        },
+        _ => return None,
+    };
+    if !matches!(over, Expr::Path(p) if p.path.is_ident(guard)) {
+        return None;
+    }
+    // The loop's head is the guard's only use.
+    let (uses, opaque) = tree::uses_in(&stmts[l + 1..], var);
+    if opaque || uses.len() != 1 || !std::ptr::eq(uses[0].expr(), over) {
+        return None;
+    }
+    let collection = cx.type_of(over);
+    let small_items = match collection.auto_deref() {
+        Ty::Named(name, args) => {
+            matches!(name.as_str(), "Vec" | "VecDeque" | "HashSet" | "BTreeSet")
+                && args.first().is_some_and(|item| item.scalar().is_some())
+        }
+        _ => false,
+    };
+    if !small_items || !is_place_lock(&init.expr) {
+        return None;
+    }
+    let lock = fixes::text(&*init.expr)?;
+    let suggestion = Suggestion::new(
+        "copy the items out and release the lock",
+        vec![fixes::replace(
+            cx.span_of(&*init.expr),
+            format!("{lock}.iter().copied().collect::<Vec<_>>()"),
+        )],
+        Applicability::MaybeIncorrect,
+    );
+    let help = format!(
+        "the loop only reads the items of `{guard}`: copy them out where the lock is taken, so that it is released before the loop waits"
     );
     Some((help, suggestion))
 }

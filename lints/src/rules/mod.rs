@@ -56,6 +56,7 @@ impl<'a> CrateCx<'a> {
                 &self.facts.spawns,
                 &self.facts.lock_decls,
                 &self.facts.lock_uses,
+                &self.facts.lock_handoffs,
                 &self.facts.calls,
             )
         })

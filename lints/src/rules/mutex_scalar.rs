@@ -5,11 +5,12 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::{CrateCx, Rule};
 use crate::fixes::atomic::ScalarSites;
 use crate::registry::declare_lint;
+use crate::semantic::sharing::{Handed, param_decls};
 use crate::semantic::ty::{LockKind, Ty};
 use crate::semantic::types::FnId;
 use crate::semantic::walker::{
-    Cx, Decl, DeclKey, DeclKind, Later, LockDecl, LockFrom, LockHandoff, LockUse, ScalarOp, Sink,
-    UseShape, locks_alias_keys,
+    Cx, Decl, DeclKey, DeclKind, Later, LockDecl, LockHandoff, LockUse, ScalarOp, Sink, UseShape,
+    locks_alias_keys,
 };
 use crate::{Applicability, Cost, Diagnostic, LockOp, Per, Suggestion, Work};
 
@@ -220,55 +221,6 @@ fn findings(
         out.push(d);
     }
     out
-}
-
-/// The declarations a function parameter receives, and whether it also receives locks whose
-/// declaration the source does not show.
-#[derive(Default)]
-struct Handed {
-    decls: HashSet<DeclKey>,
-    untraced: bool,
-}
-
-/// The declarations each function parameter receives, through any chain of calls that hand
-/// a lock on (`bump(&self.hits)` -> `fn bump(c: &Mutex<u64>) { add(c, 1) }` -> `fn add(..)`).
-fn param_decls(handoffs: &[LockHandoff]) -> HashMap<(FnId, usize), Handed> {
-    let mut out: HashMap<(FnId, usize), Handed> = HashMap::default();
-    for h in handoffs {
-        let to = out.entry((h.callee, h.param)).or_default();
-        match &h.from {
-            LockFrom::Decl(key) => {
-                to.decls.insert(key.clone());
-            }
-            LockFrom::Untraced => to.untraced = true,
-            LockFrom::Param(..) => {}
-        }
-    }
-    // Parameters handed on: repeat until nothing new arrives (each round adds a declaration
-    // or an untraced source to a parameter, of which there are finitely many, so this ends).
-    loop {
-        let mut changed = false;
-        for h in handoffs {
-            let LockFrom::Param(f, p) = h.from else {
-                continue;
-            };
-            let Some(from) = out.get(&(f, p)) else {
-                continue;
-            };
-            let (decls, untraced) = (from.decls.clone(), from.untraced);
-            let to = out.entry((h.callee, h.param)).or_default();
-            if untraced && !to.untraced {
-                to.untraced = true;
-                changed = true;
-            }
-            for key in decls {
-                changed |= to.decls.insert(key);
-            }
-        }
-        if !changed {
-            return out;
-        }
-    }
 }
 
 /// The whole rewrite of a declaration as an atomic: its type, where it is made, every place

@@ -2,10 +2,11 @@
 
 use super::{CrateCx, Rule};
 use crate::Diagnostic;
+use crate::fixes::shard::{self, ShardSites};
 use crate::registry::declare_lint;
 use crate::semantic::sharing::{Sharing, distinct};
 use crate::semantic::ty::{LockKind, Ty};
-use crate::semantic::walker::{Access, GuardedOps, LockDecl};
+use crate::semantic::walker::{Access, Cx, Decl, DeclKind, GuardedOps, Later, LockDecl, Sink};
 
 declare_lint!(
     pub(crate) SINGLE_LOCK_MAP,
@@ -18,10 +19,48 @@ declare_lint!(
 pub(crate) struct SingleLockMap;
 
 impl Rule for SingleLockMap {
-    type Facts = ();
+    /// Every place that declares, makes or names a map behind one lock, with its rewrite to a
+    /// `DashMap`.
+    type Facts = ShardSites;
 
-    fn check_crate(&self, cx: &CrateCx<'_>, (): &(), out: &mut Vec<Diagnostic>) {
-        out.extend(findings(&cx.facts.lock_decls, cx.sharing()));
+    fn check_expr(
+        &self,
+        cx: &Cx<'_, '_>,
+        expr: &syn::Expr,
+        facts: &mut ShardSites,
+        _: &mut Sink<'_>,
+    ) {
+        facts.expr(cx, expr);
+    }
+
+    fn check_let(
+        &self,
+        cx: &Cx<'_, '_>,
+        local: &syn::Local,
+        later: Later<'_>,
+        facts: &mut ShardSites,
+        _: &mut Sink<'_>,
+    ) {
+        facts.local(cx, local, later);
+    }
+
+    fn check_decl(
+        &self,
+        cx: &Cx<'_, '_>,
+        decl: &Decl<'_>,
+        facts: &mut ShardSites,
+        _: &mut Sink<'_>,
+    ) {
+        if matches!(
+            decl.kind,
+            DeclKind::Field | DeclKind::Static | DeclKind::Let
+        ) {
+            facts.decl(cx, decl.ty, decl.public, decl.init);
+        }
+    }
+
+    fn check_crate(&self, cx: &CrateCx<'_>, sites: &ShardSites, out: &mut Vec<Diagnostic>) {
+        out.extend(findings(&cx.facts.lock_decls, cx.sharing(), sites));
     }
 }
 
@@ -30,7 +69,7 @@ const MAPS: &[&str] = &["HashMap", "BTreeMap", "IndexMap"];
 
 /// Decides each declaration once, from every use of it in the crate: we lint the declaration,
 /// the one place to change, not each writer.
-fn findings(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
+fn findings(decls: &[LockDecl], sharing: &Sharing<'_>, sites: &ShardSites) -> Vec<Diagnostic> {
     let candidates = decls
         .iter()
         .filter(|d| !d.nested && d.inner.name().is_some_and(|n| MAPS.contains(&n)));
@@ -81,6 +120,9 @@ fn findings(decls: &[LockDecl], sharing: &Sharing<'_>) -> Vec<Diagnostic> {
         ));
         if let Some(write) = writes.first() {
             d = d.with_secondary(write.file, write.span, "written per key here");
+        }
+        if let Some(suggestion) = shard::rewrite(decl, sites, uses) {
+            d = d.with_suggestion(suggestion);
         }
         out.push(d);
     }

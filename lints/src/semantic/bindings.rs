@@ -126,6 +126,18 @@ impl<'b> Var<'b> {
         self.binding
     }
 
+    /// The variable that `ident` binds in the same body, resolved as this one is.
+    pub(crate) fn bound_at<'c>(&self, ident: &syn::Ident, name: &'c str) -> Var<'c>
+    where
+        'b: 'c,
+    {
+        Var {
+            name,
+            binding: self.bindings.and_then(|b| b.site(ident)),
+            bindings: self.bindings,
+        }
+    }
+
     /// Whether `ident`, used as a name, refers to this variable.
     pub(crate) fn is(&self, ident: &syn::Ident) -> bool {
         if ident != self.name {

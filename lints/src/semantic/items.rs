@@ -63,6 +63,13 @@ pub(crate) struct FnSig {
     pub(crate) builder: bool,
     /// Callable from outside the crate: `pub`, or part of a trait (whose users are anyone's).
     pub(crate) public: bool,
+    /// A method whose result borrows from its `&self` receiver (see [`borrows_self`]).
+    #[serde(default)]
+    pub(crate) borrows_self: bool,
+    /// A method that takes its receiver by value (`self`, `self: Arc<Self>`, `self: Box<Self>`),
+    /// not by reference.
+    #[serde(default)]
+    pub(crate) owned_self: bool,
 }
 
 /// Hashes what the signature says, not where it is or in which file: the fingerprint of the
@@ -83,12 +90,14 @@ impl std::hash::Hash for FnSig {
             inline_module,
             builder,
             public,
+            borrows_self,
+            owned_self,
         } = self;
         (
             scope, name, self_ty, generics, has_self, params, ret, is_test,
         )
             .hash(state);
-        (inline_module, builder, public).hash(state);
+        (inline_module, builder, public, borrows_self, owned_self).hash(state);
     }
 }
 
@@ -448,6 +457,10 @@ impl Extract<'_> {
             inline_module: self.module.clone(),
             builder,
             public,
+            borrows_self: borrows_self(sig),
+            owned_self: sig.receiver().is_some_and(|r| {
+                r.reference.is_none() && !matches!(&*r.ty, syn::Type::Reference(_))
+            }),
         });
     }
 
@@ -638,4 +651,81 @@ fn nested_items(block: &syn::Block) -> Vec<&syn::Item> {
     let mut collect = Collect { items: Vec::new() };
     syn::visit::Visit::visit_block(&mut collect, block);
     collect.items
+}
+
+/// Whether a method's result borrows from its `&self` (or `&mut self`, `self: &Self`) receiver:
+/// its return type holds a reference or a lifetime that elision, or the receiver's own named
+/// lifetime, ties to the receiver. `&[T]`, `Option<&T>`, `impl Iterator<Item = &T> + '_`,
+/// `std::slice::Iter<'_, T>`, `Ref<'a, T>` from `&'a self`; not `Vec<T>`, `&'static str`, or a
+/// reference in the arguments of a closure type it returns (`Box<dyn Fn(&str)>`).
+fn borrows_self(sig: &syn::Signature) -> bool {
+    use syn::visit::Visit;
+    struct Finds<'l> {
+        receiver: Option<&'l syn::Lifetime>,
+        found: bool,
+    }
+    impl<'ast> Visit<'ast> for Finds<'_> {
+        fn visit_type_reference(&mut self, r: &'ast syn::TypeReference) {
+            self.found |= r.lifetime.is_none();
+            syn::visit::visit_type_reference(self, r);
+        }
+        fn visit_lifetime(&mut self, lifetime: &'ast syn::Lifetime) {
+            self.found |= lifetime.ident == "_" || self.receiver == Some(lifetime);
+        }
+        fn visit_parenthesized_generic_arguments(
+            &mut self,
+            _: &'ast syn::ParenthesizedGenericArguments,
+        ) {
+        }
+        fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
+    }
+    let Some(syn::FnArg::Receiver(receiver)) = sig.inputs.first() else {
+        return false;
+    };
+    let lifetime = match (&receiver.reference, &*receiver.ty) {
+        (Some((_, lifetime)), _) => lifetime.as_ref(),
+        (None, syn::Type::Reference(r)) => r.lifetime.as_ref(),
+        _ => return false,
+    };
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        return false;
+    };
+    let mut finds = Finds {
+        receiver: lifetime,
+        found: false,
+    };
+    finds.visit_type(ty);
+    finds.found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::borrows_self;
+
+    fn borrows(sig: &str) -> bool {
+        let sig: syn::Signature = syn::parse_str(sig).expect("a signature");
+        borrows_self(&sig)
+    }
+
+    #[test]
+    fn results_tied_to_the_receiver_borrow_it() {
+        assert!(borrows("fn rows(&self) -> impl Iterator<Item = &Row> + '_"));
+        assert!(borrows("fn ids(&self) -> impl Iterator<Item = u64> + '_"));
+        assert!(borrows("fn iter(&self) -> std::slice::Iter<'_, Row>"));
+        assert!(borrows("fn notes(&mut self) -> RefMut<'_, Vec<String>>"));
+        assert!(borrows(
+            "fn get<'a>(&'a self, k: &str) -> Option<Ref<'a, V>>"
+        ));
+        assert!(borrows("fn all(self: &Self) -> &[u64]"));
+    }
+
+    #[test]
+    fn owned_results_and_other_lifetimes_do_not() {
+        assert!(!borrows("fn ids(&self) -> std::vec::IntoIter<u64>"));
+        assert!(!borrows("fn name(&self) -> &'static str"));
+        assert!(!borrows("fn pick<'k>(&self, key: &'k str) -> &'k str"));
+        assert!(!borrows("fn filter(&self) -> Box<dyn Fn(&str) -> bool>"));
+        assert!(!borrows("fn take(self) -> Vec<u64>"));
+        assert!(!borrows("fn make() -> &'static Row"));
+    }
 }

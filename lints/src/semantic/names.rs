@@ -488,6 +488,19 @@ impl Resolver {
         found
     }
 
+    /// The path a `use` in scope `scope` (or a scope around it) binds `name` to, as written.
+    fn import_of(&self, scope: u32, name: &str) -> Option<&[String]> {
+        let mut current = Some(scope);
+        while let Some(id) = current {
+            let scope = &self.scopes[id as usize];
+            if let Some(target) = scope.uses.get(name) {
+                return Some(target);
+            }
+            current = scope.parent;
+        }
+        None
+    }
+
     /// Resolves the names in a type written in scope `scope`; `generics` are the type parameters
     /// in sight, which are not paths.
     pub(crate) fn resolve_ty(
@@ -606,6 +619,17 @@ impl<'a> Names<'a> {
         let mut globs = Vec::new();
         crate::semantic::items::use_imports(&item.tree, &mut prefix, &mut self.locals, &mut globs);
         self.cache.borrow_mut().clear();
+    }
+
+    /// The first segment of the path a `use` binds `name` to (`rayon` for `use rayon::spawn;`),
+    /// in the scope being walked.
+    pub(crate) fn import_root(&self, name: &str) -> Option<&str> {
+        let local = self.locals.iter().rev().find(|(n, _)| n == name);
+        let target = match local {
+            Some((_, path)) => path.as_slice(),
+            None => self.resolver.import_of(self.scope_id, name)?,
+        };
+        target.iter().map(String::as_str).find(|s| *s != "::")
     }
 
     /// A written path with a body's import of its first segment applied.

@@ -16,7 +16,9 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::semantic::hot::HotCode;
 use crate::semantic::types::FnId;
 use crate::semantic::walker::locks_alias_keys;
-use crate::semantic::walker::{CallEdge, DeclKey, LockDecl, LockUse, SpawnId, SpawnSite, ThreadCx};
+use crate::semantic::walker::{
+    CallEdge, DeclKey, LockDecl, LockFrom, LockHandoff, LockUse, SpawnId, SpawnSite, ThreadCx,
+};
 
 /// The lock uses of the crate grouped by declaration, with what decides who shares them.
 pub(crate) struct Sharing<'a> {
@@ -26,7 +28,14 @@ pub(crate) struct Sharing<'a> {
     /// The spawn sites whose work calls each function (up to [`SPAWNED_DEPTH`] calls down):
     /// the function's body runs on that thread or task.
     spawned_fns: HashMap<FnId, Vec<SpawnId>>,
+    /// For a use of a parameter counted as a use of a declaration its callers hand it: the
+    /// calls that hand it over directly, by caller and the thread the call runs on. The use
+    /// runs where those calls run, not wherever else its function is called from.
+    handed_at: HashMap<(DeclKey, *const LockUse), Vec<HandedAt>>,
 }
+
+/// A call handing a lock to a parameter: its caller, and the thread it runs on when known.
+type HandedAt = (Option<FnId>, Option<ThreadCx>);
 
 /// How many calls down from spawned work a function is taken to run on the spawned thread.
 const SPAWNED_DEPTH: usize = 3;
@@ -80,13 +89,38 @@ impl<'a> Sharing<'a> {
         spawns: &'a IndexSlice<SpawnId, [SpawnSite]>,
         decls: &'a [LockDecl],
         uses: &'a [LockUse],
+        handoffs: &[LockHandoff],
         calls: &[CallEdge],
     ) -> Sharing<'a> {
         let aliases = locks_alias_keys(decls);
+        let alias = |key: &DeclKey| aliases.get(key).cloned().unwrap_or_else(|| key.clone());
+        let params = param_decls(handoffs);
         let mut by_decl: HashMap<DeclKey, Vec<&LockUse>> = HashMap::default();
+        let mut handed_at: HashMap<_, Vec<_>> = HashMap::default();
         for use_ in uses {
             if let Some(key) = &use_.decl {
-                let key = aliases.get(key).cloned().unwrap_or_else(|| key.clone());
+                by_decl.entry(alias(key)).or_default().push(use_);
+            }
+            // A parameter's uses are uses of the declarations its callers hand it
+            // (`tokio::spawn(handle(conn, Arc::clone(&sessions)))`).
+            let function = use_.param_fn.or(use_.function);
+            let (None, Some(f), Some(p)) = (&use_.decl, function, use_.param) else {
+                continue;
+            };
+            let Some(handed) = params.get(&(f, p)) else {
+                continue;
+            };
+            for key in &handed.decls {
+                let key = alias(key);
+                let at: Vec<_> = handoffs
+                    .iter()
+                    .filter(|h| h.callee == f && h.param == p)
+                    .filter(|h| matches!(&h.from, LockFrom::Decl(k) if alias(k) == key))
+                    .map(|h| (h.caller, h.thread))
+                    .collect();
+                if !at.is_empty() {
+                    handed_at.insert((key.clone(), std::ptr::from_ref(use_)), at);
+                }
                 by_decl.entry(key).or_default().push(use_);
             }
         }
@@ -95,6 +129,7 @@ impl<'a> Sharing<'a> {
             spawns,
             by_decl,
             spawned_fns: spawned_functions(spawns, calls),
+            handed_at,
         }
     }
 
@@ -104,19 +139,34 @@ impl<'a> Sharing<'a> {
     }
 
     /// How `uses` are spread over threads, from what the source shows of their threads.
-    pub(crate) fn spread(&self, uses: &[&LockUse]) -> Spread {
+    pub(crate) fn spread(&self, key: &DeclKey, uses: &[&LockUse]) -> Spread {
         let mut sites = HashSet::default();
         let mut unspawned = false;
         for use_ in uses {
-            // A use in a function that spawned work calls runs in that work.
-            let called_from = match (use_.thread, use_.function) {
-                (None, Some(f)) => self.spawned_fns.get(&f).map_or(&[][..], Vec::as_slice),
-                _ => &[],
+            let spawned_fn = |f: FnId| {
+                self.spawned_fns
+                    .get(&f)
+                    .into_iter()
+                    .flatten()
+                    .map(|&site| ThreadCx::Spawned(site))
             };
-            let threads = use_
-                .thread
-                .into_iter()
-                .chain(called_from.iter().map(|&site| ThreadCx::Spawned(site)));
+            let handed_at = self
+                .handed_at
+                .get(&(key.clone(), std::ptr::from_ref(*use_)));
+            let threads: Vec<ThreadCx> = match (use_.thread, handed_at) {
+                (Some(thread), _) => vec![thread],
+                // A parameter's use runs where the calls handing it this lock run: in the
+                // task whose future the call makes, or where its caller runs.
+                (None, Some(at)) => at
+                    .iter()
+                    .flat_map(|&(caller, thread)| match thread {
+                        Some(thread) => vec![thread],
+                        None => caller.into_iter().flat_map(spawned_fn).collect(),
+                    })
+                    .collect(),
+                // A use in a function that spawned work calls runs in that work.
+                (None, None) => use_.function.into_iter().flat_map(spawned_fn).collect(),
+            };
             let mut spawned = false;
             for thread in threads {
                 spawned = true;
@@ -156,10 +206,59 @@ impl<'a> Sharing<'a> {
     /// Whether several threads run `uses`: they say so, or the lock is shared by design and
     /// they do not say it is one thread's.
     pub(crate) fn several_threads(&self, key: &DeclKey, uses: &[&LockUse]) -> bool {
-        match self.spread(uses) {
+        match self.spread(key, uses) {
             Spread::Many => true,
             Spread::OneThread => false,
             Spread::Unknown => self.hot_by_design(key, uses),
+        }
+    }
+}
+
+/// The declarations a function parameter receives, and whether it also receives locks whose
+/// declaration the source does not show.
+#[derive(Default)]
+pub(crate) struct Handed {
+    pub(crate) decls: HashSet<DeclKey>,
+    pub(crate) untraced: bool,
+}
+
+/// The declarations each function parameter receives, through any chain of calls that hand
+/// a lock on (`bump(&self.hits)` -> `fn bump(c: &Mutex<u64>) { add(c, 1) }` -> `fn add(..)`).
+pub(crate) fn param_decls(handoffs: &[LockHandoff]) -> HashMap<(FnId, usize), Handed> {
+    let mut out: HashMap<(FnId, usize), Handed> = HashMap::default();
+    for h in handoffs {
+        let to = out.entry((h.callee, h.param)).or_default();
+        match &h.from {
+            LockFrom::Decl(key) => {
+                to.decls.insert(key.clone());
+            }
+            LockFrom::Untraced => to.untraced = true,
+            LockFrom::Param(..) => {}
+        }
+    }
+    // Parameters handed on: repeat until nothing new arrives (each round adds a declaration
+    // or an untraced source to a parameter, of which there are finitely many, so this ends).
+    loop {
+        let mut changed = false;
+        for h in handoffs {
+            let LockFrom::Param(f, p) = h.from else {
+                continue;
+            };
+            let Some(from) = out.get(&(f, p)) else {
+                continue;
+            };
+            let (decls, untraced) = (from.decls.clone(), from.untraced);
+            let to = out.entry((h.callee, h.param)).or_default();
+            if untraced && !to.untraced {
+                to.untraced = true;
+                changed = true;
+            }
+            for key in decls {
+                changed |= to.decls.insert(key);
+            }
+        }
+        if !changed {
+            return out;
         }
     }
 }

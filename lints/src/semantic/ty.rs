@@ -45,6 +45,13 @@ const DEREFS_TO_FIRST_ARG: &[&str] = &[
     "Lazy",
 ];
 
+/// Whether a `name<args>` dereferences to its first argument: a smart pointer or a guard of
+/// [`DEREFS_TO_FIRST_ARG`], or a `RefCell`'s `Ref<T>`/`RefMut<T>` (one argument: a map's entry
+/// reference `Ref<K, V>` dereferences to its value).
+fn derefs_to_first_arg(name: &str, args: &[Ty]) -> bool {
+    DEREFS_TO_FIRST_ARG.contains(&name) || (matches!(name, "Ref" | "RefMut") && args.len() == 1)
+}
+
 /// Standard types whose `clone` copies heap data.
 const DEEP_STD: &[&str] = &[
     "String",
@@ -119,7 +126,7 @@ impl Ty {
     pub(crate) fn deref(&self) -> Ty {
         match self {
             Ty::Ref(inner) | Ty::Ptr(inner) => (**inner).clone(),
-            Ty::Named(name, args) if DEREFS_TO_FIRST_ARG.contains(&name.as_str()) => {
+            Ty::Named(name, args) if derefs_to_first_arg(name, args) => {
                 args.first().cloned().unwrap_or_default()
             }
             Ty::Named(name, _) if name == "String" => Ty::named("str", vec![]),
@@ -136,9 +143,7 @@ impl Ty {
         let mut ty = self.peel_refs();
         loop {
             match ty {
-                Ty::Named(name, args)
-                    if DEREFS_TO_FIRST_ARG.contains(&name.as_str()) && !args.is_empty() =>
-                {
+                Ty::Named(name, args) if derefs_to_first_arg(name, args) && !args.is_empty() => {
                     ty = args[0].peel_refs();
                 }
                 _ => return ty,
@@ -307,10 +312,53 @@ impl Renames {
             syn::Type::Paren(p) => self.ty(&p.elem),
             syn::Type::Group(g) => self.ty(&g.elem),
             syn::Type::BareFn(_) => Ty::Callable,
-            syn::Type::ImplTrait(t) => bounds_ty(&t.bounds),
-            syn::Type::TraitObject(t) => bounds_ty(&t.bounds),
+            syn::Type::ImplTrait(t) => self.bounds_ty(&t.bounds),
+            syn::Type::TraitObject(t) => self.bounds_ty(&t.bounds),
             _ => Ty::Unknown,
         }
+    }
+
+    /// `impl Fn(..)` / `dyn FnMut(..)` are callables; `impl Iterator<Item = T>` (and the other
+    /// iterator traits) an iterator of `T`; other trait objects are unknown.
+    fn bounds_ty(
+        &self,
+        bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>,
+    ) -> Ty {
+        const ITERATORS: &[&str] = &[
+            "Iterator",
+            "DoubleEndedIterator",
+            "ExactSizeIterator",
+            "IntoIterator",
+            "ParallelIterator",
+            "IndexedParallelIterator",
+        ];
+        let mut item = None;
+        for bound in bounds {
+            let syn::TypeParamBound::Trait(t) = bound else {
+                continue;
+            };
+            let Some(last) = t.path.segments.last() else {
+                continue;
+            };
+            let name = last.ident.to_string();
+            if matches!(name.as_str(), "Fn" | "FnMut" | "FnOnce") {
+                return Ty::Callable;
+            }
+            if !ITERATORS.contains(&name.as_str()) {
+                continue;
+            }
+            if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                item = item.or_else(|| {
+                    args.args.iter().find_map(|arg| match arg {
+                        syn::GenericArgument::AssocType(a) if a.ident == "Item" => {
+                            Some(self.ty(&a.ty))
+                        }
+                        _ => None,
+                    })
+                });
+            }
+        }
+        item.map_or(Ty::Unknown, |item| Ty::named("Iter", vec![item]))
     }
 
     /// Converts a path used as a type, with its type arguments: a bare name renamed, a longer
@@ -339,19 +387,6 @@ impl Renames {
         };
         Ty::Named(name, args)
     }
-}
-
-/// `impl Fn(..)` / `dyn FnMut(..)` are callables; other trait objects are unknown.
-fn bounds_ty(bounds: &syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]>) -> Ty {
-    let callable = bounds.iter().any(|b| match b {
-        syn::TypeParamBound::Trait(t) => t
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| matches!(s.ident.to_string().as_str(), "Fn" | "FnMut" | "FnOnce")),
-        _ => false,
-    });
-    if callable { Ty::Callable } else { Ty::Unknown }
 }
 
 /// A path as written, its segments joined by `::` (with a leading `::` when it has one), without

@@ -460,6 +460,13 @@ pub(crate) const COLD_MACROS: &[&str] = &[
     "ensure",
 ];
 
+/// Whether a macro reports, fails or logs ([`COLD_MACROS`]), or is an assertion of another
+/// crate's (`prop_assert_eq!`, `assert_matches!`, `assert_ok!`, `pretty_assertions`'): what an
+/// assertion computes is what the test checks, not work a fix makes cheaper.
+pub(crate) fn is_cold_macro(name: &str) -> bool {
+    COLD_MACROS.contains(&name) || name.split('_').any(|word| word == "assert")
+}
+
 /// Methods that only read their receiver.
 pub(crate) const READ_ONLY_METHODS: &[&str] = &[
     "len",

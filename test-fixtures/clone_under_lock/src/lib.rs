@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 mod flow;
+mod getters;
 mod strings;
 
 /// The RAM chunk cache: 10 MB chunks copied under the read lock.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::thread;
 
+pub mod handed;
 pub mod services;
 
 pub struct Config {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use std::thread;
 
 pub mod connections;
+pub mod pools;
 
 #[derive(Clone, Copy)]
 pub struct Job {

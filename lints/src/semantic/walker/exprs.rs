@@ -219,7 +219,7 @@ impl<'ast> Walker<'_> {
                 if let (Some(lock), None) = (self.lock_call(&m.receiver), self.lock_call(expr)) {
                     self.note_guard_ops(lock, locks::method_ops(&method));
                 }
-                let spawn = spawn_of(expr);
+                let spawn = self.spawn_here(expr);
                 let future = spawned_future(spawn, &m.args);
                 // A collection made in this pass, and dying with it, keeps nothing beyond it.
                 let store = keeps_arguments(expr) && !self.is_scratch(&m.receiver);
@@ -272,7 +272,7 @@ impl<'ast> Walker<'_> {
                     }
                 }
                 self.visit_expr(&c.func);
-                let spawn = spawn_of(expr);
+                let spawn = self.spawn_here(expr);
                 let future = spawned_future(spawn, &c.args);
                 let immediate = path_tail(&c.func)
                     .is_some_and(|(_, f)| IMMEDIATE_PATH_CALLS.contains(&f.as_str()));
@@ -286,8 +286,7 @@ impl<'ast> Walker<'_> {
                 let callees = self.resolve_call(expr);
                 let cold = usize::from(
                     path_tail(&c.func).is_some_and(|(_, f)| f == "Err")
-                        || expanded_macro_name(c)
-                            .is_some_and(|m| COLD_MACROS.contains(&m.as_str())),
+                        || expanded_macro_name(c).is_some_and(|m| is_cold_macro(&m)),
                 );
                 self.cold += cold;
                 for (i, arg) in c.args.iter().enumerate() {

@@ -132,6 +132,11 @@ pub(crate) struct LockHandoff {
     pub(crate) callee: FnId,
     /// The callee's parameter (`self` not counted).
     pub(crate) param: usize,
+    /// The function making the call (none in spawned work, which is not its function's body).
+    pub(crate) caller: Option<FnId>,
+    /// The thread the call runs on when the walk shows it: the call that makes a spawned task's
+    /// future (`tokio::spawn(handle(conn, Arc::clone(&sessions)))`), a call in spawned work.
+    pub(crate) thread: Option<ThreadCx>,
 }
 
 /// Where a lock handed to a function comes from.
@@ -333,6 +338,9 @@ impl BodyOutput {
         for use_ in &mut other.lock_uses {
             region(&mut use_.region);
             thread(&mut use_.thread);
+        }
+        for handoff in &mut other.lock_handoffs {
+            thread(&mut handoff.thread);
         }
         for write in &mut other.slot_writes {
             region(&mut write.region);

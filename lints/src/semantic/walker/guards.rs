@@ -154,18 +154,32 @@ impl Walker<'_> {
     /// Whether the value of method call `m` still borrows what its receiver borrows: a
     /// borrowing method of std (`get`, `iter`, `as_str`), one that passes an `Option`'s or
     /// `Result`'s value on (`ok_or(..)`, `map_err(..)`, `context(..)`), or a method of the
-    /// crate's whose signature returns a reference tied to `&self` (`fn items(&self) -> &[T]`).
+    /// crate's whose signature returns a reference tied to `&self` (`fn items(&self) -> &[T]`)
+    /// or a value that borrows from it (`impl Iterator<Item = &T> + '_`, `Iter<'_, T>`), and an
+    /// item taken from an iterator of references.
     pub(super) fn keeps_borrow(&self, m: &syn::ExprMethodCall) -> bool {
         let method = m.method.to_string();
         if BORROWING_METHODS.contains(&method.as_str()) || VALUE_PASSING.contains(&method.as_str())
         {
             return true;
         }
-        let ids = self.resolve_method(&self.type_of(&m.receiver), m);
+        let recv = self.type_of(&m.receiver);
+        // An item of an iterator of references (`rows.next()`) points where the iterator does.
+        let items = matches!(
+            method.as_str(),
+            "next" | "next_back" | "nth" | "last" | "min" | "max" | "find" | "peek"
+        );
+        if items
+            && recv.auto_deref().is_named("Iter")
+            && matches!(recv.auto_deref().arg(0), Ty::Ref(_))
+        {
+            return true;
+        }
+        let ids = self.resolve_method(&recv, m);
         !ids.is_empty()
             && ids.iter().all(|&id| {
                 let sig = &self.table.fns[id];
-                sig.has_self && returns_borrow(&sig.ret)
+                sig.has_self && (returns_borrow(&sig.ret) || sig.borrows_self)
             })
     }
 

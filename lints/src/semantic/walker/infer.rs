@@ -302,7 +302,7 @@ impl Walker<'_> {
                     if matches!(
                         n.as_str(),
                         "MutexGuard" | "RwLockReadGuard" | "RwLockWriteGuard"
-                    ) =>
+                    ) || (matches!(n.as_str(), "Ref" | "RefMut") && args.len() == 1) =>
                 {
                     args.first().cloned().unwrap_or_default()
                 }
@@ -331,6 +331,12 @@ impl Walker<'_> {
                 }
                 other => other.clone(),
             },
+            // An iterator's items, one at a time.
+            "next" | "next_back" | "nth" | "last" | "min" | "max" | "find"
+                if value.is_named("Iter") =>
+            {
+                Ty::named("Option", vec![value.arg(0)])
+            }
             "get" | "get_mut" | "first" | "last" | "first_mut" | "last_mut" => {
                 let item = match &value {
                     Ty::Named(n, args) if n == "HashMap" || n == "BTreeMap" => {

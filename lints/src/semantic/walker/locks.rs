@@ -119,6 +119,10 @@ pub(crate) struct LockUse {
     /// The lock is the function's parameter of this index (`self` not counted), whose
     /// declaration is where its callers' arguments come from (see [`LockHandoff`]).
     pub(crate) param: Option<usize>,
+    /// The function whose parameter it is: `function`, or the one around the closure or the
+    /// spawned work the use is in.
+    #[serde(default)]
+    pub(crate) param_fn: Option<FnId>,
 }
 
 /// A declaration of a lock.
@@ -362,6 +366,7 @@ impl Walker<'_> {
         };
         self.out.lock_uses.push(LockUse {
             param,
+            param_fn: param.and(self.body_fn),
             decl,
             locked: locked.clone(),
             kind,
@@ -425,6 +430,8 @@ impl Walker<'_> {
                     from: from.clone(),
                     callee,
                     param,
+                    caller: self.function,
+                    thread: self.thread,
                 });
             }
         }

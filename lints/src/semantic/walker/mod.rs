@@ -36,6 +36,7 @@ mod regions;
 mod resolve;
 mod scan;
 mod slots;
+mod spawns;
 mod stmts;
 
 pub(crate) use arcs::{ArcField, ArcInit, ArcShare};
@@ -165,6 +166,9 @@ pub(crate) struct Walker<'a> {
     /// The impl's self type, inside an impl.
     self_ty: Option<String>,
     function: Option<FnId>,
+    /// The function whose body (closures and spawned work included) is being walked, whose
+    /// parameters are the ones in scope.
+    body_fn: Option<FnId>,
     region: Option<RegionId>,
     /// The lock call of a guard being bound by a `let`, so it is not also taken as a temporary.
     binding_lock: Option<Span>,
@@ -354,6 +358,7 @@ impl<'a> Walker<'a> {
             statements: 0,
             self_ty: None,
             function: None,
+            body_fn: None,
             region: None,
             binding_lock: None,
             asserted_lock: None,
@@ -450,6 +455,7 @@ impl<'a> Walker<'a> {
     fn with_function<R>(&mut self, function: Option<FnId>, f: impl FnOnce(&mut Self) -> R) -> R {
         let guards = std::mem::take(&mut self.guards);
         let outer_fn = std::mem::replace(&mut self.function, function);
+        let outer_body = std::mem::replace(&mut self.body_fn, function);
         let outer_region = self.region.take();
         let outer_facts = self.fn_facts.take();
         let outer_generics = std::mem::take(&mut self.callable_generics);
@@ -472,6 +478,7 @@ impl<'a> Walker<'a> {
         self.return_region = outer_return;
         self.region = outer_region;
         self.function = outer_fn;
+        self.body_fn = outer_body;
         self.guards = guards;
         result
     }

@@ -176,6 +176,11 @@ impl<'s> Later<'s> {
     /// order; the others cannot change what a search for the variable finds. All of them in
     /// a short block.
     pub(crate) fn naming(self, name: &str) -> impl Iterator<Item = &'s syn::Stmt> + 's {
+        self.naming_at(name).map(|(_, stmt)| stmt)
+    }
+
+    /// [`Later::naming`], with each statement's place in the block.
+    pub(crate) fn naming_at(self, name: &str) -> impl Iterator<Item = (usize, &'s syn::Stmt)> + 's {
         let after = self.at + 1;
         let (indexed, whole): (&[usize], &[syn::Stmt]) = match self.names {
             Some(names) => {
@@ -185,7 +190,12 @@ impl<'s> Later<'s> {
             None => (&[], &self.stmts[after..]),
         };
         let stmts = self.stmts;
-        indexed.iter().map(move |&i| &stmts[i]).chain(whole)
+        indexed.iter().map(move |&i| (i, &stmts[i])).chain(
+            whole
+                .iter()
+                .enumerate()
+                .map(move |(i, stmt)| (after + i, stmt)),
+        )
     }
 }
 
@@ -199,15 +209,30 @@ pub(super) enum Move<'e> {
 }
 
 /// Where the variable `name` goes in `stmts` (see [`Move`]); `None` when nothing moves it.
-pub(super) fn first_move<'e>(
-    var: Var<'_>,
-    stmts: impl IntoIterator<Item = &'e syn::Stmt>,
-) -> Option<Move<'e>> {
+pub(super) fn first_move<'e>(var: Var<'_>, later: Later<'e>) -> Option<Move<'e>> {
     struct Find<'n, 'e> {
         var: Var<'n>,
         found: Option<Move<'e>>,
     }
+    impl Find<'_, '_> {
+        /// Moved into a value that a `let` binds (a closure, an `async` block, a struct): kept
+        /// if `rest`, the statements after it, store that value.
+        fn after_let(&mut self, stmt: &syn::Stmt, rest: &[syn::Stmt]) {
+            if self.found.is_none() && holder_stored(self.var, stmt, rest, 0) {
+                self.found = Some(Move::Kept);
+            }
+        }
+    }
     impl<'e> Visit<'e> for Find<'_, 'e> {
+        fn visit_block(&mut self, block: &'e syn::Block) {
+            for (i, stmt) in block.stmts.iter().enumerate() {
+                if self.found.is_some() {
+                    return;
+                }
+                self.visit_stmt(stmt);
+                self.after_let(stmt, &block.stmts[i + 1..]);
+            }
+        }
         fn visit_expr(&mut self, expr: &'e Expr) {
             if self.found.is_some() {
                 return;
@@ -246,8 +271,12 @@ pub(super) fn first_move<'e>(
         fn visit_item(&mut self, _: &'e syn::Item) {}
     }
     let mut find = Find { var, found: None };
-    for stmt in stmts {
+    for (i, stmt) in later.naming_at(var.name) {
+        if find.found.is_some() {
+            break;
+        }
         find.visit_stmt(stmt);
+        find.after_let(stmt, &later.stmts[i + 1..]);
     }
     find.found
 }
@@ -326,21 +355,51 @@ pub(super) fn block_mentions(block: &syn::Block, var: Var<'_>) -> bool {
 
 /// Whether the variable `name` is stored beyond its statement by one of `stmts`: pushed,
 /// inserted, sent, assigned to a field or an outer variable, turned into a raw pointer, or
-/// captured by a closure that is.
+/// captured by a closure that is; or moved into a value bound by `let` (a closure, an
+/// `async` block, a boxed or adapted future, a struct) that is stored in turn
+/// (`let task = async move { ctx.run().await }.boxed().shared(); *slot = Some(task.clone());`).
 pub(super) fn is_stored_later(var: Var<'_>, stmts: &[syn::Stmt]) -> bool {
+    stored_in(var, stmts, false, 0)
+}
+
+/// How many `let`s deep [`is_stored_later`] follows a value into what holds it.
+const MAX_HOLDERS: usize = 3;
+
+/// [`is_stored_later`] of a variable, or (`holder`) of a value that holds it, whose clones
+/// (`task.clone()` of a shared future, of a closure) hold it too.
+fn stored_in(var: Var<'_>, stmts: &[syn::Stmt], holder: bool, depth: usize) -> bool {
     struct Find<'n> {
         var: Var<'n>,
+        holder: bool,
+        depth: usize,
         found: bool,
     }
     impl Find<'_> {
+        fn holds(&self, expr: &Expr) -> bool {
+            holds_moved(expr, self.var) || (self.holder && holds_clone(expr, self.var))
+        }
         /// What a call does with the variable: keeps it if it is given it by value, or if a
         /// closure that runs later, or on a spawned thread or task, captures it.
         fn call(&mut self, call: &Expr, args: &Punctuated<Expr, Token![,]>) {
             self.found |= captured(call, args, self.var)
-                || (keeps_arguments(call) && args.iter().any(|a| holds_moved(a, self.var)));
+                || (keeps_arguments(call) && args.iter().any(|a| self.holds(a)));
+        }
+        /// Statements in order; a value a `let` moves the variable into is followed through
+        /// the statements after it.
+        fn stmts(&mut self, stmts: &[syn::Stmt]) {
+            for (i, stmt) in stmts.iter().enumerate() {
+                if self.found {
+                    return;
+                }
+                self.visit_stmt(stmt);
+                self.found |= holder_stored(self.var, stmt, &stmts[i + 1..], self.depth);
+            }
         }
     }
     impl<'ast> Visit<'ast> for Find<'_> {
+        fn visit_block(&mut self, block: &'ast syn::Block) {
+            self.stmts(&block.stmts);
+        }
         fn visit_expr(&mut self, expr: &'ast Expr) {
             match expr {
                 Expr::MethodCall(m) => self.call(expr, &m.args),
@@ -350,18 +409,79 @@ pub(super) fn is_stored_later(var: Var<'_>, stmts: &[syn::Stmt]) -> bool {
             visit::visit_expr(self, expr);
         }
         fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-            if holds(&a.right, self.var) {
+            if holds(&a.right, self.var) || (self.holder && holds_clone(&a.right, self.var)) {
                 self.found = true;
             }
             visit::visit_expr_assign(self, a);
         }
         fn visit_item(&mut self, _: &'ast syn::Item) {}
     }
-    let mut find = Find { var, found: false };
-    for stmt in stmts {
-        find.visit_stmt(stmt);
-    }
+    let mut find = Find {
+        var,
+        holder,
+        depth,
+        found: false,
+    };
+    find.stmts(stmts);
     find.found
+}
+
+/// Whether `stmt` is a `let` that moves the variable into the value it binds, and `rest`, the
+/// statements after it, store that value.
+fn holder_stored(var: Var<'_>, stmt: &syn::Stmt, rest: &[syn::Stmt], depth: usize) -> bool {
+    let syn::Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let ident = binding_ident(&local.pat);
+    let init = local.init.as_ref().filter(|i| i.diverge.is_none());
+    let (Some(ident), Some(init)) = (ident, init) else {
+        return false;
+    };
+    if depth >= MAX_HOLDERS || !moved_into(&init.expr, var) {
+        return false;
+    }
+    let name = ident.to_string();
+    let holder = var.bound_at(ident, &name);
+    // A clone of what holds it holds it too; not a clone of a mere rename.
+    let clones_hold = !var.expr(strip_parens(&init.expr));
+    stored_in(holder, rest, clones_hold, depth + 1)
+}
+
+/// Whether `expr` is a clone of the variable, as is or wrapped in a constructor
+/// (`Some(task.clone())`).
+fn holds_clone(expr: &Expr, var: Var<'_>) -> bool {
+    match expr {
+        Expr::MethodCall(m) => m.method == "clone" && m.args.is_empty() && var.expr(&m.receiver),
+        Expr::Struct(s) => s.fields.iter().any(|f| holds_clone(&f.expr, var)),
+        Expr::Tuple(t) => t.elems.iter().any(|e| holds_clone(e, var)),
+        Expr::Paren(p) => holds_clone(&p.expr, var),
+        Expr::Call(c) => is_constructor(c) && c.args.iter().any(|a| holds_clone(a, var)),
+        _ => false,
+    }
+}
+
+/// Whether the value of `expr` owns the variable, moved into it: a closure or `async` block
+/// that names it, a struct or constructor built from it, or such a value boxed, pinned or
+/// adapted by a method (`Box::pin(async move { .. })`, `async move { .. }.boxed().shared()`).
+fn moved_into(expr: &Expr, var: Var<'_>) -> bool {
+    match expr {
+        Expr::Closure(c) => mentions_var(&c.body, var),
+        Expr::Async(a) => block_mentions(&a.block, var),
+        Expr::Paren(p) => moved_into(&p.expr, var),
+        Expr::Group(g) => moved_into(&g.expr, var),
+        // A method of the holder, not of the variable itself (`ctx.name.len()` reads it).
+        Expr::MethodCall(m) => {
+            !matches!(&*m.receiver, Expr::Path(_)) && moved_into(&m.receiver, var)
+        }
+        Expr::Call(c) => {
+            let wraps = is_constructor(c)
+                || path_tail(&c.func).is_some_and(|(owner, f)| {
+                    f == "pin" && matches!(owner.as_deref(), Some("Box" | "Pin"))
+                });
+            wraps && c.args.iter().any(|a| moved_into(a, var))
+        }
+        other => holds_moved(other, var),
+    }
 }
 
 /// If `expr` only reads or updates the guarded scalar (`*g += 1`, `*g = x`, `*g`, `*g =

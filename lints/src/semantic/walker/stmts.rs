@@ -28,7 +28,7 @@ impl Walker<'_> {
         // Where the bound value goes next: kept, handed to a crate function, or nowhere.
         let moved = binding
             .zip(bound_ident.as_deref())
-            .and_then(|(ident, n)| first_move(self.var(ident, n), later.naming(n)));
+            .and_then(|(ident, n)| first_move(self.var(ident, n), later));
         let (stored, handed) = match moved {
             None => (false, None),
             Some(Move::Kept) => (true, None),
@@ -58,12 +58,21 @@ impl Walker<'_> {
                         let ident = binding_ident(pat)?;
                         let name = ident.to_string();
                         Some(matches!(
-                            first_move(self.var(ident, &name), later.naming(&name)),
+                            first_move(self.var(ident, &name), later),
                             Some(Move::Kept)
                         ))
                     })
                     .collect()
             }
+            _ => None,
+        };
+        // A future or closure bound here and spawned later is that spawn's work.
+        let spawned = match (binding, bound_ident.as_deref(), strip_parens(&init.expr)) {
+            (
+                Some(ident),
+                Some(n),
+                Expr::Call(_) | Expr::MethodCall(_) | Expr::Async(_) | Expr::Closure(_),
+            ) if guard_call.is_none() => self.spawned_later(self.var(ident, n), later),
             _ => None,
         };
         let mut blocks = None;
@@ -95,7 +104,9 @@ impl Walker<'_> {
             // A closure called by name runs in its caller: what blocks in it blocks there.
             let let_closure = bound_ident.is_some()
                 && matches!(strip_parens(&init.expr), Expr::Closure(c) if c.asyncness.is_none());
-            if let_closure {
+            if let Some((kind, at)) = spawned {
+                w.visit_spawn(kind, at, Some(&init.expr));
+            } else if let_closure {
                 let outer = w.let_closure.replace(w.deferred_depth + 1);
                 let outer_blocks = w.out.closure_blocking.take();
                 w.visit_stored(&init.expr, stored);
