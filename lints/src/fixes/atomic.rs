@@ -222,8 +222,8 @@ fn param_mention(cx: &Cx<'_, '_>, expr: &Expr) -> Option<(DeclKey, Ty)> {
     Some((DeclKey::Param(cx.function()?, cx.lock_param(expr)?), scalar))
 }
 
-/// What an argument lends of a lock: `m`, `&m`, `m.clone()`, `Arc::clone(&m)`.
-fn lent(arg: &Expr) -> &Expr {
+/// What an argument or a `let` takes of a lock: `m`, `&m`, `m.clone()`, `Arc::clone(&m)`.
+pub(crate) fn lent(arg: &Expr) -> &Expr {
     match strip_parens(arg) {
         Expr::Reference(r) if r.mutability.is_none() => lent(&r.expr),
         Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => lent(&m.receiver),
@@ -510,11 +510,7 @@ impl ScalarSites {
 
     /// A struct literal: how it makes the fields that are locks around scalars.
     fn literal(&mut self, cx: &Cx<'_, '_>, literal: &syn::ExprStruct) {
-        let path = syn::Type::Path(syn::TypePath {
-            qself: None,
-            path: literal.path.clone(),
-        });
-        let owner = cx.declared_ty(&path);
+        let owner = cx.literal_type(literal);
         let Some(owner_name) = owner.name().map(str::to_owned) else {
             return;
         };
@@ -578,21 +574,7 @@ impl ScalarSites {
         }
         // A mention bound to a name: its value stays what it is, an `Arc` or reference of the
         // atomic now, and the name's own mentions are followed.
-        let bound = match strip_parens(&init.expr) {
-            Expr::Reference(r) if r.mutability.is_none() => Some(&*r.expr),
-            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => Some(&*m.receiver),
-            Expr::Call(c)
-                if c.args.len() == 1
-                    && path_tail(&c.func)
-                        .is_some_and(|(o, f)| o.as_deref() == Some("Arc") && f == "clone") =>
-            {
-                match strip_parens(&c.args[0]) {
-                    Expr::Reference(r) => Some(&*r.expr),
-                    other => Some(other),
-                }
-            }
-            other => Some(other),
-        };
+        let bound = Some(lent(&init.expr));
         if let Some(bound) = bound {
             if let Some((key, _)) = mention(cx, bound) {
                 let edits = (annotated.is_none() && matches!(pat, Pat::Ident(_))).then(Vec::new);

@@ -238,11 +238,7 @@ impl SwapSites {
 
     /// A struct literal: how it makes the fields that are swappable locks.
     fn literal(&mut self, cx: &Cx<'_, '_>, literal: &syn::ExprStruct) {
-        let path = syn::Type::Path(syn::TypePath {
-            qself: None,
-            path: literal.path.clone(),
-        });
-        let owner = cx.declared_ty(&path);
+        let owner = cx.literal_type(literal);
         let Some(owner_name) = owner.name().map(str::to_owned) else {
             return;
         };
@@ -301,21 +297,7 @@ impl SwapSites {
         }
         // A mention bound to a name: an `Arc` or reference of the swap now, followed by the
         // name's own mentions.
-        let bound = match strip_parens(&init.expr) {
-            Expr::Reference(r) if r.mutability.is_none() => &*r.expr,
-            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => &*m.receiver,
-            Expr::Call(c)
-                if c.args.len() == 1
-                    && path_tail(&c.func)
-                        .is_some_and(|(o, f)| o.as_deref() == Some("Arc") && f == "clone") =>
-            {
-                match strip_parens(&c.args[0]) {
-                    Expr::Reference(r) => &*r.expr,
-                    other => other,
-                }
-            }
-            other => other,
-        };
+        let bound = super::atomic::lent(&init.expr);
         if let Some(key) = mention(cx, bound) {
             let edits = (!annotated).then(Vec::new);
             self.cover(cx, key, bound, cx.span_of(local), edits, Vec::new());

@@ -93,11 +93,7 @@ impl Rule for FalseSharing {
 
     fn check_expr(&self, cx: &Cx<'_, '_>, expr: &Expr, facts: &mut PadSites, _: &mut Sink<'_>) {
         let Expr::Struct(literal) = expr else { return };
-        let path = syn::Type::Path(syn::TypePath {
-            qself: None,
-            path: literal.path.clone(),
-        });
-        let owner = cx.declared_ty(&path);
+        let owner = cx.literal_type(literal);
         let Some(owner_name) = owner.name().map(str::to_owned) else {
             return;
         };

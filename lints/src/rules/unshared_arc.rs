@@ -96,11 +96,7 @@ impl Rule for UnsharedArc {
         let Expr::Struct(literal) = expr else {
             return;
         };
-        let path = syn::Type::Path(syn::TypePath {
-            qself: None,
-            path: literal.path.clone(),
-        });
-        let owner = cx.declared_ty(&path);
+        let owner = cx.literal_type(literal);
         let Some(owner_name) = owner.name().map(str::to_owned) else {
             return;
         };

@@ -223,6 +223,14 @@ impl<'a> Cx<'_, 'a> {
         self.walker.discarding
     }
 
+    /// The type a struct literal makes (`Config { .. }`), as its path is declared.
+    pub(crate) fn literal_type(&self, literal: &syn::ExprStruct) -> Ty {
+        self.declared_ty(&syn::Type::Path(syn::TypePath {
+            qself: None,
+            path: literal.path.clone(),
+        }))
+    }
+
     /// A declared type as written, with the file's `use .. as ..` renames and `Self` applied
     /// but type aliases not expanded.
     pub(crate) fn declared_ty(&self, ty: &syn::Type) -> Ty {
