@@ -66,6 +66,10 @@ pub(crate) struct FnSig {
     /// A method whose result borrows from its `&self` receiver (see [`borrows_self`]).
     #[serde(default)]
     pub(crate) borrows_self: bool,
+    /// The parameters (`self` excluded, as in `params`) whose borrow the result carries (see
+    /// [`borrowed_params`]): `w` of `fn get<'a>(&self, w: &'a mut Option<W>) -> &'a mut W`.
+    #[serde(default)]
+    pub(crate) borrowed_params: Vec<usize>,
     /// A method that takes its receiver by value (`self`, `self: Arc<Self>`, `self: Box<Self>`),
     /// not by reference.
     #[serde(default)]
@@ -91,13 +95,22 @@ impl std::hash::Hash for FnSig {
             builder,
             public,
             borrows_self,
+            borrowed_params,
             owned_self,
         } = self;
         (
             scope, name, self_ty, generics, has_self, params, ret, is_test,
         )
             .hash(state);
-        (inline_module, builder, public, borrows_self, owned_self).hash(state);
+        (
+            inline_module,
+            builder,
+            public,
+            borrows_self,
+            borrowed_params,
+            owned_self,
+        )
+            .hash(state);
     }
 }
 
@@ -458,6 +471,7 @@ impl Extract<'_> {
             builder,
             public,
             borrows_self: borrows_self(sig),
+            borrowed_params: borrowed_params(sig),
             owned_self: sig.receiver().is_some_and(|r| {
                 r.reference.is_none() && !matches!(&*r.ty, syn::Type::Reference(_))
             }),
@@ -698,9 +712,135 @@ fn borrows_self(sig: &syn::Signature) -> bool {
     finds.found
 }
 
+/// The lifetimes a type holds, outside the arguments of closure and function-pointer types
+/// (`Box<dyn Fn(&str)>` borrows nothing): the named ones, and how many are elided (`&T`, `'_`).
+/// `'static` is neither.
+#[derive(Default)]
+struct Lifetimes {
+    named: Vec<String>,
+    elided: usize,
+}
+
+impl<'ast> syn::visit::Visit<'ast> for Lifetimes {
+    fn visit_type_reference(&mut self, r: &'ast syn::TypeReference) {
+        self.elided += usize::from(r.lifetime.is_none());
+        syn::visit::visit_type_reference(self, r);
+    }
+    fn visit_lifetime(&mut self, lifetime: &'ast syn::Lifetime) {
+        match lifetime.ident.to_string().as_str() {
+            "static" => {}
+            "_" => self.elided += 1,
+            name => self.named.push(name.to_string()),
+        }
+    }
+    fn visit_parenthesized_generic_arguments(
+        &mut self,
+        _: &'ast syn::ParenthesizedGenericArguments,
+    ) {
+    }
+    fn visit_type_bare_fn(&mut self, _: &'ast syn::TypeBareFn) {}
+}
+
+impl Lifetimes {
+    fn of(ty: &syn::Type) -> Self {
+        use syn::visit::Visit;
+        let mut found = Lifetimes::default();
+        found.visit_type(ty);
+        found
+    }
+
+    fn is_empty(&self) -> bool {
+        self.named.is_empty() && self.elided == 0
+    }
+}
+
+/// The parameters (`self` excluded) a function's result borrows from: those whose type holds a
+/// lifetime the return type names (`fn get_writer<'a>(&self, w: &'a mut Option<W>) ->
+/// io::Result<&'a mut W>`), and, for an elided lifetime in the return type, the one parameter
+/// that holds the inputs' only lifetime when there is no `&self` to take it (`fn first(v:
+/// &Vec<T>) -> &T`, `fn head(rows: &[Row]) -> Option<&Row>`). Not a parameter whose lifetime
+/// the result does not name (`fn pick<'k>(&self, key: &'k str) -> &str` borrows `self`), nor
+/// any of a result holding only `'static` or owned data.
+fn borrowed_params(sig: &syn::Signature) -> Vec<usize> {
+    let syn::ReturnType::Type(_, ret) = &sig.output else {
+        return Vec::new();
+    };
+    let ret = Lifetimes::of(ret);
+    if ret.is_empty() {
+        return Vec::new();
+    }
+    let mut ref_receiver = false;
+    let mut receiver_lifetimes = 0;
+    let mut params = Vec::new();
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Receiver(r) => {
+                ref_receiver = r.reference.is_some() || matches!(&*r.ty, syn::Type::Reference(_));
+                receiver_lifetimes = usize::from(ref_receiver);
+            }
+            syn::FnArg::Typed(t) => params.push(Lifetimes::of(&t.ty)),
+        }
+    }
+    let mut borrowed: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.named.iter().any(|l| ret.named.contains(l)))
+        .map(|(i, _)| i)
+        .collect();
+    let input_lifetimes = receiver_lifetimes
+        + params
+            .iter()
+            .map(|p| p.named.len() + p.elided)
+            .sum::<usize>();
+    if ret.elided > 0 && !ref_receiver && input_lifetimes == 1 {
+        borrowed.extend(params.iter().position(|p| !p.is_empty()));
+    }
+    borrowed.sort_unstable();
+    borrowed.dedup();
+    borrowed
+}
+
 #[cfg(test)]
 mod tests {
-    use super::borrows_self;
+    use super::{borrowed_params, borrows_self};
+
+    fn params(sig: &str) -> Vec<usize> {
+        let sig: syn::Signature = syn::parse_str(sig).expect("a signature");
+        borrowed_params(&sig)
+    }
+
+    #[test]
+    fn results_tied_to_an_argument_borrow_it() {
+        assert_eq!(
+            params("fn get_writer<'a>(&self, w: &'a mut Option<W>) -> io::Result<&'a mut W>"),
+            [0]
+        );
+        assert_eq!(params("fn first<T>(v: &Vec<T>) -> &T"), [0]);
+        assert_eq!(
+            params("fn head(n: usize, rows: &[Row]) -> Option<&Row>"),
+            [1]
+        );
+        assert_eq!(
+            params("fn rows(t: &mut Table) -> impl Iterator<Item = &Row> + '_"),
+            [0]
+        );
+        assert_eq!(
+            params("fn pick<'a, 'b>(a: &'a str, b: &'b str, c: &'a str) -> &'a str"),
+            [0, 2]
+        );
+        assert_eq!(params("fn view<'k>(&self, key: &'k str) -> Entry<'k>"), [0]);
+    }
+
+    #[test]
+    fn results_not_tied_to_an_argument_do_not() {
+        assert!(params("fn get(&self, w: &mut Option<W>) -> &W").is_empty());
+        assert!(params("fn pick<'k>(&self, key: &'k str) -> &str").is_empty());
+        assert!(params("fn longer(a: &str, b: &str) -> String").is_empty());
+        assert!(params("fn name(row: &Row) -> &'static str").is_empty());
+        assert!(params("fn len(v: &Vec<u8>) -> usize").is_empty());
+        assert!(params("fn filter(v: &[u8]) -> Box<dyn Fn(&str) -> bool>").is_empty());
+        assert!(params("fn take(v: Vec<u8>) -> Option<u8>").is_empty());
+    }
 
     fn borrows(sig: &str) -> bool {
         let sig: syn::Signature = syn::parse_str(sig).expect("a signature");

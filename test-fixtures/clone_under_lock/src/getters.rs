@@ -36,6 +36,13 @@ impl Table {
 
 pub struct Store {
     table: Mutex<Table>,
+    slots: Mutex<Vec<Option<Row>>>,
+    name: String,
+}
+
+/// The first row of a table: the result borrows the table it is given (elided lifetime).
+fn first_row(table: &Table) -> Option<&Row> {
+    table.rows.first()
 }
 
 impl Store {
@@ -59,7 +66,45 @@ impl Store {
         notes.clone() //~ clone_under_lock
     }
 
+    /// A helper's result tied to the slots it is handed, not to `self`: a copy of it copies
+    /// the guarded row.
+    fn slot<'a>(&self, slots: &'a mut [Option<Row>], at: usize) -> Option<&'a mut Row> {
+        slots.get_mut(at)?.as_mut()
+    }
+
+    /// A helper's result tied to `self`, not to the guard it is given.
+    fn label<'a>(&'a self, _slots: &[Option<Row>]) -> &'a str {
+        &self.name
+    }
+
+    pub fn slot_body(&self, at: usize) -> Option<Vec<u8>> {
+        let mut slots = self.slots.lock().unwrap();
+        let row = self.slot(&mut slots, at)?;
+        Some(row.body.clone()) //~ clone_under_lock
+    }
+
+    pub fn first_row_body(&self) -> Option<Vec<u8>> {
+        let table = self.table.lock().unwrap();
+        let row = first_row(&table)?;
+        Some(row.body.clone()) //~ clone_under_lock
+    }
+
     // ---- look-alikes that must stay silent ----
+
+    /// The helper returns `self`'s name: nothing guarded is copied.
+    pub fn label_under_lock(&self) -> String {
+        let slots = self.slots.lock().unwrap();
+        let label = self.label(&slots);
+        label.to_string()
+    }
+
+    /// The row's body copied after the guard is gone: the fixed shape.
+    pub fn first_row_id(&self) -> Option<u64> {
+        let table = self.table.lock().unwrap();
+        let id = first_row(&table)?.id;
+        drop(table);
+        Some(id)
+    }
 
     /// The getter's result owns its items: a copy of it copies nothing of the table.
     pub fn ids(&self) -> (std::vec::IntoIter<u64>, std::vec::IntoIter<u64>) {

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 pub mod tasks;
 mod flow;
+mod helpers;
 
 pub struct Journal {
     entries: Mutex<Vec<u64>>,

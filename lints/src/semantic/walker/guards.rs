@@ -89,7 +89,16 @@ impl Walker<'_> {
             section: matches!(&inner, Ty::Tuple(t) if t.is_empty()),
             tried: call.method.to_string().starts_with("try_"),
             asserted: self.asserted_lock == Some(lock_span),
-            condvar: false,
+            // A lock paired with a `Condvar`: bound beside it (`let (lock, cvar) = &*pair;`)
+            // or a field of the tuple that holds it (`pair.0.lock()`).
+            condvar: root_var(&call.receiver)
+                .and_then(|root| self.lookup(&root.to_string()))
+                .is_some_and(|local| {
+                    local.condvar_lock
+                        || (matches!(&*call.receiver, Expr::Field(_))
+                            && matches!(self.table.resolve(&local.ty).auto_deref(),
+                                Ty::Tuple(items) if items.iter().any(|t| t.is_named("Condvar"))))
+                }),
             private: root_var(&call.receiver)
                 .and_then(|root| self.lookup(&root.to_string()))
                 .is_some_and(|local| local.private_lock),
@@ -120,11 +129,13 @@ impl Walker<'_> {
                         .map(|g| g.id);
                 }
                 if self.keeps_borrow(m) {
-                    self.borrowed_guard(&m.receiver)
-                } else {
-                    None
+                    if let Some(id) = self.borrowed_guard(&m.receiver) {
+                        return Some(id);
+                    }
                 }
+                self.argument_borrow(expr)
             }
+            Expr::Call(_) => self.argument_borrow(expr),
             Expr::Field(f) => self.borrowed_guard(&f.base),
             Expr::Index(i) => self.borrowed_guard(&i.expr),
             Expr::Reference(r) => self.borrowed_guard(&r.expr),
@@ -181,6 +192,49 @@ impl Walker<'_> {
                 let sig = &self.table.fns[id];
                 sig.has_self && (returns_borrow(&sig.ret) || sig.borrows_self)
             })
+    }
+
+    /// The live guard a crate function's result borrows through an argument: the signature
+    /// ties the result to a parameter (see `FnSig::borrowed_params`) and the argument there
+    /// borrows the guard (`self.get_writer(&mut guard)?`, `first(&guard.items)`). Every
+    /// function the call may resolve to must tie its result to such a parameter.
+    pub(super) fn argument_borrow(&self, expr: &Expr) -> Option<GuardId> {
+        let (ids, args, receiver) = match expr {
+            Expr::MethodCall(m) => (
+                self.resolve_method(&self.type_of(&m.receiver), m),
+                m.args.iter().collect::<Vec<_>>(),
+                false,
+            ),
+            Expr::Call(c) => {
+                let ids = self.resolve_path_call(c);
+                // `Type::method(&x, ..)`: the first argument is the receiver.
+                let receiver = ids.first().is_some_and(|&id| {
+                    let sig = &self.table.fns[id];
+                    sig.has_self && sig.params.len() + 1 == c.args.len()
+                });
+                (ids, c.args.iter().collect(), receiver)
+            }
+            _ => return None,
+        };
+        let mut found = None;
+        for &id in &ids {
+            let sig = &self.table.fns[id];
+            let (receiver_arg, params) = match args.split_first() {
+                Some((first, rest)) if receiver => (Some(*first), rest),
+                _ => (None, &args[..]),
+            };
+            let through_receiver = receiver_arg
+                .filter(|_| sig.borrows_self || returns_borrow(&sig.ret))
+                .and_then(|arg| self.borrowed_guard(arg));
+            let through_params = sig
+                .borrowed_params
+                .iter()
+                .filter_map(|&i| params.get(i))
+                .find_map(|arg| self.borrowed_guard(arg));
+            let id = through_receiver.or(through_params)?;
+            found = Some(id);
+        }
+        found
     }
 
     /// The lock call a `let` binds a guard from: the lock chain itself, or a `match`/`if let`
@@ -273,8 +327,8 @@ impl Walker<'_> {
         let id = self.borrowed_guard(init)?;
         let borrows = match init {
             Expr::Reference(_) => true,
-            Expr::MethodCall(m) => self.keeps_borrow(m),
-            Expr::Try(_) | Expr::Paren(_) | Expr::If(_) | Expr::Match(_) => true,
+            Expr::MethodCall(m) => self.keeps_borrow(m) || self.argument_borrow(init).is_some(),
+            Expr::Call(_) | Expr::Try(_) | Expr::Paren(_) | Expr::If(_) | Expr::Match(_) => true,
             _ => false,
         };
         borrows.then_some(id)

@@ -93,6 +93,9 @@ struct Local {
     made: bool,
     /// A lock that the rest of its block only ever locks: nothing shares it.
     private_lock: bool,
+    /// Bound by a tuple pattern beside a `Condvar` (`let (lock, cvar) = &*pair;`): the lock
+    /// of a condvar protocol.
+    condvar_lock: bool,
     /// The hot region the variable was bound in: a new value each iteration.
     region: Option<RegionId>,
     /// A `let` without `mut` bound to a small integer the source spells out (`let n = 5;`):

@@ -422,6 +422,21 @@ impl Walker<'_> {
                     };
                     self.bind_pat(p, item, origin.clone(), borrows);
                 }
+                // `let (lock, cvar) = &*pair;`: the lock beside a `Condvar` is its protocol's.
+                if let Ty::Tuple(items) = &inner {
+                    if items.iter().any(|t| t.is_named("Condvar")) {
+                        for p in &t.elems {
+                            let Pat::Ident(i) = p else { continue };
+                            if let Some(local) = self
+                                .scopes
+                                .last_mut()
+                                .and_then(|s| s.get_mut(&i.ident.to_string()))
+                            {
+                                local.condvar_lock = true;
+                            }
+                        }
+                    }
+                }
             }
             Pat::TupleStruct(ts) => {
                 let variant = ts
