@@ -85,6 +85,27 @@ pub(crate) struct Cover {
     pub(crate) imports: Vec<String>,
 }
 
+impl Cover {
+    /// The cover of `mention`, where `cx` is.
+    pub(crate) fn new(
+        cx: &Cx<'_, '_>,
+        key: DeclKey,
+        mention: &Expr,
+        outer: Span,
+        edits: Option<Vec<Edit>>,
+        imports: Vec<String>,
+    ) -> Cover {
+        Cover {
+            key,
+            file: cx.file(),
+            mention: cx.span_of(mention),
+            outer,
+            edits,
+            imports,
+        }
+    }
+}
+
 /// Where a declaration's lock is made, with its rewrite (`None`: made in a way the fix cannot
 /// follow).
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -290,14 +311,8 @@ impl ScalarSites {
         edits: Option<Vec<Edit>>,
         imports: Vec<String>,
     ) {
-        self.covers.push(Cover {
-            key,
-            file: cx.file(),
-            mention: cx.span_of(mention),
-            outer,
-            edits,
-            imports,
-        });
+        self.covers
+            .push(Cover::new(cx, key, mention, outer, edits, imports));
     }
 
     /// Records what `expr` is to the rewrite: a mention, the code around one, or where a lock

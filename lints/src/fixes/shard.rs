@@ -13,7 +13,7 @@
 use syn::Expr;
 
 use super::atomic::Ctor;
-use super::swap::{self, SwapSites, acquired, names_crate_type, written};
+use super::swap::{self, SwapSites, acquired, literal_ctors, names_crate_type, written};
 use crate::diagnostic::{Edit, Suggestion};
 use crate::semantic::ty::Ty;
 use crate::semantic::walker::{Cx, DeclKey, Later, LockDecl, LockUse, path_tail, strip_parens};
@@ -159,31 +159,10 @@ impl ShardSites {
 
     /// A struct literal: how it makes the fields that are maps behind one lock.
     fn literal(&mut self, cx: &Cx<'_, '_>, literal: &syn::ExprStruct) {
-        let owner = cx.literal_type(literal);
-        let Some(owner_name) = owner.name().map(str::to_owned) else {
-            return;
-        };
-        for field in &literal.fields {
-            let syn::Member::Named(name) = &field.member else {
-                continue;
-            };
-            let ty = cx.table().field(&owner, &name.to_string());
-            if shardable(cx, &ty).is_none() {
-                continue;
-            }
-            let mut imports = Vec::new();
-            let edits = if field.colon_token.is_some() {
-                ctor_edits(cx, &mut imports, &field.expr)
-            } else {
-                None
-            };
-            self.0.ctors.push(Ctor {
-                key: DeclKey::Field(owner_name.clone(), name.to_string()),
-                file: cx.file(),
-                edits,
-                imports,
-            });
-        }
+        let made = literal_ctors(cx, literal, shardable, |imports, value| {
+            ctor_edits(cx, imports, value)
+        });
+        self.0.ctors.extend(made);
     }
 
     /// Records a `let`: a lock made, or a mention bound to another name.

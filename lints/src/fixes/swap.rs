@@ -167,14 +167,8 @@ impl SwapSites {
         edits: Option<Vec<Edit>>,
         imports: Vec<String>,
     ) {
-        self.covers.push(Cover {
-            key,
-            file: cx.file(),
-            mention: cx.span_of(mention),
-            outer,
-            edits,
-            imports,
-        });
+        self.covers
+            .push(Cover::new(cx, key, mention, outer, edits, imports));
     }
 
     /// Records what `expr` is to the rewrite: a mention, or a read or write around one.
@@ -238,34 +232,16 @@ impl SwapSites {
 
     /// A struct literal: how it makes the fields that are swappable locks.
     fn literal(&mut self, cx: &Cx<'_, '_>, literal: &syn::ExprStruct) {
-        let owner = cx.literal_type(literal);
-        let Some(owner_name) = owner.name().map(str::to_owned) else {
-            return;
-        };
-        for field in &literal.fields {
-            let syn::Member::Named(name) = &field.member else {
-                continue;
-            };
-            let ty = cx.table().field(&owner, &name.to_string());
-            if swappable(cx, &ty).is_none() {
-                continue;
-            }
+        let made = literal_ctors(cx, literal, swappable, |imports, value| {
             let mut names = Names {
                 cx,
                 imports: Vec::new(),
             };
-            let edits = if field.colon_token.is_some() {
-                ctor_edits(&mut names, &field.expr)
-            } else {
-                None
-            };
-            self.ctors.push(Ctor {
-                key: DeclKey::Field(owner_name.clone(), name.to_string()),
-                file: cx.file(),
-                edits,
-                imports: names.imports,
-            });
-        }
+            let edits = ctor_edits(&mut names, value);
+            imports.extend(names.imports);
+            edits
+        });
+        self.ctors.extend(made);
     }
 
     /// Records a `let`: a lock made, a mention bound to another name, or a guard bound.
@@ -386,6 +362,44 @@ impl SwapSites {
             imports: names.imports,
         });
     }
+}
+
+/// Where a struct literal makes the fields that are locks `guarded` accepts, each with what
+/// `rewrite` makes of the value it is given (`None` for a field given by shorthand, `Self {
+/// lock }`, whose making the fix cannot see).
+pub(super) fn literal_ctors(
+    cx: &Cx<'_, '_>,
+    literal: &syn::ExprStruct,
+    guarded: fn(&Cx<'_, '_>, &Ty) -> Option<Ty>,
+    mut rewrite: impl FnMut(&mut Vec<String>, &Expr) -> Option<Vec<Edit>>,
+) -> Vec<Ctor> {
+    let owner = cx.literal_type(literal);
+    let Some(owner_name) = owner.name().map(str::to_owned) else {
+        return Vec::new();
+    };
+    let mut made = Vec::new();
+    for field in &literal.fields {
+        let syn::Member::Named(name) = &field.member else {
+            continue;
+        };
+        let ty = cx.table().field(&owner, &name.to_string());
+        if guarded(cx, &ty).is_none() {
+            continue;
+        }
+        let mut imports = Vec::new();
+        let edits = if field.colon_token.is_some() {
+            rewrite(&mut imports, &field.expr)
+        } else {
+            None
+        };
+        made.push(Ctor {
+            key: DeclKey::Field(owner_name.clone(), name.to_string()),
+            file: cx.file(),
+            edits,
+            imports,
+        });
+    }
+    made
 }
 
 /// Whether a type names a type of crate `krate` whose name starts with `prefix` anywhere
