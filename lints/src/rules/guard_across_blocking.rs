@@ -43,6 +43,8 @@ struct Extra {
     lock: Span,
     callees: Vec<FnId>,
     wait: Wait,
+    /// The whole awaited expression, for a finding at an `.await`.
+    awaited: Option<Span>,
 }
 
 impl Merge for GuardFacts {
@@ -147,6 +149,7 @@ impl Rule for GuardAcrossBlocking {
                 lock: guard.lock_span,
                 callees,
                 wait: if awaits { Wait::Await } else { Wait::Call },
+                awaited: awaits.then(|| cx.span_of(expr)),
             },
         };
         if let Some(held) = facts.deferred.hold(held) {
@@ -179,9 +182,28 @@ impl Rule for GuardAcrossBlocking {
         }
     }
 
+    /// Reports the function's findings. Of a chain of `.await`s with one guard alive
+    /// (`client.get(url).send().await?.text().await`), the first wait is the finding: the chain
+    /// is one statement to change, and its later `.await`s run only after that one.
     fn exit_fn(&self, facts: &mut Self::Facts, sink: &mut Sink<'_>) {
-        for held in facts.deferred.exit() {
-            report(held, facts, sink);
+        let held = facts.deferred.exit();
+        let first_waits: Vec<(Span, Span)> = held
+            .iter()
+            .filter(|h| h.extra.callees.is_empty())
+            .filter_map(|h| Some((h.extra.lock, h.extra.awaited?)))
+            .collect();
+        for held in held {
+            let later = held.extra.awaited.is_some_and(|outer| {
+                first_waits.iter().any(|&(lock, inner)| {
+                    lock == held.extra.lock
+                        && inner != outer
+                        && outer.start <= inner.start
+                        && inner.end <= outer.end
+                })
+            });
+            if !later {
+                report(held, facts, sink);
+            }
         }
     }
 

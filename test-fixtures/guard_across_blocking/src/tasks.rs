@@ -43,6 +43,15 @@ impl Session {
         }
     }
 
+    /// A request sent and its body read with the state locked: one finding, at the first wait
+    /// of the chain (the later `.await` runs only after it).
+    pub async fn refresh(&self, client: &reqwest::Client) -> usize {
+        let mut state = self.state.lock().await;
+        let body = client.get("/token").send().await.unwrap().text().await.unwrap(); //~ guard_across_blocking
+        state.insert(0, body);
+        state.len()
+    }
+
     /// Another lock awaited with the first one held.
     pub async fn both(&self) -> usize {
         let state = self.state.lock().await;
@@ -213,6 +222,26 @@ async fn count(session: &Session) -> usize {
 // paths. It is defined in a `macro_rules!` body, which the analysis does not read.
 macro_rules! stand_ins {
     () => {
+        mod reqwest {
+            pub struct Client;
+            impl Client {
+                pub fn get(&self, _: &str) -> RequestBuilder {
+                    RequestBuilder
+                }
+            }
+            pub struct RequestBuilder;
+            impl RequestBuilder {
+                pub async fn send(self) -> Result<Response, ()> {
+                    Ok(Response)
+                }
+            }
+            pub struct Response;
+            impl Response {
+                pub async fn text(self) -> Result<String, ()> {
+                    Ok(String::new())
+                }
+            }
+        }
         mod tokio {
             pub mod sync {
                 pub struct Mutex<T>(std::sync::Mutex<T>);

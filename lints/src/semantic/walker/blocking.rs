@@ -211,8 +211,20 @@ impl Walker<'_> {
                 let of = |kind: &str| format!("{kind} (`{name}`)");
                 match name.as_str() {
                     "tick" | "reset" => of("a timer"),
-                    "recv" | "recv_async" | "recv_many" | "send" | "send_async" | "reserve"
-                    | "changed" | "next_message" => of("a channel"),
+                    "recv" | "recv_async" | "recv_many" | "changed" | "next_message" => {
+                        of("a channel")
+                    }
+                    // A channel's sender is a handle (`tx`, `self.tx`); a `send` at the end of a
+                    // builder chain (`client.get(url).send()`) is a request, whatever it sends.
+                    "send" | "send_async" | "reserve"
+                        if value.name().is_some_and(|n| n.ends_with("Sender"))
+                            || !matches!(
+                                strip_parens(&m.receiver),
+                                Expr::MethodCall(_) | Expr::Call(_)
+                            ) =>
+                    {
+                        of("a channel")
+                    }
                     "join_next" | "join_all" | "join" | "shutdown_and_join" => of("spawned tasks"),
                     "acquire" | "acquire_owned" | "acquire_many" => of("a semaphore"),
                     "notified" | "wait" | "wait_for" | "cancelled" => of("a notification"),
