@@ -94,7 +94,7 @@ impl Rule for GuardAcrossBlocking {
         // The lock whose data the call works on (the file behind `Mutex<File>`, the data handed to
         // the callback, the connection whose request is awaited) is held on purpose, async lock
         // or not. An `.await` on a lock's own acquisition is not made with its guard alive.
-        let used = used_guards(cx, expr);
+        let used = used_guards(cx, expr, what.contains("caller-supplied"));
         let awaits = matches!(expr, Expr::Await(_));
         let acquired = match expr {
             Expr::Await(a) => cx.lock_call_span(&a.base),
@@ -269,17 +269,42 @@ fn suspending_functions(cx: &CrateCx<'_>) -> HashSet<FnId> {
     suspending
 }
 
-/// The guards a call works on: the one its receiver borrows, and those whose data any argument
-/// mentions (`f(Pin::new_unchecked(&mut *guard))`).
-fn used_guards(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<GuardId> {
+/// The guards a call works on: the one its receiver borrows, and those an argument lends, as
+/// itself or a borrow into its data (`f(&mut guard)`, `write(g.as_slice())`), through a
+/// reference made anywhere in the argument (`f(Pin::new_unchecked(&mut *guard))`), a closure
+/// that uses it, or a call on the guarded value (`block_on(exporter.export(batch))`). A value
+/// computed from the guarded data by std's value methods or read out of it
+/// (`sleep(from_millis(*delay))`, `fs::write(path, lines.join("\n"))`, `tx.send(state.len())`)
+/// could have been computed before the guard was dropped: the call does not work on the
+/// guarded value. Whatever a caller-supplied callback is handed from the guard, even a copy, is
+/// its share of the critical section (`work(*turn)`).
+fn used_guards(cx: &Cx<'_, '_>, expr: &Expr, callback: bool) -> Vec<GuardId> {
     struct Mentions<'c, 'w, 'a> {
         cx: &'c Cx<'w, 'a>,
         ids: Vec<GuardId>,
+        /// Only references into the guarded data count, not values read from it.
+        references_only: bool,
     }
     impl<'ast> Visit<'ast> for Mentions<'_, '_, '_> {
         fn visit_expr(&mut self, e: &'ast Expr) {
-            if let Some(g) = self.cx.guard_of(e) {
-                self.ids.push(g.id);
+            match e {
+                Expr::Closure(c) if self.references_only => {
+                    self.references_only = false;
+                    self.visit_expr(&c.body);
+                    self.references_only = true;
+                    return;
+                }
+                Expr::Reference(_) | Expr::RawAddr(_) => {
+                    if let Some(g) = self.cx.guard_of(e) {
+                        self.ids.push(g.id);
+                    }
+                }
+                _ if !self.references_only => {
+                    if let Some(g) = self.cx.guard_of(e) {
+                        self.ids.push(g.id);
+                    }
+                }
+                _ => {}
             }
             visit::visit_expr(self, e);
         }
@@ -287,18 +312,61 @@ fn used_guards(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<GuardId> {
     let mut mentions = Mentions {
         cx,
         ids: Vec::new(),
+        references_only: false,
     };
-    match expr {
+    let args = match expr {
         Expr::MethodCall(m) => {
             mentions.visit_expr(&m.receiver);
-            m.args.iter().for_each(|a| mentions.visit_expr(a));
+            &m.args
         }
-        Expr::Call(c) => c.args.iter().for_each(|a| mentions.visit_expr(a)),
+        Expr::Call(c) => &c.args,
         Expr::Await(a) => return awaited_guards(cx, strip_parens(&a.base)),
-        _ => {}
+        _ => return mentions.ids,
+    };
+    for arg in args {
+        match strip_parens(arg) {
+            _ if callback => mentions.visit_expr(arg),
+            // A place read by value is a copy: the guard cannot be moved out of.
+            Expr::Unary(_) | Expr::Field(_) | Expr::Index(_) => {}
+            arg => {
+                // A local is a value of its own unless it borrows the guard.
+                let computed = match arg {
+                    Expr::MethodCall(m) => VALUE_METHODS.contains(&m.method.to_string().as_str()),
+                    _ => true,
+                };
+                if let Some(g) = cx.guard_of(arg) {
+                    mentions.ids.push(g.id);
+                } else if let Some(id) = cx.derived_guard(arg).filter(|_| !computed) {
+                    mentions.ids.push(id);
+                }
+                mentions.references_only = true;
+                mentions.visit_expr(arg);
+                mentions.references_only = false;
+            }
+        }
     }
     mentions.ids
 }
+
+/// Std's methods whose result is a value of its own, copied or computed from the receiver's
+/// data rather than borrowing or driving it.
+const VALUE_METHODS: &[&str] = &[
+    "len",
+    "is_empty",
+    "join",
+    "concat",
+    "clone",
+    "to_vec",
+    "to_owned",
+    "to_string",
+    "contains",
+    "contains_key",
+    "count",
+    "sum",
+    "copied",
+    "cloned",
+    "unwrap_or_default",
+];
 
 /// The guards an awaited future borrows, which it cannot outlive: the guarded value is the
 /// receiver (`conn.send(msg).await` on the guarded connection, `rx.recv().await` on a guarded

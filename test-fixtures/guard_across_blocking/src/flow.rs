@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, Write};
+use std::sync::mpsc::{Sender, SyncSender};
 use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
@@ -22,6 +23,45 @@ impl Spool {
             out.write_all(&chunk)?; //~ guard_across_blocking
         }
         Ok(())
+    }
+
+    /// The delay is read out of the guarded data, then slept out with the guard alive: the
+    /// sleep works on a number, not on the guarded value.
+    pub fn backoff_by_size(&self) {
+        let mut pending = self.pending.lock().unwrap();
+        if let Some(last) = pending.last_mut() {
+            last.push(0);
+            thread::sleep(Duration::from_millis(last.len() as u64)); //~ guard_across_blocking
+        }
+    }
+
+    /// The file's contents computed from the guarded data, written with the guard alive.
+    pub fn save_joined(&self) -> io::Result<()> {
+        let pending = self.pending.lock().unwrap();
+        std::fs::write("spool.all", pending.concat())?; //~ guard_across_blocking
+        Ok(())
+    }
+
+    /// Look-alike: the guarded bytes themselves are written, so the lock is held for the data
+    /// the call works on.
+    pub fn save_first(&self) -> io::Result<()> {
+        let pending = self.pending.lock().unwrap();
+        if let Some(first) = pending.first() {
+            std::fs::write("spool.first", first)?;
+        }
+        Ok(())
+    }
+
+    /// A bounded channel's `send` waits for room, here with the guard alive.
+    pub fn report_bounded(&self, tx: &SyncSender<usize>) {
+        let pending = self.pending.lock().unwrap();
+        tx.send(pending.len()).unwrap(); //~ guard_across_blocking
+    }
+
+    /// Look-alike: an unbounded channel's `send` never waits.
+    pub fn report_unbounded(&self, tx: &Sender<usize>) {
+        let pending = self.pending.lock().unwrap();
+        tx.send(pending.len()).unwrap();
     }
 
     pub fn backoff_recovered(&self) {

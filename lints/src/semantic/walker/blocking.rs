@@ -169,6 +169,11 @@ impl Walker<'_> {
                     {
                         format!("`{name}` on a channel")
                     }
+                    // A `sync_channel`'s sender waits for room (or, at capacity 0, for the
+                    // receiver); `mpsc::Sender` never waits, and is not a `SyncSender`.
+                    "send" if m.args.len() == 1 && value.is_named("SyncSender") => {
+                        "`send` on a bounded channel (`SyncSender`)".into()
+                    }
                     "join" if m.args.is_empty() && (!known || value.is_named("JoinHandle")) => {
                         "`join` on a thread".into()
                     }
