@@ -45,6 +45,9 @@ struct Extra {
     wait: Wait,
     /// The whole awaited expression, for a finding at an `.await`.
     awaited: Option<Span>,
+    /// The names the call reads the guard through: the guard's own, or a borrow of its data
+    /// (`last` of `if let Some(last) = guard.last_mut()`), which a fix must not outlive.
+    through: Vec<String>,
 }
 
 impl Merge for GuardFacts {
@@ -150,6 +153,7 @@ impl Rule for GuardAcrossBlocking {
                 callees,
                 wait: if awaits { Wait::Await } else { Wait::Call },
                 awaited: awaits.then(|| cx.span_of(expr)),
+                through: names_of_guard(cx, expr, guard.id),
             },
         };
         if let Some(held) = facts.deferred.hold(held) {
@@ -175,7 +179,14 @@ impl Rule for GuardAcrossBlocking {
         }
         let taken = tree::idents(sig, block);
         for held in held {
-            if let Some((help, suggestion)) = fix(cx, block, &taken, held.at, held.extra.lock) {
+            if let Some((help, suggestion)) = fix(
+                cx,
+                block,
+                &taken,
+                held.at,
+                held.extra.lock,
+                &held.extra.through,
+            ) {
                 held.diagnostic.help = Some(help);
                 held.diagnostic.suggestion = Some(suggestion);
             }
@@ -348,6 +359,35 @@ fn used_guards(cx: &Cx<'_, '_>, expr: &Expr, callback: bool) -> Vec<GuardId> {
     mentions.ids
 }
 
+/// The names through which `expr` reads guard `id`: the guard's binding, or locals that borrow
+/// its data.
+fn names_of_guard(cx: &Cx<'_, '_>, expr: &Expr, id: GuardId) -> Vec<String> {
+    struct Names<'c, 'w, 'a> {
+        cx: &'c Cx<'w, 'a>,
+        id: GuardId,
+        names: Vec<String>,
+    }
+    impl<'ast> Visit<'ast> for Names<'_, '_, '_> {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            if let Expr::Path(p) = e {
+                if let Some(ident) = p.path.get_ident() {
+                    if self.cx.guard_of(e).is_some_and(|g| g.id == self.id) {
+                        self.names.push(ident.to_string());
+                    }
+                }
+            }
+            visit::visit_expr(self, e);
+        }
+    }
+    let mut names = Names {
+        cx,
+        id,
+        names: Vec::new(),
+    };
+    names.visit_expr(expr);
+    names.names
+}
+
 /// Std's methods whose result is a value of its own, copied or computed from the receiver's
 /// data rather than borrowing or driving it.
 const VALUE_METHODS: &[&str] = &[
@@ -418,6 +458,7 @@ fn fix(
     taken: &HashSet<String>,
     at: usize,
     lock: Span,
+    through: &[String],
 ) -> Option<(String, Suggestion)> {
     let steps = tree::path_to(block, at)?;
     let (stmts, l) = tree::block_holding(cx, &steps, lock)?;
@@ -441,6 +482,11 @@ fn fix(
         _ => return None,
     };
     let name = ident.to_string();
+    // A call that reads the guarded data through a borrow of it (`sleep(ms(last.len()))`) needs
+    // the guard alive: releasing it first, or moving the call, would not compile.
+    if through.iter().any(|n| *n != name) {
+        return None;
+    }
     let var = cx.var_bound(ident, &name);
     let (in_call, opaque_call) = tree::uses_in(&stmts[e..=e], var);
     let (after, opaque_after) = tree::uses_in(&stmts[e + 1..], var);
@@ -451,7 +497,7 @@ fn fix(
         .iter()
         .map(|u| drop_statement(u, &stmts[e + 1..]).map(|j| e + 1 + j))
         .collect();
-    if let (true, Some(drops)) = (in_call.is_empty(), drops) {
+    if let (true, Some(drops)) = (in_call.is_empty(), &drops) {
         let stmt = &stmts[e];
         let mut edits = vec![fixes::insert(
             cx.span_of(stmt).start,
@@ -475,6 +521,12 @@ fn fix(
     if in_call.is_empty() {
         return move_up(cx, stmts, l, e, &name);
     }
+    if let Some(drops) = &drops {
+        let call = steps.last().and_then(|s| s.expr())?;
+        if let Some(fix) = values_first(cx, taken, &steps, stmts, e, call, &in_call, drops, &name) {
+            return Some(fix);
+        }
+    }
     if let Some(fix) = drop_in_branch(cx, &steps, stmts, e, var, &name) {
         return Some(fix);
     }
@@ -483,6 +535,89 @@ fn fix(
     }
     let call = steps.last().and_then(|s| s.expr()).map(|e| cx.span_of(e))?;
     relock(cx, stmts, l, init, var, &name, call)
+}
+
+/// A call whose arguments only compute values from the guarded data (`tx.send(pending.len())`,
+/// `fs::write(path, lines.concat())`), in statement `e` of the guard's block, with nothing
+/// after it using the guard but the `drops`: those arguments computed into `let`s first, then
+/// `drop(guard);`, then the call on the values. `MaybeIncorrect`: the arguments are now
+/// evaluated before the call's other operands, and one might still borrow the guarded data.
+#[allow(clippy::too_many_arguments)]
+fn values_first(
+    cx: &Cx<'_, '_>,
+    taken: &HashSet<String>,
+    steps: &[Step<'_>],
+    stmts: &[Stmt],
+    e: usize,
+    call: &Expr,
+    in_call: &[tree::Use<'_>],
+    drops: &[usize],
+    guard: &str,
+) -> Option<(String, Suggestion)> {
+    let args = match call {
+        Expr::Call(c) => &c.args,
+        Expr::MethodCall(m) => &m.args,
+        _ => return None,
+    };
+    // The call runs once per statement: not in a loop, closure or async block within it.
+    let repeated = tree::below(steps, stmts, e).iter().any(|step| {
+        matches!(
+            step,
+            Step::Expr(
+                Expr::Closure(_)
+                    | Expr::Loop(_)
+                    | Expr::While(_)
+                    | Expr::ForLoop(_)
+                    | Expr::Async(_)
+                    | Expr::TryBlock(_)
+            )
+        )
+    });
+    if repeated {
+        return None;
+    }
+    // Every use of the guard in the statement is inside an argument of the call.
+    let mut hoisted: Vec<&Expr> = Vec::new();
+    for use_ in in_call {
+        let at = cx.span_of(use_.expr());
+        let arg = args.iter().find(|a| {
+            let span = cx.span_of(*a);
+            span.start <= at.start && at.end <= span.end
+        })?;
+        if !hoisted.iter().any(|h| std::ptr::eq(*h, arg)) {
+            hoisted.push(arg);
+        }
+    }
+    hoisted.sort_by_key(|a| cx.span_of(*a).start);
+    let stmt = &stmts[e];
+    let indent = fixes::indent(stmt);
+    let mut names = taken.clone();
+    let mut lets = String::new();
+    let mut edits = Vec::new();
+    for arg in &hoisted {
+        let name = fixes::fresh_name(&fixes::name_for(arg), &names);
+        names.insert(name.clone());
+        lets.push_str(&format!("let {name} = {};\n{indent}", fixes::text(*arg)?));
+        edits.push(fixes::replace(cx.span_of(*arg), name));
+    }
+    edits.push(fixes::insert(
+        cx.span_of(stmt).start,
+        format!("{lets}drop({guard});\n{indent}"),
+    ));
+    edits.extend(
+        drops
+            .iter()
+            .map(|&j| fixes::replace(tree::removal(cx, stmts, j), "")),
+    );
+    let suggestion = Suggestion::new(
+        "compute the arguments, then release the lock before the call",
+        edits,
+        Applicability::MaybeIncorrect,
+    );
+    let help = format!(
+        "the call only needs values computed from `{guard}`: compute them first, then `drop({guard});` before the call"
+    );
+    fixes::disjoint(&suggestion.edits).then_some((help, suggestion))
 }
 
 /// A call in a branch below the guard's statement `e` (`if g.len() > 64 { sleep(..); }`), when

@@ -3,7 +3,7 @@
 //! into the guarded value, so a copy made from it is made under the lock.
 
 use std::cell::{Ref, RefCell};
-use std::sync::Mutex;
+use std::sync::{LockResult, Mutex, MutexGuard};
 
 pub struct Row {
     pub body: Vec<u8>,
@@ -46,6 +46,27 @@ fn first_row(table: &Table) -> Option<&Row> {
 }
 
 impl Store {
+    /// A helper that takes the lock and returns its guard.
+    fn locked(&self) -> LockResult<MutexGuard<'_, Table>> {
+        self.table.lock()
+    }
+
+    /// The guard the helper returns is held like one taken here.
+    pub fn body_of(&self, id: u64) -> Option<Vec<u8>> {
+        let table = self.locked().unwrap();
+        let row = table.rows.iter().find(|r| r.id == id)?;
+        Some(row.body.clone()) //~ clone_under_lock
+    }
+
+    /// Look-alike: the guard from the helper is dropped before the copy.
+    pub fn body_after(&self, id: u64) -> Option<Vec<u8>> {
+        let table = self.locked().unwrap();
+        let index = table.rows.iter().position(|r| r.id == id)?;
+        drop(table);
+        let copy = vec![0u8; index];
+        Some(copy.clone())
+    }
+
     pub fn first_body(&self) -> Option<Vec<u8>> {
         let table = self.table.lock().unwrap();
         let mut rows = table.rows();

@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::io::{self, Write};
 use std::sync::mpsc::{Sender, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
@@ -64,6 +64,26 @@ impl Spool {
         tx.send(pending.len()).unwrap();
     }
 
+    /// A helper that takes the lock and returns its guard.
+    fn pending(&self) -> MutexGuard<'_, Vec<Vec<u8>>> {
+        self.pending.lock().unwrap()
+    }
+
+    /// The guard the helper returns is held across the sleep like one taken here.
+    pub fn clear_slowly(&self) {
+        let mut pending = self.pending();
+        pending.clear();
+        thread::sleep(Duration::from_millis(1)); //~ guard_across_blocking
+    }
+
+    /// Look-alike: a lock of the crate's own (its guard type is the crate's, whatever its
+    /// name) is not one the analysis knows.
+    pub fn spin_slowly(lock: &spin::Mutex<Vec<u8>>) {
+        let held = lock.hold();
+        held.0.clear();
+        thread::sleep(Duration::from_millis(1));
+    }
+
     pub fn backoff_recovered(&self) {
         let pending = match self.pending.lock() {
             Ok(guard) => guard,
@@ -117,5 +137,29 @@ impl Spool {
             out.write_all(&chunk)?;
         }
         Ok(())
+    }
+}
+
+/// A lock of the crate's own, with a guard type of its own named like std's.
+pub mod spin {
+    pub struct Mutex<T>(std::cell::UnsafeCell<T>, std::sync::atomic::AtomicBool);
+
+    pub struct MutexGuard<'a, T>(pub &'a mut T, &'a std::sync::atomic::AtomicBool);
+
+    impl<T> Mutex<T> {
+        pub fn hold(&self) -> MutexGuard<'_, T> {
+            use std::sync::atomic::Ordering;
+            while self.1.swap(true, Ordering::Acquire) {
+                std::hint::spin_loop();
+            }
+            // SAFETY: the flag is held until the guard is dropped.
+            MutexGuard(unsafe { &mut *self.0.get() }, &self.1)
+        }
+    }
+
+    impl<T> Drop for MutexGuard<'_, T> {
+        fn drop(&mut self) {
+            self.1.store(false, std::sync::atomic::Ordering::Release);
+        }
     }
 }

@@ -158,14 +158,17 @@ impl Walker<'_> {
                 let name = m.method.to_string();
                 let receiver = cx.type_of(&m.receiver);
                 let value = receiver.auto_deref();
-                let known = value.is_known();
+                // A receiver whose type the source does not show is taken by the method's
+                // name, unless the crate has methods of that name and arity it may be: then
+                // what those do decides (`signal.recv()` of the crate's own signal).
+                let known = || value.is_known() || !self.resolve_call(expr).is_empty();
                 let io = value.name().is_some_and(|n| IO_TYPES.contains(&n));
                 let what = match name.as_str() {
                     _ if io && IO_METHODS.contains(&name.as_str()) => {
                         format!("`{name}` on a `{}`", value.name().unwrap_or_default())
                     }
                     "recv" | "recv_timeout" | "recv_deadline"
-                        if m.args.len() <= 1 && (!known || value.is_named("Receiver")) =>
+                        if m.args.len() <= 1 && (value.is_named("Receiver") || !known()) =>
                     {
                         format!("`{name}` on a channel")
                     }
@@ -174,7 +177,7 @@ impl Walker<'_> {
                     "send" if m.args.len() == 1 && value.is_named("SyncSender") => {
                         "`send` on a bounded channel (`SyncSender`)".into()
                     }
-                    "join" if m.args.is_empty() && (!known || value.is_named("JoinHandle")) => {
+                    "join" if m.args.is_empty() && (value.is_named("JoinHandle") || !known()) => {
                         "`join` on a thread".into()
                     }
                     "wait" if m.args.is_empty() && value.is_named("Barrier") => {

@@ -34,6 +34,20 @@ pub(super) const LOCK_METHODS: &[&str] = &[
     "write_blocking",
 ];
 
+/// The guard types a crate function may return, each dereferencing to its last type
+/// argument: std's, `parking_lot`'s (mapped ones too) and `tokio::sync`'s (owned ones too).
+const GUARD_TYPES: &[&str] = &[
+    "MutexGuard",
+    "RwLockReadGuard",
+    "RwLockWriteGuard",
+    "MappedMutexGuard",
+    "MappedRwLockReadGuard",
+    "MappedRwLockWriteGuard",
+    "OwnedMutexGuard",
+    "OwnedRwLockReadGuard",
+    "OwnedRwLockWriteGuard",
+];
+
 impl Walker<'_> {
     /// If `expr` takes a lock (`m.lock()`, `.read()`, `.write()`, `try_*`, possibly followed by
     /// `.unwrap()`, `.expect(..)`, `?` or `.await`), the lock call.
@@ -71,6 +85,57 @@ impl Walker<'_> {
         }
     }
 
+    /// The guard a call of crate functions returns, taken inside them (`let g = self.state();`
+    /// with `fn state(&self) -> MutexGuard<'_, State>`, also through `unwrap`, `expect`, `?`
+    /// and `.await`): where it is taken (the call), the guard's type with the guarded type as
+    /// its one argument, and whether it was awaited. Every function the call may resolve to must return a guard, of std's, a
+    /// lock crate's or tokio's guard types, not one the crate defines itself.
+    pub(super) fn helper_guard(&self, init: &Expr) -> Option<(Span, Ty, bool)> {
+        let mut call = strip_parens(init);
+        let mut awaited = false;
+        loop {
+            call = match call {
+                Expr::MethodCall(m)
+                    if matches!(m.method.to_string().as_str(), "unwrap" | "expect") =>
+                {
+                    strip_parens(&m.receiver)
+                }
+                Expr::Try(t) => strip_parens(&t.expr),
+                Expr::Await(a) => {
+                    awaited = true;
+                    strip_parens(&a.base)
+                }
+                _ => break,
+            };
+        }
+        let span = match call {
+            // A crate type's own `lock()` is not a lock the analysis knows.
+            Expr::MethodCall(m) if LOCK_METHODS.contains(&m.method.to_string().as_str()) => {
+                return None;
+            }
+            Expr::MethodCall(m) => self.span(m.method.span()),
+            Expr::Call(c) => match &*c.func {
+                Expr::Path(p) => self.span(p.path.segments.last()?.ident.span()),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if self.resolve_call(call).is_empty() {
+            return None;
+        }
+        // A type of the crate's own is named by its canonical path, so a guard type of its own
+        // lock is never one of these, whatever its name; an alias of one
+        // (`type MutexGuard<'a, T> = lock_api::MutexGuard<'a, RawSpin, T>`) is lock_api's.
+        let ty = self.table.resolve(&self.type_of(init));
+        match ty.peel_refs() {
+            Ty::Named(name, args) if GUARD_TYPES.contains(&name.as_str()) => {
+                // `lock_api::MutexGuard<'a, R, T>` names its raw lock first: the data is last.
+                Some((span, Ty::named(name, vec![args.last()?.clone()]), awaited))
+            }
+            _ => None,
+        }
+    }
+
     pub(super) fn new_guard(
         &mut self,
         call: &syn::ExprMethodCall,
@@ -80,6 +145,39 @@ impl Walker<'_> {
         let lock_span = self.span(call.method.span());
         let recv = self.table.resolve(&self.type_of(&call.receiver));
         let inner = recv.lock().map(|(_, t)| t.clone()).unwrap_or_default();
+        let id = self.new_guard_at(lock_span, inner, bound, is_async);
+        let tried = call.method.to_string().starts_with("try_");
+        let asserted = self.asserted_lock == Some(lock_span);
+        // A lock paired with a `Condvar`: bound beside it (`let (lock, cvar) = &*pair;`) or a
+        // field of the tuple that holds it (`pair.0.lock()`).
+        let condvar = root_var(&call.receiver)
+            .and_then(|root| self.lookup(&root.to_string()))
+            .is_some_and(|local| {
+                local.condvar_lock
+                    || (matches!(&*call.receiver, Expr::Field(_))
+                        && matches!(self.table.resolve(&local.ty).auto_deref(),
+                            Ty::Tuple(items) if items.iter().any(|t| t.is_named("Condvar"))))
+            });
+        let private = root_var(&call.receiver)
+            .and_then(|root| self.lookup(&root.to_string()))
+            .is_some_and(|local| local.private_lock);
+        if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+            guard.tried = tried;
+            guard.asserted = asserted;
+            guard.condvar = condvar;
+            guard.private = private;
+        }
+        id
+    }
+
+    /// A new live guard of the lock taken at `lock_span`, guarding a `inner`.
+    pub(super) fn new_guard_at(
+        &mut self,
+        lock_span: Span,
+        inner: Ty,
+        bound: bool,
+        is_async: bool,
+    ) -> GuardId {
         let id = self.next_guard;
         self.next_guard += 1;
         self.clock += 1;
@@ -87,21 +185,10 @@ impl Walker<'_> {
             id,
             lock_span,
             section: matches!(&inner, Ty::Tuple(t) if t.is_empty()),
-            tried: call.method.to_string().starts_with("try_"),
-            asserted: self.asserted_lock == Some(lock_span),
-            // A lock paired with a `Condvar`: bound beside it (`let (lock, cvar) = &*pair;`)
-            // or a field of the tuple that holds it (`pair.0.lock()`).
-            condvar: root_var(&call.receiver)
-                .and_then(|root| self.lookup(&root.to_string()))
-                .is_some_and(|local| {
-                    local.condvar_lock
-                        || (matches!(&*call.receiver, Expr::Field(_))
-                            && matches!(self.table.resolve(&local.ty).auto_deref(),
-                                Ty::Tuple(items) if items.iter().any(|t| t.is_named("Condvar"))))
-                }),
-            private: root_var(&call.receiver)
-                .and_then(|root| self.lookup(&root.to_string()))
-                .is_some_and(|local| local.private_lock),
+            tried: false,
+            asserted: false,
+            condvar: false,
+            private: false,
             inner,
             is_async,
             taken_at: self.clock,

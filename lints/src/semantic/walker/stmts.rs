@@ -20,10 +20,18 @@ impl Walker<'_> {
             return;
         };
         let guard_call = self.bound_lock_call(&init.expr);
+        // A guard a crate function takes and returns (`fn state(&self) -> MutexGuard<'_, S>`).
+        let helper_guard = match guard_call {
+            None => self.helper_guard(&init.expr),
+            Some(_) => None,
+        };
         self.note_state_word_binding(local, &init.expr, later);
         // `let Ok(g) = m.lock() else { .. }` binds the guard too.
-        let binding = binding_ident(&local.pat)
-            .or_else(|| guard_call.and_then(|_| wrapped_binding(&local.pat)));
+        let binding = binding_ident(&local.pat).or_else(|| {
+            (guard_call.is_some() || helper_guard.is_some())
+                .then(|| wrapped_binding(&local.pat))
+                .flatten()
+        });
         let bound_ident = binding.map(|i| i.to_string());
         // Where the bound value goes next: kept, handed to a crate function, or nowhere.
         let moved = binding
@@ -143,6 +151,36 @@ impl Walker<'_> {
             _ => self.type_of(&init.expr),
         };
         match (guard_call, bound_ident) {
+            (None, Some(name)) if helper_guard.is_some() => {
+                let (span, ty, is_async) = helper_guard.expect("matched");
+                let section = name.starts_with('_');
+                let inner = ty.arg(0);
+                let id = self.new_guard_at(span, inner, true, is_async);
+                let bindings = self.bindings.clone();
+                let ident = binding.expect("a guard is bound to a name");
+                let var = Var::new(&name, bindings.site(ident), &bindings);
+                let condvar = later.naming(&name).any(|stmt| match stmt {
+                    syn::Stmt::Expr(e, _) => passes_to_condvar(e, var),
+                    syn::Stmt::Local(l) => l
+                        .init
+                        .as_ref()
+                        .is_some_and(|i| passes_to_condvar(&i.expr, var)),
+                    _ => false,
+                });
+                if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
+                    guard.section |= section;
+                    guard.condvar = condvar;
+                }
+                self.bind(
+                    name,
+                    Local {
+                        ty,
+                        origin,
+                        guard: Some(id),
+                        ..Local::default()
+                    },
+                );
+            }
             (Some(call), Some(name)) => {
                 // A guard bound through a `match` on the lock call has the lock call's type.
                 let ty = if ty.is_known() {
