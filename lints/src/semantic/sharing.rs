@@ -174,7 +174,9 @@ impl<'a> Sharing<'a> {
                     ThreadCx::Parallel => return Spread::Many,
                     ThreadCx::Spawned(site) => {
                         let spawn = &self.spawns[site];
+                        // Spawned in a loop or hot code, or per request by a framework.
                         let repeated = spawn.region.is_some()
+                            || spawn.per_request
                             || self.hot.hotness(spawn.function, None, None).is_some();
                         if repeated {
                             return Spread::Many;

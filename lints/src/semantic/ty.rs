@@ -46,11 +46,18 @@ const DEREFS_TO_FIRST_ARG: &[&str] = &[
 ];
 
 /// Whether a `name<args>` dereferences to its first argument: a smart pointer or a guard of
-/// [`DEREFS_TO_FIRST_ARG`], or a `RefCell`'s `Ref<T>`/`RefMut<T>` (one argument: a map's entry
-/// reference `Ref<K, V>` dereferences to its value).
+/// [`DEREFS_TO_FIRST_ARG`], a `RefCell`'s `Ref<T>`/`RefMut<T>` (one argument: a map's entry
+/// reference `Ref<K, V>` dereferences to its value), or a web framework's extractor.
 fn derefs_to_first_arg(name: &str, args: &[Ty]) -> bool {
-    DEREFS_TO_FIRST_ARG.contains(&name) || (matches!(name, "Ref" | "RefMut") && args.len() == 1)
+    DEREFS_TO_FIRST_ARG.contains(&name)
+        || (matches!(name, "Ref" | "RefMut") && args.len() == 1)
+        || (EXTRACTORS.contains(&name) && args.len() == 1)
 }
+
+/// Web frameworks' request extractors and shared-state handles, each of one type argument that
+/// it dereferences to: axum's `State<T>` and `Extension<T>`, actix-web's `Data<T>` (an `Arc`),
+/// `Json<T>` of both. Types of the crate's own are named by their path, so never these.
+const EXTRACTORS: &[&str] = &["State", "Extension", "Data", "Json"];
 
 /// Standard types whose `clone` copies heap data.
 const DEEP_STD: &[&str] = &[

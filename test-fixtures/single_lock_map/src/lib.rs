@@ -7,6 +7,7 @@ use std::thread;
 
 pub mod handed;
 pub mod services;
+pub mod web;
 
 /// A field written per key in hot code through `&self`: shared by design.
 pub struct RouteCounts {

@@ -252,6 +252,7 @@ impl<'ast> Walker<'_> {
                 if let (Some((kind, None)), None) = (spawn, future) {
                     self.visit_spawn(kind, self.span(m.method.span()), None);
                 }
+                self.note_handlers(&method, &m.args);
                 // A variable a method may change is a new value from here on.
                 if !READ_ONLY_METHODS.contains(&method.as_str()) {
                     self.touch(&m.receiver);
@@ -334,6 +335,9 @@ impl<'ast> Walker<'_> {
                 self.note_guard_argument(expr);
                 if let (Some((kind, None)), None) = (spawn, future) {
                     self.visit_spawn(kind, self.span(c.func.span()), None);
+                }
+                if let Some((_, name)) = path_tail(&c.func) {
+                    self.note_handlers(&name, &c.args);
                 }
             }
             Expr::Macro(m) => self.record_macro_names(&m.mac),

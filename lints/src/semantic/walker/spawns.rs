@@ -4,7 +4,57 @@
 
 use super::*;
 
+/// The calls that register a request handler with a web framework, by name: axum's and warp's
+/// method routers (`get(handler)`, `.route("/", post(handler))`, `.fallback(handler)`),
+/// actix-web's (`web::get().to(handler)`), hyper's `service_fn(handler)`.
+const HANDLER_REGISTRATIONS: &[&str] = &[
+    "get",
+    "post",
+    "put",
+    "delete",
+    "patch",
+    "head",
+    "options",
+    "to",
+    "fallback",
+    "service_fn",
+];
+
 impl Walker<'_> {
+    /// A crate function handed by name to a handler registration (`get(list_users)`) is run by
+    /// the framework once per request, on the runtime's threads: recorded as a task spawned
+    /// per request, so that what it uses is shared like what spawned tasks use.
+    pub(super) fn note_handlers(&mut self, name: &str, args: &Punctuated<Expr, Token![,]>) {
+        if !HANDLER_REGISTRATIONS.contains(&name) {
+            return;
+        }
+        for arg in args {
+            let Expr::Path(p) = arg else { continue };
+            if p.qself.is_some() {
+                continue;
+            }
+            let Res::Crate(path) = self.names.resolve_path(&p.path, Ns::Value) else {
+                continue;
+            };
+            let ids = self.table.fns_at_path(&path).to_vec();
+            if ids.is_empty() {
+                continue;
+            }
+            self.out.spawns.push(SpawnSite {
+                kind: SpawnKind::Task,
+                file: self.file,
+                span: self.span(p.span()),
+                function: self.function,
+                region: self.region,
+                loops: false,
+                callees: vec![ids],
+                runs_callback: false,
+                blocks: false,
+                per_request: true,
+            });
+        }
+    }
+
     /// [`spawn_of`], with a method spawn's receiver and a bare `spawn(..)`'s import deciding
     /// between a thread started and a task on an existing pool: `pool.spawn(move || ..)` on a
     /// rayon `ThreadPool` is a task, `thread::Builder::new().spawn(..)` and a thread scope's

@@ -487,10 +487,23 @@ impl Walker<'_> {
                     ("Some" | "Ok", Ty::Named(_, args)) => {
                         args.first().cloned().unwrap_or_default()
                     }
+                    // Another crate's newtype of one type argument, destructured by its own
+                    // name: a web framework's extractor (`State(state): State<Arc<App>>`,
+                    // `Extension(db)`, `Json(body)`), a wrapper (`Wrapping(n)`).
+                    (_, Ty::Named(name, args))
+                        if ts.elems.len() == 1 && args.len() == 1 && *name == variant =>
+                    {
+                        args[0].clone()
+                    }
                     _ => Ty::Unknown,
                 };
-                for p in &ts.elems {
-                    self.bind_pat(p, inner.clone(), origin.clone(), borrows);
+                for (i, p) in ts.elems.iter().enumerate() {
+                    // A tuple struct of the crate's own: its fields' declared types.
+                    let inner = match inner {
+                        Ty::Unknown => self.table.field(&self.names.path(&ts.path), &i.to_string()),
+                        _ => inner.clone(),
+                    };
+                    self.bind_pat(p, inner, origin.clone(), borrows);
                 }
             }
             Pat::Struct(s) => {
