@@ -2,7 +2,7 @@
 //! that recovers a poisoned lock, `map_err(..)?`, and a borrow kept through a getter.
 
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 use std::sync::mpsc::{Sender, SyncSender};
 use std::sync::{Mutex, MutexGuard};
 use std::thread;
@@ -84,6 +84,33 @@ impl Spool {
         thread::sleep(Duration::from_millis(1));
     }
 
+    /// A terminal read with the spool locked.
+    pub fn confirm(&self) -> io::Result<bool> {
+        let pending = self.pending.lock().unwrap();
+        let mut answer = String::new();
+        io::stdin().lock().read_line(&mut answer)?; //~ guard_across_blocking
+        Ok(answer.trim() == "y" && !pending.is_empty())
+    }
+
+    /// Synchronous HTTP clients' requests with the spool locked: reqwest's `blocking` module
+    /// and ureq.
+    pub fn upload(&self) -> Result<usize, ()> {
+        let mut pending = self.pending.lock().unwrap();
+        let first = reqwest::blocking::get("https://example.com/a")?; //~ guard_across_blocking
+        let second = ureq::get("https://example.com/b").call()?; //~ guard_across_blocking
+        pending.push(vec![first.0, second.0]);
+        Ok(pending.len())
+    }
+
+    /// Look-alike: the request made before the lock is taken.
+    pub fn upload_first(&self) -> Result<usize, ()> {
+        let response = ureq::get("https://example.com/b").call()?;
+        let item = vec![response.0];
+        let mut pending = self.pending.lock().unwrap();
+        pending.push(item);
+        Ok(pending.len())
+    }
+
     pub fn backoff_recovered(&self) {
         let pending = match self.pending.lock() {
             Ok(guard) => guard,
@@ -163,3 +190,32 @@ pub mod spin {
         }
     }
 }
+
+// ---- stand-ins for the HTTP clients, in a `macro_rules!` body the analysis does not read, so
+// that their names stay other crates' ----
+macro_rules! http_stand_ins {
+    () => {
+        mod reqwest {
+            pub mod blocking {
+                pub struct Response(pub u8);
+                pub fn get(_url: &str) -> Result<Response, ()> {
+                    Ok(Response(0))
+                }
+            }
+        }
+        mod ureq {
+            pub struct Request;
+            pub struct Response(pub u8);
+            pub fn get(_url: &str) -> Request {
+                Request
+            }
+            impl Request {
+                pub fn call(self) -> Result<Response, ()> {
+                    Ok(Response(0))
+                }
+            }
+        }
+    };
+}
+
+http_stand_ins!();

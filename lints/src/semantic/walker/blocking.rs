@@ -81,6 +81,31 @@ const ASYNC_IO_METHODS: &[&str] = &[
     "close",
 ];
 
+/// Whether a path names an item of a `blocking` module (`reqwest::blocking::get`,
+/// `reqwest::blocking::Client::new`): a synchronous client's.
+fn in_blocking_module(path: &syn::Path) -> bool {
+    let n = path.segments.len();
+    path.segments
+        .iter()
+        .take(n.saturating_sub(1))
+        .any(|s| s.ident == "blocking")
+}
+
+/// The path of the call a method chain starts from (`reqwest::blocking::Client::new` in
+/// `reqwest::blocking::Client::new().get(url).send()`), or of the variable it starts from.
+fn chain_root_path(expr: &Expr) -> Option<&syn::Path> {
+    match expr {
+        Expr::MethodCall(m) => chain_root_path(&m.receiver),
+        Expr::Try(t) => chain_root_path(&t.expr),
+        Expr::Paren(p) => chain_root_path(&p.expr),
+        Expr::Call(c) => match &*c.func {
+            Expr::Path(p) => Some(&p.path),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 impl Walker<'_> {
     /// What blocks in `expr`, described for the message, and the span to point at: a sleep,
     /// file or network I/O, a channel's `recv`, a `join`, a child process, a `block_on`, a
@@ -129,7 +154,7 @@ impl Walker<'_> {
                             )
                             | (Some("TcpListener" | "UdpSocket" | "UnixListener"), "bind")
                             | (_, "block_on")
-                    );
+                    ) || (last == "get" && in_blocking_module(&p.path));
                     if blocks {
                         let shown = match prev {
                             Some(prev) => format!("{prev}::{last}"),
@@ -184,6 +209,19 @@ impl Walker<'_> {
                         "`Barrier::wait`".into()
                     }
                     "block_on" if m.args.len() == 1 => "`block_on` of a future".into(),
+                    // A synchronous HTTP client's request: reqwest's `blocking` client
+                    // (`reqwest::blocking::Client::new().get(url).send()`) and ureq's
+                    // (`ureq::get(url).call()`).
+                    "send" if chain_root_path(&m.receiver).is_some_and(in_blocking_module) => {
+                        "`send` of a blocking HTTP request".into()
+                    }
+                    "call" | "send_string" | "send_json" | "send_bytes" | "send_form"
+                        if chain_root_path(&m.receiver).is_some_and(|p| {
+                            p.segments.first().is_some_and(|s| s.ident == "ureq")
+                        }) =>
+                    {
+                        format!("`{name}` of a ureq HTTP request")
+                    }
                     "output" | "status" | "wait" | "wait_with_output"
                         if m.args.is_empty()
                             && (value.is_named("Command")

@@ -309,6 +309,12 @@ impl Walker<'_> {
                 t => t.clone(),
             },
             lock if guards::LOCK_METHODS.contains(&lock) && m.args.is_empty() => {
+                // `io::stdin().lock()`: the handle locked for this thread, still a terminal.
+                if let (Ty::Named(stream, _), "lock") = (recv.peel_refs(), lock) {
+                    if matches!(stream.as_str(), "Stdin" | "Stdout" | "Stderr") {
+                        return Ty::named(&format!("{stream}Lock"), vec![]);
+                    }
+                }
                 match recv.lock() {
                     Some((LockKind::Mutex, inner)) => Ty::named("MutexGuard", vec![inner.clone()]),
                     Some((LockKind::RwLock, inner)) if name.contains("write") => {
