@@ -674,3 +674,43 @@ pub fn listed(words: Vec<String>, workers: usize) -> Vec<String> {
         ]
     );
 }
+
+/// A map of a service's state, written per key by `put`: the handler shapes below decide
+/// whether several threads write it.
+const SERVICE: &str = "use std::collections::HashMap;
+use std::sync::Mutex;
+pub struct Store { kv: Mutex<HashMap<String, Vec<u8>>> }
+";
+
+#[test]
+fn a_route_attribute_makes_an_async_fn_a_per_request_handler() {
+    let routed = format!(
+        "{SERVICE}#[post(\"/put\")]
+async fn put(store: Data<Store>, key: String) {{
+    store.kv.lock().unwrap().insert(key, Vec::new());
+}}
+"
+    );
+    assert_eq!(findings(&routed), vec![(3, "single_lock_map")]);
+    // The same function without the attribute: nothing says who calls it.
+    let plain = routed.replace("#[post(\"/put\")]\n", "");
+    assert_eq!(findings(&plain), vec![]);
+}
+
+#[test]
+fn a_grpc_service_impl_serves_each_method_per_request() {
+    let service = format!(
+        "{SERVICE}#[tonic::async_trait]
+impl Kv for Store {{
+    async fn put(&self, key: String, value: Vec<u8>) -> Result<(), Status> {{
+        self.kv.lock().unwrap().insert(key, value);
+        Ok(())
+    }}
+}}
+"
+    );
+    assert_eq!(findings(&service), vec![(3, "single_lock_map")]);
+    // Another crate's `async_trait` is not a server: an async trait is not a service by itself.
+    let other = service.replace("#[tonic::async_trait]", "#[async_trait::async_trait]");
+    assert_eq!(findings(&other), vec![]);
+}

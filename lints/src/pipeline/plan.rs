@@ -58,9 +58,23 @@ pub(crate) enum Owner {
     Impl {
         self_ty: Option<String>,
         generics: Vec<String>,
+        /// A gRPC service's trait impl (`#[tonic::async_trait]`): the server calls its methods
+        /// per request.
+        service: bool,
     },
     /// A trait, by name.
     Trait { name: String },
+}
+
+/// Whether an impl is a gRPC service's: a trait impl under `#[tonic::async_trait]`.
+pub(crate) fn is_service_impl(imp: &syn::ItemImpl) -> bool {
+    imp.trait_.is_some()
+        && imp.attrs.iter().any(|a| {
+            let segments = &a.path().segments;
+            segments.len() == 2
+                && segments[0].ident == "tonic"
+                && segments[1].ident == "async_trait"
+        })
 }
 
 /// The plan of a file from its tree (whole, or with function bodies blanked: the ranges are
@@ -130,6 +144,7 @@ impl Planner {
                             .type_params()
                             .map(|p| p.ident.to_string())
                             .collect(),
+                        service: is_service_impl(imp),
                     });
                     // Associated types and macros hold nothing the walk reads.
                     for item in &imp.items {

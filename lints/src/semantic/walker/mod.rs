@@ -231,6 +231,8 @@ pub(crate) struct Walker<'a> {
     handed: Option<Handed>,
     /// What blocks in the expression being linted, and where (see [`Cx::blocking`]).
     blocks_here: Option<(String, Span)>,
+    /// Walking the methods of a gRPC service's trait impl (`#[tonic::async_trait]`).
+    service_impl: bool,
     /// The expression about to be walked is a temporary that dies in its statement (a method
     /// call's receiver) or a `let`'s value whose variable is only read (see
     /// [`CallEdge::result_dropped`]).
@@ -301,7 +303,12 @@ pub(crate) fn walk_units(
         match (ast, unit.kind) {
             (UnitAst::Item(item), _) => walker.visit_item(item),
             (UnitAst::Impl(item), UnitKind::ImplItem(owner)) => {
-                let Owner::Impl { self_ty, generics } = &plan.owners[owner as usize] else {
+                let Owner::Impl {
+                    self_ty,
+                    generics,
+                    service,
+                } = &plan.owners[owner as usize]
+                else {
                     unreachable!("an impl item's owner is an impl");
                 };
                 let self_ty = self_ty
@@ -309,7 +316,9 @@ pub(crate) fn walk_units(
                     .map(|written| walker.names.type_name(written, generics));
                 let outer = std::mem::replace(&mut walker.self_ty, self_ty);
                 let outer_generics = std::mem::replace(&mut walker.generics, generics.clone());
+                let outer_service = std::mem::replace(&mut walker.service_impl, *service);
                 walker.with_function(None, |w| w.visit_impl_item(item));
+                walker.service_impl = outer_service;
                 walker.generics = outer_generics;
                 walker.self_ty = outer;
             }
@@ -387,6 +396,7 @@ impl<'a> Walker<'a> {
             let_closure: None,
             handed: None,
             blocks_here: None,
+            service_impl: false,
             temporary: false,
             dropped_here: false,
             discarded_value: false,
@@ -583,7 +593,12 @@ impl<'ast> Visit<'ast> for Walker<'_> {
             .map(|written| self.names.type_name(&written, &generics));
         let outer = std::mem::replace(&mut self.self_ty, self_ty);
         let outer_generics = std::mem::replace(&mut self.generics, generics);
+        let outer_service = std::mem::replace(
+            &mut self.service_impl,
+            crate::pipeline::plan::is_service_impl(imp),
+        );
         visit::visit_item_impl(self, imp);
+        self.service_impl = outer_service;
         self.generics = outer_generics;
         self.self_ty = outer;
     }
@@ -598,11 +613,15 @@ impl<'ast> Visit<'ast> for Walker<'_> {
 
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
         let outer = self.self_ty.take();
+        let outer_service = std::mem::take(&mut self.service_impl);
+        self.note_declared_handler(&f.sig, &f.attrs);
         self.visit_fn(&f.sig, &f.block);
+        self.service_impl = outer_service;
         self.self_ty = outer;
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+        self.note_declared_handler(&f.sig, &f.attrs);
         self.visit_fn(&f.sig, &f.block);
     }
 

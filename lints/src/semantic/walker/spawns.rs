@@ -24,6 +24,48 @@ impl Walker<'_> {
     /// A crate function handed by name to a handler registration (`get(list_users)`) is run by
     /// the framework once per request, on the runtime's threads: recorded as a task spawned
     /// per request, so that what it uses is shared like what spawned tasks use.
+    /// A function the framework calls per request by its declaration: an `async fn` under a
+    /// route attribute (`#[get("/users")]` of actix-web and rocket) or an `async fn(&self, ..)`
+    /// of a gRPC service's trait impl (`#[tonic::async_trait] impl Greeter for MyGreeter`).
+    /// Recorded like a handler registered by name.
+    pub(super) fn note_declared_handler(&mut self, sig: &syn::Signature, attrs: &[syn::Attribute]) {
+        if sig.asyncness.is_none() {
+            return;
+        }
+        let routed = attrs.iter().any(|a| {
+            matches!(a.meta, syn::Meta::List(_))
+                && a.path().segments.last().is_some_and(|s| {
+                    matches!(
+                        s.ident.to_string().as_str(),
+                        "get" | "post" | "put" | "delete" | "patch" | "route"
+                    )
+                })
+        });
+        let served = self.service_impl
+            && matches!(sig.receiver(), Some(r) if r.reference.is_some() && r.mutability.is_none());
+        if !(routed || served) {
+            return;
+        }
+        let Some(id) = self
+            .table
+            .fn_at(self.file, self.span(sig.ident.span()).start)
+        else {
+            return;
+        };
+        self.out.spawns.push(SpawnSite {
+            kind: SpawnKind::Task,
+            file: self.file,
+            span: self.span(sig.ident.span()),
+            function: None,
+            region: None,
+            loops: false,
+            callees: vec![vec![id]],
+            runs_callback: false,
+            blocks: false,
+            per_request: true,
+        });
+    }
+
     pub(super) fn note_handlers(&mut self, name: &str, args: &Punctuated<Expr, Token![,]>) {
         if !HANDLER_REGISTRATIONS.contains(&name) {
             return;
