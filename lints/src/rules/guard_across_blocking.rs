@@ -560,20 +560,7 @@ fn values_first(
         _ => return None,
     };
     // The call runs once per statement: not in a loop, closure or async block within it.
-    let repeated = tree::below(steps, stmts, e).iter().any(|step| {
-        matches!(
-            step,
-            Step::Expr(
-                Expr::Closure(_)
-                    | Expr::Loop(_)
-                    | Expr::While(_)
-                    | Expr::ForLoop(_)
-                    | Expr::Async(_)
-                    | Expr::TryBlock(_)
-            )
-        )
-    });
-    if repeated {
+    if crosses_loop(tree::below(steps, stmts, e)) {
         return None;
     }
     // Every use of the guard in the statement is inside an argument of the call.
@@ -637,20 +624,7 @@ fn drop_in_branch(
         Step::Stmt(s, i) => Some((*s, *i)),
         Step::Expr(_) => None,
     })?;
-    let crosses_loop = below.iter().any(|step| {
-        matches!(
-            step,
-            Step::Expr(
-                Expr::Closure(_)
-                    | Expr::Loop(_)
-                    | Expr::While(_)
-                    | Expr::ForLoop(_)
-                    | Expr::Async(_)
-                    | Expr::TryBlock(_)
-            )
-        )
-    });
-    if crosses_loop {
+    if crosses_loop(below) {
         return None;
     }
     let stmt = &inner[j];
@@ -671,6 +645,24 @@ fn drop_in_branch(
         "nothing after the call uses `{name}`: call `drop({name});` before it, in its branch, so that the lock is released first"
     );
     Some((help, suggestion))
+}
+
+/// Whether steps down to a call pass through a loop, a closure, an `async` or a `try` block:
+/// the call may run more than once, or later, for each run of the statement.
+fn crosses_loop(steps: &[Step<'_>]) -> bool {
+    steps.iter().any(|step| {
+        matches!(
+            step,
+            Step::Expr(
+                Expr::Closure(_)
+                    | Expr::Loop(_)
+                    | Expr::While(_)
+                    | Expr::ForLoop(_)
+                    | Expr::Async(_)
+                    | Expr::TryBlock(_)
+            )
+        )
+    })
 }
 
 /// The call in the body of a `for` loop over the guarded collection of scalars (`for peer in

@@ -170,6 +170,25 @@ impl Walker<'_> {
         id
     }
 
+    /// Binds `name` to guard `id`, a value of type `ty` declared at `origin`.
+    pub(super) fn bind_guard(
+        &mut self,
+        name: String,
+        ty: Ty,
+        origin: Option<DeclKey>,
+        id: GuardId,
+    ) {
+        self.bind(
+            name,
+            Local {
+                ty,
+                origin,
+                guard: Some(id),
+                ..Local::default()
+            },
+        );
+    }
+
     /// A new live guard of the lock taken at `lock_span`, guarding a `inner`.
     pub(super) fn new_guard_at(
         &mut self,

@@ -71,6 +71,18 @@ pub(super) fn mentions_var(expr: &Expr, var: Var<'_>) -> bool {
     find.1
 }
 
+/// Whether a statement of `later` that names the guard `var` hands it to a `Condvar` wait.
+pub(super) fn later_passes_to_condvar(later: Later<'_>, var: Var<'_>) -> bool {
+    later.naming(var.name).any(|stmt| match stmt {
+        syn::Stmt::Expr(e, _) => passes_to_condvar(e, var),
+        syn::Stmt::Local(l) => l
+            .init
+            .as_ref()
+            .is_some_and(|i| passes_to_condvar(&i.expr, var)),
+        _ => false,
+    })
+}
+
 /// Whether a statement hands guard `name` to a `Condvar` wait.
 pub(super) fn passes_to_condvar(expr: &Expr, var: Var<'_>) -> bool {
     struct Find<'n>(Var<'n>, bool);

@@ -159,27 +159,12 @@ impl Walker<'_> {
                 let bindings = self.bindings.clone();
                 let ident = binding.expect("a guard is bound to a name");
                 let var = Var::new(&name, bindings.site(ident), &bindings);
-                let condvar = later.naming(&name).any(|stmt| match stmt {
-                    syn::Stmt::Expr(e, _) => passes_to_condvar(e, var),
-                    syn::Stmt::Local(l) => l
-                        .init
-                        .as_ref()
-                        .is_some_and(|i| passes_to_condvar(&i.expr, var)),
-                    _ => false,
-                });
+                let condvar = later_passes_to_condvar(later, var);
                 if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
                     guard.section |= section;
                     guard.condvar = condvar;
                 }
-                self.bind(
-                    name,
-                    Local {
-                        ty,
-                        origin,
-                        guard: Some(id),
-                        ..Local::default()
-                    },
-                );
+                self.bind_guard(name, ty, origin, id);
             }
             (Some(call), Some(name)) => {
                 // A guard bound through a `match` on the lock call has the lock call's type.
@@ -200,27 +185,12 @@ impl Walker<'_> {
                 let shape = self.bound_guard_shape(var, rest);
                 let ops = self.bound_guard_ops(var, later.naming(&name));
                 self.record_lock_use(call, shape, ops);
-                if later.naming(&name).any(|stmt| match stmt {
-                    syn::Stmt::Expr(e, _) => passes_to_condvar(e, var),
-                    syn::Stmt::Local(l) => l
-                        .init
-                        .as_ref()
-                        .is_some_and(|i| passes_to_condvar(&i.expr, var)),
-                    _ => false,
-                }) {
+                if later_passes_to_condvar(later, var) {
                     if let Some(guard) = self.guards.iter_mut().find(|g| g.id == id) {
                         guard.condvar = true;
                     }
                 }
-                self.bind(
-                    name,
-                    Local {
-                        ty,
-                        origin,
-                        guard: Some(id),
-                        ..Local::default()
-                    },
-                );
+                self.bind_guard(name, ty, origin, id);
             }
             _ => {
                 // A lock by its declared type when there is one: `let e: Epochs =
