@@ -691,15 +691,8 @@ fn lock_type<'t>(cx: &Cx<'_, '_>, ty: &'t syn::Type) -> Option<(&'t syn::Type, T
         syn::Type::Reference(r) => return lock_type(cx, &r.elem),
         _ => return None,
     };
-    let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let first = args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })?;
-    match last.ident.to_string().as_str() {
+    let (last, first) = super::last_and_first_arg(p)?;
+    match last.as_str() {
         "Mutex" | "RwLock" => {
             let resolved = cx.resolved_ty(ty);
             let (_, inner) = resolved.lock()?;

@@ -94,6 +94,20 @@ const KEYWORDS: &[&str] = &[
     "try", "type", "unsafe", "use", "where", "while", "yield",
 ];
 
+/// The name of a written type path's last segment and its first type argument (`Arc` and
+/// `Mutex<T>` of `std::sync::Arc<Mutex<T>>`): how the rewrites look inside a declared type.
+pub(crate) fn last_and_first_arg(path: &syn::TypePath) -> Option<(String, &syn::Type)> {
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let first = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })?;
+    Some((last.ident.to_string(), first))
+}
+
 /// A variable name made from `base` that no identifier of `taken` spells: `base`, else
 /// `base_2`, `base_3`, ..
 pub(crate) fn fresh_name(base: &str, taken: &rustc_hash::FxHashSet<String>) -> String {

@@ -438,15 +438,8 @@ fn lock_type<'t>(cx: &Cx<'_, '_>, ty: &'t syn::Type) -> Option<(&'t syn::Type, &
     let syn::Type::Path(p) = ty else {
         return None;
     };
-    let last = p.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    let first = args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })?;
-    match last.ident.to_string().as_str() {
+    let (last, first) = super::last_and_first_arg(p)?;
+    match last.as_str() {
         "RwLock" => swappable(cx, &cx.resolved_ty(ty)).map(|_| (ty, first)),
         "Arc" | "Box" | "Option" => lock_type(cx, first),
         _ => None,
