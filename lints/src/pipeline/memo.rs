@@ -130,13 +130,31 @@ impl<'s> Memo<'s> {
         let mut study = parse_and_study(index, text, may_hold);
         let learnt = &mut study.facts;
         learnt.key = key;
+        // Stored as file 0: `index` is this run's discovery order, which depends on which
+        // thread finishes first; a recall gives the file its number of that run. So one text
+        // always makes the same entry.
+        if let Some(facts) = &mut learnt.facts {
+            facts.set_file(0);
+        }
+        let findings: Vec<Diagnostic> = study
+            .findings
+            .iter()
+            .cloned()
+            .map(|mut finding| {
+                set_finding_file(&mut finding, 0);
+                finding
+            })
+            .collect();
         learnt.study = postcard::to_stdvec(&StudyRef {
             facts: learnt.facts.as_ref(),
             plan: learnt.plan.as_ref(),
             decls: &study.decls,
-            findings: &study.findings,
+            findings: &findings,
         })
         .expect("facts serialise");
+        if let Some(facts) = &mut learnt.facts {
+            facts.set_file(index);
+        }
         study
     }
 
@@ -156,10 +174,7 @@ impl<'s> Memo<'s> {
             facts.set_file(index);
         }
         for finding in &mut findings {
-            finding.file = index;
-            for label in &mut finding.labels {
-                label.file = index;
-            }
+            set_finding_file(finding, index);
         }
         Some(Study {
             facts: Learnt {
@@ -204,6 +219,14 @@ impl<'s> Memo<'s> {
     }
 }
 
+/// Puts a finding of one file, and its labels, in file `index`.
+fn set_finding_file(finding: &mut Diagnostic, index: usize) {
+    finding.file = index;
+    for label in &mut finding.labels {
+        label.file = index;
+    }
+}
+
 /// An entry's bytes without their checksum, if it matches: a damaged entry (a flipped bit in
 /// a message, a file cut short) is never believed.
 fn checked(stored: &[u8]) -> Option<&[u8]> {
@@ -243,4 +266,38 @@ pub(crate) fn table_fingerprint(files: &[SourceFile], facts: &[(usize, Learnt)])
         learnt.facts.hash(&mut hasher);
     }
     hasher.digest128()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::MemoryStore;
+
+    /// The cache test of the command line writes a damaged cache over a good one and expects
+    /// the good bytes back: a file's entry must not depend on the number the run gave it (its
+    /// discovery order, which depends on which thread finishes first).
+    #[test]
+    fn one_text_makes_one_entry_whatever_the_files_number() {
+        let store = MemoryStore::new();
+        let memo = Memo::new(&store, &CrateInfo::default());
+        // A file that parses (its facts hold file numbers) and one that does not (its finding
+        // does).
+        for text in [
+            "pub fn f(x: &std::sync::Mutex<u64>) { *x.lock().unwrap() += 1; }\n",
+            "pub fn broken( {}\n",
+        ] {
+            let first = memo.study(1, Path::new("a.rs"), text, false);
+            let second = memo.study(7, Path::new("a.rs"), text, false);
+            assert_eq!(first.facts.study, second.facts.study, "{text}");
+            // What this run works with still carries this run's number.
+            let numbers: Vec<usize> = (second.facts.facts.iter())
+                .flat_map(|f| f.fns.iter().map(|sig| sig.file))
+                .chain(second.findings.iter().map(|f| f.file))
+                .collect();
+            assert!(
+                !numbers.is_empty() && numbers.iter().all(|&n| n == 7),
+                "{numbers:?}"
+            );
+        }
+    }
 }
