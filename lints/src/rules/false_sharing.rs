@@ -187,15 +187,8 @@ fn element_type(ty: &syn::Type) -> Option<&syn::Type> {
         syn::Type::Array(a) => Some(&a.elem),
         syn::Type::Slice(s) => Some(&s.elem),
         syn::Type::Path(p) => {
-            let last = p.path.segments.last()?;
-            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                return None;
-            };
-            let first = args.args.iter().find_map(|a| match a {
-                syn::GenericArgument::Type(t) => Some(t),
-                _ => None,
-            })?;
-            match last.ident.to_string().as_str() {
+            let (last, first) = crate::fixes::last_and_first_arg(p)?;
+            match last.as_str() {
                 "Vec" | "VecDeque" => Some(first),
                 "Box" | "Arc" => element_type(first),
                 _ => None,
