@@ -108,6 +108,22 @@ pub(crate) fn last_and_first_arg(path: &syn::TypePath) -> Option<(String, &syn::
     Some((last.ident.to_string(), first))
 }
 
+/// Whether an initialiser makes one of `locks` here (`Mutex::new(..)`, `RwLock::default()`),
+/// directly or through `Arc::new`/`Box::new`.
+pub(crate) fn makes_lock(init: &syn::Expr, locks: &[&str]) -> bool {
+    use crate::semantic::walker::{path_tail, strip_parens};
+    let syn::Expr::Call(c) = strip_parens(init) else {
+        return false;
+    };
+    match path_tail(&c.func) {
+        Some((Some(owner), f)) if locks.contains(&owner.as_str()) => f == "new" || f == "default",
+        Some((Some(owner), f)) if (owner == "Arc" || owner == "Box") && f == "new" => {
+            c.args.len() == 1 && makes_lock(&c.args[0], locks)
+        }
+        _ => false,
+    }
+}
+
 /// A variable name made from `base` that no identifier of `taken` spells: `base`, else
 /// `base_2`, `base_3`, ..
 pub(crate) fn fresh_name(base: &str, taken: &rustc_hash::FxHashSet<String>) -> String {

@@ -174,7 +174,9 @@ impl ShardSites {
             syn::Pat::Type(t) => (&*t.pat, true),
             pat => (pat, false),
         };
-        if makes_lock(&init.expr) && shardable(cx, &cx.type_ahead(&init.expr)).is_some() {
+        if super::makes_lock(&init.expr, &["Mutex", "RwLock"])
+            && shardable(cx, &cx.type_ahead(&init.expr)).is_some()
+        {
             let mut imports = Vec::new();
             let edits = ctor_edits(cx, &mut imports, &init.expr);
             self.0.ctors.push(Ctor {
@@ -254,22 +256,6 @@ fn lock_type<'t>(cx: &Cx<'_, '_>, ty: &'t syn::Type) -> Option<(&'t syn::Type, S
         }
         "Arc" | "Box" | "Option" => lock_type(cx, first),
         _ => None,
-    }
-}
-
-/// Whether an initialiser makes a lock here: `Mutex::new(..)`, through `Arc::new`/`Box::new`.
-fn makes_lock(init: &Expr) -> bool {
-    let Expr::Call(c) = strip_parens(init) else {
-        return false;
-    };
-    match path_tail(&c.func) {
-        Some((Some(owner), f)) if owner == "Mutex" || owner == "RwLock" => {
-            f == "new" || f == "default"
-        }
-        Some((Some(owner), f)) if (owner == "Arc" || owner == "Box") && f == "new" => {
-            c.args.len() == 1 && makes_lock(&c.args[0])
-        }
-        _ => false,
     }
 }
 

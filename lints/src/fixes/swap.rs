@@ -253,7 +253,9 @@ impl SwapSites {
             Pat::Type(t) => (&*t.pat, true),
             pat => (pat, false),
         };
-        if makes_lock(&init.expr) && swappable(cx, &cx.type_ahead(&init.expr)).is_some() {
+        if super::makes_lock(&init.expr, &["RwLock"])
+            && swappable(cx, &cx.type_ahead(&init.expr)).is_some()
+        {
             let mut names = Names {
                 cx,
                 imports: Vec::new(),
@@ -443,20 +445,6 @@ fn lock_type<'t>(cx: &Cx<'_, '_>, ty: &'t syn::Type) -> Option<(&'t syn::Type, &
         "RwLock" => swappable(cx, &cx.resolved_ty(ty)).map(|_| (ty, first)),
         "Arc" | "Box" | "Option" => lock_type(cx, first),
         _ => None,
-    }
-}
-
-/// Whether an initialiser makes a lock here: `RwLock::new(..)`, through `Arc::new`/`Box::new`.
-fn makes_lock(init: &Expr) -> bool {
-    let Expr::Call(c) = strip_parens(init) else {
-        return false;
-    };
-    match path_tail(&c.func) {
-        Some((Some(owner), f)) if owner == "RwLock" => f == "new" || f == "default",
-        Some((Some(owner), f)) if (owner == "Arc" || owner == "Box") && f == "new" => {
-            c.args.len() == 1 && makes_lock(&c.args[0])
-        }
-        _ => false,
     }
 }
 
